@@ -1,0 +1,38 @@
+//! # pqhybrid
+//!
+//! Hybrid classical + post-quantum signatures and key encapsulation for firmware signing and
+//! device identity. `#![no_std]` first: nothing in the core allocates.
+//!
+//! The crate is layered; each layer is one module:
+//!
+//! 1. [`primitives`]: one module per standard (ML-KEM, ML-DSA, SLH-DSA, Ed25519, ECDSA, X25519,
+//!    AES-GCM), typed keys per parameter set over well-kept crates.
+//! 2. [`agile`]: [`SignatureAlgorithm`] and [`KemAlgorithm`], the algorithm-agile byte layer that
+//!    the C ABI, the WASM bindings and the CLI use.
+//!
+//! Shared pieces: [`Error`] (the one error type), [`rng`] (randomness through `rand_core`), and
+//! [`Secret`] (zeroizing, constant-time-comparing secret bytes).
+//!
+//! ## Features
+//! * `std` (default): OS randomness ([`rng::OsRng`]); implies `alloc`.
+//! * `alloc`: reserved for heap conveniences; the core never needs it.
+//! * `hazmat`: deterministic internals for known-answer tests (ML-KEM `Encaps_internal`,
+//!   ML-DSA `Sign_internal` with a chosen `rnd`, SLH-DSA `slh_verify_internal`).
+
+#![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod agile;
+pub mod error;
+pub mod primitives;
+pub mod rng;
+mod secret;
+
+pub use agile::{KemAlgorithm, SignatureAlgorithm};
+pub use error::{Error, Field, MAX_CONTEXT_LEN, Result};
+pub use secret::{Secret, SharedSecret};

@@ -1,0 +1,19 @@
+//! The primitives, one module per standard, each a thin typed layer over a well-kept crate.
+//!
+//! | module | standard | crate |
+//! |---|---|---|
+//! | [`ml_kem`] | FIPS 203 | `ml-kem` |
+//! | [`ml_dsa`] | FIPS 204 | `ml-dsa` |
+//! | [`slh_dsa`] | FIPS 205 | `slh-dsa` |
+//! | [`ed25519`] | RFC 8032 | `ed25519-dalek` |
+//! | [`ecdsa`] | FIPS 186-5, RFC 6979 | `p256`, `p384` |
+//! | [`x25519`] | RFC 7748 | `x25519-dalek` |
+//! | [`aes_gcm`] | SP 800-38D | `aes-gcm` |
+
+pub mod aes_gcm;
+pub mod ecdsa;
+pub mod ed25519;
+pub mod ml_dsa;
+pub mod ml_kem;
+pub mod slh_dsa;
+pub mod x25519;

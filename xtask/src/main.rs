@@ -1,0 +1,465 @@
+//! Project automation for pqhybrid, run as `cargo xtask <command>`
+//! (alias in `.cargo/config.toml`). Plain std, no dependencies.
+
+use std::ffi::OsString;
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+/// Cross targets that must build (`--no-default-features`).
+const EMBEDDED_TARGETS: [&str; 2] = ["thumbv7em-none-eabihf", "thumbv8m.main-none-eabihf"];
+/// WebAssembly target; built with `--no-default-features --features alloc`.
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// Cortex-M0/M0+ (no atomic compare-and-swap). See [`THUMBV6M_REQUIRED`].
+const THUMBV6M: &str = "thumbv6m-none-eabi";
+/// The core built for `thumbv6m-none-eabi` when this was set up, so it is
+/// required. Set to `false` to only attempt it: a failure is then reported as
+/// "thumbv6m-none-eabi: not supported: <first error line>" without failing CI.
+const THUMBV6M_REQUIRED: bool = true;
+/// Separate target dir so cross builds don't invalidate host builds.
+const CROSS_TARGET_DIR: &str = "target/cross";
+
+type StepResult = Result<(), String>;
+
+const HELP: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  ci              components, fmt, clippy, test, kat, check-targets, doc (in that order)
+  fmt             cargo fmt --all -- --check
+  clippy          cargo clippy --workspace --all-targets --all-features -- -D warnings
+  test            cargo test --workspace --all-features
+  kat             run tests/kat_*.rs with --nocapture and sum their `kat:` lines
+  check-targets   build the core (no_std) for thumbv7em, thumbv8m.main, thumbv6m, wasm32
+  doc             cargo doc --workspace --no-deps --all-features (RUSTDOCFLAGS=-D warnings)
+  help            this text
+
+Children get CARGO_BUILD_JOBS=2 unless it is already set.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let cmd = args.first().map(String::as_str).unwrap_or("help");
+    if args.len() > 1 {
+        eprintln!("xtask: `{cmd}` takes no arguments (got {:?})", &args[1..]);
+        return ExitCode::from(2);
+    }
+    let ctx = Ctx::new();
+    let result = match cmd {
+        "ci" => ci(&ctx),
+        "fmt" => step("fmt", || fmt(&ctx)),
+        "clippy" => step("clippy", || clippy(&ctx)),
+        "test" => step("test", || test(&ctx)),
+        "kat" => step("kat", || kat(&ctx)),
+        "check-targets" => step("check-targets", || check_targets(&ctx)),
+        "doc" => step("doc", || doc(&ctx)),
+        "help" | "-h" | "--help" => {
+            let _ = writeln!(std::io::stdout(), "{HELP}");
+            Ok(())
+        }
+        other => {
+            eprintln!("xtask: unknown command `{other}`\n\n{HELP}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Where and how child processes run.
+struct Ctx {
+    root: PathBuf,
+    cargo: OsString,
+    set_jobs: bool,
+}
+
+impl Ctx {
+    fn new() -> Ctx {
+        let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = here.parent().unwrap_or(here).to_path_buf();
+        Ctx {
+            root,
+            cargo: std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()),
+            set_jobs: std::env::var_os("CARGO_BUILD_JOBS").is_none(),
+        }
+    }
+
+    fn cargo<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut c = Command::new(&self.cargo);
+        c.args(args).current_dir(&self.root);
+        if self.set_jobs {
+            c.env("CARGO_BUILD_JOBS", "2");
+        }
+        c
+    }
+
+    fn rustup<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut c = Command::new("rustup");
+        c.args(args).current_dir(&self.root);
+        c
+    }
+}
+
+/// Runs one named step: `==> name`, then `name: ok (Ns)` or an error naming it.
+fn step(name: &str, f: impl FnOnce() -> StepResult) -> StepResult {
+    println!("==> {name}");
+    flush();
+    let t = Instant::now();
+    match f() {
+        Ok(()) => {
+            println!("{name}: ok ({:.1}s)", t.elapsed().as_secs_f64());
+            flush();
+            Ok(())
+        }
+        Err(e) => Err(format!(
+            "step `{name}` failed after {:.1}s: {e}",
+            t.elapsed().as_secs_f64()
+        )),
+    }
+}
+
+fn flush() {
+    let _ = std::io::stdout().flush();
+}
+
+fn show(c: &Command) -> String {
+    let mut s = String::new();
+    for (k, v) in c.get_envs() {
+        if k == "RUSTDOCFLAGS"
+            && let Some(v) = v
+        {
+            s.push_str(&format!(
+                "{}={:?} ",
+                k.to_string_lossy(),
+                v.to_string_lossy()
+            ));
+        }
+    }
+    s.push_str(&c.get_program().to_string_lossy());
+    for a in c.get_args() {
+        s.push(' ');
+        s.push_str(&a.to_string_lossy());
+    }
+    s
+}
+
+/// Runs a command with inherited stdio; error on spawn failure or non-zero exit.
+fn run(mut c: Command) -> StepResult {
+    let shown = show(&c);
+    println!("    $ {shown}");
+    flush();
+    let status = c
+        .status()
+        .map_err(|e| format!("could not run `{shown}`: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{shown}` exited with {status}"))
+    }
+}
+
+fn ci(ctx: &Ctx) -> StepResult {
+    let t = Instant::now();
+    step("components", || components(ctx))?;
+    step("fmt", || fmt(ctx))?;
+    step("clippy", || clippy(ctx))?;
+    step("test", || test(ctx))?;
+    step("kat", || kat(ctx))?;
+    step("check-targets", || check_targets(ctx))?;
+    step("doc", || doc(ctx))?;
+    println!("ci: ok (total {:.1}s)", t.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn components(ctx: &Ctx) -> StepResult {
+    run(ctx.rustup(["component", "add", "rustfmt", "clippy"]))
+}
+
+fn fmt(ctx: &Ctx) -> StepResult {
+    run(ctx.cargo(["fmt", "--all", "--", "--check"]))
+}
+
+fn clippy(ctx: &Ctx) -> StepResult {
+    run(ctx.cargo([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--all-features",
+        "--",
+        "-D",
+        "warnings",
+    ]))
+}
+
+fn test(ctx: &Ctx) -> StepResult {
+    run(ctx.cargo(["test", "--workspace", "--all-features"]))
+}
+
+fn doc(ctx: &Ctx) -> StepResult {
+    let mut c = ctx.cargo(["doc", "--workspace", "--no-deps", "--all-features"]);
+    c.env("RUSTDOCFLAGS", "-D warnings");
+    run(c)
+}
+
+/// Names of the `tests/kat_*.rs` integration tests, sorted.
+fn kat_tests(root: &Path) -> Result<Vec<String>, String> {
+    let dir = root.join("tests");
+    let entries = std::fs::read_dir(&dir).map_err(|e| {
+        format!(
+            "no KAT tests: cannot read {} ({e}); expected tests/kat_*.rs",
+            dir.display()
+        )
+    })?;
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("reading {}: {e}", dir.display()))?;
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        if let Some(stem) = file.strip_suffix(".rs")
+            && stem.starts_with("kat_")
+            && entry.path().is_file()
+        {
+            names.push(stem.to_owned());
+        }
+    }
+    names.sort();
+    if names.is_empty() {
+        return Err(format!(
+            "no KAT tests: {} has no kat_*.rs files",
+            dir.display()
+        ));
+    }
+    Ok(names)
+}
+
+/// Counts from one `kat: <suite>/<file>: N passed, M failed, K not applicable` line.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Counts {
+    passed: u64,
+    failed: u64,
+    na: u64,
+}
+
+/// Extracts a Tally summary line. With `--test-threads=1` libtest may print
+/// `test name ... ` right before the test's own output on the same line, so
+/// the `kat: ` part may follow such a prefix.
+fn parse_kat_line(line: &str) -> Option<(String, Counts)> {
+    let start = if line.starts_with("kat: ") {
+        0
+    } else if line.starts_with("test ") {
+        line.find(" ... kat: ")? + " ... ".len()
+    } else {
+        return None;
+    };
+    let summary = line.get(start..)?.trim_end();
+    let rest = summary.strip_prefix("kat: ")?;
+    let (_name, counts) = rest.rsplit_once(": ")?;
+    let mut parts = counts.split(", ");
+    let num =
+        |p: Option<&str>, suffix: &str| -> Option<u64> { p?.strip_suffix(suffix)?.parse().ok() };
+    let c = Counts {
+        passed: num(parts.next(), " passed")?,
+        failed: num(parts.next(), " failed")?,
+        na: num(parts.next(), " not applicable")?,
+    };
+    if parts.next().is_some() {
+        return None;
+    }
+    Some((summary.to_owned(), c))
+}
+
+fn kat(ctx: &Ctx) -> StepResult {
+    let tests = kat_tests(&ctx.root)?;
+    let mut args: Vec<String> = ["test", "-p", "pqhybrid", "--all-features"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    for t in &tests {
+        args.push("--test".into());
+        args.push(t.clone());
+    }
+    args.extend(["--", "--nocapture", "--test-threads=1"].map(String::from));
+    let mut c = ctx.cargo(&args);
+    c.stdout(Stdio::piped());
+    let shown = show(&c);
+    println!("    $ {shown}");
+    flush();
+    let mut child = c
+        .spawn()
+        .map_err(|e| format!("could not run `{shown}`: {e}"))?;
+    let mut lines = Vec::new();
+    if let Some(out) = child.stdout.take() {
+        let mut stdout = std::io::stdout();
+        for line in BufReader::new(out).split(b'\n') {
+            let line = line.map_err(|e| format!("reading test output: {e}"))?;
+            let line = String::from_utf8_lossy(&line).into_owned();
+            let _ = writeln!(stdout, "{line}");
+            let _ = stdout.flush();
+            if let Some(found) = parse_kat_line(&line) {
+                lines.push(found);
+            }
+        }
+    }
+    let status = child
+        .wait()
+        .map_err(|e| format!("waiting for `{shown}`: {e}"))?;
+
+    println!("\n---- kat summary ({} test files) ----", tests.len());
+    let mut total = Counts::default();
+    for (line, c) in &lines {
+        println!("{line}");
+        total.passed += c.passed;
+        total.failed += c.failed;
+        total.na += c.na;
+    }
+    println!(
+        "kat total: {} passed, {} failed, {} not applicable",
+        total.passed, total.failed, total.na
+    );
+    flush();
+    if !status.success() {
+        return Err(format!("`{shown}` exited with {status}"));
+    }
+    if lines.is_empty() {
+        return Err(format!(
+            "the KAT tests ({}) printed no `kat: ` lines; every KAT test must report through \
+             pqhybrid_kat::Tally::finish()",
+            tests.join(", ")
+        ));
+    }
+    if total.failed > 0 {
+        return Err(format!("{} KAT cases failed", total.failed));
+    }
+    Ok(())
+}
+
+fn cross_build(ctx: &Ctx, target: &str, features: &[&str]) -> Command {
+    let mut args = vec![
+        "build",
+        "-p",
+        "pqhybrid",
+        "--lib",
+        "--release",
+        "--no-default-features",
+    ];
+    args.extend_from_slice(features);
+    args.extend(["--target", target, "--target-dir", CROSS_TARGET_DIR]);
+    ctx.cargo(args)
+}
+
+fn check_targets(ctx: &Ctx) -> StepResult {
+    let mut add = vec!["target", "add"];
+    add.extend(EMBEDDED_TARGETS);
+    add.extend([THUMBV6M, WASM_TARGET]);
+    step("rustup-targets", || run(ctx.rustup(add)))?;
+    for t in EMBEDDED_TARGETS {
+        step(t, || run(cross_build(ctx, t, &[])))?;
+    }
+    step(WASM_TARGET, || {
+        run(cross_build(ctx, WASM_TARGET, &["--features", "alloc"]))
+    })?;
+    if THUMBV6M_REQUIRED {
+        step(THUMBV6M, || run(cross_build(ctx, THUMBV6M, &[])))
+    } else {
+        step(THUMBV6M, || {
+            try_optional(cross_build(ctx, THUMBV6M, &[]), THUMBV6M)
+        })
+    }
+}
+
+/// Runs a build whose failure is reported, not fatal.
+fn try_optional(mut c: Command, target: &str) -> StepResult {
+    let shown = show(&c);
+    println!("    $ {shown}  (optional)");
+    flush();
+    let out = c
+        .stdout(Stdio::inherit())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| format!("could not run `{shown}`: {e}"))?;
+    if out.status.success() {
+        println!("{target}: builds (consider making it required: THUMBV6M_REQUIRED in xtask)");
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let first = stderr
+        .lines()
+        .find(|l| l.trim_start().starts_with("error"))
+        .or_else(|| stderr.lines().rev().find(|l| !l.trim().is_empty()))
+        .unwrap_or("(no error output)");
+    println!("{target}: not supported: {}", first.trim());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_plain_kat_line() {
+        let (line, c) = parse_kat_line(
+            "kat: acvp/ML-KEM-keyGen-FIPS203: 75 passed, 0 failed, 0 not applicable",
+        )
+        .unwrap_or_else(|| unreachable!());
+        assert_eq!(
+            line,
+            "kat: acvp/ML-KEM-keyGen-FIPS203: 75 passed, 0 failed, 0 not applicable"
+        );
+        assert_eq!(
+            c,
+            Counts {
+                passed: 75,
+                failed: 0,
+                na: 0
+            }
+        );
+    }
+
+    #[test]
+    fn parses_line_after_libtest_prefix() {
+        let got = parse_kat_line(
+            "test acvp_mldsa_siggen ... kat: acvp/ML-DSA-sigGen-FIPS204: 240 passed, 1 failed, 120 not applicable",
+        );
+        let Some((line, c)) = got else {
+            unreachable!("not parsed")
+        };
+        assert!(line.starts_with("kat: acvp/ML-DSA-sigGen-FIPS204: "));
+        assert_eq!(
+            c,
+            Counts {
+                passed: 240,
+                failed: 1,
+                na: 120
+            }
+        );
+    }
+
+    #[test]
+    fn rejects_other_lines() {
+        for l in [
+            "",
+            "running 3 tests",
+            "kat: foo",
+            "kat: a/b: 1 passed, 2 failed",
+            "kat: a/b: x passed, 0 failed, 0 not applicable",
+            "    n/a 3: HashML-DSA",
+            "thread 'x' panicked: kat acvp/x: no applicable vectors ran",
+            "  kat: a/b: 1 passed, 0 failed, 0 not applicable",
+        ] {
+            assert!(parse_kat_line(l).is_none(), "{l:?}");
+        }
+    }
+}
