@@ -36,6 +36,12 @@ use pqhybrid_kat::{Tally, hex, load_json};
 /// `Ok(())` if the case passed, else what went wrong.
 type CaseResult = Result<(), String>;
 
+/// What the library returned for an encapsulation: `(c, K)` or its error.
+type EncapsOutcome = pqhybrid::Result<(Vec<u8>, Vec<u8>)>;
+
+/// What the library returned for a decapsulation: `K` or its error.
+type DecapsOutcome = pqhybrid::Result<Vec<u8>>;
+
 // ---------------------------------------------------------------------------------------------
 // JSON access (macros, because the `serde_json::Value` type cannot be named in this crate).
 // ---------------------------------------------------------------------------------------------
@@ -303,7 +309,7 @@ fn encaps_both<P: MlKemParams>(
     alg: KemAlgorithm,
     ek: &[u8],
     m: &[u8],
-) -> Result<pqhybrid::Result<(Vec<u8>, Vec<u8>)>, String> {
+) -> Result<EncapsOutcome, String> {
     let m_arr: &[u8; ENCAPS_RANDOMNESS_LEN] = m.try_into().map_err(|_| {
         format!(
             "vector's m is {} bytes, expected {ENCAPS_RANDOMNESS_LEN}",
@@ -338,7 +344,7 @@ fn encaps_both<P: MlKemParams>(
     Ok(typed)
 }
 
-fn describe_pair(r: &pqhybrid::Result<(Vec<u8>, Vec<u8>)>) -> String {
+fn describe_pair(r: &EncapsOutcome) -> String {
     match r {
         Ok((c, k)) => format!("c = {}, K = {}", preview(c), preview(k)),
         Err(e) => format!("{e:?}"),
@@ -350,7 +356,7 @@ fn decaps_seed_both<P: MlKemParams>(
     alg: KemAlgorithm,
     seed: &[u8],
     c: &[u8],
-) -> Result<(pqhybrid::Result<Vec<u8>>, pqhybrid::Result<Vec<u8>>), String> {
+) -> Result<(DecapsOutcome, DecapsOutcome), String> {
     let typed = DecapsulationKey::<P>::from_seed_slice(seed)
         .and_then(|key| key.decapsulate(c))
         .map(|k| k.as_bytes().to_vec());

@@ -405,9 +405,11 @@ pub type MlDsa87VerifyingKey = VerifyingKey<MlDsa87>;
 /// for known-answer tests of implementations that still emit it. The canonical private key is
 /// the seed; this type has none, so it cannot be exported.
 ///
-/// Import checks that the encoding is canonical (re-encoding gives the same bytes) and that the
-/// embedded `tr` is the hash of the public key the key's `s₁, s₂` produce, so an inconsistent
-/// key is rejected instead of producing signatures that do not verify.
+/// Import checks that every coefficient of `s₁, s₂` is in [−η, η] (an out-of-range key is
+/// malformed, and the underlying decoder would panic on it), that the encoding is canonical
+/// (re-encoding gives the same bytes) and that the embedded `tr` is the hash of the public key
+/// the key's `s₁, s₂` produce, so an inconsistent key is rejected instead of producing
+/// signatures that do not verify.
 #[cfg(feature = "hazmat")]
 #[derive(Clone)]
 pub struct ExpandedSigningKey<P: MlDsaSizes> {
@@ -420,8 +422,8 @@ impl<P: MlDsaSizes> ExpandedSigningKey<P> {
     /// Decodes and checks an expanded signing key (FIPS 204 Algorithm 25, `skDecode`).
     ///
     /// # Errors
-    /// [`Error::InvalidLength`], or [`Error::InvalidKey`] if the key is not canonical or not
-    /// consistent with its `tr`.
+    /// [`Error::InvalidLength`], or [`Error::InvalidKey`] if an `s₁`/`s₂` coefficient is out of
+    /// range, or the key is not canonical or not consistent with its `tr`.
     #[allow(deprecated)] // the expanded form is legacy; ACVP still tests it
     pub fn from_bytes_hazmat(bytes: &[u8]) -> Result<Self> {
         let enc = ml_dsa::ExpandedSigningKeyBytes::<P>::try_from(bytes).map_err(|_| {
@@ -431,10 +433,14 @@ impl<P: MlDsaSizes> ExpandedSigningKey<P> {
                 actual: bytes.len(),
             }
         })?;
-        let inner = ml_dsa::ExpandedSigningKey::<P>::from_expanded(&enc);
         let invalid = Error::InvalidKey {
             field: Field::ExpandedKey,
         };
+        // `from_expanded` asserts (panics) on an out-of-range s₁/s₂ coefficient: check first.
+        if !bool::from(s1_s2_in_range::<P>(enc.as_slice())) {
+            return Err(invalid);
+        }
+        let inner = ml_dsa::ExpandedSigningKey::<P>::from_expanded(&enc);
         if !bool::from(inner.to_expanded().as_slice().ct_eq(enc.as_slice())) {
             return Err(invalid);
         }
@@ -467,6 +473,39 @@ impl<P: MlDsaSizes> ExpandedSigningKey<P> {
             .map(|s| s.encode())
             .map_err(|_| Error::SigningFailed)
     }
+}
+
+/// Whether every coefficient of s₁ and s₂ in an `skEncode` string is in range: FIPS 204
+/// Algorithm 25 (`skDecode`) unpacks them with `BitUnpack(·, η, η)` (Algorithm 19) as η − c for
+/// a bitlen(2η)-bit field c, so a well-formed key has c ≤ 2η. A larger c is an out-of-range
+/// coefficient (Wycheproof `InvalidPrivateKey`); `ml_dsa::ExpandedSigningKey::from_expanded`
+/// asserts on it, i.e. panics, so [`ExpandedSigningKey::from_bytes_hazmat`] rejects such keys
+/// before decoding. Branch-free in the key bytes (loop bounds depend only on the lengths).
+#[cfg(feature = "hazmat")]
+fn s1_s2_in_range<P: MlDsaSizes>(sk: &[u8]) -> Choice {
+    use hybrid_array::typenum::Unsigned;
+    // sk = ρ (32) ‖ K (32) ‖ tr (64) ‖ s₁ ‖ s₂ ‖ t₀
+    const S_OFFSET: usize = 32 + 32 + TR_LEN;
+    let two_eta = 2 * <P::Eta as Unsigned>::U32;
+    let bits = 32 - two_eta.leading_zeros(); // bitlen(2η): 3 for η = 2, 4 for η = 4
+    let mask = (1u32 << bits) - 1;
+    let len = <P::S1Size as Unsigned>::USIZE + <P::S2Size as Unsigned>::USIZE;
+    let Some(packed) = sk.get(S_OFFSET..S_OFFSET + len) else {
+        return Choice::from(0);
+    };
+    let (mut acc, mut n, mut bad) = (0u32, 0u32, 0u32);
+    for &byte in packed {
+        acc |= u32::from(byte) << n;
+        n += 8;
+        while n >= bits {
+            // c ≤ 15, so 2η − c wraps (top bit set) exactly when c > 2η.
+            bad |= two_eta.wrapping_sub(acc & mask) >> 31;
+            acc >>= bits;
+            n -= bits;
+        }
+    }
+    // `bad` is 0 or 1; the cast is lossless.
+    Choice::from((bad ^ 1) as u8)
 }
 
 #[cfg(feature = "hazmat")]

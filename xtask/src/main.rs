@@ -283,7 +283,8 @@ fn parse_kat_line(line: &str) -> Option<(String, Counts)> {
 
 fn kat(ctx: &Ctx) -> StepResult {
     let tests = kat_tests(&ctx.root)?;
-    let mut args: Vec<String> = ["test", "-p", "pqhybrid", "--all-features"]
+    // --no-fail-fast: one failing KAT file must not hide the others' results.
+    let mut args: Vec<String> = ["test", "-p", "pqhybrid", "--all-features", "--no-fail-fast"]
         .into_iter()
         .map(String::from)
         .collect();
