@@ -28,7 +28,10 @@ extern crate alloc;
 extern crate std;
 
 pub mod agile;
+#[cfg(feature = "pkcs8")]
+pub mod encoding;
 pub mod error;
+pub mod hybrid;
 pub mod primitives;
 pub mod rng;
 mod secret;

@@ -1,28 +1,7 @@
-//! The algorithm-agile byte layer: one enum for signatures, one for KEMs, byte slices in,
-//! caller-provided buffers out, no allocation.
-//!
-//! The C ABI, the WASM bindings and the CLI are built on this layer. Private keys here are
-//! always in their canonical seed form ([`SignatureAlgorithm::secret_key_len`] bytes).
-//!
-//! Output buffers may be longer than needed; exactly the documented number of bytes is written
-//! at their start. A buffer that is too short fails with [`Error::BufferTooSmall`] before
-//! anything is computed or written.
-//!
-//! ```
-//! use pqhybrid::SignatureAlgorithm;
-//! # fn main() -> pqhybrid::Result<()> {
-//! let alg = SignatureAlgorithm::MlDsa65;
-//! let mut pk = [0u8; SignatureAlgorithm::MAX_PUBLIC_KEY_LEN];
-//! let mut sk = [0u8; SignatureAlgorithm::MAX_SECRET_KEY_LEN];
-//! alg.keypair_from_seed(&[42u8; 32], &mut pk, &mut sk)?;
-//! let mut sig = [0u8; 4627];
-//! let n = alg.sign_deterministic(&sk[..alg.secret_key_len()], b"msg", b"", &mut sig)?;
-//! alg.verify(&pk[..alg.public_key_len()], b"msg", b"", &sig[..n])?;
-//! # Ok(()) }
-//! ```
+//! [`SignatureAlgorithm`]: every signature algorithm behind one enum.
 
 use crate::error::{Error, Field, Result, check_len, out_buf, require_empty_ctx};
-use crate::primitives::{ecdsa, ed25519, ml_dsa, ml_kem, slh_dsa};
+use crate::primitives::{ecdsa, ed25519, ml_dsa, slh_dsa};
 use crate::rng::{FixedBytes, TryCryptoRng};
 
 /// A signature algorithm.
@@ -65,6 +44,18 @@ pub enum SignatureAlgorithm {
     EcdsaP256Sha256,
     /// ECDSA P-384 with SHA-384, RFC 6979 nonces, `r ‖ s` signatures.
     EcdsaP384Sha384,
+    /// Composite MLDSA44-Ed25519-SHA512 (draft-ietf-lamps-pq-composite-sigs).
+    MlDsa44Ed25519Sha512,
+    /// Composite MLDSA44-ECDSA-P256-SHA256 (draft-ietf-lamps-pq-composite-sigs).
+    MlDsa44EcdsaP256Sha256,
+    /// Composite MLDSA65-Ed25519-SHA512 (draft-ietf-lamps-pq-composite-sigs).
+    MlDsa65Ed25519Sha512,
+    /// Composite MLDSA65-ECDSA-P256-SHA512 (draft-ietf-lamps-pq-composite-sigs).
+    MlDsa65EcdsaP256Sha512,
+    /// Composite MLDSA65-ECDSA-P384-SHA512 (draft-ietf-lamps-pq-composite-sigs).
+    MlDsa65EcdsaP384Sha512,
+    /// Composite MLDSA87-ECDSA-P384-SHA512 (draft-ietf-lamps-pq-composite-sigs).
+    MlDsa87EcdsaP384Sha512,
 }
 
 /// Dispatches `$body` with `$P` bound to the SLH-DSA parameter type of `$alg`, or evaluates
@@ -456,201 +447,3 @@ fn mldsa_sign<P: ml_dsa::MlDsaSizes, R: TryCryptoRng + ?Sized>(
     Ok(())
 }
 
-/// A key-encapsulation mechanism.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum KemAlgorithm {
-    /// ML-KEM-512 (FIPS 203).
-    MlKem512,
-    /// ML-KEM-768 (FIPS 203).
-    MlKem768,
-    /// ML-KEM-1024 (FIPS 203).
-    MlKem1024,
-}
-
-macro_rules! with_kem {
-    ($alg:expr, $P:ident => $body:expr) => {
-        match $alg {
-            KemAlgorithm::MlKem512 => {
-                type $P = ml_kem::MlKem512;
-                $body
-            }
-            KemAlgorithm::MlKem768 => {
-                type $P = ml_kem::MlKem768;
-                $body
-            }
-            KemAlgorithm::MlKem1024 => {
-                type $P = ml_kem::MlKem1024;
-                $body
-            }
-        }
-    };
-}
-
-impl KemAlgorithm {
-    /// Every algorithm, in declaration order.
-    pub const ALL: [KemAlgorithm; 3] = [Self::MlKem512, Self::MlKem768, Self::MlKem1024];
-    /// The largest public key of any KEM.
-    pub const MAX_PUBLIC_KEY_LEN: usize = ml_kem::ML_KEM_1024_ENCAPSULATION_KEY_LEN;
-    /// The largest canonical private key of any KEM.
-    pub const MAX_SECRET_KEY_LEN: usize = ml_kem::SEED_LEN;
-    /// The largest ciphertext of any KEM.
-    pub const MAX_CIPHERTEXT_LEN: usize = ml_kem::ML_KEM_1024_CIPHERTEXT_LEN;
-    /// Shared-secret length of every KEM here.
-    pub const SHARED_SECRET_LEN: usize = 32;
-
-    /// The standard name (`"ML-KEM-768"`, …).
-    #[must_use]
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::MlKem512 => "ML-KEM-512",
-            Self::MlKem768 => "ML-KEM-768",
-            Self::MlKem1024 => "ML-KEM-1024",
-        }
-    }
-
-    /// The algorithm with the given [`Self::name`] (ASCII case-insensitive).
-    #[must_use]
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|a| a.name().eq_ignore_ascii_case(name))
-    }
-
-    /// Public (encapsulation) key length.
-    #[must_use]
-    pub fn public_key_len(self) -> usize {
-        use ml_kem::MlKemParams;
-        with_kem!(self, P => P::ENCAPSULATION_KEY_LEN)
-    }
-
-    /// Canonical private-key length (the seed).
-    #[must_use]
-    pub fn secret_key_len(self) -> usize {
-        ml_kem::SEED_LEN
-    }
-
-    /// Seed length for [`Self::keypair_from_seed`].
-    #[must_use]
-    pub fn seed_len(self) -> usize {
-        ml_kem::SEED_LEN
-    }
-
-    /// Ciphertext length.
-    #[must_use]
-    pub fn ciphertext_len(self) -> usize {
-        use ml_kem::MlKemParams;
-        with_kem!(self, P => P::CIPHERTEXT_LEN)
-    }
-
-    /// Shared-secret length.
-    #[must_use]
-    pub fn shared_secret_len(self) -> usize {
-        Self::SHARED_SECRET_LEN
-    }
-
-    /// Derives a key pair from `seed`; writes the public key and the canonical private key.
-    ///
-    /// # Errors
-    /// [`Error::InvalidLength`] or [`Error::BufferTooSmall`].
-    pub fn keypair_from_seed(
-        self,
-        seed: &[u8],
-        pk_out: &mut [u8],
-        sk_out: &mut [u8],
-    ) -> Result<()> {
-        check_len(Field::Seed, self.seed_len(), seed.len())?;
-        let pk_out = out_buf(Field::PublicKey, pk_out, self.public_key_len())?;
-        let sk_out = out_buf(Field::SecretKey, sk_out, self.secret_key_len())?;
-        with_kem!(self, P => {
-            let dk = ml_kem::DecapsulationKey::<P>::from_seed_slice(seed)?;
-            pk_out.copy_from_slice(dk.encapsulation_key().to_bytes().as_ref());
-        });
-        sk_out.copy_from_slice(seed);
-        Ok(())
-    }
-
-    /// Generates a key pair from `rng`.
-    ///
-    /// # Errors
-    /// [`Error::Rng`] or [`Error::BufferTooSmall`].
-    pub fn generate_keypair<R: TryCryptoRng + ?Sized>(
-        self,
-        rng: &mut R,
-        pk_out: &mut [u8],
-        sk_out: &mut [u8],
-    ) -> Result<()> {
-        let mut seed = crate::secret::Secret::<{ ml_kem::SEED_LEN }>::zero();
-        let pk_out = out_buf(Field::PublicKey, pk_out, self.public_key_len())?;
-        let sk_out = out_buf(Field::SecretKey, sk_out, self.secret_key_len())?;
-        crate::rng::fill(rng, seed.as_mut())?;
-        self.keypair_from_seed(seed.as_bytes(), pk_out, sk_out)
-    }
-
-    /// Encapsulates to `pk`: writes the ciphertext and the shared secret.
-    ///
-    /// # Errors
-    /// [`Error::InvalidLength`], [`Error::InvalidKey`] (§7.2 check), [`Error::BufferTooSmall`],
-    /// or [`Error::Rng`].
-    pub fn encapsulate<R: TryCryptoRng + ?Sized>(
-        self,
-        pk: &[u8],
-        rng: &mut R,
-        ct_out: &mut [u8],
-        ss_out: &mut [u8],
-    ) -> Result<()> {
-        let ct_out = out_buf(Field::Ciphertext, ct_out, self.ciphertext_len())?;
-        let ss_out = out_buf(Field::SharedSecret, ss_out, self.shared_secret_len())?;
-        with_kem!(self, P => {
-            let (ct, ss) = ml_kem::EncapsulationKey::<P>::from_bytes(pk)?.encapsulate(rng)?;
-            ct_out.copy_from_slice(ct.as_ref());
-            ss_out.copy_from_slice(ss.as_bytes());
-        });
-        Ok(())
-    }
-
-    /// Deterministic encapsulation with randomness `m` (FIPS 203 `Encaps_internal`), for
-    /// known-answer tests only.
-    ///
-    /// # Errors
-    /// As [`Self::encapsulate`], plus [`Error::InvalidLength`] for `m`.
-    #[cfg(feature = "hazmat")]
-    pub fn encapsulate_deterministic(
-        self,
-        pk: &[u8],
-        m: &[u8],
-        ct_out: &mut [u8],
-        ss_out: &mut [u8],
-    ) -> Result<()> {
-        let m = crate::error::array_ref::<{ ml_kem::ENCAPS_RANDOMNESS_LEN }>(Field::Randomness, m)?;
-        let ct_out = out_buf(Field::Ciphertext, ct_out, self.ciphertext_len())?;
-        let ss_out = out_buf(Field::SharedSecret, ss_out, self.shared_secret_len())?;
-        with_kem!(self, P => {
-            let (ct, ss) = ml_kem::EncapsulationKey::<P>::from_bytes(pk)?.encapsulate_deterministic(m);
-            ct_out.copy_from_slice(ct.as_ref());
-            ss_out.copy_from_slice(ss.as_bytes());
-        });
-        Ok(())
-    }
-
-    /// Decapsulates `ct` with the canonical private key `sk`; writes the shared secret.
-    ///
-    /// # Errors
-    /// [`Error::InvalidLength`] or [`Error::BufferTooSmall`].
-    pub fn decapsulate(self, sk: &[u8], ct: &[u8], ss_out: &mut [u8]) -> Result<()> {
-        check_len(Field::SecretKey, self.secret_key_len(), sk.len())?;
-        check_len(Field::Ciphertext, self.ciphertext_len(), ct.len())?;
-        let ss_out = out_buf(Field::SharedSecret, ss_out, self.shared_secret_len())?;
-        with_kem!(self, P => {
-            let ss = ml_kem::DecapsulationKey::<P>::from_seed_slice(sk)?.decapsulate(ct)?;
-            ss_out.copy_from_slice(ss.as_bytes());
-        });
-        Ok(())
-    }
-}
-
-impl core::fmt::Display for KemAlgorithm {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(self.name())
-    }
-}

@@ -1,0 +1,28 @@
+//! The algorithm-agile byte layer: one enum for signatures, one for KEMs, byte slices in,
+//! caller-provided buffers out, no allocation.
+//!
+//! The C ABI, the WASM bindings and the CLI are built on this layer. Private keys here are
+//! always in their canonical seed form ([`SignatureAlgorithm::secret_key_len`] bytes).
+//!
+//! Output buffers may be longer than needed; exactly the documented number of bytes is written
+//! at their start. A buffer that is too short fails with [`Error::BufferTooSmall`] before
+//! anything is computed or written.
+//!
+//! ```
+//! use pqhybrid::SignatureAlgorithm;
+//! # fn main() -> pqhybrid::Result<()> {
+//! let alg = SignatureAlgorithm::MlDsa65;
+//! let mut pk = [0u8; SignatureAlgorithm::MAX_PUBLIC_KEY_LEN];
+//! let mut sk = [0u8; SignatureAlgorithm::MAX_SECRET_KEY_LEN];
+//! alg.keypair_from_seed(&[42u8; 32], &mut pk, &mut sk)?;
+//! let mut sig = [0u8; 4627];
+//! let n = alg.sign_deterministic(&sk[..alg.secret_key_len()], b"msg", b"", &mut sig)?;
+//! alg.verify(&pk[..alg.public_key_len()], b"msg", b"", &sig[..n])?;
+//! # Ok(()) }
+//! ```
+
+mod kem;
+mod signature;
+
+pub use kem::KemAlgorithm;
+pub use signature::SignatureAlgorithm;
