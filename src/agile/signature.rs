@@ -175,6 +175,12 @@ impl SignatureAlgorithm {
             Self::Ed25519 => "Ed25519",
             Self::EcdsaP256Sha256 => "ECDSA-P256-SHA256",
             Self::EcdsaP384Sha384 => "ECDSA-P384-SHA384",
+            Self::MlDsa44Ed25519Sha512 => "MLDSA44-Ed25519-SHA512",
+            Self::MlDsa44EcdsaP256Sha256 => "MLDSA44-ECDSA-P256-SHA256",
+            Self::MlDsa65Ed25519Sha512 => "MLDSA65-Ed25519-SHA512",
+            Self::MlDsa65EcdsaP256Sha512 => "MLDSA65-ECDSA-P256-SHA512",
+            Self::MlDsa65EcdsaP384Sha512 => "MLDSA65-ECDSA-P384-SHA512",
+            Self::MlDsa87EcdsaP384Sha512 => "MLDSA87-ECDSA-P384-SHA512",
         }
     }
 
