@@ -39,3 +39,8 @@ mod secret;
 pub use agile::{KemAlgorithm, SignatureAlgorithm};
 pub use error::{Error, Field, MAX_CONTEXT_LEN, Result};
 pub use secret::{Secret, SharedSecret};
+
+/// The README's examples, compiled and run as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

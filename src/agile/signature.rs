@@ -58,60 +58,107 @@ pub enum SignatureAlgorithm {
     MlDsa87EcdsaP384Sha512,
 }
 
-/// Dispatches `$body` with `$P` bound to the SLH-DSA parameter type of `$alg`, or evaluates
-/// `$other` for the other algorithms.
-macro_rules! with_slh {
-    ($alg:expr, $P:ident => $body:expr, _ => $other:expr) => {
+/// Dispatches on every algorithm, with no catch-all: a new variant fails to compile until each
+/// method handles it. `$M` is bound to the ML-DSA parameter type, `$S` to the SLH-DSA one and
+/// `$C` to the composite parameter type of `$alg`.
+macro_rules! dispatch {
+    (
+        $alg:expr,
+        mldsa $M:ident => $mldsa:expr,
+        slh $S:ident => $slh:expr,
+        ed25519 => $ed:expr,
+        p256 => $p256:expr,
+        p384 => $p384:expr,
+        composite $C:ident => $comp:expr $(,)?
+    ) => {
         match $alg {
+            SignatureAlgorithm::MlDsa44 => {
+                type $M = ml_dsa::MlDsa44;
+                $mldsa
+            }
+            SignatureAlgorithm::MlDsa65 => {
+                type $M = ml_dsa::MlDsa65;
+                $mldsa
+            }
+            SignatureAlgorithm::MlDsa87 => {
+                type $M = ml_dsa::MlDsa87;
+                $mldsa
+            }
             SignatureAlgorithm::SlhDsaSha2_128s => {
-                type $P = slh_dsa::Sha2_128s;
-                $body
+                type $S = slh_dsa::Sha2_128s;
+                $slh
             }
             SignatureAlgorithm::SlhDsaSha2_128f => {
-                type $P = slh_dsa::Sha2_128f;
-                $body
+                type $S = slh_dsa::Sha2_128f;
+                $slh
             }
             SignatureAlgorithm::SlhDsaSha2_192s => {
-                type $P = slh_dsa::Sha2_192s;
-                $body
+                type $S = slh_dsa::Sha2_192s;
+                $slh
             }
             SignatureAlgorithm::SlhDsaSha2_192f => {
-                type $P = slh_dsa::Sha2_192f;
-                $body
+                type $S = slh_dsa::Sha2_192f;
+                $slh
             }
             SignatureAlgorithm::SlhDsaSha2_256s => {
-                type $P = slh_dsa::Sha2_256s;
-                $body
+                type $S = slh_dsa::Sha2_256s;
+                $slh
             }
             SignatureAlgorithm::SlhDsaSha2_256f => {
-                type $P = slh_dsa::Sha2_256f;
-                $body
+                type $S = slh_dsa::Sha2_256f;
+                $slh
             }
             SignatureAlgorithm::SlhDsaShake128s => {
-                type $P = slh_dsa::Shake128s;
-                $body
+                type $S = slh_dsa::Shake128s;
+                $slh
             }
             SignatureAlgorithm::SlhDsaShake128f => {
-                type $P = slh_dsa::Shake128f;
-                $body
+                type $S = slh_dsa::Shake128f;
+                $slh
             }
             SignatureAlgorithm::SlhDsaShake192s => {
-                type $P = slh_dsa::Shake192s;
-                $body
+                type $S = slh_dsa::Shake192s;
+                $slh
             }
             SignatureAlgorithm::SlhDsaShake192f => {
-                type $P = slh_dsa::Shake192f;
-                $body
+                type $S = slh_dsa::Shake192f;
+                $slh
             }
             SignatureAlgorithm::SlhDsaShake256s => {
-                type $P = slh_dsa::Shake256s;
-                $body
+                type $S = slh_dsa::Shake256s;
+                $slh
             }
             SignatureAlgorithm::SlhDsaShake256f => {
-                type $P = slh_dsa::Shake256f;
-                $body
+                type $S = slh_dsa::Shake256f;
+                $slh
             }
-            _ => $other,
+            SignatureAlgorithm::Ed25519 => $ed,
+            SignatureAlgorithm::EcdsaP256Sha256 => $p256,
+            SignatureAlgorithm::EcdsaP384Sha384 => $p384,
+            SignatureAlgorithm::MlDsa44Ed25519Sha512 => {
+                type $C = composite_sig::MlDsa44Ed25519Sha512;
+                $comp
+            }
+            SignatureAlgorithm::MlDsa44EcdsaP256Sha256 => {
+                type $C = composite_sig::MlDsa44EcdsaP256Sha256;
+                $comp
+            }
+            SignatureAlgorithm::MlDsa65Ed25519Sha512 => {
+                type $C = composite_sig::MlDsa65Ed25519Sha512;
+                $comp
+            }
+            SignatureAlgorithm::MlDsa65EcdsaP256Sha512 => {
+                type $C = composite_sig::MlDsa65EcdsaP256Sha512;
+                $comp
+            }
+            SignatureAlgorithm::MlDsa65EcdsaP384Sha512 => {
+                type $C = composite_sig::MlDsa65EcdsaP384Sha512;
+                $comp
+            }
+            SignatureAlgorithm::MlDsa87EcdsaP384Sha512 => {
+                type $C = composite_sig::MlDsa87EcdsaP384Sha512;
+                $comp
+            }
         }
     };
 }

@@ -1,1 +1,269 @@
-//! (being written)
+//! X-Wing: the general-purpose hybrid KEM of ML-KEM-768 and X25519
+//! (draft-connolly-cfrg-xwing-kem-10), over the `x-wing` crate.
+//!
+//! * The private (decapsulation) key is the 32-byte seed `sk` (§5.1). Key generation expands
+//!   it: `SHAKE256(sk, 96·8)` gives `d ‖ z` (bytes 0..64) for `ML-KEM-768.KeyGen_internal` and
+//!   the X25519 secret `sk_X` (bytes 64..96) (§5.2, `expandDecapsulationKey`).
+//! * The public (encapsulation) key is `pk_M ‖ pk_X` (1184 + 32 = 1216 bytes); importing it runs
+//!   the FIPS 203 §7.2 modulus check on `pk_M`, as §4 of the draft requires.
+//! * The ciphertext is `ct_M ‖ ct_X` (1088 + 32 = 1120 bytes).
+//! * The shared secret is `SHA3-256(ss_M ‖ ss_X ‖ ct_X ‖ pk_X ‖ XWingLabel)` with
+//!   `XWingLabel = 5c2e2f2f5e5c` (`\./` `/^\`) (§5.3).
+//! * Deterministic encapsulation (`EncapsulateDerand`, §5.4.1) takes a 64-byte `eseed`:
+//!   `eseed[0..32]` is ML-KEM's `m`, `eseed[32..64]` the ephemeral X25519 secret `ek_X`.
+//!
+//! # Draft versions
+//!
+//! The `x-wing` crate 0.1.1 says it implements draft -06. Between -06 and -10 the draft changed
+//! no bytes on the wire (its change log lists an ASN.1 module, SHAKE-256 output length written in
+//! bits instead of bytes, the PEM header, and editorial updates), and the crate passes the -10
+//! test vectors unchanged: key expansion, the combiner, the label and the `eseed` split are the
+//! same.
+//!
+//! The one behavioural choice is the X25519 all-zero check. Draft -10 uses the X25519 function of
+//! RFC 7748 without saying whether the optional all-zero check of RFC 7748 §6.1 is done, so both
+//! behaviours conform to -10 (the authors said so in the draft's issue #28); CFRG has since said
+//! the final text will pick one. The crate's default `DecapsulationKey` accepts an all-zero
+//! `ss_X`. pqhybrid rejects it, in both directions, with [`Error::ZeroSharedSecret`]:
+//! decapsulation goes through the crate's `DecapsulationKeyRejectNonContrib`, and encapsulation
+//! checks `X25519(ek_X, pk_X)` itself (one extra X25519 operation) before it calls the crate.
+//! This matches RFC 9180 §7.1.4 (HPKE, where X-Wing is KEM `0x647a`) and the rest of pqhybrid
+//! ([`crate::primitives::x25519`], composite ML-KEM). Such inputs only arise from a low-order
+//! `pk_X` or `ct_X`, which honest parties never produce, so the published vectors are
+//! unaffected.
+//!
+//! ```
+//! use pqhybrid::hybrid::xwing::{DecapsulationKey, EncapsulationKey};
+//! # fn main() -> pqhybrid::Result<()> {
+//! let dk = DecapsulationKey::from_seed(&[7u8; 32]);
+//! let ek = EncapsulationKey::from_bytes(&dk.encapsulation_key().to_bytes())?;
+//! # #[cfg(feature = "std")] {
+//! let (ct, ss) = ek.encapsulate(&mut pqhybrid::rng::OsRng)?;
+//! assert_eq!(dk.decapsulate(&ct)?, ss);
+//! # }
+//! # Ok(()) }
+//! ```
+
+use core::fmt;
+
+use subtle::{Choice, ConstantTimeEq};
+use x_wing::{Decapsulator, KeyExport, TryDecapsulate};
+
+use crate::error::{Error, Field, Result, array_ref, check_len};
+use crate::primitives::x25519;
+use crate::rng::{TryCryptoRng, fill};
+use crate::secret::{Secret, SharedSecret};
+
+/// Length of the private key, the seed `sk` (§5.1).
+pub const SEED_LEN: usize = 32;
+/// Length of the encapsulation key `pk_M ‖ pk_X` (§5.1).
+pub const PUBLIC_KEY_LEN: usize = 1216;
+/// Length of the ciphertext `ct_M ‖ ct_X` (§5.1).
+pub const CIPHERTEXT_LEN: usize = 1120;
+/// Length of the shared secret (§5.1).
+pub const SHARED_SECRET_LEN: usize = 32;
+/// Length of the `eseed` of `EncapsulateDerand` (§5.4.1): ML-KEM's `m`, then `ek_X`.
+pub const ENCAPS_RANDOMNESS_LEN: usize = 64;
+/// The HPKE KEM identifier (§7): 25722 = 25519 + 203. Also the TLS named group.
+pub const HPKE_KEM_ID: u16 = 0x647a;
+/// The object identifier `id-XWing` for X.509 and PKCS #8 (§5.8), dotted-decimal.
+pub const OID: &str = "1.3.6.1.4.1.62253.25722";
+/// `id-XWing` (§5.8) as an ASN.1 object identifier.
+#[cfg(feature = "pkcs8")]
+pub const ASN1_OID: const_oid::ObjectIdentifier = const_oid::ObjectIdentifier::new_unwrap(OID);
+
+/// The ML-KEM-768 part of the encapsulation key.
+const PK_M_LEN: usize = 1184;
+
+/// An X-Wing ciphertext `ct_M ‖ ct_X`.
+pub type Ciphertext = [u8; CIPHERTEXT_LEN];
+
+/// An X-Wing decapsulation (private) key: the 32-byte seed, with the encapsulation key derived
+/// from it.
+///
+/// Zeroizes on drop; `Debug` is redacted; equality is constant-time on the seed. Decapsulation
+/// rejects an all-zero X25519 shared secret (see the module documentation).
+#[derive(Clone)]
+pub struct DecapsulationKey {
+    seed: Secret<SEED_LEN>,
+    inner: x_wing::DecapsulationKeyRejectNonContrib,
+}
+
+impl DecapsulationKey {
+    /// The key pair of the seed `sk` (§5.2.1, `GenerateKeyPairDerand`).
+    #[must_use]
+    pub fn from_seed(seed: &[u8; SEED_LEN]) -> Self {
+        Self {
+            seed: Secret::new(*seed),
+            inner: x_wing::DecapsulationKeyRejectNonContrib::from(*seed),
+        }
+    }
+
+    /// [`Self::from_seed`] from a slice.
+    ///
+    /// # Errors
+    /// [`Error::InvalidLength`] unless `seed` is 32 bytes.
+    pub fn from_seed_slice(seed: &[u8]) -> Result<Self> {
+        Ok(Self::from_seed(array_ref(Field::Seed, seed)?))
+    }
+
+    /// A fresh key pair from `rng` (§5.2, `GenerateKeyPair`).
+    ///
+    /// # Errors
+    /// [`Error::Rng`] if the generator fails.
+    pub fn generate<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<Self> {
+        let mut seed = Secret::<SEED_LEN>::zero();
+        fill(rng, seed.as_mut())?;
+        Ok(Self::from_seed(seed.as_bytes()))
+    }
+
+    /// The private key, the 32-byte seed `sk`.
+    #[must_use]
+    pub fn seed(&self) -> &[u8; SEED_LEN] {
+        self.seed.as_bytes()
+    }
+
+    /// The matching encapsulation key.
+    #[must_use]
+    pub fn encapsulation_key(&self) -> EncapsulationKey {
+        EncapsulationKey::from_inner(self.inner.encapsulation_key().clone())
+    }
+
+    /// Decapsulates `ct` (§5.5, `Decapsulate`). A modified ML-KEM ciphertext yields a
+    /// pseudorandom key (implicit rejection), not an error.
+    ///
+    /// # Errors
+    /// [`Error::InvalidLength`] unless `ct` is 1120 bytes; [`Error::ZeroSharedSecret`] if `ct_X`
+    /// is a low-order point, so that `X25519(sk_X, ct_X)` is all zero.
+    pub fn decapsulate(&self, ct: &[u8]) -> Result<SharedSecret> {
+        check_len(Field::Ciphertext, CIPHERTEXT_LEN, ct.len())?;
+        let ct = x_wing::Ciphertext::try_from(ct).map_err(|_| Error::InvalidLength {
+            field: Field::Ciphertext,
+            expected: CIPHERTEXT_LEN,
+            actual: ct.len(),
+        })?;
+        let ss = self
+            .inner
+            .try_decapsulate(&ct)
+            .map_err(|_| Error::ZeroSharedSecret)?;
+        Ok(Secret::new(ss.into()))
+    }
+}
+
+impl fmt::Debug for DecapsulationKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("XWingDecapsulationKey([REDACTED])")
+    }
+}
+
+impl ConstantTimeEq for DecapsulationKey {
+    fn ct_eq(&self, other: &Self) -> Choice {
+        self.seed.ct_eq(&other.seed)
+    }
+}
+
+impl PartialEq for DecapsulationKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.ct_eq(other).into()
+    }
+}
+
+impl Eq for DecapsulationKey {}
+
+/// An X-Wing encapsulation (public) key `pk_M ‖ pk_X`, its ML-KEM half validated on import
+/// (FIPS 203 §7.2).
+#[derive(Clone, Debug)]
+pub struct EncapsulationKey {
+    inner: x_wing::EncapsulationKey,
+    pk_x: x25519::PublicKey,
+}
+
+impl EncapsulationKey {
+    fn from_inner(inner: x_wing::EncapsulationKey) -> Self {
+        let bytes = inner.to_bytes();
+        let mut pk_x = [0u8; x25519::PUBLIC_KEY_LEN];
+        for (o, i) in pk_x.iter_mut().zip(bytes.iter().skip(PK_M_LEN)) {
+            *o = *i;
+        }
+        Self {
+            inner,
+            pk_x: x25519::PublicKey(pk_x),
+        }
+    }
+
+    /// Imports an encoded encapsulation key. Every 32-byte `pk_X` is accepted (RFC 7748 §5); a
+    /// low-order `pk_X` makes encapsulation fail instead.
+    ///
+    /// # Errors
+    /// [`Error::InvalidLength`] unless `bytes` is 1216 bytes; [`Error::InvalidKey`] if `pk_M`
+    /// fails the FIPS 203 §7.2 modulus check.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        check_len(Field::PublicKey, PUBLIC_KEY_LEN, bytes.len())?;
+        let inner = x_wing::EncapsulationKey::try_from(bytes).map_err(|_| Error::InvalidKey {
+            field: Field::PublicKey,
+        })?;
+        Ok(Self::from_inner(inner))
+    }
+
+    /// The encoded key `pk_M ‖ pk_X`.
+    #[must_use]
+    pub fn to_bytes(&self) -> [u8; PUBLIC_KEY_LEN] {
+        self.inner.to_bytes().into()
+    }
+
+    /// Encapsulates a fresh shared secret (§5.4, `Encapsulate`): draws the 64-byte `eseed` from
+    /// `rng` and runs [`Self::encapsulate_deterministic`]'s algorithm.
+    ///
+    /// # Errors
+    /// [`Error::Rng`] if the generator fails; [`Error::ZeroSharedSecret`] if `pk_X` is a
+    /// low-order point.
+    pub fn encapsulate<R: TryCryptoRng + ?Sized>(
+        &self,
+        rng: &mut R,
+    ) -> Result<(Ciphertext, SharedSecret)> {
+        let mut eseed = Secret::<ENCAPS_RANDOMNESS_LEN>::zero();
+        fill(rng, eseed.as_mut())?;
+        self.encaps(eseed.as_bytes())
+    }
+
+    /// Deterministic encapsulation (§5.4.1, `EncapsulateDerand`) with `eseed = m ‖ ek_X`. Only
+    /// for known-answer tests: reusing `eseed` is catastrophic.
+    ///
+    /// # Errors
+    /// [`Error::ZeroSharedSecret`] if `pk_X` is a low-order point.
+    #[cfg(feature = "hazmat")]
+    pub fn encapsulate_deterministic(
+        &self,
+        eseed: &[u8; ENCAPS_RANDOMNESS_LEN],
+    ) -> Result<(Ciphertext, SharedSecret)> {
+        self.encaps(eseed)
+    }
+
+    fn encaps(&self, eseed: &[u8; ENCAPS_RANDOMNESS_LEN]) -> Result<(Ciphertext, SharedSecret)> {
+        // The all-zero check of RFC 7748 §6.1 on ss_X = X25519(ek_X, pk_X), which the crate does
+        // not do on encapsulation (see the module documentation).
+        let mut ek_x = Secret::<{ x25519::SECRET_KEY_LEN }>::zero();
+        for (o, i) in ek_x.as_mut().iter_mut().zip(eseed.iter().skip(32)) {
+            *o = *i;
+        }
+        x25519::SecretKey::from_bytes(ek_x.as_bytes()).diffie_hellman(&self.pk_x)?;
+
+        let randomness = zeroize::Zeroizing::new(hybrid_array::Array::from(*eseed));
+        let (ct, ss) = self.inner.encapsulate_deterministic(&randomness);
+        Ok((ct.into(), Secret::new(ss.into())))
+    }
+}
+
+impl ConstantTimeEq for EncapsulationKey {
+    fn ct_eq(&self, other: &Self) -> Choice {
+        self.to_bytes().ct_eq(&other.to_bytes())
+    }
+}
+
+impl PartialEq for EncapsulationKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.ct_eq(other).into()
+    }
+}
+
+impl Eq for EncapsulationKey {}

@@ -204,8 +204,54 @@ fn clippy(ctx: &Ctx) -> StepResult {
     ]))
 }
 
+/// Every test except the `tests/kat_*.rs` suites, which the `kat` step runs (with their output
+/// shown) so that CI does not run them twice.
 fn test(ctx: &Ctx) -> StepResult {
-    run(ctx.cargo(["test", "--workspace", "--all-features"]))
+    run(ctx.cargo([
+        "test",
+        "--workspace",
+        "--all-features",
+        "--exclude",
+        "pqhybrid",
+    ]))?;
+    let mut args: Vec<String> = [
+        "test",
+        "-p",
+        "pqhybrid",
+        "--all-features",
+        "--lib",
+        "--examples",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    for t in other_tests(&ctx.root)? {
+        args.push("--test".into());
+        args.push(t);
+    }
+    run(ctx.cargo(&args))?;
+    run(ctx.cargo(["test", "-p", "pqhybrid", "--all-features", "--doc"]))
+}
+
+/// Names of the integration tests in `tests/` that are not KAT suites, sorted.
+fn other_tests(root: &Path) -> Result<Vec<String>, String> {
+    let dir = root.join("tests");
+    let mut names = Vec::new();
+    let entries =
+        std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("reading {}: {e}", dir.display()))?;
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        if let Some(stem) = file.strip_suffix(".rs")
+            && !stem.starts_with("kat_")
+            && entry.path().is_file()
+        {
+            names.push(stem.to_owned());
+        }
+    }
+    names.sort();
+    Ok(names)
 }
 
 fn doc(ctx: &Ctx) -> StepResult {
