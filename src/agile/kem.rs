@@ -1,8 +1,14 @@
 //! [`KemAlgorithm`]: every KEM behind one enum.
 
-use crate::error::{Field, Result, check_len, out_buf};
-use crate::primitives::ml_kem;
+// Without `hazmat`, `Error` is named only by the intra-doc links.
+#[cfg_attr(not(feature = "hazmat"), allow(unused_imports))]
+use crate::error::Error;
+use crate::error::{Field, Result, array_ref, check_len, out_buf};
+use crate::hybrid::composite_kem::{self, CompositeKemParams};
+use crate::hybrid::xwing;
+use crate::primitives::ml_kem::{self, MlKemParams};
 use crate::rng::TryCryptoRng;
+use crate::secret::Secret;
 
 /// A key-encapsulation mechanism.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -24,43 +30,113 @@ pub enum KemAlgorithm {
     MlKem1024EcdhP384Sha3_256,
 }
 
-macro_rules! with_kem {
-    ($alg:expr, $P:ident => $body:expr) => {
+/// Dispatches on every variant: `mlkem P => …` for the ML-KEM parameter sets (with `P` the
+/// parameter type), `xwing => …`, and `composite C => …` for the composite ML-KEM parameter sets.
+macro_rules! dispatch {
+    ($alg:expr, mlkem $P:ident => $ml:expr, xwing => $xw:expr, composite $C:ident => $co:expr $(,)?) => {
         match $alg {
             KemAlgorithm::MlKem512 => {
+                #[allow(dead_code)] // not every arm names the parameter type
                 type $P = ml_kem::MlKem512;
-                $body
+                $ml
             }
             KemAlgorithm::MlKem768 => {
+                #[allow(dead_code)] // not every arm names the parameter type
                 type $P = ml_kem::MlKem768;
-                $body
+                $ml
             }
             KemAlgorithm::MlKem1024 => {
+                #[allow(dead_code)] // not every arm names the parameter type
                 type $P = ml_kem::MlKem1024;
-                $body
+                $ml
             }
-            // TEMPORARY scaffolding: the hybrid variants are being wired in (issue 3).
-            _ => {
-                type $P = ml_kem::MlKem1024;
-                $body
+            KemAlgorithm::XWing => $xw,
+            KemAlgorithm::MlKem768X25519Sha3_256 => {
+                #[allow(dead_code)] // not every arm names the parameter type
+                type $C = composite_kem::MlKem768X25519Sha3_256;
+                $co
+            }
+            KemAlgorithm::MlKem768EcdhP256Sha3_256 => {
+                #[allow(dead_code)] // not every arm names the parameter type
+                type $C = composite_kem::MlKem768EcdhP256Sha3_256;
+                $co
+            }
+            KemAlgorithm::MlKem1024EcdhP384Sha3_256 => {
+                #[allow(dead_code)] // not every arm names the parameter type
+                type $C = composite_kem::MlKem1024EcdhP384Sha3_256;
+                $co
             }
         }
     };
 }
 
+const fn max(a: usize, b: usize) -> usize {
+    if a > b { a } else { b }
+}
+
+type CompositeX25519 = composite_kem::MlKem768X25519Sha3_256;
+type CompositeP256 = composite_kem::MlKem768EcdhP256Sha3_256;
+type CompositeP384 = composite_kem::MlKem1024EcdhP384Sha3_256;
+
 impl KemAlgorithm {
     /// Every algorithm, in declaration order.
-    pub const ALL: [KemAlgorithm; 3] = [Self::MlKem512, Self::MlKem768, Self::MlKem1024];
-    /// The largest public key of any KEM.
-    pub const MAX_PUBLIC_KEY_LEN: usize = ml_kem::ML_KEM_1024_ENCAPSULATION_KEY_LEN;
-    /// The largest canonical private key of any KEM.
-    pub const MAX_SECRET_KEY_LEN: usize = ml_kem::SEED_LEN;
-    /// The largest ciphertext of any KEM.
-    pub const MAX_CIPHERTEXT_LEN: usize = ml_kem::ML_KEM_1024_CIPHERTEXT_LEN;
+    pub const ALL: [KemAlgorithm; 7] = [
+        Self::MlKem512,
+        Self::MlKem768,
+        Self::MlKem1024,
+        Self::XWing,
+        Self::MlKem768X25519Sha3_256,
+        Self::MlKem768EcdhP256Sha3_256,
+        Self::MlKem1024EcdhP384Sha3_256,
+    ];
+    /// The largest public key of any KEM (MLKEM1024-ECDH-P384-SHA3-256, 1665 bytes).
+    pub const MAX_PUBLIC_KEY_LEN: usize = max(
+        max(
+            ml_kem::ML_KEM_1024_ENCAPSULATION_KEY_LEN,
+            xwing::PUBLIC_KEY_LEN,
+        ),
+        max(
+            CompositeX25519::PUBLIC_KEY_LEN,
+            max(CompositeP256::PUBLIC_KEY_LEN, CompositeP384::PUBLIC_KEY_LEN),
+        ),
+    );
+    /// The largest canonical private key of any KEM (MLKEM1024-ECDH-P384-SHA3-256, 128 bytes).
+    pub const MAX_SECRET_KEY_LEN: usize = max(
+        max(ml_kem::SEED_LEN, xwing::SEED_LEN),
+        max(
+            CompositeX25519::SECRET_KEY_LEN,
+            max(CompositeP256::SECRET_KEY_LEN, CompositeP384::SECRET_KEY_LEN),
+        ),
+    );
+    /// The largest key-generation seed of any KEM (ML-KEM, 64 bytes).
+    pub const MAX_SEED_LEN: usize = max(
+        ml_kem::SEED_LEN,
+        max(xwing::SEED_LEN, composite_kem::ROOT_SEED_LEN),
+    );
+    /// The largest ciphertext of any KEM (MLKEM1024-ECDH-P384-SHA3-256, 1665 bytes).
+    pub const MAX_CIPHERTEXT_LEN: usize = max(
+        max(ml_kem::ML_KEM_1024_CIPHERTEXT_LEN, xwing::CIPHERTEXT_LEN),
+        max(
+            CompositeX25519::CIPHERTEXT_LEN,
+            max(CompositeP256::CIPHERTEXT_LEN, CompositeP384::CIPHERTEXT_LEN),
+        ),
+    );
+    /// The largest deterministic-encapsulation randomness of any KEM (80 bytes).
+    pub const MAX_ENCAPS_RANDOMNESS_LEN: usize = max(
+        max(ml_kem::ENCAPS_RANDOMNESS_LEN, xwing::ENCAPS_RANDOMNESS_LEN),
+        max(
+            CompositeX25519::ENCAPS_RANDOMNESS_LEN,
+            max(
+                CompositeP256::ENCAPS_RANDOMNESS_LEN,
+                CompositeP384::ENCAPS_RANDOMNESS_LEN,
+            ),
+        ),
+    );
     /// Shared-secret length of every KEM here.
     pub const SHARED_SECRET_LEN: usize = 32;
 
-    /// The standard name (`"ML-KEM-768"`, …).
+    /// The standard name (`"ML-KEM-768"`, `"X-Wing"`, `"MLKEM768-X25519-SHA3-256"`, …; the
+    /// composite names are the draft's OID names without `id-`).
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
@@ -85,33 +161,65 @@ impl KemAlgorithm {
     /// Public (encapsulation) key length.
     #[must_use]
     pub fn public_key_len(self) -> usize {
-        use ml_kem::MlKemParams;
-        with_kem!(self, P => P::ENCAPSULATION_KEY_LEN)
+        dispatch!(self,
+            mlkem P => P::ENCAPSULATION_KEY_LEN,
+            xwing => xwing::PUBLIC_KEY_LEN,
+            composite C => C::PUBLIC_KEY_LEN,
+        )
     }
 
-    /// Canonical private-key length (the seed).
+    /// Canonical private-key length: the 64-byte seed `d ‖ z` for ML-KEM, the 32-byte seed for
+    /// X-Wing, and the draft's `mlkemSeed ‖ tradSK` for the composites.
     #[must_use]
     pub fn secret_key_len(self) -> usize {
-        ml_kem::SEED_LEN
+        dispatch!(self,
+            mlkem P => ml_kem::SEED_LEN,
+            xwing => xwing::SEED_LEN,
+            composite C => C::SECRET_KEY_LEN,
+        )
     }
 
     /// Seed length for [`Self::keypair_from_seed`].
+    ///
+    /// The seed is not always the private key: for ML-KEM and X-Wing it is (64 and 32 bytes),
+    /// but a composite takes a 32-byte root seed that is expanded into its private key
+    /// `mlkemSeed ‖ tradSK` (see [`crate::hybrid::composite_kem`]).
     #[must_use]
     pub fn seed_len(self) -> usize {
-        ml_kem::SEED_LEN
+        dispatch!(self,
+            mlkem P => ml_kem::SEED_LEN,
+            xwing => xwing::SEED_LEN,
+            composite C => composite_kem::ROOT_SEED_LEN,
+        )
     }
 
     /// Ciphertext length.
     #[must_use]
     pub fn ciphertext_len(self) -> usize {
-        use ml_kem::MlKemParams;
-        with_kem!(self, P => P::CIPHERTEXT_LEN)
+        dispatch!(self,
+            mlkem P => P::CIPHERTEXT_LEN,
+            xwing => xwing::CIPHERTEXT_LEN,
+            composite C => C::CIPHERTEXT_LEN,
+        )
     }
 
     /// Shared-secret length.
     #[must_use]
     pub fn shared_secret_len(self) -> usize {
         Self::SHARED_SECRET_LEN
+    }
+
+    /// Length of the randomness of `encapsulate_deterministic` (feature `hazmat`): ML-KEM's `m` (32
+    /// bytes); X-Wing's `eseed = m ‖ ek_X` (64); for a composite `m ‖ ephemeral`, the
+    /// traditional ephemeral secret being the raw X25519 key (32) or the big-endian ECDH scalar
+    /// (32 for P-256, 48 for P-384).
+    #[must_use]
+    pub fn encaps_randomness_len(self) -> usize {
+        dispatch!(self,
+            mlkem P => ml_kem::ENCAPS_RANDOMNESS_LEN,
+            xwing => xwing::ENCAPS_RANDOMNESS_LEN,
+            composite C => C::ENCAPS_RANDOMNESS_LEN,
+        )
     }
 
     /// Derives a key pair from `seed`; writes the public key and the canonical private key.
@@ -127,11 +235,24 @@ impl KemAlgorithm {
         check_len(Field::Seed, self.seed_len(), seed.len())?;
         let pk_out = out_buf(Field::PublicKey, pk_out, self.public_key_len())?;
         let sk_out = out_buf(Field::SecretKey, sk_out, self.secret_key_len())?;
-        with_kem!(self, P => {
-            let dk = ml_kem::DecapsulationKey::<P>::from_seed_slice(seed)?;
-            pk_out.copy_from_slice(dk.encapsulation_key().to_bytes().as_ref());
-        });
-        sk_out.copy_from_slice(seed);
+        dispatch!(self,
+            mlkem P => {
+                let dk = ml_kem::DecapsulationKey::<P>::from_seed_slice(seed)?;
+                pk_out.copy_from_slice(dk.encapsulation_key().to_bytes().as_ref());
+                sk_out.copy_from_slice(seed);
+            },
+            xwing => {
+                let dk = xwing::DecapsulationKey::from_seed_slice(seed)?;
+                pk_out.copy_from_slice(&dk.encapsulation_key().to_bytes());
+                sk_out.copy_from_slice(dk.seed());
+            },
+            composite C => {
+                let root = array_ref::<{ composite_kem::ROOT_SEED_LEN }>(Field::Seed, seed)?;
+                let dk = composite_kem::DecapsulationKey::<C>::from_root_seed(root);
+                pk_out.copy_from_slice(dk.encapsulation_key().to_bytes().as_ref());
+                sk_out.copy_from_slice(dk.to_bytes().as_ref());
+            },
+        );
         Ok(())
     }
 
@@ -145,18 +266,21 @@ impl KemAlgorithm {
         pk_out: &mut [u8],
         sk_out: &mut [u8],
     ) -> Result<()> {
-        let mut seed = crate::secret::Secret::<{ ml_kem::SEED_LEN }>::zero();
+        let mut seed = Secret::<{ Self::MAX_SEED_LEN }>::zero();
+        let seed = out_buf(Field::Seed, seed.as_mut(), self.seed_len())?;
         let pk_out = out_buf(Field::PublicKey, pk_out, self.public_key_len())?;
         let sk_out = out_buf(Field::SecretKey, sk_out, self.secret_key_len())?;
-        crate::rng::fill(rng, seed.as_mut())?;
-        self.keypair_from_seed(seed.as_bytes(), pk_out, sk_out)
+        crate::rng::fill(rng, seed)?;
+        self.keypair_from_seed(seed, pk_out, sk_out)
     }
 
     /// Encapsulates to `pk`: writes the ciphertext and the shared secret.
     ///
     /// # Errors
-    /// [`Error::InvalidLength`], [`Error::InvalidKey`] (§7.2 check), [`Error::BufferTooSmall`],
-    /// or [`Error::Rng`].
+    /// [`Error::InvalidLength`], [`Error::InvalidKey`] (FIPS 203 §7.2 check),
+    /// [`Error::MalformedEncoding`] (an ECDH point that is not on the curve),
+    /// [`Error::ZeroSharedSecret`] (a low-order X25519 key), [`Error::BufferTooSmall`], or
+    /// [`Error::Rng`].
     pub fn encapsulate<R: TryCryptoRng + ?Sized>(
         self,
         pk: &[u8],
@@ -166,50 +290,108 @@ impl KemAlgorithm {
     ) -> Result<()> {
         let ct_out = out_buf(Field::Ciphertext, ct_out, self.ciphertext_len())?;
         let ss_out = out_buf(Field::SharedSecret, ss_out, self.shared_secret_len())?;
-        with_kem!(self, P => {
-            let (ct, ss) = ml_kem::EncapsulationKey::<P>::from_bytes(pk)?.encapsulate(rng)?;
-            ct_out.copy_from_slice(ct.as_ref());
-            ss_out.copy_from_slice(ss.as_bytes());
-        });
+        dispatch!(self,
+            mlkem P => {
+                let (ct, ss) = ml_kem::EncapsulationKey::<P>::from_bytes(pk)?.encapsulate(rng)?;
+                ct_out.copy_from_slice(ct.as_ref());
+                ss_out.copy_from_slice(ss.as_bytes());
+            },
+            xwing => {
+                let (ct, ss) = xwing::EncapsulationKey::from_bytes(pk)?.encapsulate(rng)?;
+                ct_out.copy_from_slice(&ct);
+                ss_out.copy_from_slice(ss.as_bytes());
+            },
+            composite C => {
+                let (ct, ss) =
+                    composite_kem::EncapsulationKey::<C>::from_bytes(pk)?.encapsulate(rng)?;
+                ct_out.copy_from_slice(ct.as_ref());
+                ss_out.copy_from_slice(ss.as_bytes());
+            },
+        );
         Ok(())
     }
 
-    /// Deterministic encapsulation with randomness `m` (FIPS 203 `Encaps_internal`), for
-    /// known-answer tests only.
+    /// Deterministic encapsulation with caller-chosen randomness, for known-answer tests only:
+    /// `randomness` is [`Self::encaps_randomness_len`] bytes, laid out as that method says
+    /// (ML-KEM: FIPS 203 `Encaps_internal`; X-Wing: `EncapsulateDerand`).
     ///
     /// # Errors
-    /// As [`Self::encapsulate`], plus [`Error::InvalidLength`] for `m`.
+    /// As [`Self::encapsulate`], plus [`Error::InvalidLength`] for `randomness`, and
+    /// [`Error::InvalidKey`] for [`Field::Randomness`] if a composite's ECDH scalar is zero or
+    /// ≥ n.
     #[cfg(feature = "hazmat")]
     pub fn encapsulate_deterministic(
         self,
         pk: &[u8],
-        m: &[u8],
+        randomness: &[u8],
         ct_out: &mut [u8],
         ss_out: &mut [u8],
     ) -> Result<()> {
-        let m = crate::error::array_ref::<{ ml_kem::ENCAPS_RANDOMNESS_LEN }>(Field::Randomness, m)?;
+        check_len(
+            Field::Randomness,
+            self.encaps_randomness_len(),
+            randomness.len(),
+        )?;
         let ct_out = out_buf(Field::Ciphertext, ct_out, self.ciphertext_len())?;
         let ss_out = out_buf(Field::SharedSecret, ss_out, self.shared_secret_len())?;
-        with_kem!(self, P => {
-            let (ct, ss) = ml_kem::EncapsulationKey::<P>::from_bytes(pk)?.encapsulate_deterministic(m);
-            ct_out.copy_from_slice(ct.as_ref());
-            ss_out.copy_from_slice(ss.as_bytes());
-        });
+        dispatch!(self,
+            mlkem P => {
+                let m = array_ref::<{ ml_kem::ENCAPS_RANDOMNESS_LEN }>(Field::Randomness, randomness)?;
+                let (ct, ss) =
+                    ml_kem::EncapsulationKey::<P>::from_bytes(pk)?.encapsulate_deterministic(m);
+                ct_out.copy_from_slice(ct.as_ref());
+                ss_out.copy_from_slice(ss.as_bytes());
+            },
+            xwing => {
+                let eseed =
+                    array_ref::<{ xwing::ENCAPS_RANDOMNESS_LEN }>(Field::Randomness, randomness)?;
+                let (ct, ss) =
+                    xwing::EncapsulationKey::from_bytes(pk)?.encapsulate_deterministic(eseed)?;
+                ct_out.copy_from_slice(&ct);
+                ss_out.copy_from_slice(ss.as_bytes());
+            },
+            composite C => {
+                let (m, ephemeral) = randomness
+                    .split_first_chunk::<{ composite_kem::MLKEM_RANDOMNESS_LEN }>()
+                    .ok_or(Error::InvalidLength {
+                        field: Field::Randomness,
+                        expected: C::ENCAPS_RANDOMNESS_LEN,
+                        actual: randomness.len(),
+                    })?;
+                let (ct, ss) = composite_kem::EncapsulationKey::<C>::from_bytes(pk)?
+                    .encapsulate_deterministic(m, ephemeral)?;
+                ct_out.copy_from_slice(ct.as_ref());
+                ss_out.copy_from_slice(ss.as_bytes());
+            },
+        );
         Ok(())
     }
 
     /// Decapsulates `ct` with the canonical private key `sk`; writes the shared secret.
     ///
     /// # Errors
-    /// [`Error::InvalidLength`] or [`Error::BufferTooSmall`].
+    /// [`Error::InvalidLength`], [`Error::BufferTooSmall`], [`Error::MalformedEncoding`] (a
+    /// composite private key that does not parse, or an ECDH ciphertext point that is not on
+    /// the curve), [`Error::InvalidKey`] (an ECDH scalar of zero or ≥ n), or
+    /// [`Error::ZeroSharedSecret`] (a low-order X25519 ciphertext).
     pub fn decapsulate(self, sk: &[u8], ct: &[u8], ss_out: &mut [u8]) -> Result<()> {
         check_len(Field::SecretKey, self.secret_key_len(), sk.len())?;
         check_len(Field::Ciphertext, self.ciphertext_len(), ct.len())?;
         let ss_out = out_buf(Field::SharedSecret, ss_out, self.shared_secret_len())?;
-        with_kem!(self, P => {
-            let ss = ml_kem::DecapsulationKey::<P>::from_seed_slice(sk)?.decapsulate(ct)?;
-            ss_out.copy_from_slice(ss.as_bytes());
-        });
+        dispatch!(self,
+            mlkem P => {
+                let ss = ml_kem::DecapsulationKey::<P>::from_seed_slice(sk)?.decapsulate(ct)?;
+                ss_out.copy_from_slice(ss.as_bytes());
+            },
+            xwing => {
+                let ss = xwing::DecapsulationKey::from_seed_slice(sk)?.decapsulate(ct)?;
+                ss_out.copy_from_slice(ss.as_bytes());
+            },
+            composite C => {
+                let ss = composite_kem::DecapsulationKey::<C>::from_bytes(sk)?.decapsulate(ct)?;
+                ss_out.copy_from_slice(ss.as_bytes());
+            },
+        );
         Ok(())
     }
 }

@@ -2,7 +2,11 @@
 //! caller-provided buffers out, no allocation.
 //!
 //! The C ABI, the WASM bindings and the CLI are built on this layer. Private keys here are
-//! always in their canonical seed form ([`SignatureAlgorithm::secret_key_len`] bytes).
+//! always in their canonical form ([`SignatureAlgorithm::secret_key_len`] bytes): the seed for
+//! ML-KEM, ML-DSA, SLH-DSA, Ed25519 and X-Wing, the scalar for ECDSA, and the draft's
+//! `ML seed ‖ traditional key` for the composites. `keypair_from_seed` takes
+//! [`SignatureAlgorithm::seed_len`] bytes, which for a composite is a 32-byte root seed that
+//! derives both halves (see [`crate::hybrid`]).
 //!
 //! Output buffers may be longer than needed; exactly the documented number of bytes is written
 //! at their start. A buffer that is too short fails with [`Error::BufferTooSmall`] before

@@ -1,6 +1,9 @@
 //! [`SignatureAlgorithm`]: every signature algorithm behind one enum.
 
+use zeroize::Zeroizing;
+
 use crate::error::{Error, Field, Result, check_len, out_buf, require_empty_ctx};
+use crate::hybrid::composite_sig::{self, CompositeParams};
 use crate::primitives::{ecdsa, ed25519, ml_dsa, slh_dsa};
 use crate::rng::{FixedBytes, TryCryptoRng};
 
@@ -73,62 +76,77 @@ macro_rules! dispatch {
     ) => {
         match $alg {
             SignatureAlgorithm::MlDsa44 => {
+                #[allow(dead_code)] // not every method needs the type
                 type $M = ml_dsa::MlDsa44;
                 $mldsa
             }
             SignatureAlgorithm::MlDsa65 => {
+                #[allow(dead_code)] // not every method needs the type
                 type $M = ml_dsa::MlDsa65;
                 $mldsa
             }
             SignatureAlgorithm::MlDsa87 => {
+                #[allow(dead_code)] // not every method needs the type
                 type $M = ml_dsa::MlDsa87;
                 $mldsa
             }
             SignatureAlgorithm::SlhDsaSha2_128s => {
+                #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Sha2_128s;
                 $slh
             }
             SignatureAlgorithm::SlhDsaSha2_128f => {
+                #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Sha2_128f;
                 $slh
             }
             SignatureAlgorithm::SlhDsaSha2_192s => {
+                #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Sha2_192s;
                 $slh
             }
             SignatureAlgorithm::SlhDsaSha2_192f => {
+                #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Sha2_192f;
                 $slh
             }
             SignatureAlgorithm::SlhDsaSha2_256s => {
+                #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Sha2_256s;
                 $slh
             }
             SignatureAlgorithm::SlhDsaSha2_256f => {
+                #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Sha2_256f;
                 $slh
             }
             SignatureAlgorithm::SlhDsaShake128s => {
+                #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Shake128s;
                 $slh
             }
             SignatureAlgorithm::SlhDsaShake128f => {
+                #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Shake128f;
                 $slh
             }
             SignatureAlgorithm::SlhDsaShake192s => {
+                #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Shake192s;
                 $slh
             }
             SignatureAlgorithm::SlhDsaShake192f => {
+                #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Shake192f;
                 $slh
             }
             SignatureAlgorithm::SlhDsaShake256s => {
+                #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Shake256s;
                 $slh
             }
             SignatureAlgorithm::SlhDsaShake256f => {
+                #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Shake256f;
                 $slh
             }
@@ -136,26 +154,32 @@ macro_rules! dispatch {
             SignatureAlgorithm::EcdsaP256Sha256 => $p256,
             SignatureAlgorithm::EcdsaP384Sha384 => $p384,
             SignatureAlgorithm::MlDsa44Ed25519Sha512 => {
+                #[allow(dead_code)] // not every method needs the type
                 type $C = composite_sig::MlDsa44Ed25519Sha512;
                 $comp
             }
             SignatureAlgorithm::MlDsa44EcdsaP256Sha256 => {
+                #[allow(dead_code)] // not every method needs the type
                 type $C = composite_sig::MlDsa44EcdsaP256Sha256;
                 $comp
             }
             SignatureAlgorithm::MlDsa65Ed25519Sha512 => {
+                #[allow(dead_code)] // not every method needs the type
                 type $C = composite_sig::MlDsa65Ed25519Sha512;
                 $comp
             }
             SignatureAlgorithm::MlDsa65EcdsaP256Sha512 => {
+                #[allow(dead_code)] // not every method needs the type
                 type $C = composite_sig::MlDsa65EcdsaP256Sha512;
                 $comp
             }
             SignatureAlgorithm::MlDsa65EcdsaP384Sha512 => {
+                #[allow(dead_code)] // not every method needs the type
                 type $C = composite_sig::MlDsa65EcdsaP384Sha512;
                 $comp
             }
             SignatureAlgorithm::MlDsa87EcdsaP384Sha512 => {
+                #[allow(dead_code)] // not every method needs the type
                 type $C = composite_sig::MlDsa87EcdsaP384Sha512;
                 $comp
             }
@@ -171,7 +195,7 @@ enum Rnd<'a, R: ?Sized> {
 
 impl SignatureAlgorithm {
     /// Every algorithm, in declaration order.
-    pub const ALL: [SignatureAlgorithm; 18] = [
+    pub const ALL: [SignatureAlgorithm; 24] = [
         Self::MlDsa44,
         Self::MlDsa65,
         Self::MlDsa87,
@@ -190,14 +214,27 @@ impl SignatureAlgorithm {
         Self::Ed25519,
         Self::EcdsaP256Sha256,
         Self::EcdsaP384Sha384,
+        Self::MlDsa44Ed25519Sha512,
+        Self::MlDsa44EcdsaP256Sha256,
+        Self::MlDsa65Ed25519Sha512,
+        Self::MlDsa65EcdsaP256Sha512,
+        Self::MlDsa65EcdsaP384Sha512,
+        Self::MlDsa87EcdsaP384Sha512,
     ];
 
-    /// The largest public key of any algorithm.
-    pub const MAX_PUBLIC_KEY_LEN: usize = ml_dsa::ML_DSA_87_PUBLIC_KEY_LEN;
-    /// The largest canonical private key of any algorithm.
-    pub const MAX_SECRET_KEY_LEN: usize = slh_dsa::MAX_SEED_LEN;
+    /// The largest public key of any algorithm (composite MLDSA87-ECDSA-P384-SHA512).
+    pub const MAX_PUBLIC_KEY_LEN: usize = max(
+        ml_dsa::ML_DSA_87_PUBLIC_KEY_LEN,
+        composite_sig::MAX_PUBLIC_KEY_LEN,
+    );
+    /// The largest private key of any algorithm (SLH-DSA-*-256 seeds and the ECDSA P-384
+    /// composites, 96 bytes).
+    pub const MAX_SECRET_KEY_LEN: usize =
+        max(slh_dsa::MAX_SEED_LEN, composite_sig::MAX_SECRET_KEY_LEN);
+    /// The largest seed of any algorithm (SLH-DSA-*-256).
+    pub const MAX_SEED_LEN: usize = max(slh_dsa::MAX_SEED_LEN, composite_sig::ROOT_SEED_LEN);
     /// The largest signature of any algorithm (SLH-DSA-SHA2-256f).
-    pub const MAX_SIGNATURE_LEN: usize = 49_856;
+    pub const MAX_SIGNATURE_LEN: usize = max(49_856, composite_sig::MAX_SIGNATURE_LEN);
 
     /// The algorithm's standard name (`"ML-DSA-65"`, `"SLH-DSA-SHA2-128s"`, `"Ed25519"`,
     /// `"ECDSA-P256-SHA256"`, …).
@@ -239,70 +276,174 @@ impl SignatureAlgorithm {
             .find(|a| a.name().eq_ignore_ascii_case(name))
     }
 
-    /// Public-key length in bytes (ECDSA: uncompressed SEC1 point).
+    /// Whether the algorithm is a composite (post-quantum + traditional) of
+    /// draft-ietf-lamps-pq-composite-sigs.
+    #[must_use]
+    pub const fn is_hybrid(self) -> bool {
+        match self {
+            Self::MlDsa44
+            | Self::MlDsa65
+            | Self::MlDsa87
+            | Self::SlhDsaSha2_128s
+            | Self::SlhDsaSha2_128f
+            | Self::SlhDsaSha2_192s
+            | Self::SlhDsaSha2_192f
+            | Self::SlhDsaSha2_256s
+            | Self::SlhDsaSha2_256f
+            | Self::SlhDsaShake128s
+            | Self::SlhDsaShake128f
+            | Self::SlhDsaShake192s
+            | Self::SlhDsaShake192f
+            | Self::SlhDsaShake256s
+            | Self::SlhDsaShake256f
+            | Self::Ed25519
+            | Self::EcdsaP256Sha256
+            | Self::EcdsaP384Sha384 => false,
+            Self::MlDsa44Ed25519Sha512
+            | Self::MlDsa44EcdsaP256Sha256
+            | Self::MlDsa65Ed25519Sha512
+            | Self::MlDsa65EcdsaP256Sha512
+            | Self::MlDsa65EcdsaP384Sha512
+            | Self::MlDsa87EcdsaP384Sha512 => true,
+        }
+    }
+
+    /// The algorithm's object identifier, dotted: ML-DSA and SLH-DSA from the NIST CSOR
+    /// `sigAlgs` arc (2.16.840.1.101.3.4.3.17–31, FIPS 204/205), Ed25519 from RFC 8410,
+    /// `ecdsa-with-SHA256`/`-SHA384` from RFC 5758, composites from
+    /// draft-ietf-lamps-pq-composite-sigs-19 §7.
+    #[must_use]
+    pub const fn oid(self) -> &'static str {
+        match self {
+            Self::MlDsa44 => "2.16.840.1.101.3.4.3.17",
+            Self::MlDsa65 => "2.16.840.1.101.3.4.3.18",
+            Self::MlDsa87 => "2.16.840.1.101.3.4.3.19",
+            Self::SlhDsaSha2_128s => "2.16.840.1.101.3.4.3.20",
+            Self::SlhDsaSha2_128f => "2.16.840.1.101.3.4.3.21",
+            Self::SlhDsaSha2_192s => "2.16.840.1.101.3.4.3.22",
+            Self::SlhDsaSha2_192f => "2.16.840.1.101.3.4.3.23",
+            Self::SlhDsaSha2_256s => "2.16.840.1.101.3.4.3.24",
+            Self::SlhDsaSha2_256f => "2.16.840.1.101.3.4.3.25",
+            Self::SlhDsaShake128s => "2.16.840.1.101.3.4.3.26",
+            Self::SlhDsaShake128f => "2.16.840.1.101.3.4.3.27",
+            Self::SlhDsaShake192s => "2.16.840.1.101.3.4.3.28",
+            Self::SlhDsaShake192f => "2.16.840.1.101.3.4.3.29",
+            Self::SlhDsaShake256s => "2.16.840.1.101.3.4.3.30",
+            Self::SlhDsaShake256f => "2.16.840.1.101.3.4.3.31",
+            Self::Ed25519 => "1.3.101.112",
+            Self::EcdsaP256Sha256 => "1.2.840.10045.4.3.2",
+            Self::EcdsaP384Sha384 => "1.2.840.10045.4.3.3",
+            Self::MlDsa44Ed25519Sha512 => "1.3.6.1.5.5.7.6.39",
+            Self::MlDsa44EcdsaP256Sha256 => "1.3.6.1.5.5.7.6.40",
+            Self::MlDsa65Ed25519Sha512 => "1.3.6.1.5.5.7.6.48",
+            Self::MlDsa65EcdsaP256Sha512 => "1.3.6.1.5.5.7.6.45",
+            Self::MlDsa65EcdsaP384Sha512 => "1.3.6.1.5.5.7.6.46",
+            Self::MlDsa87EcdsaP384Sha512 => "1.3.6.1.5.5.7.6.49",
+        }
+    }
+
+    /// Public-key length in bytes (ECDSA: uncompressed SEC1 point; composites:
+    /// `mldsaPK ‖ tradPK`).
     #[must_use]
     pub fn public_key_len(self) -> usize {
-        use slh_dsa::SlhDsaSizes;
-        with_slh!(self, P => P::PUBLIC_KEY_LEN, _ => match self {
-            Self::MlDsa44 => ml_dsa::ML_DSA_44_PUBLIC_KEY_LEN,
-            Self::MlDsa65 => ml_dsa::ML_DSA_65_PUBLIC_KEY_LEN,
-            Self::MlDsa87 => ml_dsa::ML_DSA_87_PUBLIC_KEY_LEN,
-            Self::Ed25519 => ed25519::PUBLIC_KEY_LEN,
-            Self::EcdsaP256Sha256 => ecdsa::p256::PUBLIC_KEY_LEN,
-            _ => ecdsa::p384::PUBLIC_KEY_LEN,
-        })
-    }
-
-    /// Canonical private-key length in bytes: the seed (ML-DSA ξ, SLH-DSA
-    /// `SK.seed ‖ SK.prf ‖ PK.seed`, Ed25519 private key) or the ECDSA scalar. Equal to
-    /// [`Self::seed_len`].
-    #[must_use]
-    pub fn secret_key_len(self) -> usize {
-        use slh_dsa::SlhDsaSizes;
-        with_slh!(self, P => P::SEED_LEN, _ => match self {
-            Self::MlDsa44 | Self::MlDsa65 | Self::MlDsa87 => ml_dsa::SEED_LEN,
-            Self::Ed25519 => ed25519::SEED_LEN,
-            Self::EcdsaP256Sha256 => ecdsa::p256::SECRET_KEY_LEN,
-            _ => ecdsa::p384::SECRET_KEY_LEN,
-        })
-    }
-
-    /// Seed length for [`Self::keypair_from_seed`].
-    #[must_use]
-    pub fn seed_len(self) -> usize {
-        self.secret_key_len()
-    }
-
-    /// Signature length in bytes (ECDSA: fixed-size `r ‖ s`).
-    #[must_use]
-    pub fn signature_len(self) -> usize {
-        use slh_dsa::SlhDsaSizes;
-        with_slh!(self, P => P::SIGNATURE_LEN, _ => match self {
-            Self::MlDsa44 => ml_dsa::ML_DSA_44_SIGNATURE_LEN,
-            Self::MlDsa65 => ml_dsa::ML_DSA_65_SIGNATURE_LEN,
-            Self::MlDsa87 => ml_dsa::ML_DSA_87_SIGNATURE_LEN,
-            Self::Ed25519 => ed25519::SIGNATURE_LEN,
-            Self::EcdsaP256Sha256 => ecdsa::p256::SIGNATURE_LEN,
-            _ => ecdsa::p384::SIGNATURE_LEN,
-        })
-    }
-
-    /// Whether the algorithm takes a context string (ML-DSA and SLH-DSA do; Ed25519 and ECDSA
-    /// accept only the empty context).
-    #[must_use]
-    pub const fn supports_context(self) -> bool {
-        !matches!(
-            self,
-            Self::Ed25519 | Self::EcdsaP256Sha256 | Self::EcdsaP384Sha384
+        dispatch!(self,
+            mldsa M => <M as ml_dsa::MlDsaSizes>::PUBLIC_KEY_LEN,
+            slh S => <S as slh_dsa::SlhDsaSizes>::PUBLIC_KEY_LEN,
+            ed25519 => ed25519::PUBLIC_KEY_LEN,
+            p256 => ecdsa::p256::PUBLIC_KEY_LEN,
+            p384 => ecdsa::p384::PUBLIC_KEY_LEN,
+            composite C => <C as CompositeParams>::PUBLIC_KEY_LEN,
         )
     }
 
+    /// Private-key length in bytes, the form every method of this type takes and returns:
+    /// * ML-DSA: the seed ξ; SLH-DSA: `SK.seed ‖ SK.prf ‖ PK.seed`; Ed25519: the RFC 8032
+    ///   private key; ECDSA: the big-endian scalar. For these it equals [`Self::seed_len`].
+    /// * Composites: the draft private key `mldsaSeed ‖ tradSK` (64 bytes with Ed25519, 83
+    ///   with P-256, 96 with P-384), which differs from the 32-byte root seed of
+    ///   [`Self::seed_len`].
+    #[must_use]
+    pub fn secret_key_len(self) -> usize {
+        dispatch!(self,
+            mldsa M => ml_dsa::SEED_LEN,
+            slh S => <S as slh_dsa::SlhDsaSizes>::SEED_LEN,
+            ed25519 => ed25519::SEED_LEN,
+            p256 => ecdsa::p256::SECRET_KEY_LEN,
+            p384 => ecdsa::p384::SECRET_KEY_LEN,
+            composite C => <C as CompositeParams>::SECRET_KEY_LEN,
+        )
+    }
+
+    /// Seed length for [`Self::keypair_from_seed`]: [`Self::secret_key_len`] for the
+    /// single algorithms, 32 (the root seed of
+    /// [`composite_sig::SigningKey::from_root_seed`]) for the composites.
+    #[must_use]
+    pub fn seed_len(self) -> usize {
+        dispatch!(self,
+            mldsa M => self.secret_key_len(),
+            slh S => self.secret_key_len(),
+            ed25519 => self.secret_key_len(),
+            p256 => self.secret_key_len(),
+            p384 => self.secret_key_len(),
+            composite C => composite_sig::ROOT_SEED_LEN,
+        )
+    }
+
+    /// Signature length in bytes. ECDSA: the fixed-size `r ‖ s`. Composites: the **maximum**
+    /// length; composites with an ECDSA component have variable-length (DER) signatures, so
+    /// [`Self::sign`] returns the actual length and [`Self::verify`] takes the signature at
+    /// its actual length. Ed25519 composites always have exactly this length.
+    #[must_use]
+    pub fn signature_len(self) -> usize {
+        dispatch!(self,
+            mldsa M => <M as ml_dsa::MlDsaSizes>::SIGNATURE_LEN,
+            slh S => <S as slh_dsa::SlhDsaSizes>::SIGNATURE_LEN,
+            ed25519 => ed25519::SIGNATURE_LEN,
+            p256 => ecdsa::p256::SIGNATURE_LEN,
+            p384 => ecdsa::p384::SIGNATURE_LEN,
+            composite C => <C as CompositeParams>::MAX_SIGNATURE_LEN,
+        )
+    }
+
+    /// Whether the algorithm takes a context string (ML-DSA, SLH-DSA and the composites do;
+    /// Ed25519 and ECDSA accept only the empty context).
+    #[must_use]
+    pub const fn supports_context(self) -> bool {
+        match self {
+            Self::MlDsa44
+            | Self::MlDsa65
+            | Self::MlDsa87
+            | Self::SlhDsaSha2_128s
+            | Self::SlhDsaSha2_128f
+            | Self::SlhDsaSha2_192s
+            | Self::SlhDsaSha2_192f
+            | Self::SlhDsaSha2_256s
+            | Self::SlhDsaSha2_256f
+            | Self::SlhDsaShake128s
+            | Self::SlhDsaShake128f
+            | Self::SlhDsaShake192s
+            | Self::SlhDsaShake192f
+            | Self::SlhDsaShake256s
+            | Self::SlhDsaShake256f
+            | Self::MlDsa44Ed25519Sha512
+            | Self::MlDsa44EcdsaP256Sha256
+            | Self::MlDsa65Ed25519Sha512
+            | Self::MlDsa65EcdsaP256Sha512
+            | Self::MlDsa65EcdsaP384Sha512
+            | Self::MlDsa87EcdsaP384Sha512 => true,
+            Self::Ed25519 | Self::EcdsaP256Sha256 | Self::EcdsaP384Sha384 => false,
+        }
+    }
+
     /// Derives a key pair from `seed` ([`Self::seed_len`] bytes). Writes the public key to the
-    /// start of `pk_out` and the canonical private key to the start of `sk_out`.
+    /// start of `pk_out` and the private key ([`Self::secret_key_len`] bytes) to the start of
+    /// `sk_out`. For the single algorithms the private key is the seed itself; for the
+    /// composites the seed is a root seed and the private key is the draft encoding derived
+    /// from it ([`composite_sig`](crate::hybrid::composite_sig#key-derivation-from-a-root-seed-pqhybrid-specific)).
     ///
     /// # Errors
-    /// [`Error::InvalidLength`] (seed), [`Error::BufferTooSmall`], or [`Error::InvalidKey`] for
-    /// an ECDSA seed that is not a scalar in [1, n-1].
+    /// [`Error::InvalidLength`] (seed), [`Error::BufferTooSmall`] (nothing written), or
+    /// [`Error::InvalidKey`] for an ECDSA seed that is not a scalar in [1, n-1].
     pub fn keypair_from_seed(
         self,
         seed: &[u8],
@@ -312,15 +453,26 @@ impl SignatureAlgorithm {
         check_len(Field::Seed, self.seed_len(), seed.len())?;
         let pk_out = out_buf(Field::PublicKey, pk_out, self.public_key_len())?;
         let sk_out = out_buf(Field::SecretKey, sk_out, self.secret_key_len())?;
-        self.write_public_key(seed, pk_out)?;
-        sk_out.copy_from_slice(seed);
-        Ok(())
+        let single = |pk_out: &mut [u8], sk_out: &mut [u8]| -> Result<()> {
+            self.write_public_key(seed, pk_out)?;
+            sk_out.copy_from_slice(seed);
+            Ok(())
+        };
+        dispatch!(self,
+            mldsa M => single(pk_out, sk_out),
+            slh S => single(pk_out, sk_out),
+            ed25519 => single(pk_out, sk_out),
+            p256 => single(pk_out, sk_out),
+            p384 => single(pk_out, sk_out),
+            composite C => composite_keypair::<C>(seed, pk_out, sk_out),
+        )
     }
 
-    /// Generates a key pair from `rng`; outputs as in [`Self::keypair_from_seed`].
+    /// Generates a key pair: [`Self::keypair_from_seed`] on [`Self::seed_len`] fresh bytes
+    /// from `rng` (an ECDSA seed that is not a valid scalar is drawn again).
     ///
     /// # Errors
-    /// [`Error::Rng`] or [`Error::BufferTooSmall`].
+    /// [`Error::Rng`] or [`Error::BufferTooSmall`] (nothing written).
     pub fn generate_keypair<R: TryCryptoRng + ?Sized>(
         self,
         rng: &mut R,
@@ -329,10 +481,12 @@ impl SignatureAlgorithm {
     ) -> Result<()> {
         let pk_out = out_buf(Field::PublicKey, pk_out, self.public_key_len())?;
         let sk_out = out_buf(Field::SecretKey, sk_out, self.secret_key_len())?;
+        let mut buf = Zeroizing::new([0u8; Self::MAX_SEED_LEN]);
+        let seed = buf.get_mut(..self.seed_len()).ok_or(Error::Rng)?;
         // ECDSA seeds are scalars: retry the rare string that is ≥ n.
         for _ in 0..64 {
-            crate::rng::fill(rng, sk_out)?;
-            match self.write_public_key(sk_out, pk_out) {
+            crate::rng::fill(rng, seed)?;
+            match self.keypair_from_seed(seed, pk_out, sk_out) {
                 Err(Error::InvalidKey { .. }) => continue,
                 other => return other,
             }
@@ -340,51 +494,56 @@ impl SignatureAlgorithm {
         Err(Error::Rng)
     }
 
-    /// Computes the public key of a canonical private key into `pk_out`.
+    /// Computes the public key of a private key ([`Self::secret_key_len`] bytes) into `pk_out`.
     ///
     /// # Errors
-    /// [`Error::InvalidLength`], [`Error::BufferTooSmall`] or [`Error::InvalidKey`].
+    /// [`Error::InvalidLength`], [`Error::BufferTooSmall`], [`Error::MalformedEncoding`] (a
+    /// composite ECDSA private key that is not the draft's `ECPrivateKey` encoding) or
+    /// [`Error::InvalidKey`].
     pub fn public_key_from_secret(self, sk: &[u8], pk_out: &mut [u8]) -> Result<()> {
         check_len(Field::SecretKey, self.secret_key_len(), sk.len())?;
         let pk_out = out_buf(Field::PublicKey, pk_out, self.public_key_len())?;
         self.write_public_key(sk, pk_out)
     }
 
-    /// `pk_out` has exactly `public_key_len()` bytes and `seed` exactly `seed_len()`.
-    fn write_public_key(self, seed: &[u8], pk_out: &mut [u8]) -> Result<()> {
-        with_slh!(self, P => {
-            let sk = slh_dsa::SigningKey::<P>::from_seed(seed)?;
-            pk_out.copy_from_slice(&sk.verifying_key().to_bytes());
-            Ok(())
-        }, _ => match self {
-            Self::MlDsa44 => mldsa_pk::<ml_dsa::MlDsa44>(seed, pk_out),
-            Self::MlDsa65 => mldsa_pk::<ml_dsa::MlDsa65>(seed, pk_out),
-            Self::MlDsa87 => mldsa_pk::<ml_dsa::MlDsa87>(seed, pk_out),
-            Self::Ed25519 => {
-                let sk = ed25519::SigningKey::from_seed_slice(seed)?;
-                pk_out.copy_from_slice(&sk.verifying_key().to_bytes());
+    /// `pk_out` has exactly `public_key_len()` bytes and `sk` exactly `secret_key_len()`.
+    fn write_public_key(self, sk: &[u8], pk_out: &mut [u8]) -> Result<()> {
+        dispatch!(self,
+            mldsa M => mldsa_pk::<M>(sk, pk_out),
+            slh S => {
+                let key = slh_dsa::SigningKey::<S>::from_seed(sk)?;
+                pk_out.copy_from_slice(&key.verifying_key().to_bytes());
                 Ok(())
-            }
-            Self::EcdsaP256Sha256 => {
-                let sk = ecdsa::p256::SigningKey::from_bytes(seed)?;
-                pk_out.copy_from_slice(&sk.verifying_key().to_bytes());
+            },
+            ed25519 => {
+                let key = ed25519::SigningKey::from_seed_slice(sk)?;
+                pk_out.copy_from_slice(&key.verifying_key().to_bytes());
                 Ok(())
-            }
-            _ => {
-                let sk = ecdsa::p384::SigningKey::from_bytes(seed)?;
-                pk_out.copy_from_slice(&sk.verifying_key().to_bytes());
+            },
+            p256 => {
+                let key = ecdsa::p256::SigningKey::from_bytes(sk)?;
+                pk_out.copy_from_slice(&key.verifying_key().to_bytes());
                 Ok(())
-            }
-        })
+            },
+            p384 => {
+                let key = ecdsa::p384::SigningKey::from_bytes(sk)?;
+                pk_out.copy_from_slice(&key.verifying_key().to_bytes());
+                Ok(())
+            },
+            composite C => composite_pk::<C>(sk, pk_out),
+        )
     }
 
     /// Signs `msg` under context `ctx`, hedged where the algorithm allows it (ML-DSA, SLH-DSA
-    /// draw fresh randomness from `rng`; Ed25519 and RFC 6979 ECDSA are deterministic by
-    /// design). Writes the signature to the start of `sig_out` and returns its length.
+    /// and the ML-DSA half of the composites draw fresh randomness from `rng`; Ed25519 and
+    /// RFC 6979 ECDSA are deterministic by design). `sig_out` must hold
+    /// [`Self::signature_len`] bytes (for composites: the maximum); the signature is written to
+    /// its start and its actual length returned.
     ///
     /// # Errors
     /// [`Error::InvalidLength`] (key), [`Error::BufferTooSmall`], [`Error::ContextTooLong`],
-    /// [`Error::ContextNotSupported`], [`Error::Rng`], [`Error::InvalidKey`].
+    /// [`Error::ContextNotSupported`], [`Error::Rng`], [`Error::MalformedEncoding`] or
+    /// [`Error::InvalidKey`] (key). Nothing is written on error.
     pub fn sign<R: TryCryptoRng + ?Sized>(
         self,
         sk: &[u8],
@@ -397,7 +556,8 @@ impl SignatureAlgorithm {
     }
 
     /// Deterministic signing: ML-DSA with `rnd` = 0³², SLH-DSA with `opt_rand = PK.seed`,
-    /// Ed25519, RFC 6979 ECDSA. Outputs and errors as [`Self::sign`], without [`Error::Rng`].
+    /// Ed25519, RFC 6979 ECDSA, composites with both. Outputs and errors as [`Self::sign`],
+    /// without [`Error::Rng`].
     ///
     /// # Errors
     /// As [`Self::sign`].
@@ -425,51 +585,79 @@ impl SignatureAlgorithm {
         if !self.supports_context() {
             require_empty_ctx(ctx)?;
         }
-        with_slh!(self, P => {
-            let key = slh_dsa::SigningKey::<P>::from_seed(sk)?;
-            let sig = match rnd {
-                Rnd::Hedged(rng) => key.sign(msg, ctx, rng)?,
-                Rnd::Deterministic => key.sign_deterministic(msg, ctx)?,
-            };
-            out.copy_from_slice(&sig);
-        }, _ => match self {
-            Self::MlDsa44 => mldsa_sign::<ml_dsa::MlDsa44, R>(sk, msg, ctx, rnd, out)?,
-            Self::MlDsa65 => mldsa_sign::<ml_dsa::MlDsa65, R>(sk, msg, ctx, rnd, out)?,
-            Self::MlDsa87 => mldsa_sign::<ml_dsa::MlDsa87, R>(sk, msg, ctx, rnd, out)?,
-            Self::Ed25519 => {
+        dispatch!(self,
+            mldsa M => {
+                mldsa_sign::<M, R>(sk, msg, ctx, rnd, out)?;
+                Ok(len)
+            },
+            slh S => {
+                let key = slh_dsa::SigningKey::<S>::from_seed(sk)?;
+                let sig = match rnd {
+                    Rnd::Hedged(rng) => key.sign(msg, ctx, rng)?,
+                    Rnd::Deterministic => key.sign_deterministic(msg, ctx)?,
+                };
+                out.copy_from_slice(&sig);
+                Ok(len)
+            },
+            ed25519 => {
                 out.copy_from_slice(&ed25519::SigningKey::from_seed_slice(sk)?.sign(msg));
-            }
-            Self::EcdsaP256Sha256 => {
+                Ok(len)
+            },
+            p256 => {
                 out.copy_from_slice(&ecdsa::p256::SigningKey::from_bytes(sk)?.sign(msg)?);
-            }
-            _ => {
+                Ok(len)
+            },
+            p384 => {
                 out.copy_from_slice(&ecdsa::p384::SigningKey::from_bytes(sk)?.sign(msg)?);
-            }
-        });
-        Ok(len)
+                Ok(len)
+            },
+            composite C => composite_sign::<C, R>(sk, msg, ctx, rnd, out),
+        )
     }
 
-    /// Verifies `sig` over `msg` and `ctx` under the public key `pk`.
+    /// Verifies `sig` over `msg` and `ctx` under the public key `pk`. `sig` must have exactly
+    /// [`Self::signature_len`] bytes, except for composites with an ECDSA component, whose
+    /// signatures are passed at their actual (DER-dependent) length.
     ///
     /// # Errors
     /// [`Error::InvalidLength`], [`Error::MalformedEncoding`], [`Error::ContextTooLong`],
     /// [`Error::ContextNotSupported`], or [`Error::VerificationFailed`].
     pub fn verify(self, pk: &[u8], msg: &[u8], ctx: &[u8], sig: &[u8]) -> Result<()> {
         check_len(Field::PublicKey, self.public_key_len(), pk.len())?;
-        check_len(Field::Signature, self.signature_len(), sig.len())?;
         if !self.supports_context() {
             require_empty_ctx(ctx)?;
         }
-        with_slh!(self, P => slh_dsa::VerifyingKey::<P>::from_bytes(pk)?.verify(msg, ctx, sig),
-        _ => match self {
-            Self::MlDsa44 => ml_dsa::MlDsa44VerifyingKey::from_bytes(pk)?.verify(msg, ctx, sig),
-            Self::MlDsa65 => ml_dsa::MlDsa65VerifyingKey::from_bytes(pk)?.verify(msg, ctx, sig),
-            Self::MlDsa87 => ml_dsa::MlDsa87VerifyingKey::from_bytes(pk)?.verify(msg, ctx, sig),
-            Self::Ed25519 => ed25519::VerifyingKey::from_bytes(pk)?.verify(msg, sig),
-            Self::EcdsaP256Sha256 => ecdsa::p256::VerifyingKey::from_sec1(pk)?.verify(msg, sig),
-            _ => ecdsa::p384::VerifyingKey::from_sec1(pk)?.verify(msg, sig),
-        })
+        let exact = || check_len(Field::Signature, self.signature_len(), sig.len());
+        dispatch!(self,
+            mldsa M => {
+                exact()?;
+                ml_dsa::VerifyingKey::<M>::from_bytes(pk)?.verify(msg, ctx, sig)
+            },
+            slh S => {
+                exact()?;
+                slh_dsa::VerifyingKey::<S>::from_bytes(pk)?.verify(msg, ctx, sig)
+            },
+            ed25519 => {
+                exact()?;
+                ed25519::VerifyingKey::from_bytes(pk)?.verify(msg, sig)
+            },
+            p256 => {
+                exact()?;
+                ecdsa::p256::VerifyingKey::from_sec1(pk)?.verify(msg, sig)
+            },
+            p384 => {
+                exact()?;
+                ecdsa::p384::VerifyingKey::from_sec1(pk)?.verify(msg, sig)
+            },
+            // The composite verifier checks the (possibly variable) signature length itself.
+            composite C => composite_verify::<C>(pk, msg, ctx, sig),
+        )
     }
+}
+
+/// The larger of two lengths, for the `MAX_*` constants.
+const fn max(a: usize, b: usize) -> usize {
+    if a > b { a } else { b }
 }
 
 impl core::fmt::Display for SignatureAlgorithm {
@@ -500,3 +688,49 @@ fn mldsa_sign<P: ml_dsa::MlDsaSizes, R: TryCryptoRng + ?Sized>(
     Ok(())
 }
 
+// The composite keys are large (an ML-DSA-87 signing key alone is ~180 KB with its expanded
+// form), so each composite operation gets its own stack frame instead of being inlined into
+// the dispatching method, whose frame would otherwise hold room for every algorithm's keys.
+
+#[inline(never)]
+fn composite_keypair<C: CompositeParams>(
+    seed: &[u8],
+    pk_out: &mut [u8],
+    sk_out: &mut [u8],
+) -> Result<()> {
+    let sk = composite_sig::SigningKey::<C>::from_root_seed_slice(seed)?;
+    sk.write_public_key(pk_out)?;
+    sk.write_bytes(sk_out)?;
+    Ok(())
+}
+
+#[inline(never)]
+fn composite_pk<C: CompositeParams>(sk: &[u8], pk_out: &mut [u8]) -> Result<()> {
+    let key = composite_sig::SigningKey::<C>::from_bytes(sk)?;
+    key.write_public_key(pk_out).map(|_| ())
+}
+
+#[inline(never)]
+fn composite_sign<C: CompositeParams, R: TryCryptoRng + ?Sized>(
+    sk: &[u8],
+    msg: &[u8],
+    ctx: &[u8],
+    rnd: Rnd<'_, R>,
+    out: &mut [u8],
+) -> Result<usize> {
+    let key = composite_sig::SigningKey::<C>::from_bytes(sk)?;
+    match rnd {
+        Rnd::Hedged(rng) => key.sign(msg, ctx, rng, out),
+        Rnd::Deterministic => key.sign_deterministic(msg, ctx, out),
+    }
+}
+
+#[inline(never)]
+fn composite_verify<C: CompositeParams>(
+    pk: &[u8],
+    msg: &[u8],
+    ctx: &[u8],
+    sig: &[u8],
+) -> Result<()> {
+    composite_sig::VerifyingKey::<C>::from_bytes(pk)?.verify(msg, ctx, sig)
+}

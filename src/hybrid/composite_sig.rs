@@ -112,7 +112,8 @@ const MAX_LABEL_LEN: usize = 64;
 /// The longest pre-hash output (SHA-512).
 const MAX_PH_LEN: usize = 64;
 /// The longest message representative: prefix, label, len(ctx), ctx, PH(M).
-const MAX_M_PRIME_LEN: usize = PREFIX.len() + MAX_LABEL_LEN + 1 + crate::MAX_CONTEXT_LEN + MAX_PH_LEN;
+const MAX_M_PRIME_LEN: usize =
+    PREFIX.len() + MAX_LABEL_LEN + 1 + crate::MAX_CONTEXT_LEN + MAX_PH_LEN;
 /// The longest traditional signature (ECDSA P-384, DER, both integers 49 bytes).
 const MAX_TRAD_SIG_LEN: usize = 104;
 /// How many XOF blocks ECDSA key derivation tries before giving up.
@@ -352,7 +353,9 @@ ecdsa_component!(
     p256,
     32,
     [0x30, 0x31, 0x02, 0x01, 0x01, 0x04, 0x20],
-    [0xa0, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07],
+    [
+        0xa0, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07
+    ],
     "Marker for the ECDSA P-256 component (ecdsa-with-SHA256, RFC 6979, DER signatures)."
 );
 ecdsa_component!(
@@ -383,7 +386,10 @@ fn der_encode_sig(fixed: &[u8], fl: usize, out: &mut [u8]) -> Result<usize> {
     for int in [r, s] {
         // Minimal two's-complement encoding of a non-negative integer: strip leading zero
         // bytes (keeping one), then prepend 0x00 if the top bit is set.
-        let first = int.iter().position(|&b| b != 0).unwrap_or(int.len().saturating_sub(1));
+        let first = int
+            .iter()
+            .position(|&b| b != 0)
+            .unwrap_or(int.len().saturating_sub(1));
         let trimmed = int.get(first..).ok_or(err)?;
         let pad = usize::from(trimmed.first().is_some_and(|&b| b & 0x80 != 0));
         let len = u8::try_from(trimmed.len() + pad).map_err(|_| err)?;
@@ -536,34 +542,88 @@ macro_rules! composite {
 }
 
 composite!(
-    MlDsa44Ed25519Sha512, "MLDSA44-Ed25519-SHA512", "1.3.6.1.5.5.7.6.39",
-    ml_dsa::MlDsa44, Ed25519, sha2::Sha512, 1344, 64, 2484,
-    MlDsa44Ed25519Sha512SigningKey, MlDsa44Ed25519Sha512VerifyingKey, MlDsa44Ed25519Sha512PreHasher
+    MlDsa44Ed25519Sha512,
+    "MLDSA44-Ed25519-SHA512",
+    "1.3.6.1.5.5.7.6.39",
+    ml_dsa::MlDsa44,
+    Ed25519,
+    sha2::Sha512,
+    1344,
+    64,
+    2484,
+    MlDsa44Ed25519Sha512SigningKey,
+    MlDsa44Ed25519Sha512VerifyingKey,
+    MlDsa44Ed25519Sha512PreHasher
 );
 composite!(
-    MlDsa44EcdsaP256Sha256, "MLDSA44-ECDSA-P256-SHA256", "1.3.6.1.5.5.7.6.40",
-    ml_dsa::MlDsa44, EcdsaP256, sha2::Sha256, 1377, 83, 2492,
-    MlDsa44EcdsaP256Sha256SigningKey, MlDsa44EcdsaP256Sha256VerifyingKey, MlDsa44EcdsaP256Sha256PreHasher
+    MlDsa44EcdsaP256Sha256,
+    "MLDSA44-ECDSA-P256-SHA256",
+    "1.3.6.1.5.5.7.6.40",
+    ml_dsa::MlDsa44,
+    EcdsaP256,
+    sha2::Sha256,
+    1377,
+    83,
+    2492,
+    MlDsa44EcdsaP256Sha256SigningKey,
+    MlDsa44EcdsaP256Sha256VerifyingKey,
+    MlDsa44EcdsaP256Sha256PreHasher
 );
 composite!(
-    MlDsa65Ed25519Sha512, "MLDSA65-Ed25519-SHA512", "1.3.6.1.5.5.7.6.48",
-    ml_dsa::MlDsa65, Ed25519, sha2::Sha512, 1984, 64, 3373,
-    MlDsa65Ed25519Sha512SigningKey, MlDsa65Ed25519Sha512VerifyingKey, MlDsa65Ed25519Sha512PreHasher
+    MlDsa65Ed25519Sha512,
+    "MLDSA65-Ed25519-SHA512",
+    "1.3.6.1.5.5.7.6.48",
+    ml_dsa::MlDsa65,
+    Ed25519,
+    sha2::Sha512,
+    1984,
+    64,
+    3373,
+    MlDsa65Ed25519Sha512SigningKey,
+    MlDsa65Ed25519Sha512VerifyingKey,
+    MlDsa65Ed25519Sha512PreHasher
 );
 composite!(
-    MlDsa65EcdsaP256Sha512, "MLDSA65-ECDSA-P256-SHA512", "1.3.6.1.5.5.7.6.45",
-    ml_dsa::MlDsa65, EcdsaP256, sha2::Sha512, 2017, 83, 3381,
-    MlDsa65EcdsaP256Sha512SigningKey, MlDsa65EcdsaP256Sha512VerifyingKey, MlDsa65EcdsaP256Sha512PreHasher
+    MlDsa65EcdsaP256Sha512,
+    "MLDSA65-ECDSA-P256-SHA512",
+    "1.3.6.1.5.5.7.6.45",
+    ml_dsa::MlDsa65,
+    EcdsaP256,
+    sha2::Sha512,
+    2017,
+    83,
+    3381,
+    MlDsa65EcdsaP256Sha512SigningKey,
+    MlDsa65EcdsaP256Sha512VerifyingKey,
+    MlDsa65EcdsaP256Sha512PreHasher
 );
 composite!(
-    MlDsa65EcdsaP384Sha512, "MLDSA65-ECDSA-P384-SHA512", "1.3.6.1.5.5.7.6.46",
-    ml_dsa::MlDsa65, EcdsaP384, sha2::Sha512, 2049, 96, 3413,
-    MlDsa65EcdsaP384Sha512SigningKey, MlDsa65EcdsaP384Sha512VerifyingKey, MlDsa65EcdsaP384Sha512PreHasher
+    MlDsa65EcdsaP384Sha512,
+    "MLDSA65-ECDSA-P384-SHA512",
+    "1.3.6.1.5.5.7.6.46",
+    ml_dsa::MlDsa65,
+    EcdsaP384,
+    sha2::Sha512,
+    2049,
+    96,
+    3413,
+    MlDsa65EcdsaP384Sha512SigningKey,
+    MlDsa65EcdsaP384Sha512VerifyingKey,
+    MlDsa65EcdsaP384Sha512PreHasher
 );
 composite!(
-    MlDsa87EcdsaP384Sha512, "MLDSA87-ECDSA-P384-SHA512", "1.3.6.1.5.5.7.6.49",
-    ml_dsa::MlDsa87, EcdsaP384, sha2::Sha512, 2689, 96, 4731,
-    MlDsa87EcdsaP384Sha512SigningKey, MlDsa87EcdsaP384Sha512VerifyingKey, MlDsa87EcdsaP384Sha512PreHasher
+    MlDsa87EcdsaP384Sha512,
+    "MLDSA87-ECDSA-P384-SHA512",
+    "1.3.6.1.5.5.7.6.49",
+    ml_dsa::MlDsa87,
+    EcdsaP384,
+    sha2::Sha512,
+    2689,
+    96,
+    4731,
+    MlDsa87EcdsaP384Sha512SigningKey,
+    MlDsa87EcdsaP384Sha512VerifyingKey,
+    MlDsa87EcdsaP384Sha512PreHasher
 );
 
 /// The largest composite public key (MLDSA87-ECDSA-P384-SHA512).
@@ -785,7 +845,12 @@ impl<C: CompositeParams> VerifyingKey<C> {
     ///
     /// # Errors
     /// As [`Self::verify`].
-    pub fn verify_prehashed(&self, digest: &MessageDigest<C>, ctx: &[u8], sig: &[u8]) -> Result<()> {
+    pub fn verify_prehashed(
+        &self,
+        digest: &MessageDigest<C>,
+        ctx: &[u8],
+        sig: &[u8],
+    ) -> Result<()> {
         let m_prime = MessageRepresentative::new(ctx, digest)?;
         if sig.len() < C::MIN_SIGNATURE_LEN || sig.len() > C::MAX_SIGNATURE_LEN {
             return Err(Error::InvalidLength {
@@ -794,13 +859,13 @@ impl<C: CompositeParams> VerifyingKey<C> {
                 actual: sig.len(),
             });
         }
-        let (mldsa_sig, trad_sig) = sig
-            .split_at_checked(C::MLDSA_SIGNATURE_LEN)
-            .ok_or(Error::InvalidLength {
-                field: Field::Signature,
-                expected: C::MAX_SIGNATURE_LEN,
-                actual: sig.len(),
-            })?;
+        let (mldsa_sig, trad_sig) =
+            sig.split_at_checked(C::MLDSA_SIGNATURE_LEN)
+                .ok_or(Error::InvalidLength {
+                    field: Field::Signature,
+                    expected: C::MAX_SIGNATURE_LEN,
+                    actual: sig.len(),
+                })?;
         let mut h = self.mldsa.message_hasher(C::LABEL)?;
         h.update(m_prime.as_bytes());
         let mldsa_ok = self.mldsa.verify_mu(&h.finalize(), mldsa_sig);
@@ -846,7 +911,9 @@ enum Rnd<'a, R: ?Sized> {
 pub struct SigningKey<C: CompositeParams> {
     mldsa: ml_dsa::SigningKey<C::MlDsa>,
     trad: <C::Trad as Traditional>::SigningKey,
-    vk: VerifyingKey<C>,
+    // The ML-DSA signing key already holds its verifying key; only the traditional one is
+    // cached here, so a composite key costs no second copy of the (large) ML-DSA public key.
+    trad_vk: <C::Trad as Traditional>::VerifyingKey,
 }
 
 impl<C: CompositeParams> SigningKey<C> {
@@ -854,11 +921,12 @@ impl<C: CompositeParams> SigningKey<C> {
         mldsa: ml_dsa::SigningKey<C::MlDsa>,
         trad: <C::Trad as Traditional>::SigningKey,
     ) -> Self {
-        let vk = VerifyingKey {
-            mldsa: mldsa.verifying_key().clone(),
-            trad: C::Trad::verifying_key(&trad),
-        };
-        Self { mldsa, trad, vk }
+        let trad_vk = C::Trad::verifying_key(&trad);
+        Self {
+            mldsa,
+            trad,
+            trad_vk,
+        }
     }
 
     /// Decodes the draft private key `mldsaSeed ‖ tradSK` (draft §5.2; Ed25519: the 32-byte
@@ -920,9 +988,9 @@ impl<C: CompositeParams> SigningKey<C> {
         let mut xof = Shake256::default();
         xof.update(KEYGEN_DOMAIN);
         // Every label is at most MAX_LABEL_LEN (64) bytes, checked at compile time.
-        xof.update(&[u8::try_from(C::LABEL.len()).map_err(|_| Error::InvalidKey {
-            field: Field::Seed,
-        })?]);
+        xof.update(&[
+            u8::try_from(C::LABEL.len()).map_err(|_| Error::InvalidKey { field: Field::Seed })?
+        ]);
         xof.update(C::LABEL);
         xof.update(root_seed);
         let mut reader = xof.finalize_xof();
@@ -954,8 +1022,26 @@ impl<C: CompositeParams> SigningKey<C> {
 
     /// The matching verifying key.
     #[must_use]
-    pub fn verifying_key(&self) -> &VerifyingKey<C> {
-        &self.vk
+    pub fn verifying_key(&self) -> VerifyingKey<C> {
+        VerifyingKey {
+            mldsa: self.mldsa.verifying_key().clone(),
+            trad: self.trad_vk.clone(),
+        }
+    }
+
+    /// Writes the public key `mldsaPK ‖ tradPK` to the start of `out` without building a
+    /// [`VerifyingKey`]; returns [`CompositeParams::PUBLIC_KEY_LEN`].
+    ///
+    /// # Errors
+    /// [`Error::BufferTooSmall`] (nothing written).
+    pub fn write_public_key(&self, out: &mut [u8]) -> Result<usize> {
+        let out = out_buf(Field::PublicKey, out, C::PUBLIC_KEY_LEN)?;
+        let mldsa_len = <C::MlDsa as ml_dsa::MlDsaSizes>::PUBLIC_KEY_LEN;
+        if let Some((m, t)) = out.split_at_mut_checked(mldsa_len) {
+            m.copy_from_slice(self.mldsa.verifying_key().to_bytes().as_ref());
+            C::Trad::encode_vk(&self.trad_vk, t);
+        }
+        Ok(C::PUBLIC_KEY_LEN)
     }
 
     /// A streaming pre-hasher for this algorithm.
@@ -1068,7 +1154,7 @@ impl<C: CompositeParams> Clone for SigningKey<C> {
         Self {
             mldsa: self.mldsa.clone(),
             trad: self.trad.clone(),
-            vk: self.vk.clone(),
+            trad_vk: self.trad_vk.clone(),
         }
     }
 }

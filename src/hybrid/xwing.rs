@@ -38,7 +38,7 @@
 //! let dk = DecapsulationKey::from_seed(&[7u8; 32]);
 //! let ek = EncapsulationKey::from_bytes(&dk.encapsulation_key().to_bytes())?;
 //! # #[cfg(feature = "std")] {
-//! let (ct, ss) = ek.encapsulate(&mut pqhybrid::rng::OsRng)?;
+//! let (ct, ss) = ek.encapsulate(&mut pqhybrid::rng::OsRng::default())?;
 //! assert_eq!(dk.decapsulate(&ct)?, ss);
 //! # }
 //! # Ok(()) }
@@ -212,7 +212,7 @@ impl EncapsulationKey {
     }
 
     /// Encapsulates a fresh shared secret (§5.4, `Encapsulate`): draws the 64-byte `eseed` from
-    /// `rng` and runs [`Self::encapsulate_deterministic`]'s algorithm.
+    /// `rng` and runs `EncapsulateDerand` (§5.4.1) with it.
     ///
     /// # Errors
     /// [`Error::Rng`] if the generator fails; [`Error::ZeroSharedSecret`] if `pk_X` is a

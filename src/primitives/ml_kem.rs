@@ -10,7 +10,7 @@
 //! let dk = MlKem768DecapsulationKey::from_seed(&[7u8; 64]);
 //! let ek = MlKem768EncapsulationKey::from_bytes(&dk.encapsulation_key().to_bytes())?;
 //! # #[cfg(feature = "std")] {
-//! let (ct, ss) = ek.encapsulate(&mut pqhybrid::rng::OsRng)?;
+//! let (ct, ss) = ek.encapsulate(&mut pqhybrid::rng::OsRng::default())?;
 //! assert_eq!(dk.decapsulate(ct.as_ref())?, ss);
 //! # }
 //! # Ok(()) }
