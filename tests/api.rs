@@ -96,7 +96,10 @@ fn every_signature_algorithm_round_trips() {
             "{alg}: wrong message"
         );
         sig[n / 2] ^= 1;
-        assert!(alg.verify(&pk, b"message", ctx, sig).is_err(), "{alg}: bit flip");
+        assert!(
+            alg.verify(&pk, b"message", ctx, sig).is_err(),
+            "{alg}: bit flip"
+        );
 
         let mut d1 = vec![0u8; alg.signature_len()];
         let mut d2 = vec![0u8; alg.signature_len()];
@@ -169,36 +172,65 @@ fn error_invalid_length() {
     let mut sk = [0u8; 96];
     assert_eq!(
         alg.keypair_from_seed(&[0u8; 31], &mut pk, &mut sk),
-        Err(Error::InvalidLength { field: Field::Seed, expected: 32, actual: 31 })
+        Err(Error::InvalidLength {
+            field: Field::Seed,
+            expected: 32,
+            actual: 31
+        })
     );
     assert_eq!(
         alg.verify(&[0u8; 10], b"m", b"", &[0u8; 3309]),
-        Err(Error::InvalidLength { field: Field::PublicKey, expected: 1952, actual: 10 })
+        Err(Error::InvalidLength {
+            field: Field::PublicKey,
+            expected: 1952,
+            actual: 10
+        })
     );
     assert_eq!(
         KemAlgorithm::MlKem768.decapsulate(&[0u8; 64], &[0u8; 1087], &mut [0u8; 32]),
-        Err(Error::InvalidLength { field: Field::Ciphertext, expected: 1088, actual: 1087 })
+        Err(Error::InvalidLength {
+            field: Field::Ciphertext,
+            expected: 1088,
+            actual: 1087
+        })
     );
     assert!(matches!(
         ml_kem::MlKem768EncapsulationKey::from_bytes(&[0u8; 1183]),
-        Err(Error::InvalidLength { field: Field::PublicKey, .. })
+        Err(Error::InvalidLength {
+            field: Field::PublicKey,
+            ..
+        })
     ));
     assert!(matches!(
         aes_gcm::Aes256Gcm::new(&[0u8; 16]),
-        Err(Error::InvalidLength { field: Field::SymmetricKey, expected: 32, actual: 16 })
+        Err(Error::InvalidLength {
+            field: Field::SymmetricKey,
+            expected: 32,
+            actual: 16
+        })
     ));
     let key = aes_gcm::Aes128Gcm::new(&[0u8; 16]).unwrap();
     assert!(matches!(
         key.seal(&[0u8; 8], b"", b"x", &mut [0u8; 64]),
-        Err(Error::InvalidLength { field: Field::Nonce, .. })
+        Err(Error::InvalidLength {
+            field: Field::Nonce,
+            ..
+        })
     ));
     assert!(matches!(
         key.open(&[0u8; 12], b"", &[0u8; 15], &mut [0u8; 64]),
-        Err(Error::InvalidLength { field: Field::Ciphertext, .. })
+        Err(Error::InvalidLength {
+            field: Field::Ciphertext,
+            ..
+        })
     ));
     assert!(matches!(
         slh_dsa::SlhDsaSha2_128fSigningKey::from_seed(&[0u8; 47]),
-        Err(Error::InvalidLength { field: Field::Seed, expected: 48, actual: 47 })
+        Err(Error::InvalidLength {
+            field: Field::Seed,
+            expected: 48,
+            actual: 47
+        })
     ));
 }
 
@@ -209,26 +241,39 @@ fn error_buffer_too_small_writes_nothing() {
     let mut sk = [0xAAu8; 32];
     assert_eq!(
         alg.keypair_from_seed(&[1u8; 32], &mut pk, &mut sk),
-        Err(Error::BufferTooSmall { field: Field::PublicKey, needed: 32, actual: 31 })
+        Err(Error::BufferTooSmall {
+            field: Field::PublicKey,
+            needed: 32,
+            actual: 31
+        })
     );
     assert!(pk.iter().chain(sk.iter()).all(|&b| b == 0xAA));
 
     let mut sig = [0xAAu8; 63];
     assert_eq!(
         alg.sign_deterministic(&[1u8; 32], b"m", b"", &mut sig),
-        Err(Error::BufferTooSmall { field: Field::Signature, needed: 64, actual: 63 })
+        Err(Error::BufferTooSmall {
+            field: Field::Signature,
+            needed: 64,
+            actual: 63
+        })
     );
     assert!(sig.iter().all(|&b| b == 0xAA));
 
     let kem = KemAlgorithm::MlKem512;
     let mut kpk = vec![0u8; kem.public_key_len()];
     let mut ksk = vec![0u8; 64];
-    kem.keypair_from_seed(&[2u8; 64], &mut kpk, &mut ksk).unwrap();
+    kem.keypair_from_seed(&[2u8; 64], &mut kpk, &mut ksk)
+        .unwrap();
     let mut ct = vec![0xAAu8; kem.ciphertext_len()];
     let mut ss = [0xAAu8; 31];
     assert_eq!(
         kem.encapsulate(&kpk, &mut TestRng(1), &mut ct, &mut ss),
-        Err(Error::BufferTooSmall { field: Field::SharedSecret, needed: 32, actual: 31 })
+        Err(Error::BufferTooSmall {
+            field: Field::SharedSecret,
+            needed: 32,
+            actual: 31
+        })
     );
     assert!(ct.iter().chain(ss.iter()).all(|&b| b == 0xAA));
 
@@ -236,7 +281,11 @@ fn error_buffer_too_small_writes_nothing() {
     let mut out = [0xAAu8; 20];
     assert_eq!(
         key.seal(&[0u8; 12], b"", &[1u8; 5], &mut out),
-        Err(Error::BufferTooSmall { field: Field::Ciphertext, needed: 21, actual: 20 })
+        Err(Error::BufferTooSmall {
+            field: Field::Ciphertext,
+            needed: 21,
+            actual: 20
+        })
     );
     assert!(out.iter().all(|&b| b == 0xAA));
 }
@@ -248,25 +297,33 @@ fn error_malformed_encoding() {
     bad[0] = 2;
     assert_eq!(
         ed25519::VerifyingKey::from_bytes(&bad),
-        Err(Error::MalformedEncoding { field: Field::PublicKey })
+        Err(Error::MalformedEncoding {
+            field: Field::PublicKey
+        })
     );
     // x = 0, y = 0 is not on P-256.
     let mut p = [0u8; 65];
     p[0] = 4;
     assert_eq!(
         ecdsa::p256::VerifyingKey::from_sec1(&p),
-        Err(Error::MalformedEncoding { field: Field::PublicKey })
+        Err(Error::MalformedEncoding {
+            field: Field::PublicKey
+        })
     );
     let sk = ecdsa::p256::SigningKey::from_bytes(&[7u8; 32]).unwrap();
     let vk = sk.verifying_key();
     assert_eq!(
         vk.verify_der(b"m", &[0x30, 0x03, 0x02, 0x01]),
-        Err(Error::MalformedEncoding { field: Field::Signature })
+        Err(Error::MalformedEncoding {
+            field: Field::Signature
+        })
     );
     // r = 0 is not a valid signature scalar.
     assert_eq!(
         vk.verify(b"m", &[0u8; 64]),
-        Err(Error::MalformedEncoding { field: Field::Signature })
+        Err(Error::MalformedEncoding {
+            field: Field::Signature
+        })
     );
     // An ML-DSA signature whose hint indices are not strictly increasing does not decode.
     let mk = ml_dsa::MlDsa44SigningKey::from_seed(&[1u8; 32]);
@@ -275,7 +332,9 @@ fn error_malformed_encoding() {
     sig[len - 1] = 0xFF; // last hint counter beyond omega
     assert_eq!(
         mk.verifying_key().verify(b"m", b"", &sig),
-        Err(Error::MalformedEncoding { field: Field::Signature })
+        Err(Error::MalformedEncoding {
+            field: Field::Signature
+        })
     );
 }
 
@@ -288,20 +347,28 @@ fn error_invalid_key() {
     ek[1] |= 0x0F;
     assert_eq!(
         ml_kem::MlKem768EncapsulationKey::from_bytes(&ek),
-        Err(Error::InvalidKey { field: Field::PublicKey })
+        Err(Error::InvalidKey {
+            field: Field::PublicKey
+        })
     );
     assert_eq!(
         KemAlgorithm::MlKem768.encapsulate(&ek, &mut TestRng(3), &mut [0u8; 1088], &mut [0u8; 32]),
-        Err(Error::InvalidKey { field: Field::PublicKey })
+        Err(Error::InvalidKey {
+            field: Field::PublicKey
+        })
     );
     // ECDSA scalar zero and scalar n.
     assert_eq!(
         ecdsa::p256::SigningKey::from_bytes(&[0u8; 32]).err(),
-        Some(Error::InvalidKey { field: Field::SecretKey })
+        Some(Error::InvalidKey {
+            field: Field::SecretKey
+        })
     );
     assert_eq!(
         ecdsa::p384::SigningKey::from_bytes(&[0xFFu8; 48]).err(),
-        Some(Error::InvalidKey { field: Field::SecretKey })
+        Some(Error::InvalidKey {
+            field: Field::SecretKey
+        })
     );
     // SLH-DSA private key whose PK.root does not match its seeds.
     let sk = slh_dsa::SlhDsaShake128fSigningKey::from_seed(&[9u8; 48]).unwrap();
@@ -309,7 +376,9 @@ fn error_invalid_key() {
     full[63] ^= 1;
     assert_eq!(
         slh_dsa::SlhDsaShake128fSigningKey::from_bytes(&full).err(),
-        Some(Error::InvalidKey { field: Field::SecretKey })
+        Some(Error::InvalidKey {
+            field: Field::SecretKey
+        })
     );
 }
 
@@ -319,11 +388,17 @@ fn error_context() {
     let sk = ml_dsa::MlDsa44SigningKey::from_seed(&[1u8; 32]);
     assert_eq!(
         sk.sign_deterministic(b"m", &long).err(),
-        Some(Error::ContextTooLong { max: 255, actual: 256 })
+        Some(Error::ContextTooLong {
+            max: 255,
+            actual: 256
+        })
     );
     assert_eq!(
         sk.verifying_key().verify(b"m", &long, &[0u8; 2420]),
-        Err(Error::ContextTooLong { max: 255, actual: 256 })
+        Err(Error::ContextTooLong {
+            max: 255,
+            actual: 256
+        })
     );
     // 255 bytes is the limit and works.
     let sig = sk.sign_deterministic(b"m", &long[..255]).unwrap();
@@ -331,7 +406,10 @@ fn error_context() {
     let mut out = vec![0u8; 17_088];
     assert_eq!(
         SignatureAlgorithm::SlhDsaSha2_128f.sign_deterministic(&[0u8; 48], b"m", &long, &mut out),
-        Err(Error::ContextTooLong { max: 255, actual: 256 })
+        Err(Error::ContextTooLong {
+            max: 255,
+            actual: 256
+        })
     );
     assert_eq!(
         SignatureAlgorithm::Ed25519.sign_deterministic(&[0u8; 32], b"m", b"x", &mut out),
@@ -415,19 +493,40 @@ fn error_seed_unavailable() {
     let bad = vec![0u8; ml_kem::ML_KEM_512_EXPANDED_KEY_LEN];
     assert_eq!(
         ml_kem::MlKem512DecapsulationKey::from_expanded(&bad).err(),
-        Some(Error::InvalidKey { field: Field::ExpandedKey })
+        Some(Error::InvalidKey {
+            field: Field::ExpandedKey
+        })
     );
-    assert!(ml_kem::MlKem512DecapsulationKey::from_seed(&[1u8; 64]).seed().is_ok());
+    assert!(
+        ml_kem::MlKem512DecapsulationKey::from_seed(&[1u8; 64])
+            .seed()
+            .is_ok()
+    );
 }
 
 #[test]
 fn error_display_is_specific() {
     let all = [
-        Error::InvalidLength { field: Field::Seed, expected: 32, actual: 31 },
-        Error::BufferTooSmall { field: Field::Signature, needed: 64, actual: 1 },
-        Error::MalformedEncoding { field: Field::PublicKey },
-        Error::InvalidKey { field: Field::PublicKey },
-        Error::ContextTooLong { max: 255, actual: 256 },
+        Error::InvalidLength {
+            field: Field::Seed,
+            expected: 32,
+            actual: 31,
+        },
+        Error::BufferTooSmall {
+            field: Field::Signature,
+            needed: 64,
+            actual: 1,
+        },
+        Error::MalformedEncoding {
+            field: Field::PublicKey,
+        },
+        Error::InvalidKey {
+            field: Field::PublicKey,
+        },
+        Error::ContextTooLong {
+            max: 255,
+            actual: 256,
+        },
         Error::ContextNotSupported,
         Error::VerificationFailed,
         Error::Rng,
@@ -455,11 +554,17 @@ fn secrets_are_redacted_and_compare() {
     assert_eq!(sk, ml_dsa::MlDsa44SigningKey::from_seed(&seed));
     assert_ne!(sk, ml_dsa::MlDsa44SigningKey::from_seed(&[0x5Bu8; 32]));
     for dbg in [
-        format!("{:?}", ml_kem::MlKem768DecapsulationKey::from_seed(&[0x5Au8; 64])),
+        format!(
+            "{:?}",
+            ml_kem::MlKem768DecapsulationKey::from_seed(&[0x5Au8; 64])
+        ),
         format!("{:?}", ed25519::SigningKey::from_seed(&seed)),
         format!("{:?}", x25519::SecretKey::from_bytes(&seed)),
         format!("{:?}", ecdsa::p256::SigningKey::from_bytes(&seed).unwrap()),
-        format!("{:?}", slh_dsa::SlhDsaShake128fSigningKey::from_seed(&[0x5Au8; 48]).unwrap()),
+        format!(
+            "{:?}",
+            slh_dsa::SlhDsaShake128fSigningKey::from_seed(&[0x5Au8; 48]).unwrap()
+        ),
         format!("{:?}", aes_gcm::Aes256Gcm::new(&seed).unwrap()),
         format!("{:?}", pqhybrid::Secret::new(seed)),
     ] {

@@ -34,8 +34,17 @@ fn seed_len(alg: Algorithm) -> usize {
     }
 }
 
-/// `(pk, sk)` of `alg` from the fixed seed.
+/// `(pk, sk)` of `alg` from the fixed seed (computed once per algorithm: SLH-DSA key
+/// generation is slow).
 fn keypair(alg: Algorithm) -> (Vec<u8>, Vec<u8>) {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    type Cache = Mutex<HashMap<Algorithm, (Vec<u8>, Vec<u8>)>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(kp) = cache.lock().unwrap().get(&alg) {
+        return kp.clone();
+    }
     let s = seed(seed_len(alg));
     let mut pk = vec![0u8; alg.public_key_len()];
     let mut sk = vec![0u8; alg.secret_key_len()];
@@ -43,6 +52,7 @@ fn keypair(alg: Algorithm) -> (Vec<u8>, Vec<u8>) {
         Algorithm::Signature(a) => a.keypair_from_seed(&s, &mut pk, &mut sk).unwrap(),
         Algorithm::Kem(a) => a.keypair_from_seed(&s, &mut pk, &mut sk).unwrap(),
     }
+    cache.lock().unwrap().insert(alg, (pk.clone(), sk.clone()));
     (pk, sk)
 }
 

@@ -132,8 +132,8 @@ enum Trad {
 /// How an algorithm's private key sits inside the PKCS#8 `privateKey` OCTET STRING.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {
-    /// ML-KEM (RFC 9935 §6) / ML-DSA (RFC 9881 §6): the `seed [0] IMPLICIT OCTET STRING` choice.
-    /// `Some(..)` names the parameter set for the consistency check of the `both` choice.
+    /// ML-KEM (RFC 9935 §6) / ML-DSA (RFC 9881 §6): the `seed [0] IMPLICIT OCTET STRING` choice;
+    /// the parameter set is needed for the consistency check of the `both` choice.
     Seed(SeedKind),
     /// SLH-DSA (RFC 9909 §6): the raw 4·n-byte FIPS 205 private key.
     SlhDsa,
