@@ -175,7 +175,9 @@ impl Eq for DecapsulationKey {}
 #[derive(Clone, Debug)]
 pub struct EncapsulationKey {
     inner: x_wing::EncapsulationKey,
-    pk_x: x25519::PublicKey,
+    /// `pk_X` is a low-order point: every `ss_X = X25519(ek_X, pk_X)` would be all zero.
+    /// Decided once on import (public data), so encapsulation does no extra X25519.
+    pk_x_low_order: bool,
 }
 
 impl EncapsulationKey {
@@ -185,9 +187,17 @@ impl EncapsulationKey {
         for (o, i) in pk_x.iter_mut().zip(bytes.iter().skip(PK_M_LEN)) {
             *o = *i;
         }
+        // X25519 clamps scalars to multiples of 8 below 2^255, so X25519(k, u) is all zero for
+        // one clamped k exactly when u is in the small subgroup (of the curve or its twist) —
+        // the same condition that makes X25519(ek_X, pk_X) zero for every ek_X.
+        let probe = x25519::SecretKey::from_bytes(&[0x5a; x25519::SECRET_KEY_LEN]);
+        let pk_x_low_order = matches!(
+            probe.diffie_hellman(&x25519::PublicKey(pk_x)),
+            Err(Error::ZeroSharedSecret)
+        );
         Self {
             inner,
-            pk_x: x25519::PublicKey(pk_x),
+            pk_x_low_order,
         }
     }
 
@@ -241,12 +251,10 @@ impl EncapsulationKey {
 
     fn encaps(&self, eseed: &[u8; ENCAPS_RANDOMNESS_LEN]) -> Result<(Ciphertext, SharedSecret)> {
         // The all-zero check of RFC 7748 §6.1 on ss_X = X25519(ek_X, pk_X), which the crate does
-        // not do on encapsulation (see the module documentation).
-        let mut ek_x = Secret::<{ x25519::SECRET_KEY_LEN }>::zero();
-        for (o, i) in ek_x.as_mut().iter_mut().zip(eseed.iter().skip(32)) {
-            *o = *i;
+        // not do on encapsulation (see the module documentation); decided on import.
+        if self.pk_x_low_order {
+            return Err(Error::ZeroSharedSecret);
         }
-        x25519::SecretKey::from_bytes(ek_x.as_bytes()).diffie_hellman(&self.pk_x)?;
 
         let randomness = zeroize::Zeroizing::new(hybrid_array::Array::from(*eseed));
         let (ct, ss) = self.inner.encapsulate_deterministic(&randomness);
