@@ -9,7 +9,7 @@
 //! derives both halves (see [`crate::hybrid`]).
 //!
 //! Output buffers may be longer than needed; exactly the documented number of bytes is written
-//! at their start. A buffer that is too short fails with [`Error::BufferTooSmall`] before
+//! at their start. A buffer that is too short fails with [`Error::BufferTooSmall`](crate::Error::BufferTooSmall) before
 //! anything is computed or written.
 //!
 //! ```

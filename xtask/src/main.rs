@@ -15,7 +15,7 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const THUMBV6M: &str = "thumbv6m-none-eabi";
 /// The core built for `thumbv6m-none-eabi` when this was set up, so it is
 /// required. Set to `false` to only attempt it: a failure is then reported as
-/// "thumbv6m-none-eabi: not supported: <first error line>" without failing CI.
+/// "thumbv6m-none-eabi: not supported: `<first error line>`" without failing CI.
 const THUMBV6M_REQUIRED: bool = true;
 /// Separate target dir so cross builds don't invalidate host builds.
 const CROSS_TARGET_DIR: &str = "target/cross";
