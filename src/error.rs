@@ -5,6 +5,8 @@
 
 use core::fmt;
 
+pub use crate::firmware::FirmwareError;
+
 /// Which input or output an [`Error`] is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -120,6 +122,9 @@ pub enum Error {
     /// ML-DSA's rejection loop did not find a signature within its bound (probability below
     /// 2^-128 for honest keys; reachable only with a malformed key).
     SigningFailed,
+    /// A signed firmware image was rejected ([`crate::firmware`]); the [`FirmwareError`] says
+    /// why.
+    Firmware(FirmwareError),
 }
 
 impl fmt::Display for Error {
@@ -155,6 +160,7 @@ impl fmt::Display for Error {
             Error::AuthenticationFailed => f.write_str("AEAD authentication failed"),
             Error::SeedUnavailable => f.write_str("key was imported without its seed"),
             Error::SigningFailed => f.write_str("signing did not terminate"),
+            Error::Firmware(e) => write!(f, "firmware image rejected: {e}"),
         }
     }
 }

@@ -9,6 +9,9 @@
 //!    AES-GCM), typed keys per parameter set over well-kept crates.
 //! 2. [`agile`]: [`SignatureAlgorithm`] and [`KemAlgorithm`], the algorithm-agile byte layer that
 //!    the C ABI, the WASM bindings and the CLI use.
+//! 3. [`firmware`]: signed firmware images on top of the agile layer: the image format, a
+//!    streaming `no_std` verifier with trust anchors, anti-rollback and revocation, and the
+//!    signer.
 //!
 //! Shared pieces: [`Error`] (the one error type), [`rng`] (randomness through `rand_core`), and
 //! [`Secret`] (zeroizing, constant-time-comparing secret bytes).
@@ -31,6 +34,7 @@ pub mod agile;
 #[cfg(feature = "pkcs8")]
 pub mod encoding;
 pub mod error;
+pub mod firmware;
 pub mod hybrid;
 pub mod primitives;
 pub mod rng;

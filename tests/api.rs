@@ -7,59 +7,8 @@
 )]
 
 use pqhybrid::primitives::{aes_gcm, ecdsa, ed25519, ml_dsa, ml_kem, slh_dsa, x25519};
-use pqhybrid::rng::{TryCryptoRng, TryRng};
 use pqhybrid::{Error, Field, KemAlgorithm, SignatureAlgorithm};
-
-/// A deterministic test generator (SHAKE-free xorshift; tests only).
-struct TestRng(u64);
-
-impl TryRng for TestRng {
-    type Error = core::convert::Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok(self.try_next_u64()? as u32)
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        Ok(self.0)
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for b in dst {
-            *b = self.try_next_u64()? as u8;
-        }
-        Ok(())
-    }
-}
-impl TryCryptoRng for TestRng {}
-
-/// A generator that always fails, as a broken TRNG would.
-struct FailingRng;
-
-#[derive(Debug)]
-struct RngDown;
-
-impl core::fmt::Display for RngDown {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("rng down")
-    }
-}
-
-impl core::error::Error for RngDown {}
-
-impl TryRng for FailingRng {
-    type Error = RngDown;
-    fn try_next_u32(&mut self) -> Result<u32, RngDown> {
-        Err(RngDown)
-    }
-    fn try_next_u64(&mut self) -> Result<u64, RngDown> {
-        Err(RngDown)
-    }
-    fn try_fill_bytes(&mut self, _: &mut [u8]) -> Result<(), RngDown> {
-        Err(RngDown)
-    }
-}
-impl TryCryptoRng for FailingRng {}
+use pqhybrid_kat::rng::{FailingRng, TestRng};
 
 fn fast_sig_algs() -> impl Iterator<Item = SignatureAlgorithm> {
     // SLH-DSA 's' sets sign in seconds; the KAT suite covers all twelve.

@@ -18,8 +18,9 @@ use pqhybrid::hybrid::composite_sig::{
     PreHasher, SigningKey, VerifyingKey,
 };
 use pqhybrid::primitives::{ecdsa, ed25519, ml_dsa};
-use pqhybrid::rng::{TryCryptoRng, TryRng};
+use pqhybrid::rng::TryRng;
 use pqhybrid::{Error, Field, MAX_CONTEXT_LEN, SignatureAlgorithm};
+use pqhybrid_kat::rng::{FailingRng, TestRng};
 
 /// Runs `f` on a thread with a large stack: ML-DSA-87 signing keys alone are ~180 KB.
 fn big_stack(f: impl FnOnce() + Send + 'static) {
@@ -44,54 +45,6 @@ macro_rules! for_all {
         })
     };
 }
-
-/// A deterministic test generator (xorshift; tests only).
-struct TestRng(u64);
-
-impl TryRng for TestRng {
-    type Error = core::convert::Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok(self.try_next_u64()? as u32)
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        Ok(self.0)
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for b in dst {
-            *b = self.try_next_u64()? as u8;
-        }
-        Ok(())
-    }
-}
-impl TryCryptoRng for TestRng {}
-
-/// A generator that always fails.
-struct FailingRng;
-
-#[derive(Debug)]
-struct RngDown;
-impl core::fmt::Display for RngDown {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("rng down")
-    }
-}
-impl core::error::Error for RngDown {}
-impl TryRng for FailingRng {
-    type Error = RngDown;
-    fn try_next_u32(&mut self) -> Result<u32, RngDown> {
-        Err(RngDown)
-    }
-    fn try_next_u64(&mut self) -> Result<u64, RngDown> {
-        Err(RngDown)
-    }
-    fn try_fill_bytes(&mut self, _: &mut [u8]) -> Result<(), RngDown> {
-        Err(RngDown)
-    }
-}
-impl TryCryptoRng for FailingRng {}
 
 fn msg(len: usize, seed: u8) -> Vec<u8> {
     (0..len)

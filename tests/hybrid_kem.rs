@@ -13,70 +13,10 @@ use pqhybrid::hybrid::composite_kem::{
     MlKem768EcdhP384Sha3_256, MlKem768X25519Sha3_256, MlKem1024EcdhP384Sha3_256,
 };
 use pqhybrid::hybrid::xwing;
-use pqhybrid::rng::{TryCryptoRng, TryRng};
 use pqhybrid::{Error, Field, KemAlgorithm};
+use pqhybrid_kat::rng::{FailAfter, TestRng};
 
 // ---- Test generators ------------------------------------------------------------------------
-
-/// A deterministic xorshift generator (not cryptographic; tests only).
-struct TestRng(u64);
-
-impl TryRng for TestRng {
-    type Error = core::convert::Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok(self.try_next_u64()? as u32)
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        Ok(self.0)
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for b in dst {
-            *b = self.try_next_u64()? as u8;
-        }
-        Ok(())
-    }
-}
-impl TryCryptoRng for TestRng {}
-
-#[derive(Debug)]
-struct RngDown;
-
-impl core::fmt::Display for RngDown {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("rng down")
-    }
-}
-
-impl core::error::Error for RngDown {}
-
-/// A generator that serves `n` fill requests and then fails, as a TRNG that dies midway would.
-struct FailAfter(usize);
-
-impl TryRng for FailAfter {
-    type Error = RngDown;
-    fn try_next_u32(&mut self) -> Result<u32, RngDown> {
-        let mut b = [0u8; 4];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u32::from_le_bytes(b))
-    }
-    fn try_next_u64(&mut self) -> Result<u64, RngDown> {
-        let mut b = [0u8; 8];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), RngDown> {
-        if self.0 == 0 {
-            return Err(RngDown);
-        }
-        self.0 -= 1;
-        dst.fill(0x42);
-        Ok(())
-    }
-}
-impl TryCryptoRng for FailAfter {}
 
 const HYBRIDS: [KemAlgorithm; 4] = [
     KemAlgorithm::XWing,

@@ -22,8 +22,8 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use pqhybrid::primitives::slh_dsa::{self, ParameterSet, SlhDsaSizes};
-use pqhybrid::rng::{TryCryptoRng, TryRng};
 use pqhybrid::{Error, Field, SignatureAlgorithm};
+use pqhybrid_kat::rng::{Replay, TestRng};
 use pqhybrid_kat::{Tally, hex, load_json};
 
 // `pqhybrid-kat` does not re-export `serde_json`, and this crate has no direct dependency on
@@ -503,67 +503,6 @@ fn acvp_legacy_slh_dsa_sigver() {
 // ---------------------------------------------------------------------------------------------
 // Sign/verify round trip through the agile layer (not a KAT).
 // ---------------------------------------------------------------------------------------------
-
-/// A deterministic test generator (xorshift64; tests only, never a real RNG).
-struct TestRng(u64);
-
-impl TryRng for TestRng {
-    type Error = core::convert::Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok(self.try_next_u64()? as u32)
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        Ok(self.0)
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for b in dst {
-            *b = self.try_next_u64()? as u8;
-        }
-        Ok(())
-    }
-}
-
-impl TryCryptoRng for TestRng {}
-
-/// Replays fixed bytes, then fails: used to sign "hedged" with `opt_rand = PK.seed`, which
-/// FIPS 205 Algorithm 22 says is exactly the deterministic variant.
-struct Replay<'a>(&'a [u8]);
-
-#[derive(Debug)]
-struct Exhausted;
-
-impl core::fmt::Display for Exhausted {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("replay exhausted")
-    }
-}
-
-impl core::error::Error for Exhausted {}
-
-impl TryRng for Replay<'_> {
-    type Error = Exhausted;
-    fn try_next_u32(&mut self) -> Result<u32, Exhausted> {
-        let mut b = [0u8; 4];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u32::from_le_bytes(b))
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Exhausted> {
-        let mut b = [0u8; 8];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Exhausted> {
-        let (head, rest) = self.0.split_at_checked(dst.len()).ok_or(Exhausted)?;
-        dst.copy_from_slice(head);
-        self.0 = rest;
-        Ok(())
-    }
-}
-
-impl TryCryptoRng for Replay<'_> {}
 
 const MSG: &[u8] = b"pqhybrid SLH-DSA round trip";
 const CTX: &[u8] = b"firmware-v1";

@@ -20,6 +20,8 @@
 #![warn(missing_docs)]
 #![allow(clippy::panic)]
 
+pub mod rng;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

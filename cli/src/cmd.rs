@@ -1,0 +1,146 @@
+//! The commands that need no firmware format: keys, key ids and trust stores.
+
+use std::io::Write;
+use std::path::Path;
+
+use pqhybrid::SignatureAlgorithm;
+
+use crate::error::{CliError, Result};
+use crate::keys::{PrivateKey, PublicKey};
+use crate::out::{errln, out, outln};
+use crate::trust_store::{self, Anchor, AnchorState};
+use crate::{fw, hex};
+
+/// `pqhybrid keygen`.
+pub fn keygen(alg_name: &str, out: Option<&Path>, force: bool) -> Result<()> {
+    if alg_name.eq_ignore_ascii_case("list") {
+        print_algorithms();
+        return Ok(());
+    }
+    let alg = parse_algorithm(alg_name)?;
+    let out = out.ok_or_else(|| CliError::usage("keygen: --out FILE is required"))?;
+    // Fail on an existing file before spending time on key generation.
+    if !force && out.symlink_metadata().is_ok() {
+        return Err(CliError::file(
+            out,
+            "already exists; refusing to overwrite it (use --force)",
+        ));
+    }
+    let key = PrivateKey::generate(alg)?;
+    key.save(out, force)?;
+    let public = key.public_key()?;
+    errln!(
+        "wrote {} private key to {} (mode 0600)\nkey id: {}",
+        alg.name(),
+        out.display(),
+        hex::encode(&fw::key_id(&public)?)
+    );
+    Ok(())
+}
+
+/// Resolves an algorithm name, accepting only firmware algorithms.
+pub fn parse_algorithm(name: &str) -> Result<SignatureAlgorithm> {
+    let alg = SignatureAlgorithm::from_name(name).ok_or_else(|| {
+        CliError::usage(format!("unknown algorithm `{name}` (see `pqhybrid algs`)"))
+    })?;
+    if !fw::firmware_algorithms().contains(&alg) {
+        return Err(CliError::usage(format!(
+            "{} cannot sign firmware images (see `pqhybrid algs`)",
+            alg.name()
+        )));
+    }
+    Ok(alg)
+}
+
+/// `pqhybrid algs` / `keygen --alg list`.
+pub fn print_algorithms() {
+    let mut out =
+        String::from("algorithms usable for firmware signing (family, signature size):\n");
+    for alg in fw::firmware_algorithms() {
+        let default = if alg == crate::keys::DEFAULT_ALGORITHM {
+            "  (default)"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "  {:<28} {:<8} {:>6} bytes{default}\n",
+            alg.name(),
+            fw::family_name(alg),
+            alg.signature_len()
+        ));
+    }
+    out!("{out}");
+}
+
+/// `pqhybrid pubkey`.
+pub fn pubkey(key: &Path, out: Option<&Path>) -> Result<()> {
+    let sk = PrivateKey::load(key)?;
+    let pk = sk.public_key()?;
+    drop(sk);
+    let pem = pk.to_pem()?;
+    match out {
+        Some(path) => std::fs::write(path, pem.as_bytes()).map_err(|e| CliError::io(path, &e))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(pem.as_bytes())
+                .and_then(|()| stdout.flush())
+                .map_err(|e| CliError::usage(format!("stdout: {e}")))?;
+        }
+    }
+    errln!(
+        "{} public key; key id: {}",
+        pk.alg.name(),
+        hex::encode(&fw::key_id(&pk)?)
+    );
+    Ok(())
+}
+
+/// `pqhybrid keyid`.
+pub fn keyid(pubkey: &Path) -> Result<()> {
+    let pk = PublicKey::load(pubkey)?;
+    outln!("{}", hex::encode(&fw::key_id(&pk)?));
+    Ok(())
+}
+
+/// `pqhybrid trust-store add`.
+pub fn trust_store_add(
+    store: &Path,
+    pubkey: &Path,
+    revoked: bool,
+    label: Option<&str>,
+) -> Result<()> {
+    let pk = PublicKey::load(pubkey)?;
+    if label.is_some_and(|l| l.contains(['\n', '\r'])) {
+        return Err(CliError::usage("--label must be a single line"));
+    }
+    let anchor = Anchor {
+        key_id: fw::key_id(&pk)?,
+        state: if revoked {
+            AnchorState::Revoked
+        } else {
+            AnchorState::Active
+        },
+        label: label.map(str::to_owned),
+    };
+    let replaced = trust_store::add(store, &anchor)?;
+    errln!(
+        "{} {} ({}) as {} in {}",
+        if replaced { "updated" } else { "added" },
+        hex::encode(&anchor.key_id),
+        pk.alg.name(),
+        anchor.state.keyword(),
+        store.display()
+    );
+    Ok(())
+}
+
+/// `pqhybrid trust-store list`.
+pub fn trust_store_list(store: &Path) -> Result<()> {
+    let anchors = trust_store::load(store)?;
+    for a in &anchors {
+        outln!("{}", a.to_line());
+    }
+    errln!("{} anchor(s) in {}", anchors.len(), store.display());
+    Ok(())
+}

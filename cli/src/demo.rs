@@ -1,0 +1,262 @@
+//! `pqhybrid demo`: the whole story in a temporary directory, each step checked.
+
+use std::fs;
+use std::path::Path;
+use std::time::Instant;
+
+use pqhybrid::SignatureAlgorithm;
+use pqhybrid::firmware::{AlgorithmSet, DeviceClass, DigestAlgorithm, ImageParams, ImageVersion};
+
+use crate::error::{CliError, EXIT_INVALID, Result};
+use crate::fw::{self, VerifyOutcome, VerifyRequest};
+use crate::hex;
+use crate::keys::PrivateKey;
+use crate::out::outln;
+use crate::trust_store::{self, Anchor, AnchorState};
+
+const ROOT_ALG: SignatureAlgorithm = SignatureAlgorithm::MlDsa87EcdsaP384Sha512;
+const RELEASE_ALG: SignatureAlgorithm = SignatureAlgorithm::MlDsa65Ed25519Sha512;
+/// The demo device's class, a UUID.
+const CLASS: [u8; 16] = [
+    0x6f, 0x2d, 0x1c, 0x3a, 0x8b, 0x54, 0x4e, 0x0f, 0x9a, 0x7e, 0x12, 0xc4, 0x5d, 0x38, 0xa1, 0x07,
+];
+const IMAGE_LEN: usize = 64 * 1024;
+
+/// Counts the steps and whether each behaved as expected.
+struct Steps {
+    failures: Vec<String>,
+}
+
+impl Steps {
+    fn check(&mut self, step: &str, ok: bool, detail: &str) {
+        let mark = if ok { "ok" } else { "UNEXPECTED" };
+        outln!("    -> {mark}: {detail}");
+        if !ok {
+            self.failures.push(step.to_owned());
+        }
+    }
+}
+
+/// Runs the demo; `keep` leaves the temporary directory in place.
+pub fn run(keep: bool) -> Result<()> {
+    let started = Instant::now();
+    let tmp = tempfile::Builder::new()
+        .prefix("pqhybrid-demo-")
+        .tempdir()
+        .map_err(|e| CliError::usage(format!("cannot create a temporary directory: {e}")))?;
+    let dir = tmp.path();
+    outln!("pqhybrid demo in {}", dir.display());
+    let mut steps = Steps {
+        failures: Vec::new(),
+    };
+    let result = story(dir, &mut steps);
+    if keep {
+        let path = tmp.keep();
+        outln!("kept {}", path.display());
+    }
+    result?;
+    let elapsed = started.elapsed().as_secs_f64();
+    if steps.failures.is_empty() {
+        outln!("\nall steps behaved as expected ({elapsed:.2} s)");
+        Ok(())
+    } else {
+        Err(CliError {
+            code: EXIT_INVALID,
+            message: format!(
+                "demo: unexpected behaviour in step(s) {}",
+                steps.failures.join(", ")
+            ),
+        })
+    }
+}
+
+fn story(dir: &Path, steps: &mut Steps) -> Result<()> {
+    let class = DeviceClass(CLASS);
+
+    // 1. Keys.
+    outln!(
+        "\n1. generate a root key ({}) and a release key ({})",
+        ROOT_ALG.name(),
+        RELEASE_ALG.name()
+    );
+    let root = PrivateKey::generate(ROOT_ALG)?;
+    let release = PrivateKey::generate(RELEASE_ALG)?;
+    root.save(&dir.join("root.key"), false)?;
+    release.save(&dir.join("release.key"), false)?;
+    let root_pub = root.public_key()?;
+    let release_pub = release.public_key()?;
+    fs::write(dir.join("root.pub"), root_pub.to_pem()?)
+        .map_err(|e| CliError::io(&dir.join("root.pub"), &e))?;
+    fs::write(dir.join("release.pub"), release_pub.to_pem()?)
+        .map_err(|e| CliError::io(&dir.join("release.pub"), &e))?;
+    let root_id = fw::key_id(&root_pub)?;
+    outln!("    root key id     {}", hex::encode(&root_id));
+    outln!(
+        "    release key id  {}",
+        hex::encode(&fw::key_id(&release_pub)?)
+    );
+    steps.check(
+        "1",
+        true,
+        "root.key, release.key (PKCS#8, mode 0600), root.pub, release.pub",
+    );
+
+    // 2. Endorsement.
+    outln!("\n2. the root endorses the release key for security versions 1..=100, hybrid only");
+    let record = fw::endorse_key(&root, &release_pub, 1, 100, AlgorithmSet::HYBRID_ONLY)?;
+    let endorsement_path = dir.join("release.endorsement");
+    fs::write(&endorsement_path, &record).map_err(|e| CliError::io(&endorsement_path, &e))?;
+    steps.check(
+        "2",
+        true,
+        &format!("release.endorsement, {} bytes", record.len()),
+    );
+
+    // 3. Sign.
+    outln!(
+        "\n3. sign a {} KiB image, security version 10, with the release key and the endorsement",
+        IMAGE_LEN / 1024
+    );
+    let payload_path = dir.join("payload.bin");
+    fs::write(&payload_path, hex::pseudo_random(0x5eed, IMAGE_LEN))
+        .map_err(|e| CliError::io(&payload_path, &e))?;
+    let mut params = ImageParams::new(class, 10);
+    params.version = ImageVersion {
+        major: 2,
+        minor: 4,
+        revision: 1,
+        build: 1234,
+    };
+    params.digest = DigestAlgorithm::Sha512;
+    let signed_path = dir.join("firmware-v10.signed");
+    let lens = fw::sign_file(
+        &release,
+        &params,
+        &payload_path,
+        &signed_path,
+        Some((Some(&endorsement_path), &record)),
+        false,
+    )?;
+    steps.check(
+        "3",
+        true,
+        &format!(
+            "firmware-v10.signed, {} bytes (header {}, payload {}, signature block {})",
+            lens.image_len(),
+            lens.header_len,
+            lens.payload_len,
+            lens.trailer_len
+        ),
+    );
+
+    // 4. Verify against a trust store holding only the root.
+    outln!("\n4. verify it on a device whose trust store holds only the root key id (counter 5)");
+    let store = dir.join("device.trust");
+    trust_store::add(
+        &store,
+        &Anchor {
+            key_id: root_id,
+            state: AnchorState::Active,
+            label: Some("product root".into()),
+        },
+    )?;
+    let text = fs::read_to_string(&store).map_err(|e| CliError::io(&store, &e))?;
+    for line in text.lines() {
+        outln!("    | {line}");
+    }
+    let anchors = fw_anchors(&trust_store::load(&store)?);
+    let device = |min| VerifyRequest {
+        anchors: &anchors,
+        min_security_version: min,
+        device_class: Some(class),
+        allowed: AlgorithmSet::HYBRID_ONLY,
+    };
+    let outcome = fw::verify_file(&signed_path, &device(5), false)?;
+    let detail = match &outcome.result {
+        Ok(v) => format!(
+            "VALID: security version {}, version {}, trusted through the root's endorsement: {}",
+            v.security_version(),
+            v.version(),
+            v.is_delegated()
+        ),
+        Err(reason) => format!("INVALID: {reason}"),
+    };
+    steps.check(
+        "4",
+        outcome.result.as_ref().is_ok_and(|v| v.is_delegated()),
+        &detail,
+    );
+
+    // 5. Tamper.
+    outln!("\n5. flip one payload byte and verify again");
+    let mut bytes = fs::read(&signed_path).map_err(|e| CliError::io(&signed_path, &e))?;
+    let at = lens.header_len + IMAGE_LEN / 2;
+    if let Some(b) = bytes.get_mut(at) {
+        *b ^= 0x01;
+    }
+    let tampered = dir.join("firmware-v10-tampered.signed");
+    fs::write(&tampered, &bytes).map_err(|e| CliError::io(&tampered, &e))?;
+    let outcome = fw::verify_file(&tampered, &device(5), false)?;
+    expect_rejection(steps, "5", &outcome, &["digest mismatch", "bad signature"]);
+
+    // 6. Rollback.
+    outln!(
+        "\n6. sign an older image (security version 4) and offer it to a device whose counter is 5"
+    );
+    let mut old = params;
+    old.security_version = 4;
+    old.version.minor = 3;
+    let old_path = dir.join("firmware-v4.signed");
+    fw::sign_file(
+        &release,
+        &old,
+        &payload_path,
+        &old_path,
+        Some((Some(&endorsement_path), &record)),
+        false,
+    )?;
+    let outcome = fw::verify_file(&old_path, &device(5), false)?;
+    expect_rejection(steps, "6", &outcome, &["rollback"]);
+
+    // 7. Revocation.
+    outln!("\n7. revoke the root in the trust store and verify the good image again");
+    trust_store::add(
+        &store,
+        &Anchor {
+            key_id: root_id,
+            state: AnchorState::Revoked,
+            label: Some("product root (revoked)".into()),
+        },
+    )?;
+    let anchors = fw_anchors(&trust_store::load(&store)?);
+    let req = VerifyRequest {
+        anchors: &anchors,
+        min_security_version: 5,
+        device_class: Some(class),
+        allowed: AlgorithmSet::HYBRID_ONLY,
+    };
+    let outcome = fw::verify_file(&signed_path, &req, false)?;
+    expect_rejection(steps, "7", &outcome, &["revoked"]);
+    Ok(())
+}
+
+fn fw_anchors(anchors: &[Anchor]) -> Vec<pqhybrid::firmware::TrustAnchor> {
+    use pqhybrid::firmware::{KeyId, TrustAnchor};
+    anchors
+        .iter()
+        .map(|a| match a.state {
+            AnchorState::Active => TrustAnchor::active(KeyId(a.key_id)),
+            AnchorState::Revoked => TrustAnchor::revoked(KeyId(a.key_id)),
+        })
+        .collect()
+}
+
+fn expect_rejection(steps: &mut Steps, step: &str, outcome: &VerifyOutcome, reasons: &[&str]) {
+    match &outcome.result {
+        Ok(_) => steps.check(step, false, "VALID (a rejection was expected)"),
+        Err(reason) => {
+            let expected = reasons.iter().any(|r| reason.contains(r));
+            steps.check(step, expected, &format!("rejected: {reason}"));
+        }
+    }
+}

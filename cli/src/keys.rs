@@ -1,0 +1,193 @@
+//! Key files: PKCS#8 PEM private keys (seed form, mode 0600) and SPKI PEM public keys.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::Path;
+
+use pqhybrid::SignatureAlgorithm;
+use pqhybrid::encoding::{self, Algorithm};
+use pqhybrid::rng::OsRng;
+use zeroize::Zeroizing;
+
+use crate::error::{CliError, Result, describe};
+
+/// The default algorithm of `keygen`.
+pub const DEFAULT_ALGORITHM: SignatureAlgorithm = SignatureAlgorithm::MlDsa65Ed25519Sha512;
+
+/// Largest key file we accept (PEM keys are a few KiB; this stops a mistaken path early).
+const MAX_KEY_FILE_LEN: u64 = 64 * 1024;
+
+/// A private signing key held in memory; the bytes zeroize on drop and are never printed.
+pub struct PrivateKey {
+    /// The key's algorithm.
+    pub alg: SignatureAlgorithm,
+    /// The canonical private key ([`SignatureAlgorithm::secret_key_len`] bytes).
+    pub sk: Zeroizing<Vec<u8>>,
+}
+
+impl std::fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PrivateKey")
+            .field("alg", &self.alg.name())
+            .field("sk", &"[REDACTED]")
+            .finish()
+    }
+}
+
+/// A public key.
+#[derive(Clone, Debug)]
+pub struct PublicKey {
+    /// The key's algorithm.
+    pub alg: SignatureAlgorithm,
+    /// The raw public key.
+    pub pk: Vec<u8>,
+}
+
+impl PrivateKey {
+    /// A fresh key pair from the operating system's generator.
+    pub fn generate(alg: SignatureAlgorithm) -> Result<Self> {
+        let mut pk = vec![0u8; alg.public_key_len()];
+        let mut sk = Zeroizing::new(vec![0u8; alg.secret_key_len()]);
+        alg.generate_keypair(&mut OsRng::default(), &mut pk, &mut sk)
+            .map_err(|e| CliError::usage(format!("key generation failed: {}", describe(&e))))?;
+        Ok(Self { alg, sk })
+    }
+
+    /// The matching public key.
+    pub fn public_key(&self) -> Result<PublicKey> {
+        let mut pk = vec![0u8; self.alg.public_key_len()];
+        self.alg
+            .public_key_from_secret(&self.sk, &mut pk)
+            .map_err(|e| CliError::usage(format!("bad private key: {}", describe(&e))))?;
+        Ok(PublicKey { alg: self.alg, pk })
+    }
+
+    /// The PKCS#8 PEM document (zeroizing).
+    pub fn to_pem(&self) -> Result<Zeroizing<String>> {
+        encoding::encode_private_key_pem(self.alg.into(), &self.sk)
+            .map_err(|e| CliError::usage(format!("cannot encode private key: {}", describe(&e))))
+    }
+
+    /// Reads a PKCS#8 PEM private key.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = read_key_text(path)?;
+        let mut buf = Zeroizing::new([0u8; encoding::MAX_DECODED_SECRET_KEY_LEN]);
+        let (alg, len) =
+            encoding::decode_private_key_pem(&text, buf.as_mut_slice()).map_err(|e| {
+                if text.contains("BEGIN PUBLIC KEY") {
+                    CliError::file(
+                        path,
+                        "this is a public key; a private key (PKCS#8 PEM) is needed",
+                    )
+                } else {
+                    CliError::file(
+                        path,
+                        format!("not a PKCS#8 PEM private key: {}", describe(&e)),
+                    )
+                }
+            })?;
+        let Algorithm::Signature(alg) = alg else {
+            return Err(CliError::file(
+                path,
+                format!("{alg} is a key-encapsulation key, not a signature key"),
+            ));
+        };
+        let sk = buf
+            .get(..len)
+            .map(|s| Zeroizing::new(s.to_vec()))
+            .ok_or_else(|| CliError::file(path, "malformed private key"))?;
+        Ok(Self { alg, sk })
+    }
+
+    /// Writes the PKCS#8 PEM private key to a new file with mode 0600. An existing file is an
+    /// error unless `force`.
+    pub fn save(&self, path: &Path, force: bool) -> Result<()> {
+        let pem = self.to_pem()?;
+        let mut file = create_private_file(path, force)?;
+        file.write_all(pem.as_bytes())
+            .and_then(|()| file.sync_all())
+            .map_err(|e| CliError::io(path, &e))
+    }
+}
+
+impl PublicKey {
+    /// Reads an SPKI PEM public key. A private key file is accepted too (its public key is
+    /// derived), which spares a `pubkey` step when the signer verifies its own output.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = read_key_text(path)?;
+        if text.contains("BEGIN PRIVATE KEY") {
+            return Err(CliError::file(
+                path,
+                "this is a private key; pass the public key (`pqhybrid pubkey --key FILE`)",
+            ));
+        }
+        let (alg, pk) = encoding::decode_public_key_pem(&text).map_err(|e| {
+            CliError::file(
+                path,
+                format!("not an SPKI PEM public key: {}", describe(&e)),
+            )
+        })?;
+        let Algorithm::Signature(alg) = alg else {
+            return Err(CliError::file(
+                path,
+                format!("{alg} is a key-encapsulation key, not a signature key"),
+            ));
+        };
+        Ok(Self { alg, pk })
+    }
+
+    /// The SPKI PEM document.
+    pub fn to_pem(&self) -> Result<String> {
+        encoding::encode_public_key_pem(self.alg.into(), &self.pk)
+            .map_err(|e| CliError::usage(format!("cannot encode public key: {}", describe(&e))))
+    }
+}
+
+/// Reads a key file as text (zeroizing, size-limited).
+fn read_key_text(path: &Path) -> Result<Zeroizing<String>> {
+    let meta = fs::metadata(path).map_err(|e| CliError::io(path, &e))?;
+    if meta.is_dir() {
+        return Err(CliError::file(path, "is a directory"));
+    }
+    if meta.len() > MAX_KEY_FILE_LEN {
+        return Err(CliError::file(path, "too large to be a key file"));
+    }
+    let bytes = Zeroizing::new(fs::read(path).map_err(|e| CliError::io(path, &e))?);
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| CliError::file(path, "not a PEM file (not text)"))?;
+    Ok(Zeroizing::new(text.to_owned()))
+}
+
+/// Creates a file readable and writable only by its owner (0600 on Unix). Refuses to replace an
+/// existing file unless `force`; with `force` the existing file is truncated and its mode reset.
+pub fn create_private_file(path: &Path, force: bool) -> Result<File> {
+    let mut opts = OpenOptions::new();
+    opts.write(true);
+    if force {
+        opts.create(true).truncate(true);
+    } else {
+        opts.create_new(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let file = opts.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            CliError::file(
+                path,
+                "already exists; refusing to overwrite it (use --force)",
+            )
+        } else {
+            CliError::io(path, &e)
+        }
+    })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(fs::Permissions::from_mode(0o600))
+            .map_err(|e| CliError::io(path, &e))?;
+    }
+    Ok(file)
+}

@@ -1,0 +1,302 @@
+//! `pqhybrid`: hybrid post-quantum firmware signing, verification and key management.
+//!
+//! Exit codes: 0 success / valid image, 1 invalid image, 2 usage or I/O error.
+
+mod cmd;
+mod demo;
+mod error;
+mod fw;
+mod hex;
+mod keys;
+mod out;
+mod trust_store;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::error::{CliError, EXIT_OK, EXIT_USAGE};
+use crate::out::errln;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (for verify: the image is valid)
+  1  the image is invalid (verification failed: bad signature, digest mismatch, rollback,
+     wrong device class, unknown or revoked key, algorithm not allowed, ...)
+  2  usage, input or I/O error (bad arguments, missing or malformed file, ...)";
+
+/// Hybrid post-quantum firmware signing, verification and key management.
+#[derive(Parser, Debug)]
+#[command(name = "pqhybrid", version, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Generate a private key (PKCS#8 PEM, seed form, file mode 0600).
+    #[command(after_help = EXIT_CODES)]
+    Keygen(KeygenArgs),
+    /// List the signature algorithms usable for firmware signing.
+    Algs,
+    /// Write the public key (SPKI PEM) of a private key; its key id goes to stderr.
+    #[command(after_help = EXIT_CODES)]
+    Pubkey(PubkeyArgs),
+    /// Print the firmware key id of a public key (64 hex digits).
+    #[command(after_help = EXIT_CODES)]
+    Keyid(KeyidArgs),
+    /// Sign a firmware image.
+    #[command(after_help = EXIT_CODES)]
+    Sign(SignArgs),
+    /// Verify a signed firmware image against a public key or a trust store.
+    #[command(after_help = EXIT_CODES)]
+    Verify(VerifyArgs),
+    /// Show the manifest of a signed image (does NOT verify it).
+    #[command(after_help = EXIT_CODES)]
+    Inspect(InspectArgs),
+    /// Endorse a release key with a root key (writes a delegation record).
+    #[command(after_help = EXIT_CODES)]
+    Endorse(EndorseArgs),
+    /// Manage a trust-store file (the anchors `verify --trust-store` accepts).
+    #[command(subcommand, name = "trust-store", after_help = trust_store_help())]
+    TrustStore(TrustStoreCommand),
+    /// Run the whole story (keys, endorsement, sign, verify, tamper, rollback) in a temporary
+    /// directory.
+    #[command(after_help = EXIT_CODES)]
+    Demo(DemoArgs),
+}
+
+#[derive(Args, Debug)]
+struct KeygenArgs {
+    /// Signature algorithm (see `pqhybrid algs`), or `list` to list them.
+    #[arg(long, default_value = keys::DEFAULT_ALGORITHM.name())]
+    alg: String,
+    /// Output file for the private key.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Args, Debug)]
+struct PubkeyArgs {
+    /// Private key (PKCS#8 PEM).
+    #[arg(long, value_name = "FILE")]
+    key: PathBuf,
+    /// Output file (default: stdout).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct KeyidArgs {
+    /// Public key (SPKI PEM).
+    #[arg(long, value_name = "FILE")]
+    pubkey: PathBuf,
+}
+
+/// A digest algorithm for the image payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum DigestArg {
+    /// SHA-256
+    Sha256,
+    /// SHA-512
+    Sha512,
+    /// SHA3-256
+    #[value(name = "sha3-256")]
+    Sha3_256,
+    /// SHA3-512
+    #[value(name = "sha3-512")]
+    Sha3_512,
+}
+
+/// A family of signature algorithms a verifier accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum AllowArg {
+    /// Composite ML-DSA + Ed25519/ECDSA
+    Hybrid,
+    /// ML-DSA alone
+    MlDsa,
+    /// SLH-DSA alone
+    SlhDsa,
+    /// Every firmware algorithm
+    All,
+}
+
+#[derive(Args, Debug)]
+struct SignArgs {
+    /// Signing key (PKCS#8 PEM).
+    #[arg(long, value_name = "FILE")]
+    key: PathBuf,
+    /// The payload to sign.
+    #[arg(long, value_name = "FILE")]
+    image: PathBuf,
+    /// Output: the signed image.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Anti-rollback security version of the image.
+    #[arg(long, value_name = "N")]
+    security_version: u64,
+    /// Image version, `MAJOR.MINOR.REVISION[+BUILD]`.
+    #[arg(long, value_name = "X.Y.Z[+BUILD]")]
+    version: String,
+    /// Device class: 32 hex digits or a UUID.
+    #[arg(long, value_name = "ID")]
+    device_class: String,
+    /// Software bill of materials: its SHA-256 goes into the manifest.
+    #[arg(long, value_name = "FILE")]
+    sbom: Option<PathBuf>,
+    /// Delegation record (from `pqhybrid endorse`) endorsing the signing key.
+    #[arg(long, value_name = "FILE")]
+    endorsement: Option<PathBuf>,
+    /// Payload digest.
+    #[arg(long, value_enum, default_value = "sha256")]
+    digest: DigestArg,
+    /// Deterministic signature (no fresh randomness): same inputs, same output.
+    #[arg(long)]
+    deterministic: bool,
+}
+
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("anchor").required(true).args(["pubkey", "trust_store"])))]
+struct VerifyArgs {
+    /// Trust a single public key (SPKI PEM), as an active anchor.
+    #[arg(long, value_name = "FILE")]
+    pubkey: Option<PathBuf>,
+    /// Trust store file (see `pqhybrid trust-store --help`).
+    #[arg(long, value_name = "FILE")]
+    trust_store: Option<PathBuf>,
+    /// The signed image.
+    #[arg(long, value_name = "FILE")]
+    image: PathBuf,
+    /// The device's anti-rollback counter: lower security versions are rejected.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    min_security_version: u64,
+    /// The device's class (default: the image's own, which checks nothing).
+    #[arg(long, value_name = "ID")]
+    device_class: Option<String>,
+    /// Accepted algorithm families, comma-separated (default: all).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "FAMILY")]
+    allow: Vec<AllowArg>,
+}
+
+#[derive(Args, Debug)]
+struct InspectArgs {
+    /// The signed image.
+    #[arg(long, value_name = "FILE")]
+    image: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+struct EndorseArgs {
+    /// The root (endorsing) private key, PKCS#8 PEM.
+    #[arg(long, value_name = "FILE")]
+    root_key: PathBuf,
+    /// The release (endorsed) public key, SPKI PEM.
+    #[arg(long, value_name = "FILE")]
+    release_pubkey: PathBuf,
+    /// Lowest security version the release key may sign.
+    #[arg(long, value_name = "N")]
+    min_security_version: u64,
+    /// Highest security version the release key may sign.
+    #[arg(long, value_name = "N")]
+    max_security_version: u64,
+    /// Algorithm families the release key may sign with, comma-separated (default: all).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "FAMILY")]
+    allow: Vec<AllowArg>,
+    /// Output: the delegation record.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+enum TrustStoreCommand {
+    /// Add a key to a trust store (creating the file), or change its state.
+    #[command(after_help = trust_store_help())]
+    Add(TrustStoreAddArgs),
+    /// List the anchors of a trust store.
+    #[command(after_help = trust_store_help())]
+    List(TrustStoreListArgs),
+}
+
+const fn trust_store_help() -> &'static str {
+    "Trust-store format: one anchor per line,\n  <key id: 64 hex digits>  <active|revoked>  [# label]\n\
+     Everything after `#` is a comment; blank lines are ignored. Key ids come from\n\
+     `pqhybrid keyid --pubkey FILE`."
+}
+
+#[derive(Args, Debug)]
+struct TrustStoreAddArgs {
+    /// The trust-store file.
+    #[arg(long, value_name = "FILE")]
+    store: PathBuf,
+    /// The public key to add (SPKI PEM).
+    #[arg(long, value_name = "FILE")]
+    pubkey: PathBuf,
+    /// Add (or mark) the key as revoked.
+    #[arg(long)]
+    revoked: bool,
+    /// A label, written as a comment.
+    #[arg(long)]
+    label: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct TrustStoreListArgs {
+    /// The trust-store file.
+    #[arg(long, value_name = "FILE")]
+    store: PathBuf,
+}
+
+#[derive(Args, Debug)]
+struct DemoArgs {
+    /// Keep the temporary directory and print its path.
+    #[arg(long)]
+    keep: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version print and succeed; anything else is a usage error (exit 2).
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli.command) {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        Err(e) => {
+            errln!("error: {e}");
+            ExitCode::from(e.code)
+        }
+    }
+}
+
+fn run(command: Command) -> Result<(), CliError> {
+    match command {
+        Command::Keygen(a) => cmd::keygen(&a.alg, a.out.as_deref(), a.force),
+        Command::Algs => {
+            cmd::print_algorithms();
+            Ok(())
+        }
+        Command::Pubkey(a) => cmd::pubkey(&a.key, a.out.as_deref()),
+        Command::Keyid(a) => cmd::keyid(&a.pubkey),
+        Command::Sign(a) => fw::sign(&a),
+        Command::Verify(a) => fw::verify(&a),
+        Command::Inspect(a) => fw::inspect(&a.image, a.json),
+        Command::Endorse(a) => fw::endorse(&a),
+        Command::TrustStore(TrustStoreCommand::Add(a)) => {
+            cmd::trust_store_add(&a.store, &a.pubkey, a.revoked, a.label.as_deref())
+        }
+        Command::TrustStore(TrustStoreCommand::List(a)) => cmd::trust_store_list(&a.store),
+        Command::Demo(a) => demo::run(a.keep),
+    }
+}

@@ -1,0 +1,656 @@
+//! Signed firmware images: a build server signs, a bootloader verifies from flash, streaming,
+//! before it boots, and refuses downgrades and images signed by revoked keys.
+//!
+//! The byte format is specified in `docs/firmware-format.md` (every field, offset, limit, and a
+//! worked hex example). In short, an image is
+//!
+//! ```text
+//! Header (header_len bytes: 192 fixed + zero padding) ‖ Payload (payload_len) ‖ Signature block (trailer_len)
+//! ```
+//!
+//! * The header carries the payload digest, an anti-rollback **security version**, the
+//!   **device class** the image is for, the signature algorithm and the signer's **key id**
+//!   ([`KeyId`]). It is what the image signature covers (context [`IMAGE_CONTEXT`]).
+//! * The signature block (trailer) carries the signer's public key, the image signature, and
+//!   optionally an **endorsement** ([`Endorsement`]): a root key's signature that delegates
+//!   image signing to a release key for a range of security versions and a set of algorithms
+//!   (context [`ENDORSE_CONTEXT`]; one level of delegation only).
+//! * A device stores only [`TrustAnchor`]s: 32-byte key ids with an active/revoked state
+//!   (OTP-friendly, as OpenTitan's key slots).
+//!
+//! Only post-quantum and hybrid algorithms are allowed (ids in [`FIRMWARE_ALGORITHMS`]); plain
+//! Ed25519 and ECDSA have no id. The default is [`DEFAULT_ALGORITHM`],
+//! MLDSA65-Ed25519-SHA512.
+//!
+//! Layers: [`Verifier`] (`no_std`, no allocation, bounded stack, any chunking), [`ImageSigner`],
+//! [`sign_image`] and [`endorse`] (caller buffers), [`Manifest::parse`] (non-verifying, for
+//! inspection). Every rejection is an [`Error::Firmware`] carrying a
+//! [`FirmwareError`].
+//!
+//! ```
+//! use pqhybrid::SignatureAlgorithm;
+//! use pqhybrid::firmware::{
+//!     AlgorithmSet, DeviceClass, ImageParams, Policy, TrustAnchor, Verifier, key_id,
+//!     sign_image_deterministic,
+//! };
+//! # fn main() -> pqhybrid::Result<()> {
+//! let alg = SignatureAlgorithm::MlDsa65Ed25519Sha512;
+//! let (mut pk, mut sk) = ([0u8; 1984], [0u8; 64]);
+//! alg.keypair_from_seed(&[7u8; 32], &mut pk, &mut sk)?;
+//!
+//! // Build server.
+//! let class = DeviceClass(*b"acme-sensor-rev2");
+//! let params = ImageParams::new(class, 3);
+//! let payload = b"\x00\x10\x00\x20 firmware";
+//! let mut image = [0u8; 8192];
+//! let n = sign_image_deterministic(&params, payload, alg, &sk, None, &mut image)?;
+//!
+//! // Bootloader: the anchor is the key id only.
+//! let anchors = [TrustAnchor::active(key_id(alg, &pk)?)];
+//! let mut policy = Policy::new(&anchors, class);
+//! policy.min_security_version = 2;
+//! policy.allowed = AlgorithmSet::HYBRID_ONLY;
+//! let mut v = Verifier::new(&policy);
+//! for chunk in image[..n].chunks(1000) {
+//!     v.update(chunk)?;
+//! }
+//! let verified = v.finish()?;
+//! assert_eq!(verified.security_version(), 3);
+//! # Ok(()) }
+//! ```
+
+mod format;
+mod sign;
+mod verify;
+
+use core::fmt;
+
+use sha2::Digest as _;
+
+use crate::SignatureAlgorithm;
+use crate::error::{Error, Field, Result, check_len};
+
+pub use format::{Endorsement, Header, Manifest, SignatureBlock};
+pub use sign::{
+    ImageParams, ImageSigner, SignedLengths, endorse, endorse_deterministic, sign_image,
+    sign_image_deterministic,
+};
+pub use verify::{Delegation, KeyState, Policy, TrustAnchor, VerifiedImage, Verifier};
+
+/// The header magic, `"PQFW"`.
+pub const HEADER_MAGIC: [u8; 4] = *b"PQFW";
+/// The signature-block (trailer) magic, `"PQSB"`.
+pub const TRAILER_MAGIC: [u8; 4] = *b"PQSB";
+/// The format version this module reads and writes.
+pub const FORMAT_VERSION: u16 = 1;
+/// Length of the fixed part of the header.
+pub const FIXED_HEADER_LEN: usize = 192;
+/// The largest `header_len` (the header is padded with zeros to `header_len`, a multiple of 8).
+pub const MAX_HEADER_LEN: usize = 4096;
+/// The context string of the image signature (over the whole header).
+pub const IMAGE_CONTEXT: &[u8] = b"pqhybrid/fw/v1/image";
+/// The context string of an endorsement signature.
+pub const ENDORSE_CONTEXT: &[u8] = b"pqhybrid/fw/v1/endorse";
+/// The first bytes of an endorsement's to-be-signed data.
+pub const ENDORSE_TBS_PREFIX: &[u8; 15] = b"PQFW-ENDORSE-v1";
+/// The domain string of [`key_id`].
+pub const KEY_ID_DOMAIN: &[u8; 27] = b"pqhybrid/v1/firmware-key-id";
+/// The default signature algorithm for firmware.
+pub const DEFAULT_ALGORITHM: SignatureAlgorithm = SignatureAlgorithm::MlDsa65Ed25519Sha512;
+/// The default trailer capacity of a [`Verifier`]: 16 KiB, enough for every ML-DSA and
+/// composite algorithm plus an endorsement by any ML-DSA or composite root, and for
+/// SLH-DSA-128s/192s without delegation ([`required_trailer_capacity`]).
+pub const DEFAULT_TRAILER_CAPACITY: usize = 16 * 1024;
+/// The largest trailer any combination can need (SLH-DSA-256f endorsed by SLH-DSA-256f).
+pub const MAX_TRAILER_CAPACITY: usize = required_trailer_capacity(
+    SignatureAlgorithm::SlhDsaSha2_256f,
+    Some(SignatureAlgorithm::SlhDsaSha2_256f),
+);
+
+/// Header flag: an SBOM digest is present.
+pub const FLAG_SBOM: u8 = 0x01;
+/// Header flag: the signature block carries an endorsement (delegation).
+pub const FLAG_DELEGATION: u8 = 0x02;
+
+/// Why a firmware image was rejected. Carried by [`Error::Firmware`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FirmwareError {
+    /// The header does not start with `"PQFW"`, or the signature block with `"PQSB"`.
+    BadMagic,
+    /// The header's format version is not 1.
+    UnsupportedVersion,
+    /// `header_len` is below 192, above 4096, or not a multiple of 8.
+    BadHeaderLength,
+    /// A reserved byte, the header padding, the payload-digest padding, an undefined flag bit,
+    /// an SBOM digest without its flag, the image-signature padding or an undefined bit of an
+    /// algorithm set is not zero.
+    ReservedNonZero,
+    /// A signature-algorithm id is not one of [`FIRMWARE_ALGORITHMS`].
+    UnknownAlgorithm,
+    /// The payload-digest algorithm id is not one of [`DigestAlgorithm`].
+    UnknownDigest,
+    /// The signature block is structurally wrong: an algorithm id that differs from the header's,
+    /// a public-key or signature length that does not fit the algorithm, an endorsement present
+    /// without the flag (or the reverse), or bytes left over.
+    Malformed,
+    /// The image ended before `header_len + payload_len + trailer_len` bytes.
+    Truncated,
+    /// More bytes followed the end of the image, or a length does not add up.
+    LengthMismatch,
+    /// `trailer_len` exceeds the verifier's trailer capacity.
+    TrailerTooLarge,
+    /// The image is for another device class.
+    WrongDeviceClass,
+    /// The image's security version is below the device's minimum (anti-rollback).
+    Rollback,
+    /// The policy (or the endorsement) does not allow the signature algorithm.
+    AlgorithmNotAllowed,
+    /// The signing key or its endorsing root is revoked.
+    RevokedKey,
+    /// Neither the signing key nor an endorsing root is an active trust anchor.
+    UnknownKey,
+    /// The public key in the signature block does not hash to the header's signer key id.
+    KeyIdMismatch,
+    /// The security version is outside the endorsement's `[min, max]` range.
+    DelegationOutOfRange,
+    /// The payload does not hash to the header's payload digest.
+    DigestMismatch,
+    /// The image signature or the endorsement signature does not verify.
+    BadSignature,
+}
+
+impl FirmwareError {
+    /// Every variant, in declaration order.
+    pub const ALL: [FirmwareError; 19] = [
+        Self::BadMagic,
+        Self::UnsupportedVersion,
+        Self::BadHeaderLength,
+        Self::ReservedNonZero,
+        Self::UnknownAlgorithm,
+        Self::UnknownDigest,
+        Self::Malformed,
+        Self::Truncated,
+        Self::LengthMismatch,
+        Self::TrailerTooLarge,
+        Self::WrongDeviceClass,
+        Self::Rollback,
+        Self::AlgorithmNotAllowed,
+        Self::RevokedKey,
+        Self::UnknownKey,
+        Self::KeyIdMismatch,
+        Self::DelegationOutOfRange,
+        Self::DigestMismatch,
+        Self::BadSignature,
+    ];
+
+    /// The variant's name (`"Rollback"`, …), stable, for logs and file names.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::BadMagic => "BadMagic",
+            Self::UnsupportedVersion => "UnsupportedVersion",
+            Self::BadHeaderLength => "BadHeaderLength",
+            Self::ReservedNonZero => "ReservedNonZero",
+            Self::UnknownAlgorithm => "UnknownAlgorithm",
+            Self::UnknownDigest => "UnknownDigest",
+            Self::Malformed => "Malformed",
+            Self::Truncated => "Truncated",
+            Self::LengthMismatch => "LengthMismatch",
+            Self::TrailerTooLarge => "TrailerTooLarge",
+            Self::WrongDeviceClass => "WrongDeviceClass",
+            Self::Rollback => "Rollback",
+            Self::AlgorithmNotAllowed => "AlgorithmNotAllowed",
+            Self::RevokedKey => "RevokedKey",
+            Self::UnknownKey => "UnknownKey",
+            Self::KeyIdMismatch => "KeyIdMismatch",
+            Self::DelegationOutOfRange => "DelegationOutOfRange",
+            Self::DigestMismatch => "DigestMismatch",
+            Self::BadSignature => "BadSignature",
+        }
+    }
+
+    /// A one-line description.
+    #[must_use]
+    pub const fn description(self) -> &'static str {
+        match self {
+            Self::BadMagic => "bad magic (not a PQFW image or PQSB signature block)",
+            Self::UnsupportedVersion => "unsupported firmware format version",
+            Self::BadHeaderLength => "header length out of range or not a multiple of 8",
+            Self::ReservedNonZero => "reserved field, padding or undefined flag is not zero",
+            Self::UnknownAlgorithm => "unknown or non-firmware signature algorithm id",
+            Self::UnknownDigest => "unknown payload digest algorithm",
+            Self::Malformed => "malformed signature block",
+            Self::Truncated => "image is truncated",
+            Self::LengthMismatch => "image length does not match its header",
+            Self::TrailerTooLarge => "signature block exceeds the verifier's capacity",
+            Self::WrongDeviceClass => "image is for another device class",
+            Self::Rollback => "security version is below the device minimum (rollback)",
+            Self::AlgorithmNotAllowed => "signature algorithm not allowed by policy",
+            Self::RevokedKey => "signing key or its root is revoked",
+            Self::UnknownKey => "signing key is not trusted",
+            Self::KeyIdMismatch => "public key does not match the signer key id",
+            Self::DelegationOutOfRange => "security version outside the endorsement's range",
+            Self::DigestMismatch => "payload digest mismatch",
+            Self::BadSignature => "signature verification failed",
+        }
+    }
+}
+
+impl fmt::Display for FirmwareError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.description())
+    }
+}
+
+impl From<FirmwareError> for Error {
+    fn from(e: FirmwareError) -> Self {
+        Error::Firmware(e)
+    }
+}
+
+/// Shorthand for `Err(Error::Firmware(e))`.
+pub(crate) fn fw<T>(e: FirmwareError) -> Result<T> {
+    Err(Error::Firmware(e))
+}
+
+/// The firmware signature algorithms, indexed by id − 1: ids 1–3 ML-DSA-44/65/87, 4–15 the
+/// SLH-DSA sets (SHA2-128s, SHA2-128f, SHA2-192s, SHA2-192f, SHA2-256s, SHA2-256f, SHAKE-128s,
+/// SHAKE-128f, SHAKE-192s, SHAKE-192f, SHAKE-256s, SHAKE-256f), 16–21 the composites
+/// (MLDSA44-Ed25519-SHA512, MLDSA44-ECDSA-P256-SHA256, MLDSA65-Ed25519-SHA512,
+/// MLDSA65-ECDSA-P256-SHA512, MLDSA65-ECDSA-P384-SHA512, MLDSA87-ECDSA-P384-SHA512).
+pub const FIRMWARE_ALGORITHMS: [SignatureAlgorithm; 21] = [
+    SignatureAlgorithm::MlDsa44,
+    SignatureAlgorithm::MlDsa65,
+    SignatureAlgorithm::MlDsa87,
+    SignatureAlgorithm::SlhDsaSha2_128s,
+    SignatureAlgorithm::SlhDsaSha2_128f,
+    SignatureAlgorithm::SlhDsaSha2_192s,
+    SignatureAlgorithm::SlhDsaSha2_192f,
+    SignatureAlgorithm::SlhDsaSha2_256s,
+    SignatureAlgorithm::SlhDsaSha2_256f,
+    SignatureAlgorithm::SlhDsaShake128s,
+    SignatureAlgorithm::SlhDsaShake128f,
+    SignatureAlgorithm::SlhDsaShake192s,
+    SignatureAlgorithm::SlhDsaShake192f,
+    SignatureAlgorithm::SlhDsaShake256s,
+    SignatureAlgorithm::SlhDsaShake256f,
+    SignatureAlgorithm::MlDsa44Ed25519Sha512,
+    SignatureAlgorithm::MlDsa44EcdsaP256Sha256,
+    SignatureAlgorithm::MlDsa65Ed25519Sha512,
+    SignatureAlgorithm::MlDsa65EcdsaP256Sha512,
+    SignatureAlgorithm::MlDsa65EcdsaP384Sha512,
+    SignatureAlgorithm::MlDsa87EcdsaP384Sha512,
+];
+
+/// The firmware algorithm id of `alg` (see [`FIRMWARE_ALGORITHMS`]), or `None` for the
+/// algorithms firmware does not allow (plain Ed25519 and ECDSA).
+#[must_use]
+pub const fn algorithm_id(alg: SignatureAlgorithm) -> Option<u16> {
+    use SignatureAlgorithm as A;
+    Some(match alg {
+        A::MlDsa44 => 1,
+        A::MlDsa65 => 2,
+        A::MlDsa87 => 3,
+        A::SlhDsaSha2_128s => 4,
+        A::SlhDsaSha2_128f => 5,
+        A::SlhDsaSha2_192s => 6,
+        A::SlhDsaSha2_192f => 7,
+        A::SlhDsaSha2_256s => 8,
+        A::SlhDsaSha2_256f => 9,
+        A::SlhDsaShake128s => 10,
+        A::SlhDsaShake128f => 11,
+        A::SlhDsaShake192s => 12,
+        A::SlhDsaShake192f => 13,
+        A::SlhDsaShake256s => 14,
+        A::SlhDsaShake256f => 15,
+        A::MlDsa44Ed25519Sha512 => 16,
+        A::MlDsa44EcdsaP256Sha256 => 17,
+        A::MlDsa65Ed25519Sha512 => 18,
+        A::MlDsa65EcdsaP256Sha512 => 19,
+        A::MlDsa65EcdsaP384Sha512 => 20,
+        A::MlDsa87EcdsaP384Sha512 => 21,
+        A::Ed25519 | A::EcdsaP256Sha256 | A::EcdsaP384Sha384 => return None,
+    })
+}
+
+/// The algorithm with firmware id `id`, or `None`.
+#[must_use]
+pub const fn algorithm_from_id(id: u16) -> Option<SignatureAlgorithm> {
+    if id == 0 || id as usize > FIRMWARE_ALGORITHMS.len() {
+        return None;
+    }
+    // `id - 1` is in range: checked just above.
+    #[allow(clippy::indexing_slicing)]
+    Some(FIRMWARE_ALGORITHMS[id as usize - 1])
+}
+
+/// The id of `alg`, or [`FirmwareError::AlgorithmNotAllowed`] for a non-firmware algorithm.
+pub(crate) fn require_id(alg: SignatureAlgorithm) -> Result<u16> {
+    algorithm_id(alg).ok_or(Error::Firmware(FirmwareError::AlgorithmNotAllowed))
+}
+
+/// `(public-key length, maximum signature length)` of `alg`, as a `const` table (the same
+/// values as [`SignatureAlgorithm::public_key_len`] and [`SignatureAlgorithm::signature_len`]).
+#[must_use]
+pub const fn algorithm_sizes(alg: SignatureAlgorithm) -> (usize, usize) {
+    use SignatureAlgorithm as A;
+    match alg {
+        A::MlDsa44 => (1312, 2420),
+        A::MlDsa65 => (1952, 3309),
+        A::MlDsa87 => (2592, 4627),
+        A::SlhDsaSha2_128s | A::SlhDsaShake128s => (32, 7856),
+        A::SlhDsaSha2_128f | A::SlhDsaShake128f => (32, 17_088),
+        A::SlhDsaSha2_192s | A::SlhDsaShake192s => (48, 16_224),
+        A::SlhDsaSha2_192f | A::SlhDsaShake192f => (48, 35_664),
+        A::SlhDsaSha2_256s | A::SlhDsaShake256s => (64, 29_792),
+        A::SlhDsaSha2_256f | A::SlhDsaShake256f => (64, 49_856),
+        A::Ed25519 => (32, 64),
+        A::EcdsaP256Sha256 => (65, 64),
+        A::EcdsaP384Sha384 => (97, 96),
+        A::MlDsa44Ed25519Sha512 => (1344, 2484),
+        A::MlDsa44EcdsaP256Sha256 => (1377, 2492),
+        A::MlDsa65Ed25519Sha512 => (1984, 3373),
+        A::MlDsa65EcdsaP256Sha512 => (2017, 3381),
+        A::MlDsa65EcdsaP384Sha512 => (2049, 3413),
+        A::MlDsa87EcdsaP384Sha512 => (2689, 4731),
+    }
+}
+
+/// Length of an endorsement record whose root uses `root` (its signature at the maximum
+/// length): `2 + 2 + pk + 8 + 8 + 4 + 2 + sig`.
+#[must_use]
+pub const fn endorsement_max_len(root: SignatureAlgorithm) -> usize {
+    let (pk, sig) = algorithm_sizes(root);
+    2 + 2 + pk + 8 + 8 + 4 + 2 + sig
+}
+
+/// The exact `trailer_len` of an image signed with `alg` that embeds an endorsement record of
+/// `endorsement_len` bytes (0 without delegation): `4 + 2 + 2 + pk + 2 + max_sig +
+/// endorsement_len`. The image signature is always padded to the algorithm's maximum length, so
+/// the trailer length is known before signing.
+#[must_use]
+pub const fn trailer_len(alg: SignatureAlgorithm, endorsement_len: usize) -> usize {
+    let (pk, sig) = algorithm_sizes(alg);
+    4 + 2 + 2 + pk + 2 + sig + endorsement_len
+}
+
+/// The trailer capacity a [`Verifier`] needs for images signed with `alg`, endorsed by a root
+/// of algorithm `root` (or `None` without delegation). Usable in a `const` context to size
+/// `Verifier<'_, CAP>`. Examples: MLDSA65-Ed25519-SHA512 alone 5 367 bytes, endorsed by the
+/// same 10 750; MLDSA87-ECDSA-P384-SHA512 endorsed by the same 14 876 (all within
+/// [`DEFAULT_TRAILER_CAPACITY`]); SLH-DSA-128s alone 7 898, 128f 17 130, 192s 16 282,
+/// 192f 35 722, 256s 29 866, 256f 49 930.
+#[must_use]
+pub const fn required_trailer_capacity(
+    alg: SignatureAlgorithm,
+    root: Option<SignatureAlgorithm>,
+) -> usize {
+    let endorsement = match root {
+        Some(r) => endorsement_max_len(r),
+        None => 0,
+    };
+    trailer_len(alg, endorsement)
+}
+
+/// A set of firmware signature algorithms: bit `id` is set for each allowed algorithm id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AlgorithmSet(u32);
+
+impl AlgorithmSet {
+    /// No algorithm.
+    pub const NONE: Self = Self(0);
+    /// Every firmware algorithm (ids 1–21).
+    pub const ALL: Self = Self(0x003F_FFFE);
+    /// The composites only (ids 16–21): a forgery needs a break of ML-DSA **and** of the
+    /// classical algorithm.
+    pub const HYBRID_ONLY: Self = Self(0x003F_0000);
+    /// Pure ML-DSA only (ids 1–3).
+    pub const ML_DSA_ONLY: Self = Self(0x0000_000E);
+    /// SLH-DSA only (ids 4–15).
+    pub const SLH_DSA_ONLY: Self = Self(0x0000_FFF0);
+    /// The non-composite post-quantum algorithms: ML-DSA and SLH-DSA (ids 1–15).
+    pub const PURE_PQ: Self = Self(0x0000_FFFE);
+
+    /// The set with bits `bits`, or `None` if a bit outside ids 1–21 is set.
+    #[must_use]
+    pub const fn from_bits(bits: u32) -> Option<Self> {
+        if bits & !Self::ALL.0 == 0 {
+            Some(Self(bits))
+        } else {
+            None
+        }
+    }
+
+    /// The raw bits.
+    #[must_use]
+    pub const fn bits(self) -> u32 {
+        self.0
+    }
+
+    /// Whether `alg` is in the set (never for a non-firmware algorithm).
+    #[must_use]
+    pub const fn contains(self, alg: SignatureAlgorithm) -> bool {
+        match algorithm_id(alg) {
+            Some(id) => self.0 & (1u32 << id) != 0,
+            None => false,
+        }
+    }
+
+    /// The set with `alg` added (unchanged for a non-firmware algorithm).
+    #[must_use]
+    pub const fn with(self, alg: SignatureAlgorithm) -> Self {
+        match algorithm_id(alg) {
+            Some(id) => Self(self.0 | (1u32 << id)),
+            None => self,
+        }
+    }
+
+    /// The union of two sets.
+    #[must_use]
+    pub const fn union(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    /// The algorithms in the set, in id order.
+    pub fn iter(self) -> impl Iterator<Item = SignatureAlgorithm> {
+        FIRMWARE_ALGORITHMS
+            .into_iter()
+            .filter(move |a| self.contains(*a))
+    }
+}
+
+/// The payload digest algorithm (header byte 14).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DigestAlgorithm {
+    /// SHA-256 (FIPS 180-4), id 1.
+    Sha256,
+    /// SHA-512 (FIPS 180-4), id 2.
+    Sha512,
+    /// SHA3-256 (FIPS 202), id 3.
+    Sha3_256,
+    /// SHA3-512 (FIPS 202), id 4.
+    Sha3_512,
+}
+
+impl DigestAlgorithm {
+    /// The header id.
+    #[must_use]
+    pub const fn id(self) -> u8 {
+        match self {
+            Self::Sha256 => 1,
+            Self::Sha512 => 2,
+            Self::Sha3_256 => 3,
+            Self::Sha3_512 => 4,
+        }
+    }
+
+    /// The algorithm with header id `id`.
+    #[must_use]
+    pub const fn from_id(id: u8) -> Option<Self> {
+        match id {
+            1 => Some(Self::Sha256),
+            2 => Some(Self::Sha512),
+            3 => Some(Self::Sha3_256),
+            4 => Some(Self::Sha3_512),
+            _ => None,
+        }
+    }
+
+    /// Digest length in bytes (32 or 64).
+    #[must_use]
+    pub const fn output_len(self) -> usize {
+        match self {
+            Self::Sha256 | Self::Sha3_256 => 32,
+            Self::Sha512 | Self::Sha3_512 => 64,
+        }
+    }
+
+    /// The name (`"SHA-256"`, `"SHA3-512"`, …).
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Sha256 => "SHA-256",
+            Self::Sha512 => "SHA-512",
+            Self::Sha3_256 => "SHA3-256",
+            Self::Sha3_512 => "SHA3-512",
+        }
+    }
+
+    /// The algorithm with the given [`Self::name`] (ASCII case-insensitive).
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Sha256, Self::Sha512, Self::Sha3_256, Self::Sha3_512]
+            .into_iter()
+            .find(|d| d.name().eq_ignore_ascii_case(name))
+    }
+
+    /// The digest of `data`, zero-padded to 64 bytes as in the header.
+    #[must_use]
+    pub fn digest(self, data: &[u8]) -> [u8; 64] {
+        let mut h = PayloadHasher::new(self);
+        h.update(data);
+        h.finalize()
+    }
+}
+
+/// Streaming payload hash.
+#[derive(Clone)]
+pub(crate) enum PayloadHasher {
+    Sha256(sha2::Sha256),
+    Sha512(sha2::Sha512),
+    Sha3_256(sha3::Sha3_256),
+    Sha3_512(sha3::Sha3_512),
+}
+
+impl PayloadHasher {
+    pub(crate) fn new(alg: DigestAlgorithm) -> Self {
+        match alg {
+            DigestAlgorithm::Sha256 => Self::Sha256(sha2::Sha256::new()),
+            DigestAlgorithm::Sha512 => Self::Sha512(sha2::Sha512::new()),
+            DigestAlgorithm::Sha3_256 => Self::Sha3_256(sha3::Sha3_256::new()),
+            DigestAlgorithm::Sha3_512 => Self::Sha3_512(sha3::Sha3_512::new()),
+        }
+    }
+
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        match self {
+            Self::Sha256(h) => h.update(data),
+            Self::Sha512(h) => h.update(data),
+            Self::Sha3_256(h) => h.update(data),
+            Self::Sha3_512(h) => h.update(data),
+        }
+    }
+
+    /// The digest, zero-padded to 64 bytes.
+    pub(crate) fn finalize(self) -> [u8; 64] {
+        let mut out = [0u8; 64];
+        let (short, long) = out.split_at_mut(32);
+        match self {
+            Self::Sha256(h) => short.copy_from_slice(&h.finalize()),
+            Self::Sha3_256(h) => short.copy_from_slice(&h.finalize()),
+            Self::Sha512(h) => {
+                let d = h.finalize();
+                let (a, b) = d.split_at(32);
+                short.copy_from_slice(a);
+                long.copy_from_slice(b);
+            }
+            Self::Sha3_512(h) => {
+                let d = h.finalize();
+                let (a, b) = d.split_at(32);
+                short.copy_from_slice(a);
+                long.copy_from_slice(b);
+            }
+        }
+        out
+    }
+}
+
+/// A device class: 16 opaque bytes naming the hardware an image is built for (for example a
+/// product and board revision, or a UUID). An image boots only on its own class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct DeviceClass(pub [u8; 16]);
+
+/// A key id: `SHA-256("pqhybrid/v1/firmware-key-id" ‖ u16le(alg id) ‖ public key)`, see
+/// [`key_id`].
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct KeyId(pub [u8; 32]);
+
+impl fmt::Debug for KeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("KeyId(")?;
+        for b in &self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+impl fmt::Display for KeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for b in &self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The key id of public key `pk` of algorithm `alg`:
+/// `SHA-256("pqhybrid/v1/firmware-key-id" ‖ u16le(algorithm_id(alg)) ‖ pk)`.
+///
+/// # Errors
+/// [`FirmwareError::AlgorithmNotAllowed`] for a non-firmware algorithm, [`Error::InvalidLength`]
+/// if `pk` does not have the algorithm's public-key length.
+pub fn key_id(alg: SignatureAlgorithm, pk: &[u8]) -> Result<KeyId> {
+    let id = require_id(alg)?;
+    check_len(Field::PublicKey, algorithm_sizes(alg).0, pk.len())?;
+    let mut h = sha2::Sha256::new();
+    h.update(KEY_ID_DOMAIN);
+    h.update(id.to_le_bytes());
+    h.update(pk);
+    Ok(KeyId(h.finalize().into()))
+}
+
+/// An image version (informational; anti-rollback uses the security version): header bytes
+/// 24–31, `major`, `minor`, `u16le revision`, `u32le build`, as MCUboot's `image_version`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct ImageVersion {
+    /// Major version.
+    pub major: u8,
+    /// Minor version.
+    pub minor: u8,
+    /// Revision.
+    pub revision: u16,
+    /// Build number.
+    pub build: u32,
+}
+
+impl fmt::Display for ImageVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}.{}.{}+{}",
+            self.major, self.minor, self.revision, self.build
+        )
+    }
+}

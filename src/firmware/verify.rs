@@ -1,0 +1,503 @@
+//! The streaming verifier: `no_std`, no allocation, bounded stack, any chunking.
+
+use crate::SignatureAlgorithm;
+use crate::error::{Error, Result};
+
+use super::format::{Header, SignatureBlock, all_zero};
+use super::{
+    AlgorithmSet, DEFAULT_TRAILER_CAPACITY, DeviceClass, FIXED_HEADER_LEN, FirmwareError,
+    IMAGE_CONTEXT, ImageVersion, KeyId, MAX_HEADER_LEN, PayloadHasher, fw, key_id,
+};
+
+/// The state of a trust-anchor slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyState {
+    /// The key (or the root endorsing release keys) is trusted.
+    Active,
+    /// The key is revoked: images it signed, or that a root in this state endorsed, are
+    /// rejected even if another slot lists the same id as active.
+    Revoked,
+}
+
+/// A trust anchor: a key id and its state. 32 bytes plus a state bit per slot, so a device can
+/// keep its anchors in OTP or a locked flash page and revoke a slot by burning its bit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TrustAnchor {
+    /// The key id ([`key_id`](super::key_id)).
+    pub key_id: KeyId,
+    /// Whether it is active or revoked.
+    pub state: KeyState,
+}
+
+impl TrustAnchor {
+    /// An active anchor.
+    #[must_use]
+    pub const fn active(key_id: KeyId) -> Self {
+        Self {
+            key_id,
+            state: KeyState::Active,
+        }
+    }
+
+    /// A revoked anchor.
+    #[must_use]
+    pub const fn revoked(key_id: KeyId) -> Self {
+        Self {
+            key_id,
+            state: KeyState::Revoked,
+        }
+    }
+}
+
+/// What a device accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Policy<'a> {
+    /// The trust anchors: image signing keys trusted directly, and roots trusted to endorse
+    /// release keys. A revoked slot vetoes its key id in either role.
+    pub trust_anchors: &'a [TrustAnchor],
+    /// The lowest security version that boots (the device's anti-rollback counter).
+    pub min_security_version: u64,
+    /// The device's class; images for other classes are rejected.
+    pub device_class: DeviceClass,
+    /// The algorithms accepted for image signatures and for endorsing roots.
+    pub allowed: AlgorithmSet,
+}
+
+impl<'a> Policy<'a> {
+    /// A policy with the given anchors and device class, minimum security version 0 and every
+    /// firmware algorithm allowed.
+    #[must_use]
+    pub const fn new(trust_anchors: &'a [TrustAnchor], device_class: DeviceClass) -> Self {
+        Self {
+            trust_anchors,
+            min_security_version: 0,
+            device_class,
+            allowed: AlgorithmSet::ALL,
+        }
+    }
+
+    /// The state of `id`: `Revoked` if any slot revokes it, else `Active` if a slot lists it,
+    /// else `None`.
+    #[must_use]
+    pub fn key_state(&self, id: &KeyId) -> Option<KeyState> {
+        let mut state = None;
+        for a in self.trust_anchors.iter().filter(|a| a.key_id == *id) {
+            match a.state {
+                KeyState::Revoked => return Some(KeyState::Revoked),
+                KeyState::Active => state = Some(KeyState::Active),
+            }
+        }
+        state
+    }
+
+    fn check_not_revoked(&self, id: &KeyId) -> Result<()> {
+        match self.key_state(id) {
+            Some(KeyState::Revoked) => fw(FirmwareError::RevokedKey),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_trusted(&self, id: &KeyId) -> Result<()> {
+        match self.key_state(id) {
+            Some(KeyState::Active) => Ok(()),
+            Some(KeyState::Revoked) => fw(FirmwareError::RevokedKey),
+            None => fw(FirmwareError::UnknownKey),
+        }
+    }
+
+    /// The checks that need only the fixed header, in this order: trailer capacity, device
+    /// class, rollback, algorithm, revocation of the signer, trust in the signer (without
+    /// delegation).
+    fn check_header(&self, header: &Header, trailer_capacity: usize) -> Result<()> {
+        if usize::try_from(header.trailer_len).map_or(true, |n| n > trailer_capacity) {
+            return fw(FirmwareError::TrailerTooLarge);
+        }
+        if header.device_class != self.device_class {
+            return fw(FirmwareError::WrongDeviceClass);
+        }
+        if header.security_version < self.min_security_version {
+            return fw(FirmwareError::Rollback);
+        }
+        if !self.allowed.contains(header.algorithm) {
+            return fw(FirmwareError::AlgorithmNotAllowed);
+        }
+        self.check_not_revoked(&header.signer_key_id)?;
+        if !header.delegated {
+            self.check_trusted(&header.signer_key_id)?;
+        }
+        Ok(())
+    }
+}
+
+/// An endorsement that a verified image relied on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Delegation {
+    /// The endorsing root's algorithm.
+    pub root_algorithm: SignatureAlgorithm,
+    /// The endorsing root's key id (an active trust anchor).
+    pub root_key_id: KeyId,
+    /// The lowest security version the release key may sign.
+    pub min_security_version: u64,
+    /// The highest security version the release key may sign.
+    pub max_security_version: u64,
+    /// The algorithms the release key may use.
+    pub allowed: AlgorithmSet,
+}
+
+/// A verified image's manifest: only [`Verifier::finish`] makes one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerifiedImage {
+    header: Header,
+    delegation: Option<Delegation>,
+}
+
+impl VerifiedImage {
+    /// The whole (verified) header.
+    #[must_use]
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The security version (write it to the device's anti-rollback counter once the image
+    /// is confirmed good).
+    #[must_use]
+    pub fn security_version(&self) -> u64 {
+        self.header.security_version
+    }
+
+    /// The image version.
+    #[must_use]
+    pub fn version(&self) -> ImageVersion {
+        self.header.version
+    }
+
+    /// The device class.
+    #[must_use]
+    pub fn device_class(&self) -> DeviceClass {
+        self.header.device_class
+    }
+
+    /// The image signature algorithm.
+    #[must_use]
+    pub fn algorithm(&self) -> SignatureAlgorithm {
+        self.header.algorithm
+    }
+
+    /// The id of the key that signed the image.
+    #[must_use]
+    pub fn signer_key_id(&self) -> KeyId {
+        self.header.signer_key_id
+    }
+
+    /// The payload length; the payload is at `header().header_len ..` in the image.
+    #[must_use]
+    pub fn payload_len(&self) -> u32 {
+        self.header.payload_len
+    }
+
+    /// The SBOM digest, if recorded.
+    #[must_use]
+    pub fn sbom_digest(&self) -> Option<[u8; 32]> {
+        self.header.sbom_digest
+    }
+
+    /// Whether the signer was trusted through an endorsement.
+    #[must_use]
+    pub fn is_delegated(&self) -> bool {
+        self.delegation.is_some()
+    }
+
+    /// The endorsement the signer was trusted through, if any.
+    #[must_use]
+    pub fn delegation(&self) -> Option<&Delegation> {
+        self.delegation.as_ref()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    Fixed,
+    Padding,
+    Payload,
+    Trailer,
+    Done,
+}
+
+/// Verifies an image streamed in chunks of any size (including empty ones), for example
+/// straight from flash in a bootloader. Allocates nothing: the 192-byte fixed header and the
+/// signature block (at most `TRAILER_CAPACITY` bytes, see
+/// [`required_trailer_capacity`](super::required_trailer_capacity)) are buffered inline, the
+/// payload is only hashed.
+///
+/// Errors found in the header (bad magic or version, malformed fields, wrong device class,
+/// rollback, algorithm not allowed, revoked or unknown signer, trailer too large) are returned
+/// by the [`Self::update`] call that completes the fixed header; every error sticks and is
+/// returned again by later calls and by [`Self::finish`]. The result does not depend on how the
+/// image is split into chunks.
+///
+/// The checks of [`Self::finish`], in order: completeness ([`FirmwareError::Truncated`]),
+/// signature-block structure, key id, endorsement (root algorithm allowed, root trusted,
+/// release algorithm allowed by the endorsement, security version in range, root signature),
+/// payload digest, image signature.
+pub struct Verifier<'a, const TRAILER_CAPACITY: usize = DEFAULT_TRAILER_CAPACITY> {
+    policy: &'a Policy<'a>,
+    phase: Phase,
+    fixed: [u8; FIXED_HEADER_LEN],
+    fixed_filled: usize,
+    /// Bytes left in the padding or payload phase.
+    remaining: u64,
+    header: Option<Header>,
+    hasher: Option<PayloadHasher>,
+    trailer: [u8; TRAILER_CAPACITY],
+    trailer_filled: usize,
+    trailer_len: usize,
+    error: Option<Error>,
+}
+
+impl<'a> Verifier<'a> {
+    /// A verifier with the default trailer capacity ([`DEFAULT_TRAILER_CAPACITY`]).
+    #[must_use]
+    pub fn new(policy: &'a Policy<'a>) -> Self {
+        Self::with_capacity(policy)
+    }
+}
+
+impl<'a, const TRAILER_CAPACITY: usize> Verifier<'a, TRAILER_CAPACITY> {
+    /// A verifier with trailer capacity `TRAILER_CAPACITY`
+    /// (`Verifier::<'_, 65536>::with_capacity(&policy)`).
+    #[must_use]
+    pub fn with_capacity(policy: &'a Policy<'a>) -> Self {
+        Self {
+            policy,
+            phase: Phase::Fixed,
+            fixed: [0u8; FIXED_HEADER_LEN],
+            fixed_filled: 0,
+            remaining: 0,
+            header: None,
+            hasher: None,
+            trailer: [0u8; TRAILER_CAPACITY],
+            trailer_filled: 0,
+            trailer_len: 0,
+            error: None,
+        }
+    }
+
+    /// The header, once the fixed header has been received and passed the header checks.
+    #[must_use]
+    pub fn header(&self) -> Option<&Header> {
+        self.header.as_ref()
+    }
+
+    /// Absorbs the next chunk of the image.
+    ///
+    /// # Errors
+    /// A header-level [`FirmwareError`] (see the type documentation),
+    /// [`FirmwareError::ReservedNonZero`] for non-zero header padding, or
+    /// [`FirmwareError::LengthMismatch`] for bytes past the end of the image. Errors stick.
+    pub fn update(&mut self, chunk: &[u8]) -> Result<()> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let r = self.absorb(chunk);
+        if let Err(e) = r {
+            self.error = Some(e);
+        }
+        r
+    }
+
+    fn absorb(&mut self, mut chunk: &[u8]) -> Result<()> {
+        while !chunk.is_empty() {
+            let n = match self.phase {
+                Phase::Fixed => {
+                    let dst = self.fixed.get_mut(self.fixed_filled..).unwrap_or_default();
+                    let n = dst.len().min(chunk.len());
+                    copy_prefix(dst, chunk, n)?;
+                    self.fixed_filled += n;
+                    if self.fixed_filled == FIXED_HEADER_LEN {
+                        self.on_header()?;
+                    }
+                    n
+                }
+                Phase::Padding => {
+                    let n = self.step(chunk.len());
+                    if !all_zero(chunk.get(..n).unwrap_or_default()) {
+                        return fw(FirmwareError::ReservedNonZero);
+                    }
+                    self.consume(n);
+                    n
+                }
+                Phase::Payload => {
+                    let n = self.step(chunk.len());
+                    if let Some(h) = self.hasher.as_mut() {
+                        h.update(chunk.get(..n).unwrap_or_default());
+                    }
+                    self.consume(n);
+                    n
+                }
+                Phase::Trailer => {
+                    let dst = self
+                        .trailer
+                        .get_mut(self.trailer_filled..self.trailer_len)
+                        .unwrap_or_default();
+                    let n = dst.len().min(chunk.len());
+                    copy_prefix(dst, chunk, n)?;
+                    self.trailer_filled += n;
+                    if self.trailer_filled == self.trailer_len {
+                        self.phase = Phase::Done;
+                    }
+                    n
+                }
+                Phase::Done => return fw(FirmwareError::LengthMismatch),
+            };
+            chunk = chunk.get(n..).unwrap_or_default();
+        }
+        Ok(())
+    }
+
+    /// How much of a chunk of `len` bytes the padding or payload phase takes.
+    fn step(&self, len: usize) -> usize {
+        usize::try_from(self.remaining).map_or(len, |r| r.min(len))
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.remaining = self.remaining.saturating_sub(n as u64);
+        if self.remaining == 0 {
+            self.advance();
+        }
+    }
+
+    /// Moves past the current (finished) phase and any empty phases after it.
+    fn advance(&mut self) {
+        let Some(header) = self.header else {
+            return;
+        };
+        loop {
+            match self.phase {
+                Phase::Fixed => {
+                    self.phase = Phase::Padding;
+                    self.remaining =
+                        u64::from(header.header_len).saturating_sub(FIXED_HEADER_LEN as u64);
+                }
+                Phase::Padding => {
+                    self.phase = Phase::Payload;
+                    self.remaining = u64::from(header.payload_len);
+                }
+                Phase::Payload => {
+                    self.phase = Phase::Trailer;
+                    self.trailer_filled = 0;
+                    if self.trailer_len == 0 {
+                        self.phase = Phase::Done;
+                    }
+                    return;
+                }
+                Phase::Trailer | Phase::Done => return,
+            }
+            if self.remaining != 0 {
+                return;
+            }
+        }
+    }
+
+    fn on_header(&mut self) -> Result<()> {
+        let header = Header::parse(&self.fixed)?;
+        self.policy.check_header(&header, TRAILER_CAPACITY)?;
+        self.trailer_len = usize::try_from(header.trailer_len)
+            .map_err(|_| Error::Firmware(FirmwareError::TrailerTooLarge))?;
+        self.hasher = Some(PayloadHasher::new(header.digest_algorithm));
+        self.header = Some(header);
+        self.advance();
+        Ok(())
+    }
+
+    /// Finishes verification.
+    ///
+    /// # Errors
+    /// A sticky error from [`Self::update`], [`FirmwareError::Truncated`] if the image is
+    /// incomplete, or the errors of the final checks (see the type documentation).
+    pub fn finish(self) -> Result<VerifiedImage> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let (Phase::Done, Some(header), Some(hasher)) = (self.phase, self.header, self.hasher)
+        else {
+            return fw(FirmwareError::Truncated);
+        };
+        let trailer = self
+            .trailer
+            .get(..self.trailer_len)
+            .ok_or(Error::Firmware(FirmwareError::TrailerTooLarge))?;
+        check_image(self.policy, &header, &self.fixed, hasher, trailer)
+    }
+}
+
+/// Copies the first `n` bytes of `src` to the start of `dst`.
+fn copy_prefix(dst: &mut [u8], src: &[u8], n: usize) -> Result<()> {
+    match (dst.get_mut(..n), src.get(..n)) {
+        (Some(d), Some(s)) => {
+            d.copy_from_slice(s);
+            Ok(())
+        }
+        _ => fw(FirmwareError::Malformed),
+    }
+}
+
+/// The checks that need the whole image. Its own frame: the signature verifiers' stack use is
+/// not added to the caller's.
+#[inline(never)]
+fn check_image(
+    policy: &Policy<'_>,
+    header: &Header,
+    fixed: &[u8; FIXED_HEADER_LEN],
+    hasher: PayloadHasher,
+    trailer: &[u8],
+) -> Result<VerifiedImage> {
+    let block = SignatureBlock::parse(trailer, header)?;
+    if key_id(block.algorithm, block.public_key)? != header.signer_key_id {
+        return fw(FirmwareError::KeyIdMismatch);
+    }
+    let delegation = match &block.endorsement {
+        Some(e) => {
+            if !policy.allowed.contains(e.root_algorithm) {
+                return fw(FirmwareError::AlgorithmNotAllowed);
+            }
+            let root_key_id = e.root_key_id()?;
+            policy.check_trusted(&root_key_id)?;
+            if !e.allowed.contains(header.algorithm) {
+                return fw(FirmwareError::AlgorithmNotAllowed);
+            }
+            if !e.covers(header.security_version) {
+                return fw(FirmwareError::DelegationOutOfRange);
+            }
+            e.verify(block.algorithm, block.public_key)?;
+            Some(Delegation {
+                root_algorithm: e.root_algorithm,
+                root_key_id,
+                min_security_version: e.min_security_version,
+                max_security_version: e.max_security_version,
+                allowed: e.allowed,
+            })
+        }
+        None => {
+            policy.check_trusted(&header.signer_key_id)?;
+            None
+        }
+    };
+    if hasher.finalize() != header.payload_digest {
+        return fw(FirmwareError::DigestMismatch);
+    }
+    // The signed message is the whole header: the fixed part, then the (checked) zero padding.
+    let mut msg = [0u8; MAX_HEADER_LEN];
+    let (head, _) = msg.split_at_mut(FIXED_HEADER_LEN);
+    head.copy_from_slice(fixed);
+    let msg = msg
+        .get(..usize::from(header.header_len))
+        .ok_or(Error::Firmware(FirmwareError::BadHeaderLength))?;
+    block
+        .algorithm
+        .verify(block.public_key, msg, IMAGE_CONTEXT, block.signature)
+        .map_err(|_| Error::Firmware(FirmwareError::BadSignature))?;
+    Ok(VerifiedImage {
+        header: *header,
+        delegation,
+    })
+}

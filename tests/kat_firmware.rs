@@ -1,0 +1,417 @@
+//! Known-answer firmware images (suite `pqhybrid-firmware`): `kat-vectors/pqhybrid/firmware/`
+//! holds one valid image and one rejected image per `FirmwareError` variant, all signed
+//! deterministically with keys from fixed seeds, and `policy.json`, the device policy they are
+//! checked against (with the expected result of every file).
+//!
+//! This test regenerates every file in memory, compares it byte for byte with the committed
+//! one, and verifies each committed image with the policy read from `policy.json`. It writes
+//! the files only when asked: `PQHYBRID_REGENERATE=1 cargo test --test kat_firmware`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use pqhybrid::firmware::{
+    self, AlgorithmSet, DeviceClass, FirmwareError, ImageParams, ImageVersion, KeyId, KeyState,
+    Manifest, Policy, TrustAnchor, Verifier, endorse_deterministic, key_id,
+    sign_image_deterministic,
+};
+use pqhybrid::{Error, SignatureAlgorithm};
+use pqhybrid_kat::Tally;
+
+const DIR: &str = "kat-vectors/pqhybrid/firmware";
+const CLASS: DeviceClass = DeviceClass(*b"pqhybrid-kat-dev");
+const MIN_SV: u64 = 5;
+const ALLOWED: AlgorithmSet = AlgorithmSet::HYBRID_ONLY;
+
+struct Key {
+    name: &'static str,
+    alg: SignatureAlgorithm,
+    seed: Vec<u8>,
+    pk: Vec<u8>,
+    sk: Vec<u8>,
+    id: KeyId,
+}
+
+fn key(name: &'static str, alg: SignatureAlgorithm, seed_byte: u8) -> Key {
+    let seed = vec![seed_byte; alg.seed_len()];
+    let mut pk = vec![0u8; alg.public_key_len()];
+    let mut sk = vec![0u8; alg.secret_key_len()];
+    alg.keypair_from_seed(&seed, &mut pk, &mut sk).unwrap();
+    let id = key_id(alg, &pk).unwrap();
+    Key {
+        name,
+        alg,
+        seed,
+        pk,
+        sk,
+        id,
+    }
+}
+
+struct Keys {
+    root: Key,
+    release: Key,
+    revoked_release: Key,
+    unknown_root: Key,
+    ml_dsa: Key,
+    slh_dsa: Key,
+}
+
+fn keys() -> Keys {
+    use SignatureAlgorithm as A;
+    Keys {
+        root: key("root", A::MlDsa65Ed25519Sha512, 0x10),
+        release: key("release", A::MlDsa65Ed25519Sha512, 0x20),
+        revoked_release: key("revoked-release", A::MlDsa65Ed25519Sha512, 0x30),
+        unknown_root: key("unknown-root", A::MlDsa65Ed25519Sha512, 0x40),
+        ml_dsa: key("ml-dsa-65", A::MlDsa65, 0x50),
+        slh_dsa: key("slh-dsa-sha2-128f", A::SlhDsaSha2_128f, 0x60),
+    }
+}
+
+fn endorse(root: &Key, release: &Key, min: u64, max: u64) -> Vec<u8> {
+    let mut out = vec![0u8; firmware::endorsement_max_len(root.alg)];
+    let n = endorse_deterministic(
+        root.alg,
+        &root.sk,
+        release.alg,
+        &release.pk,
+        min,
+        max,
+        ALLOWED,
+        &mut out,
+    )
+    .unwrap();
+    out.truncate(n);
+    out
+}
+
+fn payload() -> Vec<u8> {
+    (0..1024u32)
+        .map(|i| (i.wrapping_mul(31) ^ 0xa5) as u8)
+        .collect()
+}
+
+fn params(sv: u64) -> ImageParams {
+    let mut p = ImageParams::new(CLASS, sv);
+    p.version = ImageVersion {
+        major: 1,
+        minor: 4,
+        revision: 2,
+        build: 20_260_101,
+    };
+    p.sbom_digest = Some(
+        firmware::DigestAlgorithm::Sha256.digest(b"pqhybrid kat sbom")[..32]
+            .try_into()
+            .unwrap(),
+    );
+    p.header_len = 256;
+    p
+}
+
+fn sign(p: &ImageParams, k: &Key, endo: Option<&[u8]>) -> Vec<u8> {
+    let body = payload();
+    let mut out = vec![0u8; 64 * 1024];
+    let n = sign_image_deterministic(p, &body, k.alg, &k.sk, endo, &mut out).unwrap();
+    out.truncate(n);
+    out
+}
+
+fn patch(img: &[u8], off: usize, bytes: &[u8]) -> Vec<u8> {
+    let mut x = img.to_vec();
+    x[off..off + bytes.len()].copy_from_slice(bytes);
+    x
+}
+
+/// One file: name, bytes, how it was made, the expected result.
+struct Case {
+    file: String,
+    bytes: Vec<u8>,
+    how: &'static str,
+    expect: Option<FirmwareError>,
+}
+
+fn cases(k: &Keys) -> Vec<Case> {
+    let endo = endorse(&k.root, &k.release, 5, 10);
+    let valid = sign(&params(7), &k.release, Some(&endo));
+    let t0 = 256 + 1024;
+    let mut out = vec![Case {
+        file: "valid.pqfw".into(),
+        bytes: valid.clone(),
+        how: "1 KiB payload, MLDSA65-Ed25519-SHA512 release key endorsed by the root for \
+              security versions 5..=10, security version 7, SHA-256 payload digest, SBOM \
+              digest, header_len 256",
+        expect: None,
+    }];
+    let mut add = |e: FirmwareError, bytes: Vec<u8>, how: &'static str| {
+        out.push(Case {
+            file: format!("{}.pqfw", e.name()),
+            bytes,
+            how,
+            expect: Some(e),
+        });
+    };
+    use FirmwareError as F;
+    add(
+        F::BadMagic,
+        patch(&valid, 0, b"PQFX"),
+        "valid.pqfw with header magic PQFX",
+    );
+    add(
+        F::UnsupportedVersion,
+        patch(&valid, 4, &2u16.to_le_bytes()),
+        "valid.pqfw with format version 2",
+    );
+    add(
+        F::BadHeaderLength,
+        patch(&valid, 6, &252u16.to_le_bytes()),
+        "valid.pqfw with header_len 252 (not a multiple of 8)",
+    );
+    add(
+        F::ReservedNonZero,
+        patch(&valid, 191, &[0x01]),
+        "valid.pqfw with reserved byte 191 set",
+    );
+    add(
+        F::UnknownAlgorithm,
+        patch(&valid, 12, &22u16.to_le_bytes()),
+        "valid.pqfw with algorithm id 22",
+    );
+    add(
+        F::UnknownDigest,
+        patch(&valid, 14, &[5]),
+        "valid.pqfw with digest id 5",
+    );
+    add(
+        F::Malformed,
+        patch(&valid, t0 + 4, &2u16.to_le_bytes()),
+        "valid.pqfw with signature-block algorithm id 2 (ML-DSA-65), differing from the header's 18",
+    );
+    add(
+        F::Truncated,
+        valid[..valid.len() - 1].to_vec(),
+        "valid.pqfw without its last byte",
+    );
+    add(
+        F::LengthMismatch,
+        [valid.as_slice(), &[0]].concat(),
+        "valid.pqfw with one extra zero byte",
+    );
+    add(
+        F::TrailerTooLarge,
+        sign(&params(7), &k.slh_dsa, None),
+        "signed by slh-dsa-sha2-128f: its 17 130-byte signature block exceeds the default 16 KiB capacity",
+    );
+    let mut other = params(7);
+    other.device_class = DeviceClass(*b"pqhybrid-kat-xxx");
+    add(
+        F::WrongDeviceClass,
+        sign(&other, &k.release, Some(&endo)),
+        "properly signed for device class pqhybrid-kat-xxx",
+    );
+    add(
+        F::Rollback,
+        sign(
+            &params(4),
+            &k.release,
+            Some(&endorse(&k.root, &k.release, 0, 10)),
+        ),
+        "properly signed with security version 4 (endorsed for 0..=10)",
+    );
+    add(
+        F::AlgorithmNotAllowed,
+        sign(&params(7), &k.ml_dsa, None),
+        "properly signed by the pure ML-DSA-65 key",
+    );
+    add(
+        F::RevokedKey,
+        sign(
+            &params(7),
+            &k.revoked_release,
+            Some(&endorse(&k.root, &k.revoked_release, 5, 10)),
+        ),
+        "signed by revoked-release, validly endorsed by the root",
+    );
+    add(
+        F::UnknownKey,
+        sign(
+            &params(7),
+            &k.release,
+            Some(&endorse(&k.unknown_root, &k.release, 5, 10)),
+        ),
+        "signed by release, endorsed by unknown-root (not an anchor)",
+    );
+    add(
+        F::KeyIdMismatch,
+        patch(&valid, t0 + 8, &[k.release.pk[0] ^ 0x01]),
+        "valid.pqfw with the first byte of the signer public key flipped",
+    );
+    // Signed under an endorsement for 0..=20 (same length: Ed25519 root), which is then
+    // replaced by the 5..=10 one: the image signature stays valid.
+    let mut oor = sign(
+        &params(11),
+        &k.release,
+        Some(&endorse(&k.root, &k.release, 0, 20)),
+    );
+    let n = oor.len();
+    oor[n - endo.len()..].copy_from_slice(&endo);
+    add(
+        F::DelegationOutOfRange,
+        oor,
+        "security version 11, signed under a 0..=20 endorsement that was then replaced by the 5..=10 one",
+    );
+    add(
+        F::DigestMismatch,
+        patch(&valid, 256, &[valid[256] ^ 0x01]),
+        "valid.pqfw with the first payload byte flipped",
+    );
+    let sig = t0 + 8 + k.release.pk.len() + 2 + 100;
+    add(
+        F::BadSignature,
+        patch(&valid, sig, &[valid[sig] ^ 0x01]),
+        "valid.pqfw with byte 100 of the image signature flipped",
+    );
+    out
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+fn policy_json(k: &Keys, cases: &[Case]) -> String {
+    let key_doc = |k: &Key| {
+        serde_json::json!({
+            "name": k.name, "alg": k.alg.name(), "algId": firmware::algorithm_id(k.alg),
+            "seed": hex(&k.seed), "pk": hex(&k.pk), "keyId": hex(&k.id.0),
+        })
+    };
+    let doc = serde_json::json!({
+        "description": "Known-answer firmware images (docs/firmware-format.md). Every image is \
+            signed deterministically (agile-layer sign_deterministic) with keys from the seeds \
+            below (SignatureAlgorithm::keypair_from_seed). Generated by tests/kat_firmware.rs \
+            (PQHYBRID_REGENERATE=1); check each file with the policy below.",
+        "policy": {
+            "trustAnchors": [
+                {"keyId": hex(&k.root.id.0), "state": "active", "key": "root"},
+                {"keyId": hex(&k.revoked_release.id.0), "state": "revoked", "key": "revoked-release"},
+            ],
+            "minSecurityVersion": MIN_SV,
+            "deviceClass": hex(&CLASS.0),
+            "allowed": ALLOWED.bits(),
+            "allowedNote": "AlgorithmSet::HYBRID_ONLY (ids 16..=21)",
+            "trailerCapacity": firmware::DEFAULT_TRAILER_CAPACITY,
+        },
+        "keys": [key_doc(&k.root), key_doc(&k.release), key_doc(&k.revoked_release),
+                 key_doc(&k.unknown_root), key_doc(&k.ml_dsa), key_doc(&k.slh_dsa)],
+        "files": cases.iter().map(|c| serde_json::json!({
+            "file": c.file,
+            "expect": c.expect.map_or("valid", FirmwareError::name),
+            "len": c.bytes.len(),
+            "how": c.how,
+        })).collect::<Vec<_>>(),
+    });
+    serde_json::to_string_pretty(&doc).unwrap() + "\n"
+}
+
+/// The policy as documented in `policy.json`.
+fn read_policy(doc: &serde_json::Value) -> (Vec<TrustAnchor>, u64, DeviceClass, AlgorithmSet) {
+    let p = &doc["policy"];
+    let anchors = p["trustAnchors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| TrustAnchor {
+            key_id: KeyId(unhex(a["keyId"].as_str().unwrap()).try_into().unwrap()),
+            state: match a["state"].as_str().unwrap() {
+                "active" => KeyState::Active,
+                "revoked" => KeyState::Revoked,
+                s => panic!("state {s}"),
+            },
+        })
+        .collect();
+    let class = DeviceClass(
+        unhex(p["deviceClass"].as_str().unwrap())
+            .try_into()
+            .unwrap(),
+    );
+    let allowed =
+        AlgorithmSet::from_bits(u32::try_from(p["allowed"].as_u64().unwrap()).unwrap()).unwrap();
+    (
+        anchors,
+        p["minSecurityVersion"].as_u64().unwrap(),
+        class,
+        allowed,
+    )
+}
+
+#[test]
+fn kat_firmware() {
+    let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(DIR);
+    let k = keys();
+    let cases = cases(&k);
+    assert_eq!(cases.len(), 1 + FirmwareError::ALL.len());
+    let json = policy_json(&k, &cases);
+    if std::env::var("PQHYBRID_REGENERATE").as_deref() == Ok("1") {
+        std::fs::create_dir_all(&base).unwrap();
+        for c in &cases {
+            std::fs::write(base.join(&c.file), &c.bytes).unwrap();
+        }
+        std::fs::write(base.join("policy.json"), &json).unwrap();
+        println!("wrote {} files to {}", cases.len() + 1, base.display());
+        return;
+    }
+    let read = |f: &str| {
+        std::fs::read(base.join(f)).unwrap_or_else(|e| {
+            panic!("{DIR}/{f}: {e}; regenerate with PQHYBRID_REGENERATE=1 cargo test --test kat_firmware")
+        })
+    };
+    let stored_json = String::from_utf8(read("policy.json")).unwrap();
+    let mut t = Tally::new("pqhybrid-firmware", "policy.json");
+    t.check(stored_json == json, || {
+        "policy.json differs from the generator".into()
+    });
+    t.finish();
+    let doc: serde_json::Value = serde_json::from_str(&stored_json).unwrap();
+    let (anchors, min, class, allowed) = read_policy(&doc);
+    let policy = Policy {
+        trust_anchors: &anchors,
+        min_security_version: min,
+        device_class: class,
+        allowed,
+    };
+    for (c, entry) in cases.iter().zip(doc["files"].as_array().unwrap()) {
+        let mut t = Tally::new("pqhybrid-firmware", &c.file);
+        let stored = read(&c.file);
+        t.check(stored == c.bytes, || {
+            format!("{}: differs from the generator", c.file)
+        });
+        let mut v = Verifier::new(&policy);
+        let r = v.update(&stored).and_then(|()| v.finish());
+        let got = match r {
+            Ok(img) => {
+                let m = Manifest::parse(&stored).unwrap();
+                t.check(img.header() == &m.header && img.is_delegated(), || {
+                    "manifest".into()
+                });
+                "valid"
+            }
+            Err(Error::Firmware(e)) => e.name(),
+            Err(e) => panic!("{}: unexpected error {e:?}", c.file),
+        };
+        t.check(got == entry["expect"].as_str().unwrap(), || {
+            format!("{}: expected {}, got {got}", c.file, entry["expect"])
+        });
+        t.finish();
+    }
+}
