@@ -164,6 +164,7 @@ pub fn sign(a: &SignArgs) -> Result<()> {
     let mut params = ImageParams::new(parse_device_class(&a.device_class)?, a.security_version);
     params.version = parse_version(&a.version)?;
     params.digest = digest_alg(a.digest);
+    params.header_len = a.header_len;
     params.sbom_digest = match &a.sbom {
         Some(path) => Some(sha256_file(path)?),
         None => None,

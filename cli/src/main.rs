@@ -158,6 +158,10 @@ struct SignArgs {
     /// Deterministic signature (no fresh randomness): same inputs, same output.
     #[arg(long)]
     deterministic: bool,
+    /// Header length: the payload starts at this offset, so it can be aligned for
+    /// execute-in-place (192 to 4096, a multiple of 8; the padding is zero and signed).
+    #[arg(long, value_name = "BYTES", default_value_t = 192)]
+    header_len: u16,
 }
 
 #[derive(Args, Debug)]

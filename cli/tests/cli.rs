@@ -785,3 +785,52 @@ fn demo_exits_0() {
         assert!(text.contains(needle), "{needle}: {text}");
     }
 }
+
+#[test]
+fn header_len_aligns_the_payload_and_bad_values_are_usage_errors() {
+    let dir = setup();
+    let d = dir.path();
+    sign(d, "release.key", "fw.signed", 3, &["--header-len", "512"]);
+    let image = fs::read(d.join("fw.signed")).unwrap();
+    // The payload starts at the requested, XIP-aligned offset.
+    let payload = fs::read(d.join("payload.bin")).unwrap();
+    assert_eq!(&image[512..512 + payload.len()], payload.as_slice());
+    ok(
+        d,
+        &["verify", "--pubkey", "release.pub", "--image", "fw.signed"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&ok(
+        d,
+        &["inspect", "--image", "fw.signed", "--json"],
+    )))
+    .unwrap();
+    assert_eq!(json["header_len"], 512);
+    for bad in ["100", "500", "8192"] {
+        let err = fails(
+            d,
+            &[
+                "sign",
+                "--key",
+                "release.key",
+                "--image",
+                "payload.bin",
+                "--out",
+                "bad.signed",
+                "--security-version",
+                "1",
+                "--version",
+                "1.0.0",
+                "--device-class",
+                CLASS,
+                "--header-len",
+                bad,
+            ],
+            2,
+        );
+        assert!(err.contains("header"), "{bad}: {err}");
+        assert!(
+            !d.join("bad.signed").exists(),
+            "{bad}: no output on failure"
+        );
+    }
+}
