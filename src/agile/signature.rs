@@ -508,28 +508,14 @@ impl SignatureAlgorithm {
 
     /// `pk_out` has exactly `public_key_len()` bytes and `sk` exactly `secret_key_len()`.
     fn write_public_key(self, sk: &[u8], pk_out: &mut [u8]) -> Result<()> {
+        // Each arm is its own non-inlined function so that this frame is not sized for the
+        // largest algorithm (a Cortex-M stack budget issue; see benches/cortex-m).
         dispatch!(self,
             mldsa M => mldsa_pk::<M>(sk, pk_out),
-            slh S => {
-                let key = slh_dsa::SigningKey::<S>::from_seed(sk)?;
-                pk_out.copy_from_slice(&key.verifying_key().to_bytes());
-                Ok(())
-            },
-            ed25519 => {
-                let key = ed25519::SigningKey::from_seed_slice(sk)?;
-                pk_out.copy_from_slice(&key.verifying_key().to_bytes());
-                Ok(())
-            },
-            p256 => {
-                let key = ecdsa::p256::SigningKey::from_bytes(sk)?;
-                pk_out.copy_from_slice(&key.verifying_key().to_bytes());
-                Ok(())
-            },
-            p384 => {
-                let key = ecdsa::p384::SigningKey::from_bytes(sk)?;
-                pk_out.copy_from_slice(&key.verifying_key().to_bytes());
-                Ok(())
-            },
+            slh S => slh_pk::<S>(sk, pk_out),
+            ed25519 => ed25519_pk(sk, pk_out),
+            p256 => p256_pk(sk, pk_out),
+            p384 => p384_pk(sk, pk_out),
             composite C => composite_pk::<C>(sk, pk_out),
         )
     }
@@ -591,24 +577,19 @@ impl SignatureAlgorithm {
                 Ok(len)
             },
             slh S => {
-                let key = slh_dsa::SigningKey::<S>::from_seed(sk)?;
-                let sig = match rnd {
-                    Rnd::Hedged(rng) => key.sign(msg, ctx, rng)?,
-                    Rnd::Deterministic => key.sign_deterministic(msg, ctx)?,
-                };
-                out.copy_from_slice(&sig);
+                slh_sign::<S, R>(sk, msg, ctx, rnd, out)?;
                 Ok(len)
             },
             ed25519 => {
-                out.copy_from_slice(&ed25519::SigningKey::from_seed_slice(sk)?.sign(msg));
+                ed25519_sign(sk, msg, out)?;
                 Ok(len)
             },
             p256 => {
-                out.copy_from_slice(&ecdsa::p256::SigningKey::from_bytes(sk)?.sign(msg)?);
+                p256_sign(sk, msg, out)?;
                 Ok(len)
             },
             p384 => {
-                out.copy_from_slice(&ecdsa::p384::SigningKey::from_bytes(sk)?.sign(msg)?);
+                p384_sign(sk, msg, out)?;
                 Ok(len)
             },
             composite C => composite_sign::<C, R>(sk, msg, ctx, rnd, out),
@@ -628,26 +609,27 @@ impl SignatureAlgorithm {
             require_empty_ctx(ctx)?;
         }
         let exact = || check_len(Field::Signature, self.signature_len(), sig.len());
+        // One non-inlined function per arm keeps this frame small (see `write_public_key`).
         dispatch!(self,
             mldsa M => {
                 exact()?;
-                ml_dsa::VerifyingKey::<M>::from_bytes(pk)?.verify(msg, ctx, sig)
+                mldsa_verify::<M>(pk, msg, ctx, sig)
             },
             slh S => {
                 exact()?;
-                slh_dsa::VerifyingKey::<S>::from_bytes(pk)?.verify(msg, ctx, sig)
+                slh_verify::<S>(pk, msg, ctx, sig)
             },
             ed25519 => {
                 exact()?;
-                ed25519::VerifyingKey::from_bytes(pk)?.verify(msg, sig)
+                ed25519_verify(pk, msg, sig)
             },
             p256 => {
                 exact()?;
-                ecdsa::p256::VerifyingKey::from_sec1(pk)?.verify(msg, sig)
+                p256_verify(pk, msg, sig)
             },
             p384 => {
                 exact()?;
-                ecdsa::p384::VerifyingKey::from_sec1(pk)?.verify(msg, sig)
+                p384_verify(pk, msg, sig)
             },
             // The composite verifier checks the (possibly variable) signature length itself.
             composite C => composite_verify::<C>(pk, msg, ctx, sig),
@@ -666,12 +648,14 @@ impl core::fmt::Display for SignatureAlgorithm {
     }
 }
 
+#[inline(never)]
 fn mldsa_pk<P: ml_dsa::MlDsaSizes>(seed: &[u8], pk_out: &mut [u8]) -> Result<()> {
     let sk = ml_dsa::SigningKey::<P>::from_seed_slice(seed)?;
     pk_out.copy_from_slice(&sk.verifying_key().to_bytes());
     Ok(())
 }
 
+#[inline(never)]
 fn mldsa_sign<P: ml_dsa::MlDsaSizes, R: TryCryptoRng + ?Sized>(
     sk: &[u8],
     msg: &[u8],
@@ -733,4 +717,102 @@ fn composite_verify<C: CompositeParams>(
     sig: &[u8],
 ) -> Result<()> {
     composite_sig::VerifyingKey::<C>::from_bytes(pk)?.verify(msg, ctx, sig)
+}
+
+#[inline(never)]
+fn slh_pk<S: slh_dsa::ParameterSet>(seed: &[u8], pk_out: &mut [u8]) -> Result<()> {
+    let key = slh_dsa::SigningKey::<S>::from_seed(seed)?;
+    pk_out.copy_from_slice(&key.verifying_key().to_bytes());
+    Ok(())
+}
+
+#[inline(never)]
+fn ed25519_pk(seed: &[u8], pk_out: &mut [u8]) -> Result<()> {
+    let key = ed25519::SigningKey::from_seed_slice(seed)?;
+    pk_out.copy_from_slice(&key.verifying_key().to_bytes());
+    Ok(())
+}
+
+#[inline(never)]
+fn p256_pk(scalar: &[u8], pk_out: &mut [u8]) -> Result<()> {
+    let key = ecdsa::p256::SigningKey::from_bytes(scalar)?;
+    pk_out.copy_from_slice(&key.verifying_key().to_bytes());
+    Ok(())
+}
+
+#[inline(never)]
+fn p384_pk(scalar: &[u8], pk_out: &mut [u8]) -> Result<()> {
+    let key = ecdsa::p384::SigningKey::from_bytes(scalar)?;
+    pk_out.copy_from_slice(&key.verifying_key().to_bytes());
+    Ok(())
+}
+
+#[inline(never)]
+fn mldsa_verify<M: ml_dsa::MlDsaSizes>(
+    pk: &[u8],
+    msg: &[u8],
+    ctx: &[u8],
+    sig: &[u8],
+) -> Result<()> {
+    ml_dsa::VerifyingKey::<M>::from_bytes(pk)?.verify(msg, ctx, sig)
+}
+
+#[inline(never)]
+fn slh_verify<S: slh_dsa::ParameterSet>(
+    pk: &[u8],
+    msg: &[u8],
+    ctx: &[u8],
+    sig: &[u8],
+) -> Result<()> {
+    slh_dsa::VerifyingKey::<S>::from_bytes(pk)?.verify(msg, ctx, sig)
+}
+
+#[inline(never)]
+fn ed25519_verify(pk: &[u8], msg: &[u8], sig: &[u8]) -> Result<()> {
+    ed25519::VerifyingKey::from_bytes(pk)?.verify(msg, sig)
+}
+
+#[inline(never)]
+fn p256_verify(pk: &[u8], msg: &[u8], sig: &[u8]) -> Result<()> {
+    ecdsa::p256::VerifyingKey::from_sec1(pk)?.verify(msg, sig)
+}
+
+#[inline(never)]
+fn p384_verify(pk: &[u8], msg: &[u8], sig: &[u8]) -> Result<()> {
+    ecdsa::p384::VerifyingKey::from_sec1(pk)?.verify(msg, sig)
+}
+
+#[inline(never)]
+fn slh_sign<S: slh_dsa::ParameterSet, R: TryCryptoRng + ?Sized>(
+    sk: &[u8],
+    msg: &[u8],
+    ctx: &[u8],
+    rnd: Rnd<'_, R>,
+    out: &mut [u8],
+) -> Result<()> {
+    let key = slh_dsa::SigningKey::<S>::from_seed(sk)?;
+    let sig = match rnd {
+        Rnd::Hedged(rng) => key.sign(msg, ctx, rng)?,
+        Rnd::Deterministic => key.sign_deterministic(msg, ctx)?,
+    };
+    out.copy_from_slice(&sig);
+    Ok(())
+}
+
+#[inline(never)]
+fn ed25519_sign(sk: &[u8], msg: &[u8], out: &mut [u8]) -> Result<()> {
+    out.copy_from_slice(&ed25519::SigningKey::from_seed_slice(sk)?.sign(msg));
+    Ok(())
+}
+
+#[inline(never)]
+fn p256_sign(sk: &[u8], msg: &[u8], out: &mut [u8]) -> Result<()> {
+    out.copy_from_slice(&ecdsa::p256::SigningKey::from_bytes(sk)?.sign(msg)?);
+    Ok(())
+}
+
+#[inline(never)]
+fn p384_sign(sk: &[u8], msg: &[u8], out: &mut [u8]) -> Result<()> {
+    out.copy_from_slice(&ecdsa::p384::SigningKey::from_bytes(sk)?.sign(msg)?);
+    Ok(())
 }

@@ -1,5 +1,11 @@
 //! Project automation for pqhybrid, run as `cargo xtask <command>`
-//! (alias in `.cargo/config.toml`). Plain std, no dependencies.
+//! (alias in `.cargo/config.toml`). Plain std, except cbindgen (`header`) and the vector loader
+//! (`c-tests`), both for the C ABI in `ffi.rs`.
+
+mod cortex_m;
+mod ffi;
+mod vectors;
+mod wasm;
 
 use std::ffi::OsString;
 use std::io::{BufRead as _, BufReader, Write as _};
@@ -26,13 +32,29 @@ const HELP: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  ci              components, fmt, clippy, test, kat, check-targets, doc (in that order)
+  ci              components, fmt, header --check, clippy, test, kat, c-tests, c-example,
+                  check-targets, doc, cortex-m --check (in that order)
   fmt             cargo fmt --all -- --check
+  header          regenerate include/pqhybrid.h from ffi/ (cbindgen, ffi/cbindgen.toml)
+  header --check  fail if regenerating include/pqhybrid.h would change it
+  c-tests         build the static C library, compile tests/c/ with gcc -fsanitize=address,undefined
+                  and run it on the known-answer vectors (converted to target/c-tests/vectors.txt)
+  install-c --prefix DIR
+                  install include/pqhybrid.h, lib/libpqhybrid.{a,so}, lib/pkgconfig/pqhybrid.pc
+                  and lib/cmake/pqhybrid/ (find_package(pqhybrid)) into DIR
+  c-example       install-c into target/c-host/prefix, build examples/c-host with CMake and with
+                  pkg-config, and run both (installs cmake with apt-get if missing and root)
   clippy          cargo clippy --workspace --all-targets --all-features -- -D warnings
   test            cargo test --workspace --all-features
   kat             run tests/kat_*.rs with --nocapture and sum their `kat:` lines
-  check-targets   build the core (no_std) for thumbv7em, thumbv8m.main, thumbv6m, wasm32
+  check-targets   build the core (no_std) for thumbv7em, thumbv8m.main, thumbv6m, wasm32, and
+                  the C static library (pqhybrid-ffi) for thumbv7em, thumbv8m.main (thumbv6m tried)
   doc             cargo doc --workspace --no-deps --all-features (RUSTDOCFLAGS=-D warnings)
+  cortex-m [--check]
+                  Cortex-M4/M33 benchmarks and the C bootloader under QEMU (-icount); --check holds
+                  instruction counts (+2 %) and stack (+5 %) to benches/cortex-m/results.json
+  wasm [--bench]  build, pack and test the npm package (node:test + headless Chromium);
+                  --bench compares against @noble/post-quantum
   help            this text
 
 Children get CARGO_BUILD_JOBS=2 unless it is already set.";
@@ -40,27 +62,47 @@ Children get CARGO_BUILD_JOBS=2 unless it is already set.";
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let cmd = args.first().map(String::as_str).unwrap_or("help");
-    if args.len() > 1 {
+    let rest: Vec<&str> = args.iter().skip(1).map(String::as_str).collect();
+    let takes_args = matches!(cmd, "header" | "install-c" | "cortex-m" | "wasm");
+    if !takes_args && !rest.is_empty() {
         eprintln!("xtask: `{cmd}` takes no arguments (got {:?})", &args[1..]);
         return ExitCode::from(2);
     }
     let ctx = Ctx::new();
-    let result = match cmd {
-        "ci" => ci(&ctx),
-        "fmt" => step("fmt", || fmt(&ctx)),
-        "clippy" => step("clippy", || clippy(&ctx)),
-        "test" => step("test", || test(&ctx)),
-        "kat" => step("kat", || kat(&ctx)),
-        "check-targets" => step("check-targets", || check_targets(&ctx)),
-        "doc" => step("doc", || doc(&ctx)),
-        "help" | "-h" | "--help" => {
-            let _ = writeln!(std::io::stdout(), "{HELP}");
-            Ok(())
+    let result = match (cmd, rest.as_slice()) {
+        ("header", []) => step("header", || ffi::header(&ctx, false)),
+        ("cortex-m", []) => step("cortex-m", || cortex_m::run(&ctx.root, false)),
+        ("cortex-m", ["--check"]) => step("cortex-m", || cortex_m::run(&ctx.root, true)),
+        ("wasm", []) => step("wasm", || wasm::run(&ctx.root)),
+        ("wasm", ["--bench"]) => step("wasm-bench", || wasm::bench(&ctx.root)),
+        ("header", ["--check"]) => step("header", || ffi::header(&ctx, true)),
+        ("install-c", ["--prefix", dir]) => {
+            let dir = PathBuf::from(dir);
+            step("install-c", || ffi::install_c(&ctx, &dir))
         }
-        other => {
-            eprintln!("xtask: unknown command `{other}`\n\n{HELP}");
+        ("header" | "install-c" | "cortex-m" | "wasm", other) => {
+            eprintln!("xtask: bad arguments for `{cmd}`: {other:?}\n\n{HELP}");
             return ExitCode::from(2);
         }
+        _ => match cmd {
+            "ci" => ci(&ctx),
+            "c-tests" => step("c-tests", || ffi::c_tests(&ctx)),
+            "c-example" => step("c-example", || ffi::c_example(&ctx)),
+            "fmt" => step("fmt", || fmt(&ctx)),
+            "clippy" => step("clippy", || clippy(&ctx)),
+            "test" => step("test", || test(&ctx)),
+            "kat" => step("kat", || kat(&ctx)),
+            "check-targets" => step("check-targets", || check_targets(&ctx)),
+            "doc" => step("doc", || doc(&ctx)),
+            "help" | "-h" | "--help" => {
+                let _ = writeln!(std::io::stdout(), "{HELP}");
+                Ok(())
+            }
+            other => {
+                eprintln!("xtask: unknown command `{other}`\n\n{HELP}");
+                return ExitCode::from(2);
+            }
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -175,11 +217,15 @@ fn ci(ctx: &Ctx) -> StepResult {
     let t = Instant::now();
     step("components", || components(ctx))?;
     step("fmt", || fmt(ctx))?;
+    step("header", || ffi::header(ctx, true))?;
     step("clippy", || clippy(ctx))?;
     step("test", || test(ctx))?;
     step("kat", || kat(ctx))?;
+    step("c-tests", || ffi::c_tests(ctx))?;
+    step("c-example", || ffi::c_example(ctx))?;
     step("check-targets", || check_targets(ctx))?;
     step("doc", || doc(ctx))?;
+    step("cortex-m", || cortex_m::run(&ctx.root, true))?;
     println!("ci: ok (total {:.1}s)", t.elapsed().as_secs_f64());
     Ok(())
 }
@@ -419,12 +465,13 @@ fn check_targets(ctx: &Ctx) -> StepResult {
         run(cross_build(ctx, WASM_TARGET, &["--features", "alloc"]))
     })?;
     if THUMBV6M_REQUIRED {
-        step(THUMBV6M, || run(cross_build(ctx, THUMBV6M, &[])))
+        step(THUMBV6M, || run(cross_build(ctx, THUMBV6M, &[])))?;
     } else {
         step(THUMBV6M, || {
             try_optional(cross_build(ctx, THUMBV6M, &[]), THUMBV6M)
-        })
+        })?;
     }
+    ffi::cross_ffi(ctx)
 }
 
 /// Runs a build whose failure is reported, not fatal.

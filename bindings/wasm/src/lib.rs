@@ -1,0 +1,235 @@
+//! JavaScript / WebAssembly bindings of `pqhybrid` (npm package `pqhybrid`), through
+//! wasm-bindgen.
+//!
+//! * Every algorithm of the agile layer by name: `keypairFromSeed`, `generateKeypair`, `sign`,
+//!   `signDeterministic`, `verify`, `encapsulate`, `decapsulate`, `sizes`, and key classes
+//!   (`SigningKey`, `VerifyingKey`, `DecapsulationKey`, `EncapsulationKey`) whose secret bytes
+//!   live in WebAssembly memory and are zeroized by `free()`.
+//! * SPKI / PKCS#8 in DER and PEM.
+//! * The firmware verifier: `Policy`, `FirmwareVerifier` (streaming), `verifyFirmware`,
+//!   `verifyFirmwareStream` (ReadableStream, Blob, async iterable), `inspectFirmware`.
+//!
+//! Errors are thrown as `Error` objects (name `PqhybridError`) with a stable `code`: the Rust
+//! variant (`"InvalidLength"`, `"VerificationFailed"`, …), `"Firmware.<reason>"` for firmware
+//! rejections, and `"UnknownAlgorithm"`, `"InvalidArgument"`, `"InvalidTrustStore"`,
+//! `"InvalidState"` for errors of the JavaScript layer. Randomness comes from
+//! `crypto.getRandomValues`.
+
+#![deny(missing_docs)]
+
+mod agile;
+mod encoding;
+mod firmware;
+mod util;
+
+use wasm_bindgen::prelude::*;
+
+/// The version of the package (and of the pqhybrid crate it wraps).
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").into()
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** A signature algorithm name (case-insensitive on input). */
+export type SignatureAlgorithmName =
+  | "ML-DSA-44" | "ML-DSA-65" | "ML-DSA-87"
+  | "SLH-DSA-SHA2-128s" | "SLH-DSA-SHA2-128f" | "SLH-DSA-SHA2-192s" | "SLH-DSA-SHA2-192f"
+  | "SLH-DSA-SHA2-256s" | "SLH-DSA-SHA2-256f"
+  | "SLH-DSA-SHAKE-128s" | "SLH-DSA-SHAKE-128f" | "SLH-DSA-SHAKE-192s" | "SLH-DSA-SHAKE-192f"
+  | "SLH-DSA-SHAKE-256s" | "SLH-DSA-SHAKE-256f"
+  | "Ed25519" | "ECDSA-P256-SHA256" | "ECDSA-P384-SHA384"
+  | "MLDSA44-Ed25519-SHA512" | "MLDSA44-ECDSA-P256-SHA256" | "MLDSA65-Ed25519-SHA512"
+  | "MLDSA65-ECDSA-P256-SHA512" | "MLDSA65-ECDSA-P384-SHA512" | "MLDSA87-ECDSA-P384-SHA512";
+
+/** A KEM name (case-insensitive on input). */
+export type KemAlgorithmName =
+  | "ML-KEM-512" | "ML-KEM-768" | "ML-KEM-1024" | "X-Wing"
+  | "MLKEM768-X25519-SHA3-256" | "MLKEM768-ECDH-P256-SHA3-256" | "MLKEM1024-ECDH-P384-SHA3-256";
+
+export type FirmwareErrorCode =
+  | "Firmware.BadMagic" | "Firmware.UnsupportedVersion" | "Firmware.BadHeaderLength"
+  | "Firmware.ReservedNonZero" | "Firmware.UnknownAlgorithm" | "Firmware.UnknownDigest"
+  | "Firmware.Malformed" | "Firmware.Truncated" | "Firmware.LengthMismatch"
+  | "Firmware.TrailerTooLarge" | "Firmware.WrongDeviceClass" | "Firmware.Rollback"
+  | "Firmware.AlgorithmNotAllowed" | "Firmware.RevokedKey" | "Firmware.UnknownKey"
+  | "Firmware.KeyIdMismatch" | "Firmware.DelegationOutOfRange" | "Firmware.DigestMismatch"
+  | "Firmware.BadSignature";
+
+/** The `code` of every error this package throws. */
+export type ErrorCode =
+  | "InvalidLength" | "BufferTooSmall" | "MalformedEncoding" | "InvalidKey" | "ContextTooLong"
+  | "ContextNotSupported" | "VerificationFailed" | "Rng" | "ZeroSharedSecret"
+  | "AuthenticationFailed" | "SeedUnavailable" | "SigningFailed"
+  | FirmwareErrorCode
+  | "UnknownAlgorithm" | "InvalidArgument" | "InvalidTrustStore" | "InvalidState";
+
+/** What every function of this package throws: an `Error` with `name` "PqhybridError". */
+export interface PqhybridError extends Error {
+  name: "PqhybridError";
+  code: ErrorCode;
+  /** InvalidLength, MalformedEncoding, InvalidKey: which input. */
+  field?: "publicKey" | "secretKey" | "seed" | "expandedKey" | "signature" | "ciphertext"
+    | "sharedSecret" | "randomness";
+  /** InvalidLength: the required length. */
+  expected?: number;
+  /** InvalidLength, ContextTooLong: the given length. */
+  actual?: number;
+  /** ContextTooLong: the largest allowed length (255). */
+  max?: number;
+}
+
+export interface Keypair {
+  algorithm: SignatureAlgorithmName | KemAlgorithmName;
+  publicKey: Uint8Array;
+  /** The canonical (seed-form) secret key. */
+  secretKey: Uint8Array;
+}
+
+export interface SignatureSizes {
+  algorithm: SignatureAlgorithmName;
+  kind: "signature";
+  oid: string;
+  hybrid: boolean;
+  supportsContext: boolean;
+  publicKey: number;
+  secretKey: number;
+  seed: number;
+  /** The maximum signature length (composites with ECDSA are shorter on average). */
+  signature: number;
+}
+
+export interface KemSizes {
+  algorithm: KemAlgorithmName;
+  kind: "kem";
+  publicKey: number;
+  secretKey: number;
+  seed: number;
+  ciphertext: number;
+  sharedSecret: number;
+  encapsRandomness: number;
+}
+
+export interface Encapsulation {
+  ciphertext: Uint8Array;
+  sharedSecret: Uint8Array;
+}
+
+export interface DecodedPublicKey {
+  algorithm: SignatureAlgorithmName | KemAlgorithmName;
+  kind: "signature" | "kem";
+  publicKey: Uint8Array;
+}
+
+export interface DecodedPrivateKey {
+  algorithm: SignatureAlgorithmName | KemAlgorithmName;
+  kind: "signature" | "kem";
+  secretKey: Uint8Array;
+}
+
+export interface TrustAnchor {
+  /** 32 bytes (or 64 hex digits on input). */
+  keyId: Uint8Array | string;
+  /** Default "active". */
+  state?: "active" | "revoked";
+}
+
+export interface TrustStoreEntry {
+  keyId: Uint8Array;
+  state: "active" | "revoked";
+  label: string | null;
+}
+
+export interface PolicyOptions {
+  /** The device's class: 16 bytes, 32 hex digits, or a UUID. Required. */
+  deviceClass: Uint8Array | string;
+  trustAnchors?: TrustAnchor[];
+  /** The text of a trust-store file (cli/README.md format); its anchors are added. */
+  trustStore?: string;
+  /** Anti-rollback: images with a lower security version are rejected. Default 0. */
+  minSecurityVersion?: number | bigint;
+  /**
+   * Allowed algorithms: families "hybrid", "ml-dsa", "slh-dsa", "pure-pq", "all" or algorithm
+   * names, comma-separated or as an array, or AlgorithmSet bits. Default: every firmware
+   * algorithm.
+   */
+  allowed?: string | string[] | number;
+  /**
+   * Signature-block capacity in bytes. Default 16384 (every ML-DSA and composite algorithm);
+   * larger values (up to the SLH-DSA-256f maximum) select the large verifier.
+   */
+  trailerCapacity?: number;
+}
+
+export interface ImageVersion {
+  major: number;
+  minor: number;
+  revision: number;
+  build: number;
+  /** "major.minor.revision+build" */
+  text: string;
+}
+
+/** The header fields of an image. */
+export interface ImageHeader {
+  formatVersion: number;
+  headerLen: number;
+  payloadLen: number;
+  trailerLen: number;
+  imageLen: number;
+  flags: number;
+  algorithm: SignatureAlgorithmName;
+  algorithmId: number;
+  digestAlgorithm: "SHA-256" | "SHA-512" | "SHA3-256" | "SHA3-512";
+  payloadDigest: Uint8Array;
+  securityVersion: bigint;
+  version: ImageVersion;
+  deviceClass: Uint8Array;
+  signerKeyId: Uint8Array;
+  sbomDigest: Uint8Array | null;
+  delegated: boolean;
+}
+
+export interface Delegation {
+  rootAlgorithm: SignatureAlgorithmName;
+  rootKeyId: Uint8Array;
+  minSecurityVersion: bigint;
+  maxSecurityVersion: bigint;
+  allowed: SignatureAlgorithmName[];
+}
+
+/** The manifest of an image that passed every check. */
+export interface VerifiedImage extends ImageHeader {
+  valid: true;
+  delegation: Delegation | null;
+}
+
+export interface Endorsement {
+  rootAlgorithm: SignatureAlgorithmName;
+  rootPublicKey: Uint8Array;
+  rootKeyId: Uint8Array | null;
+  minSecurityVersion: bigint;
+  maxSecurityVersion: bigint;
+  allowed: SignatureAlgorithmName[];
+  signature: Uint8Array;
+}
+
+export interface SignatureBlock {
+  algorithm: SignatureAlgorithmName;
+  publicKey: Uint8Array;
+  /** The key id of `publicKey` (compare with `signerKeyId`). */
+  publicKeyId: Uint8Array | null;
+  signature: Uint8Array;
+  endorsement: Endorsement | null;
+}
+
+/** What an image says about itself; nothing is verified. */
+export interface InspectedImage extends ImageHeader {
+  verified: false;
+  fileLen: number;
+  signatureBlock: SignatureBlock | null;
+  /** Why the signature block could not be read (a PqhybridError or a message), else null. */
+  problem: PqhybridError | string | null;
+}
+"#;

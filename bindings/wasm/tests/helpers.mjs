@@ -1,0 +1,105 @@
+// Shared helpers of the node:test suite: the built package, the known-answer vectors, hex.
+import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const here = dirname(fileURLToPath(import.meta.url));
+export const wasmDir = resolve(here, '..');
+export const repoRoot = resolve(wasmDir, '../..');
+export const pkgDir = process.env.PQHYBRID_PKG_DIR ?? join(wasmDir, 'pkg');
+
+if (!existsSync(join(pkgDir, 'node', 'pqhybrid.js'))) {
+  throw new Error(`${pkgDir}/node/pqhybrid.js is missing: build the package first with \`cargo xtask wasm\``);
+}
+const require = createRequire(import.meta.url);
+/** The package under test, through its Node.js (CommonJS) entry point. */
+export const pq = require(join(pkgDir, 'node', 'pqhybrid.js'));
+
+export const hex = (s) => Uint8Array.from(Buffer.from(s ?? '', 'hex'));
+export const b64 = (s) => Uint8Array.from(Buffer.from(s ?? '', 'base64'));
+export const toHex = (b) => Buffer.from(b).toString('hex');
+export const utf8 = (s) => new TextEncoder().encode(s);
+export const eq = (a, b) => Buffer.from(a).equals(Buffer.from(b));
+
+/** The project's own firmware known-answer files (in the repository). */
+export const firmwareKatDir = join(repoRoot, 'kat-vectors', 'pqhybrid', 'firmware');
+
+/**
+ * The external vectors, never copied into the repository: $PQHYBRID_KAT_DIR, then
+ * <repo>/kat-vectors/data, then <repo>/../shared/kat-vectors (as the Rust tests look for them).
+ */
+export function katDir() {
+  const candidates = [
+    process.env.PQHYBRID_KAT_DIR,
+    join(repoRoot, 'kat-vectors', 'data'),
+    join(repoRoot, '..', 'shared', 'kat-vectors'),
+  ].filter(Boolean);
+  for (const c of candidates) {
+    if (existsSync(c) && statSync(c).isDirectory()) return c;
+  }
+  throw new Error(
+    `known-answer vectors not found; looked in:\n  ${candidates.join('\n  ')}\n` +
+      'Fetch them with `kat-vectors/fetch.sh` (puts them in kat-vectors/data/) or point ' +
+      '$PQHYBRID_KAT_DIR at a directory holding them (see kat-vectors/README.md).',
+  );
+}
+
+const manifest = new Map(
+  readFileSync(join(repoRoot, 'kat-vectors', 'MANIFEST.tsv'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.trim())
+    .map((l) => l.split('\t'))
+    .map(([path, sha, url]) => [path, { sha, url }]),
+);
+
+/** Reads a vector file, checking its SHA-256 against kat-vectors/MANIFEST.tsv. */
+export function loadKat(rel) {
+  const m = manifest.get(rel);
+  if (!m) throw new Error(`${rel} is not listed in kat-vectors/MANIFEST.tsv`);
+  const path = join(katDir(), rel);
+  if (!existsSync(path)) {
+    throw new Error(`${path} is missing; run kat-vectors/fetch.sh (upstream: ${m.url})`);
+  }
+  const bytes = readFileSync(path);
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  if (sha !== m.sha) throw new Error(`${rel}: SHA-256 ${sha}, expected ${m.sha} (upstream ${m.url})`);
+  return JSON.parse(bytes.toString('utf8'));
+}
+
+/** Asserts that `fn` throws a PqhybridError with `code` (and returns it). */
+export function throwsCode(assert, fn, code, extra = {}) {
+  let err;
+  try {
+    fn();
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err, `expected a throw with code ${code}`);
+  assert.ok(err instanceof Error, 'thrown value is an Error');
+  assert.equal(err.name, 'PqhybridError');
+  assert.equal(err.code, code, `code (message: ${err.message})`);
+  assert.ok(typeof err.message === 'string' && err.message.length > 0, 'has a message');
+  for (const [k, v] of Object.entries(extra)) assert.equal(err[k], v, `error.${k}`);
+  return err;
+}
+
+/** The firmware policy of kat-vectors/pqhybrid/firmware/policy.json. */
+export function firmwareKat() {
+  const j = JSON.parse(readFileSync(join(firmwareKatDir, 'policy.json'), 'utf8'));
+  const p = j.policy;
+  const options = {
+    deviceClass: p.deviceClass,
+    trustAnchors: p.trustAnchors.map((a) => ({ keyId: a.keyId, state: a.state })),
+    minSecurityVersion: p.minSecurityVersion,
+    allowed: p.allowed,
+    trailerCapacity: p.trailerCapacity,
+  };
+  const trustStore =
+    '# pqhybrid trust store\n' +
+    p.trustAnchors.map((a) => `${a.keyId}  ${a.state}  # ${a.key}`).join('\n') +
+    '\n';
+  return { json: j, options, trustStore, image: (f) => readFileSync(join(firmwareKatDir, f)) };
+}

@@ -1,0 +1,1352 @@
+/*
+ * C tests of the pqhybrid C ABI (include/pqhybrid.h), run by `cargo xtask c-tests`:
+ *
+ *   gcc -std=c11 -Wall -Wextra -Werror -fsanitize=address,undefined -DPQH_HAZMAT \
+ *       -Iinclude tests/c/test_pqhybrid.c libpqhybrid_ffi.a <native-static-libs>
+ *   ./test_pqhybrid target/c-tests/vectors.txt
+ *
+ * They call every exported function, check every error path (NULL pointers, short buffers
+ * with nothing written, bad lengths, bad encodings, unknown algorithm values, a failing RNG),
+ * and run the known-answer vectors that the xtask converted from JSON into a line-based hex
+ * file (see xtask/src/vectors.rs for the format). The last line is "N passed, M failed".
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pqhybrid.h"
+
+static unsigned long g_passed;
+static unsigned long g_failed;
+
+static void check_impl(int ok, const char *file, int line, const char *fmt, ...) {
+    if (ok) {
+        g_passed++;
+        return;
+    }
+    g_failed++;
+    fprintf(stderr, "FAIL %s:%d: ", file, line);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+#define CHECK(cond, ...) check_impl((cond) ? 1 : 0, __FILE__, __LINE__, __VA_ARGS__)
+
+#define CHECK_STATUS(expr, expected)                                                          \
+    do {                                                                                      \
+        pqh_status st_ = (expr);                                                              \
+        CHECK(st_ == (expected), "%s = %d (%s), expected %s", #expr, (int)st_,                \
+              pqh_status_string(st_), #expected);                                             \
+    } while (0)
+
+/* ---------------------------------------------------------------------------------------- */
+/* Helpers                                                                                  */
+
+static void *xmalloc(size_t n) {
+    void *p = malloc(n ? n : 1);
+    if (!p) {
+        fprintf(stderr, "out of memory\n");
+        exit(2);
+    }
+    return p;
+}
+
+/* 1 if every byte of buf[0..len] equals b. */
+static int all_bytes(const uint8_t *buf, size_t len, uint8_t b) {
+    for (size_t i = 0; i < len; i++) {
+        if (buf[i] != b) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+#define SENTINEL 0xA5
+
+/* A deterministic test generator (xorshift64*), NOT for real use. */
+typedef struct {
+    uint64_t state;
+    unsigned long calls;
+} test_rng;
+
+static int test_rng_fill(void *ctx, uint8_t *out, size_t len) {
+    test_rng *r = (test_rng *)ctx;
+    r->calls++;
+    for (size_t i = 0; i < len; i++) {
+        r->state ^= r->state >> 12;
+        r->state ^= r->state << 25;
+        r->state ^= r->state >> 27;
+        out[i] = (uint8_t)((r->state * 0x2545F4914F6CDD1DULL) >> 56);
+    }
+    return 0;
+}
+
+/* A generator that always fails. */
+static int failing_rng(void *ctx, uint8_t *out, size_t len) {
+    (void)out;
+    (void)len;
+    if (ctx) {
+        (*(unsigned long *)ctx)++;
+    }
+    return -1;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Algorithm tables: every C value with its name and size macros.                            */
+
+typedef struct {
+    pqh_sig_alg alg;
+    const char *name;
+    size_t pk, sk, seed, sig;
+} sig_row;
+
+static const sig_row SIGS[] = {
+    {PQH_SIG_MLDSA44, "ML-DSA-44", PQH_MLDSA44_PUBLICKEYBYTES, PQH_MLDSA44_SECRETKEYBYTES, PQH_MLDSA44_SEEDBYTES, PQH_MLDSA44_SIGNATUREBYTES},
+    {PQH_SIG_MLDSA65, "ML-DSA-65", PQH_MLDSA65_PUBLICKEYBYTES, PQH_MLDSA65_SECRETKEYBYTES, PQH_MLDSA65_SEEDBYTES, PQH_MLDSA65_SIGNATUREBYTES},
+    {PQH_SIG_MLDSA87, "ML-DSA-87", PQH_MLDSA87_PUBLICKEYBYTES, PQH_MLDSA87_SECRETKEYBYTES, PQH_MLDSA87_SEEDBYTES, PQH_MLDSA87_SIGNATUREBYTES},
+    {PQH_SIG_SLHDSA_SHA2_128S, "SLH-DSA-SHA2-128s", PQH_SLHDSA_SHA2_128S_PUBLICKEYBYTES, PQH_SLHDSA_SHA2_128S_SECRETKEYBYTES, PQH_SLHDSA_SHA2_128S_SEEDBYTES, PQH_SLHDSA_SHA2_128S_SIGNATUREBYTES},
+    {PQH_SIG_SLHDSA_SHA2_128F, "SLH-DSA-SHA2-128f", PQH_SLHDSA_SHA2_128F_PUBLICKEYBYTES, PQH_SLHDSA_SHA2_128F_SECRETKEYBYTES, PQH_SLHDSA_SHA2_128F_SEEDBYTES, PQH_SLHDSA_SHA2_128F_SIGNATUREBYTES},
+    {PQH_SIG_SLHDSA_SHA2_192S, "SLH-DSA-SHA2-192s", PQH_SLHDSA_SHA2_192S_PUBLICKEYBYTES, PQH_SLHDSA_SHA2_192S_SECRETKEYBYTES, PQH_SLHDSA_SHA2_192S_SEEDBYTES, PQH_SLHDSA_SHA2_192S_SIGNATUREBYTES},
+    {PQH_SIG_SLHDSA_SHA2_192F, "SLH-DSA-SHA2-192f", PQH_SLHDSA_SHA2_192F_PUBLICKEYBYTES, PQH_SLHDSA_SHA2_192F_SECRETKEYBYTES, PQH_SLHDSA_SHA2_192F_SEEDBYTES, PQH_SLHDSA_SHA2_192F_SIGNATUREBYTES},
+    {PQH_SIG_SLHDSA_SHA2_256S, "SLH-DSA-SHA2-256s", PQH_SLHDSA_SHA2_256S_PUBLICKEYBYTES, PQH_SLHDSA_SHA2_256S_SECRETKEYBYTES, PQH_SLHDSA_SHA2_256S_SEEDBYTES, PQH_SLHDSA_SHA2_256S_SIGNATUREBYTES},
+    {PQH_SIG_SLHDSA_SHA2_256F, "SLH-DSA-SHA2-256f", PQH_SLHDSA_SHA2_256F_PUBLICKEYBYTES, PQH_SLHDSA_SHA2_256F_SECRETKEYBYTES, PQH_SLHDSA_SHA2_256F_SEEDBYTES, PQH_SLHDSA_SHA2_256F_SIGNATUREBYTES},
+    {PQH_SIG_SLHDSA_SHAKE_128S, "SLH-DSA-SHAKE-128s", PQH_SLHDSA_SHAKE_128S_PUBLICKEYBYTES, PQH_SLHDSA_SHAKE_128S_SECRETKEYBYTES, PQH_SLHDSA_SHAKE_128S_SEEDBYTES, PQH_SLHDSA_SHAKE_128S_SIGNATUREBYTES},
+    {PQH_SIG_SLHDSA_SHAKE_128F, "SLH-DSA-SHAKE-128f", PQH_SLHDSA_SHAKE_128F_PUBLICKEYBYTES, PQH_SLHDSA_SHAKE_128F_SECRETKEYBYTES, PQH_SLHDSA_SHAKE_128F_SEEDBYTES, PQH_SLHDSA_SHAKE_128F_SIGNATUREBYTES},
+    {PQH_SIG_SLHDSA_SHAKE_192S, "SLH-DSA-SHAKE-192s", PQH_SLHDSA_SHAKE_192S_PUBLICKEYBYTES, PQH_SLHDSA_SHAKE_192S_SECRETKEYBYTES, PQH_SLHDSA_SHAKE_192S_SEEDBYTES, PQH_SLHDSA_SHAKE_192S_SIGNATUREBYTES},
+    {PQH_SIG_SLHDSA_SHAKE_192F, "SLH-DSA-SHAKE-192f", PQH_SLHDSA_SHAKE_192F_PUBLICKEYBYTES, PQH_SLHDSA_SHAKE_192F_SECRETKEYBYTES, PQH_SLHDSA_SHAKE_192F_SEEDBYTES, PQH_SLHDSA_SHAKE_192F_SIGNATUREBYTES},
+    {PQH_SIG_SLHDSA_SHAKE_256S, "SLH-DSA-SHAKE-256s", PQH_SLHDSA_SHAKE_256S_PUBLICKEYBYTES, PQH_SLHDSA_SHAKE_256S_SECRETKEYBYTES, PQH_SLHDSA_SHAKE_256S_SEEDBYTES, PQH_SLHDSA_SHAKE_256S_SIGNATUREBYTES},
+    {PQH_SIG_SLHDSA_SHAKE_256F, "SLH-DSA-SHAKE-256f", PQH_SLHDSA_SHAKE_256F_PUBLICKEYBYTES, PQH_SLHDSA_SHAKE_256F_SECRETKEYBYTES, PQH_SLHDSA_SHAKE_256F_SEEDBYTES, PQH_SLHDSA_SHAKE_256F_SIGNATUREBYTES},
+    {PQH_SIG_ED25519, "Ed25519", PQH_ED25519_PUBLICKEYBYTES, PQH_ED25519_SECRETKEYBYTES, PQH_ED25519_SEEDBYTES, PQH_ED25519_SIGNATUREBYTES},
+    {PQH_SIG_ECDSA_P256_SHA256, "ECDSA-P256-SHA256", PQH_ECDSA_P256_SHA256_PUBLICKEYBYTES, PQH_ECDSA_P256_SHA256_SECRETKEYBYTES, PQH_ECDSA_P256_SHA256_SEEDBYTES, PQH_ECDSA_P256_SHA256_SIGNATUREBYTES},
+    {PQH_SIG_ECDSA_P384_SHA384, "ECDSA-P384-SHA384", PQH_ECDSA_P384_SHA384_PUBLICKEYBYTES, PQH_ECDSA_P384_SHA384_SECRETKEYBYTES, PQH_ECDSA_P384_SHA384_SEEDBYTES, PQH_ECDSA_P384_SHA384_SIGNATUREBYTES},
+    {PQH_SIG_MLDSA44_ED25519_SHA512, "MLDSA44-Ed25519-SHA512", PQH_MLDSA44_ED25519_SHA512_PUBLICKEYBYTES, PQH_MLDSA44_ED25519_SHA512_SECRETKEYBYTES, PQH_MLDSA44_ED25519_SHA512_SEEDBYTES, PQH_MLDSA44_ED25519_SHA512_SIGNATUREBYTES_MAX},
+    {PQH_SIG_MLDSA44_ECDSA_P256_SHA256, "MLDSA44-ECDSA-P256-SHA256", PQH_MLDSA44_ECDSA_P256_SHA256_PUBLICKEYBYTES, PQH_MLDSA44_ECDSA_P256_SHA256_SECRETKEYBYTES, PQH_MLDSA44_ECDSA_P256_SHA256_SEEDBYTES, PQH_MLDSA44_ECDSA_P256_SHA256_SIGNATUREBYTES_MAX},
+    {PQH_SIG_MLDSA65_ED25519_SHA512, "MLDSA65-Ed25519-SHA512", PQH_MLDSA65_ED25519_SHA512_PUBLICKEYBYTES, PQH_MLDSA65_ED25519_SHA512_SECRETKEYBYTES, PQH_MLDSA65_ED25519_SHA512_SEEDBYTES, PQH_MLDSA65_ED25519_SHA512_SIGNATUREBYTES_MAX},
+    {PQH_SIG_MLDSA65_ECDSA_P256_SHA512, "MLDSA65-ECDSA-P256-SHA512", PQH_MLDSA65_ECDSA_P256_SHA512_PUBLICKEYBYTES, PQH_MLDSA65_ECDSA_P256_SHA512_SECRETKEYBYTES, PQH_MLDSA65_ECDSA_P256_SHA512_SEEDBYTES, PQH_MLDSA65_ECDSA_P256_SHA512_SIGNATUREBYTES_MAX},
+    {PQH_SIG_MLDSA65_ECDSA_P384_SHA512, "MLDSA65-ECDSA-P384-SHA512", PQH_MLDSA65_ECDSA_P384_SHA512_PUBLICKEYBYTES, PQH_MLDSA65_ECDSA_P384_SHA512_SECRETKEYBYTES, PQH_MLDSA65_ECDSA_P384_SHA512_SEEDBYTES, PQH_MLDSA65_ECDSA_P384_SHA512_SIGNATUREBYTES_MAX},
+    {PQH_SIG_MLDSA87_ECDSA_P384_SHA512, "MLDSA87-ECDSA-P384-SHA512", PQH_MLDSA87_ECDSA_P384_SHA512_PUBLICKEYBYTES, PQH_MLDSA87_ECDSA_P384_SHA512_SECRETKEYBYTES, PQH_MLDSA87_ECDSA_P384_SHA512_SEEDBYTES, PQH_MLDSA87_ECDSA_P384_SHA512_SIGNATUREBYTES_MAX},
+};
+
+typedef struct {
+    pqh_kem_alg alg;
+    const char *name;
+    size_t pk, sk, seed, ct, ss, rnd;
+} kem_row;
+
+static const kem_row KEMS[] = {
+    {PQH_KEM_MLKEM512, "ML-KEM-512", PQH_MLKEM512_PUBLICKEYBYTES, PQH_MLKEM512_SECRETKEYBYTES, PQH_MLKEM512_SEEDBYTES, PQH_MLKEM512_CIPHERTEXTBYTES, PQH_MLKEM512_SHAREDSECRETBYTES, PQH_MLKEM512_ENCAPSRANDOMBYTES},
+    {PQH_KEM_MLKEM768, "ML-KEM-768", PQH_MLKEM768_PUBLICKEYBYTES, PQH_MLKEM768_SECRETKEYBYTES, PQH_MLKEM768_SEEDBYTES, PQH_MLKEM768_CIPHERTEXTBYTES, PQH_MLKEM768_SHAREDSECRETBYTES, PQH_MLKEM768_ENCAPSRANDOMBYTES},
+    {PQH_KEM_MLKEM1024, "ML-KEM-1024", PQH_MLKEM1024_PUBLICKEYBYTES, PQH_MLKEM1024_SECRETKEYBYTES, PQH_MLKEM1024_SEEDBYTES, PQH_MLKEM1024_CIPHERTEXTBYTES, PQH_MLKEM1024_SHAREDSECRETBYTES, PQH_MLKEM1024_ENCAPSRANDOMBYTES},
+    {PQH_KEM_XWING, "X-Wing", PQH_XWING_PUBLICKEYBYTES, PQH_XWING_SECRETKEYBYTES, PQH_XWING_SEEDBYTES, PQH_XWING_CIPHERTEXTBYTES, PQH_XWING_SHAREDSECRETBYTES, PQH_XWING_ENCAPSRANDOMBYTES},
+    {PQH_KEM_MLKEM768_X25519_SHA3_256, "MLKEM768-X25519-SHA3-256", PQH_MLKEM768_X25519_SHA3_256_PUBLICKEYBYTES, PQH_MLKEM768_X25519_SHA3_256_SECRETKEYBYTES, PQH_MLKEM768_X25519_SHA3_256_SEEDBYTES, PQH_MLKEM768_X25519_SHA3_256_CIPHERTEXTBYTES, PQH_MLKEM768_X25519_SHA3_256_SHAREDSECRETBYTES, PQH_MLKEM768_X25519_SHA3_256_ENCAPSRANDOMBYTES},
+    {PQH_KEM_MLKEM768_ECDH_P256_SHA3_256, "MLKEM768-ECDH-P256-SHA3-256", PQH_MLKEM768_ECDH_P256_SHA3_256_PUBLICKEYBYTES, PQH_MLKEM768_ECDH_P256_SHA3_256_SECRETKEYBYTES, PQH_MLKEM768_ECDH_P256_SHA3_256_SEEDBYTES, PQH_MLKEM768_ECDH_P256_SHA3_256_CIPHERTEXTBYTES, PQH_MLKEM768_ECDH_P256_SHA3_256_SHAREDSECRETBYTES, PQH_MLKEM768_ECDH_P256_SHA3_256_ENCAPSRANDOMBYTES},
+    {PQH_KEM_MLKEM1024_ECDH_P384_SHA3_256, "MLKEM1024-ECDH-P384-SHA3-256", PQH_MLKEM1024_ECDH_P384_SHA3_256_PUBLICKEYBYTES, PQH_MLKEM1024_ECDH_P384_SHA3_256_SECRETKEYBYTES, PQH_MLKEM1024_ECDH_P384_SHA3_256_SEEDBYTES, PQH_MLKEM1024_ECDH_P384_SHA3_256_CIPHERTEXTBYTES, PQH_MLKEM1024_ECDH_P384_SHA3_256_SHAREDSECRETBYTES, PQH_MLKEM1024_ECDH_P384_SHA3_256_ENCAPSRANDOMBYTES},
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const pqh_status ALL_STATUSES[] = {
+    PQH_OK,
+    PQH_ERR_INVALID_LENGTH,
+    PQH_ERR_BUFFER_TOO_SMALL,
+    PQH_ERR_MALFORMED_ENCODING,
+    PQH_ERR_INVALID_KEY,
+    PQH_ERR_CONTEXT_TOO_LONG,
+    PQH_ERR_CONTEXT_NOT_SUPPORTED,
+    PQH_ERR_VERIFICATION_FAILED,
+    PQH_ERR_RNG,
+    PQH_ERR_ZERO_SHARED_SECRET,
+    PQH_ERR_AUTHENTICATION_FAILED,
+    PQH_ERR_SEED_UNAVAILABLE,
+    PQH_ERR_SIGNING_FAILED,
+    PQH_ERR_NULL_POINTER,
+    PQH_ERR_UNKNOWN_ALGORITHM,
+    PQH_ERR_INVALID_STATE,
+    PQH_ERR_INVALID_ARGUMENT,
+    PQH_ERR_INTERNAL,
+    PQH_ERR_FW_BAD_MAGIC,
+    PQH_ERR_FW_UNSUPPORTED_VERSION,
+    PQH_ERR_FW_BAD_HEADER_LENGTH,
+    PQH_ERR_FW_RESERVED_NONZERO,
+    PQH_ERR_FW_UNKNOWN_ALGORITHM,
+    PQH_ERR_FW_UNKNOWN_DIGEST,
+    PQH_ERR_FW_MALFORMED,
+    PQH_ERR_FW_TRUNCATED,
+    PQH_ERR_FW_LENGTH_MISMATCH,
+    PQH_ERR_FW_TRAILER_TOO_LARGE,
+    PQH_ERR_FW_WRONG_DEVICE_CLASS,
+    PQH_ERR_FW_ROLLBACK,
+    PQH_ERR_FW_ALGORITHM_NOT_ALLOWED,
+    PQH_ERR_FW_REVOKED_KEY,
+    PQH_ERR_FW_UNKNOWN_KEY,
+    PQH_ERR_FW_KEY_ID_MISMATCH,
+    PQH_ERR_FW_DELEGATION_OUT_OF_RANGE,
+    PQH_ERR_FW_DIGEST_MISMATCH,
+    PQH_ERR_FW_BAD_SIGNATURE,
+};
+
+/* ---------------------------------------------------------------------------------------- */
+
+static void test_version_and_status(void) {
+    uint32_t v = pqh_version();
+    CHECK(v == ((PQH_VERSION_MAJOR << 16) | (PQH_VERSION_MINOR << 8) | PQH_VERSION_PATCH),
+          "pqh_version() = %#x", (unsigned)v);
+    CHECK(strcmp(pqh_version_string(), PQH_VERSION_STRING) == 0, "pqh_version_string() = %s",
+          pqh_version_string());
+
+    for (size_t i = 0; i < COUNT(ALL_STATUSES); i++) {
+        const char *s = pqh_status_string(ALL_STATUSES[i]);
+        CHECK(s != NULL && strlen(s) > 0 && strcmp(s, "unknown status") != 0,
+              "status %d has no message", (int)ALL_STATUSES[i]);
+        CHECK(ALL_STATUSES[i] == PQH_OK || ALL_STATUSES[i] < 0, "status %d is not negative",
+              (int)ALL_STATUSES[i]);
+        for (size_t j = i + 1; j < COUNT(ALL_STATUSES); j++) {
+            CHECK(ALL_STATUSES[i] != ALL_STATUSES[j], "duplicate status %d",
+                  (int)ALL_STATUSES[i]);
+        }
+    }
+    CHECK(strcmp(pqh_status_string((pqh_status)12345), "unknown status") == 0,
+          "unknown status string");
+    CHECK(strcmp(pqh_status_string((pqh_status)-1000), "unknown status") == 0,
+          "unknown status string");
+}
+
+static void test_tables(void) {
+    CHECK(COUNT(SIGS) == 24, "24 signature algorithms");
+    CHECK(COUNT(KEMS) == 7, "7 KEMs");
+    for (size_t i = 0; i < COUNT(SIGS); i++) {
+        const sig_row *r = &SIGS[i];
+        const char *name = pqh_sig_alg_name(r->alg);
+        CHECK(name && strcmp(name, r->name) == 0, "name of %s", r->name);
+        pqh_sig_alg found = (pqh_sig_alg)0;
+        CHECK_STATUS(pqh_sig_alg_from_name(r->name, &found), PQH_OK);
+        CHECK(found == r->alg, "from_name(%s)", r->name);
+        /* ASCII case-insensitive. */
+        char lower[64];
+        size_t n = strlen(r->name);
+        CHECK(n < sizeof lower, "name length");
+        for (size_t k = 0; k <= n && k < sizeof lower; k++) {
+            char c = r->name[k];
+            lower[k] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+        }
+        found = (pqh_sig_alg)0;
+        CHECK_STATUS(pqh_sig_alg_from_name(lower, &found), PQH_OK);
+        CHECK(found == r->alg, "from_name(%s)", lower);
+        CHECK(pqh_sig_public_key_len(r->alg) == r->pk, "%s pk len", r->name);
+        CHECK(pqh_sig_secret_key_len(r->alg) == r->sk, "%s sk len", r->name);
+        CHECK(pqh_sig_seed_len(r->alg) == r->seed, "%s seed len", r->name);
+        CHECK(pqh_sig_signature_len(r->alg) == r->sig, "%s sig len", r->name);
+        CHECK(r->pk <= PQH_SIG_PUBLICKEYBYTES_MAX && r->sk <= PQH_SIG_SECRETKEYBYTES_MAX &&
+                  r->seed <= PQH_SIG_SEEDBYTES_MAX && r->sig <= PQH_SIG_SIGNATUREBYTES_MAX,
+              "%s within the MAX macros", r->name);
+        int hybrid = strchr(r->name, '-') != NULL && strncmp(r->name, "MLDSA", 5) == 0;
+        CHECK(pqh_sig_is_hybrid(r->alg) == hybrid, "%s is_hybrid", r->name);
+        int ctx = !(r->alg == PQH_SIG_ED25519 || r->alg == PQH_SIG_ECDSA_P256_SHA256 ||
+                    r->alg == PQH_SIG_ECDSA_P384_SHA384);
+        CHECK(pqh_sig_supports_context(r->alg) == ctx, "%s supports_context", r->name);
+    }
+    for (size_t i = 0; i < COUNT(KEMS); i++) {
+        const kem_row *r = &KEMS[i];
+        const char *name = pqh_kem_alg_name(r->alg);
+        CHECK(name && strcmp(name, r->name) == 0, "name of %s", r->name);
+        pqh_kem_alg found = (pqh_kem_alg)0;
+        CHECK_STATUS(pqh_kem_alg_from_name(r->name, &found), PQH_OK);
+        CHECK(found == r->alg, "from_name(%s)", r->name);
+        CHECK(pqh_kem_public_key_len(r->alg) == r->pk, "%s pk len", r->name);
+        CHECK(pqh_kem_secret_key_len(r->alg) == r->sk, "%s sk len", r->name);
+        CHECK(pqh_kem_seed_len(r->alg) == r->seed, "%s seed len", r->name);
+        CHECK(pqh_kem_ciphertext_len(r->alg) == r->ct, "%s ct len", r->name);
+        CHECK(pqh_kem_shared_secret_len(r->alg) == r->ss, "%s ss len", r->name);
+        CHECK(pqh_kem_encaps_randomness_len(r->alg) == r->rnd, "%s rnd len", r->name);
+        CHECK(r->pk <= PQH_KEM_PUBLICKEYBYTES_MAX && r->sk <= PQH_KEM_SECRETKEYBYTES_MAX &&
+                  r->seed <= PQH_KEM_SEEDBYTES_MAX && r->ct <= PQH_KEM_CIPHERTEXTBYTES_MAX &&
+                  r->ss == PQH_KEM_SHAREDSECRETBYTES && r->rnd <= PQH_KEM_ENCAPSRANDOMBYTES_MAX,
+              "%s within the MAX macros", r->name);
+    }
+    CHECK(pqh_aead_key_len(PQH_AEAD_AES128GCM) == PQH_AES128GCM_KEYBYTES, "aes128 key len");
+    CHECK(pqh_aead_key_len(PQH_AEAD_AES256GCM) == PQH_AES256GCM_KEYBYTES, "aes256 key len");
+
+    /* Unknown algorithm values. */
+    const uint32_t bad[] = {0, 25, 100, 0x7fffffffu, 0xffffffffu};
+    for (size_t i = 0; i < COUNT(bad); i++) {
+        pqh_sig_alg s = (pqh_sig_alg)bad[i];
+        CHECK(pqh_sig_alg_name(s) == NULL, "sig name of %u", (unsigned)bad[i]);
+        CHECK(pqh_sig_public_key_len(s) == 0 && pqh_sig_secret_key_len(s) == 0 &&
+                  pqh_sig_seed_len(s) == 0 && pqh_sig_signature_len(s) == 0 &&
+                  pqh_sig_supports_context(s) == 0 && pqh_sig_is_hybrid(s) == 0,
+              "sig lengths of %u", (unsigned)bad[i]);
+        pqh_kem_alg k = (pqh_kem_alg)(bad[i] == 25 ? 8 : bad[i]);
+        CHECK(pqh_kem_alg_name(k) == NULL, "kem name of %u", (unsigned)k);
+        CHECK(pqh_kem_public_key_len(k) == 0 && pqh_kem_secret_key_len(k) == 0 &&
+                  pqh_kem_seed_len(k) == 0 && pqh_kem_ciphertext_len(k) == 0 &&
+                  pqh_kem_shared_secret_len(k) == 0 && pqh_kem_encaps_randomness_len(k) == 0,
+              "kem lengths of %u", (unsigned)k);
+        CHECK(pqh_aead_key_len((pqh_aead_alg)(bad[i] == 25 ? 3 : bad[i])) == 0, "aead key len");
+    }
+    pqh_sig_alg s = PQH_SIG_MLDSA44;
+    CHECK_STATUS(pqh_sig_alg_from_name("ML-DSA-66", &s), PQH_ERR_UNKNOWN_ALGORITHM);
+    CHECK(s == PQH_SIG_MLDSA44, "from_name wrote on failure");
+    CHECK_STATUS(pqh_sig_alg_from_name("", &s), PQH_ERR_UNKNOWN_ALGORITHM);
+    CHECK_STATUS(pqh_sig_alg_from_name(NULL, &s), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_sig_alg_from_name("ML-DSA-65", NULL), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_sig_alg_from_name("\xff\xfe", &s), PQH_ERR_UNKNOWN_ALGORITHM);
+    pqh_kem_alg k = PQH_KEM_XWING;
+    CHECK_STATUS(pqh_kem_alg_from_name("X-Wang", &k), PQH_ERR_UNKNOWN_ALGORITHM);
+    CHECK(k == PQH_KEM_XWING, "from_name wrote on failure");
+    CHECK_STATUS(pqh_kem_alg_from_name(NULL, &k), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_kem_alg_from_name("X-Wing", NULL), PQH_ERR_NULL_POINTER);
+}
+
+/* Sign and verify with every algorithm, deterministic and hedged. */
+static void test_sig_roundtrips(void) {
+    static const uint8_t msg[] = "firmware image v1.2.3";
+    static const uint8_t ctx[] = "pqhybrid-c-tests";
+    uint8_t *sig = xmalloc(PQH_SIG_SIGNATUREBYTES_MAX);
+    for (size_t i = 0; i < COUNT(SIGS); i++) {
+        const sig_row *r = &SIGS[i];
+        uint8_t seed[PQH_SIG_SEEDBYTES_MAX];
+        uint8_t pk[PQH_SIG_PUBLICKEYBYTES_MAX], pk2[PQH_SIG_PUBLICKEYBYTES_MAX];
+        uint8_t sk[PQH_SIG_SECRETKEYBYTES_MAX];
+        memset(seed, 0x42 + (int)i, sizeof seed);
+        CHECK_STATUS(pqh_sig_keypair_from_seed(r->alg, seed, r->seed, pk, sizeof pk, sk, sizeof sk),
+                     PQH_OK);
+        CHECK_STATUS(pqh_sig_public_key_from_secret(r->alg, sk, r->sk, pk2, sizeof pk2), PQH_OK);
+        CHECK(memcmp(pk, pk2, r->pk) == 0, "%s: public_key_from_secret differs", r->name);
+
+        int has_ctx = pqh_sig_supports_context(r->alg);
+        const uint8_t *c = has_ctx ? ctx : NULL;
+        size_t c_len = has_ctx ? sizeof ctx - 1 : 0;
+
+        size_t sig_len = 0, sig_len2 = 0;
+        CHECK_STATUS(pqh_sig_sign_deterministic(r->alg, sk, r->sk, msg, sizeof msg - 1, c, c_len,
+                                                sig, PQH_SIG_SIGNATUREBYTES_MAX, &sig_len),
+                     PQH_OK);
+        CHECK(sig_len > 0 && sig_len <= r->sig, "%s: signature length %zu", r->name, sig_len);
+        CHECK_STATUS(pqh_sig_verify(r->alg, pk, r->pk, msg, sizeof msg - 1, c, c_len, sig, sig_len),
+                     PQH_OK);
+        /* Deterministic means deterministic. */
+        uint8_t *sig2 = xmalloc(PQH_SIG_SIGNATUREBYTES_MAX);
+        CHECK_STATUS(pqh_sig_sign_deterministic(r->alg, sk, r->sk, msg, sizeof msg - 1, c, c_len,
+                                                sig2, r->sig, &sig_len2),
+                     PQH_OK);
+        CHECK(sig_len2 == sig_len && memcmp(sig, sig2, sig_len) == 0, "%s: not deterministic",
+              r->name);
+        /* A wrong message, a flipped signature byte, a wrong context: rejected. */
+        CHECK_STATUS(pqh_sig_verify(r->alg, pk, r->pk, msg, sizeof msg - 2, c, c_len, sig, sig_len),
+                     PQH_ERR_VERIFICATION_FAILED);
+        sig[sig_len / 2] ^= 0x01;
+        pqh_status st = pqh_sig_verify(r->alg, pk, r->pk, msg, sizeof msg - 1, c, c_len, sig,
+                                       sig_len);
+        CHECK(st == PQH_ERR_VERIFICATION_FAILED || st == PQH_ERR_MALFORMED_ENCODING,
+              "%s: flipped signature gave %d", r->name, (int)st);
+        sig[sig_len / 2] ^= 0x01;
+        if (has_ctx) {
+            CHECK_STATUS(pqh_sig_verify(r->alg, pk, r->pk, msg, sizeof msg - 1, NULL, 0, sig,
+                                        sig_len),
+                         PQH_ERR_VERIFICATION_FAILED);
+        }
+        /* Hedged signing draws from the callback (except Ed25519 and RFC 6979 ECDSA). */
+        test_rng rng = {0x9E3779B97F4A7C15ULL + i, 0};
+        CHECK_STATUS(pqh_sig_sign(r->alg, sk, r->sk, msg, sizeof msg - 1, c, c_len, test_rng_fill,
+                                  &rng, sig2, PQH_SIG_SIGNATUREBYTES_MAX, &sig_len2),
+                     PQH_OK);
+        CHECK_STATUS(pqh_sig_verify(r->alg, pk, r->pk, msg, sizeof msg - 1, c, c_len, sig2,
+                                    sig_len2),
+                     PQH_OK);
+        int randomized = !(r->alg == PQH_SIG_ED25519 || r->alg == PQH_SIG_ECDSA_P256_SHA256 ||
+                           r->alg == PQH_SIG_ECDSA_P384_SHA384);
+        CHECK(randomized == (rng.calls > 0), "%s: RNG calls %lu", r->name, rng.calls);
+        /* Generated key pairs work too. */
+        CHECK_STATUS(pqh_sig_keypair(r->alg, test_rng_fill, &rng, pk2, r->pk, sk, r->sk), PQH_OK);
+        CHECK_STATUS(pqh_sig_sign_deterministic(r->alg, sk, r->sk, NULL, 0, NULL, 0, sig2, r->sig,
+                                                &sig_len2),
+                     PQH_OK);
+        CHECK_STATUS(pqh_sig_verify(r->alg, pk2, r->pk, NULL, 0, NULL, 0, sig2, sig_len2), PQH_OK);
+        free(sig2);
+    }
+    free(sig);
+}
+
+/* Error paths of the signature functions. */
+static void test_sig_errors(void) {
+    const pqh_sig_alg A = PQH_SIG_MLDSA65;
+    uint8_t seed[32], pk[PQH_MLDSA65_PUBLICKEYBYTES], sk[PQH_MLDSA65_SECRETKEYBYTES];
+    uint8_t sig[PQH_MLDSA65_SIGNATUREBYTES];
+    size_t sig_len = 0;
+    memset(seed, 7, sizeof seed);
+
+    /* Unknown algorithm. */
+    CHECK_STATUS(pqh_sig_keypair_from_seed((pqh_sig_alg)0, seed, 32, pk, sizeof pk, sk, sizeof sk),
+                 PQH_ERR_UNKNOWN_ALGORITHM);
+    CHECK_STATUS(pqh_sig_keypair_from_seed((pqh_sig_alg)999, seed, 32, pk, sizeof pk, sk,
+                                           sizeof sk),
+                 PQH_ERR_UNKNOWN_ALGORITHM);
+    CHECK_STATUS(pqh_sig_keypair((pqh_sig_alg)25, pqh_rng_os, NULL, pk, sizeof pk, sk, sizeof sk),
+                 PQH_ERR_UNKNOWN_ALGORITHM);
+    CHECK_STATUS(pqh_sig_public_key_from_secret((pqh_sig_alg)0xffffffffu, sk, 32, pk, sizeof pk),
+                 PQH_ERR_UNKNOWN_ALGORITHM);
+    CHECK_STATUS(pqh_sig_sign((pqh_sig_alg)0, sk, 32, NULL, 0, NULL, 0, pqh_rng_os, NULL, sig,
+                              sizeof sig, &sig_len),
+                 PQH_ERR_UNKNOWN_ALGORITHM);
+    CHECK_STATUS(pqh_sig_sign_deterministic((pqh_sig_alg)0, sk, 32, NULL, 0, NULL, 0, sig,
+                                            sizeof sig, &sig_len),
+                 PQH_ERR_UNKNOWN_ALGORITHM);
+    CHECK_STATUS(pqh_sig_verify((pqh_sig_alg)0, pk, sizeof pk, NULL, 0, NULL, 0, sig, sizeof sig),
+                 PQH_ERR_UNKNOWN_ALGORITHM);
+
+    /* Short output buffers: PQH_ERR_BUFFER_TOO_SMALL and nothing written. */
+    memset(pk, SENTINEL, sizeof pk);
+    memset(sk, SENTINEL, sizeof sk);
+    CHECK_STATUS(pqh_sig_keypair_from_seed(A, seed, 32, pk, sizeof pk - 1, sk, sizeof sk),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK_STATUS(pqh_sig_keypair_from_seed(A, seed, 32, pk, sizeof pk, sk, sizeof sk - 1),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK_STATUS(pqh_sig_keypair_from_seed(A, seed, 32, pk, 0, sk, 0), PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK_STATUS(pqh_sig_keypair_from_seed(A, seed, 32, NULL, 0, NULL, 0),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK(all_bytes(pk, sizeof pk, SENTINEL) && all_bytes(sk, sizeof sk, SENTINEL),
+          "keypair_from_seed wrote into a short buffer");
+    CHECK_STATUS(pqh_sig_keypair(A, pqh_rng_os, NULL, pk, sizeof pk - 1, sk, sizeof sk),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK(all_bytes(pk, sizeof pk, SENTINEL) && all_bytes(sk, sizeof sk, SENTINEL),
+          "keypair wrote into a short buffer");
+
+    /* NULL pointers with non-zero lengths. */
+    CHECK_STATUS(pqh_sig_keypair_from_seed(A, NULL, 32, pk, sizeof pk, sk, sizeof sk),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_sig_keypair_from_seed(A, seed, 32, NULL, sizeof pk, sk, sizeof sk),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_sig_keypair_from_seed(A, seed, 32, pk, sizeof pk, NULL, sizeof sk),
+                 PQH_ERR_NULL_POINTER);
+    CHECK(all_bytes(pk, sizeof pk, SENTINEL) && all_bytes(sk, sizeof sk, SENTINEL),
+          "keypair_from_seed wrote on a NULL-pointer error");
+    CHECK_STATUS(pqh_sig_keypair(A, NULL, NULL, pk, sizeof pk, sk, sizeof sk),
+                 PQH_ERR_NULL_POINTER);
+
+    /* Bad lengths. */
+    CHECK_STATUS(pqh_sig_keypair_from_seed(A, seed, 31, pk, sizeof pk, sk, sizeof sk),
+                 PQH_ERR_INVALID_LENGTH);
+    CHECK_STATUS(pqh_sig_keypair_from_seed(A, seed, 0, pk, sizeof pk, sk, sizeof sk),
+                 PQH_ERR_INVALID_LENGTH);
+    CHECK(all_bytes(pk, sizeof pk, SENTINEL) && all_bytes(sk, sizeof sk, SENTINEL),
+          "keypair_from_seed wrote on a bad seed length");
+
+    /* A failing RNG: PQH_ERR_RNG, nothing written. */
+    unsigned long fails = 0;
+    CHECK_STATUS(pqh_sig_keypair(A, failing_rng, &fails, pk, sizeof pk, sk, sizeof sk),
+                 PQH_ERR_RNG);
+    CHECK(fails == 1, "failing RNG called %lu times", fails);
+    CHECK(all_bytes(pk, sizeof pk, SENTINEL) && all_bytes(sk, sizeof sk, SENTINEL),
+          "keypair wrote after an RNG failure");
+
+    CHECK_STATUS(pqh_sig_keypair_from_seed(A, seed, 32, pk, sizeof pk, sk, sizeof sk), PQH_OK);
+    CHECK(memcmp(sk, seed, 32) == 0, "ML-DSA private key is the seed");
+
+    /* public_key_from_secret. */
+    uint8_t pk2[PQH_MLDSA65_PUBLICKEYBYTES];
+    memset(pk2, SENTINEL, sizeof pk2);
+    CHECK_STATUS(pqh_sig_public_key_from_secret(A, sk, 31, pk2, sizeof pk2),
+                 PQH_ERR_INVALID_LENGTH);
+    CHECK_STATUS(pqh_sig_public_key_from_secret(A, sk, 32, pk2, sizeof pk2 - 1),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK_STATUS(pqh_sig_public_key_from_secret(A, NULL, 32, pk2, sizeof pk2),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_sig_public_key_from_secret(A, sk, 32, NULL, sizeof pk2),
+                 PQH_ERR_NULL_POINTER);
+    CHECK(all_bytes(pk2, sizeof pk2, SENTINEL), "public_key_from_secret wrote on error");
+
+    /* Signing errors. */
+    static const uint8_t msg[] = "msg";
+    uint8_t long_ctx[256];
+    memset(long_ctx, 'c', sizeof long_ctx);
+    memset(sig, SENTINEL, sizeof sig);
+    sig_len = 12345;
+    CHECK_STATUS(pqh_sig_sign_deterministic(A, sk, 32, msg, 3, NULL, 0, sig, sizeof sig - 1,
+                                            &sig_len),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK_STATUS(pqh_sig_sign(A, sk, 32, msg, 3, NULL, 0, pqh_rng_os, NULL, sig, sizeof sig - 1,
+                              &sig_len),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK_STATUS(pqh_sig_sign_deterministic(A, sk, 32, msg, 3, NULL, 0, sig, sizeof sig, NULL),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_sig_sign_deterministic(A, sk, 32, NULL, 3, NULL, 0, sig, sizeof sig,
+                                            &sig_len),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_sig_sign_deterministic(A, sk, 32, msg, 3, NULL, 4, sig, sizeof sig, &sig_len),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_sig_sign_deterministic(A, NULL, 32, msg, 3, NULL, 0, sig, sizeof sig,
+                                            &sig_len),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_sig_sign_deterministic(A, sk, 32, msg, 3, NULL, 0, NULL, sizeof sig,
+                                            &sig_len),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_sig_sign_deterministic(A, sk, 33, msg, 3, NULL, 0, sig, sizeof sig, &sig_len),
+                 PQH_ERR_INVALID_LENGTH);
+    CHECK_STATUS(pqh_sig_sign_deterministic(A, sk, 32, msg, 3, long_ctx, 256, sig, sizeof sig,
+                                            &sig_len),
+                 PQH_ERR_CONTEXT_TOO_LONG);
+    CHECK_STATUS(pqh_sig_sign(A, sk, 32, msg, 3, NULL, 0, NULL, NULL, sig, sizeof sig, &sig_len),
+                 PQH_ERR_NULL_POINTER);
+    fails = 0;
+    CHECK_STATUS(pqh_sig_sign(A, sk, 32, msg, 3, NULL, 0, failing_rng, &fails, sig, sizeof sig,
+                              &sig_len),
+                 PQH_ERR_RNG);
+    CHECK(fails >= 1, "failing RNG not called");
+    CHECK(all_bytes(sig, sizeof sig, SENTINEL) && sig_len == 12345,
+          "sign wrote on error (sig_len %zu)", sig_len);
+    CHECK_STATUS(pqh_sig_sign_deterministic(A, sk, 32, msg, 3, long_ctx, 255, sig, sizeof sig,
+                                            &sig_len),
+                 PQH_OK);
+    CHECK(sig_len == sizeof sig, "ML-DSA-65 signature length");
+    CHECK_STATUS(pqh_sig_verify(A, pk, sizeof pk, msg, 3, long_ctx, 255, sig, sig_len), PQH_OK);
+
+    /* Verification errors. */
+    CHECK_STATUS(pqh_sig_verify(A, pk, sizeof pk - 1, msg, 3, long_ctx, 255, sig, sig_len),
+                 PQH_ERR_INVALID_LENGTH);
+    CHECK_STATUS(pqh_sig_verify(A, pk, sizeof pk, msg, 3, long_ctx, 255, sig, sig_len - 1),
+                 PQH_ERR_INVALID_LENGTH);
+    CHECK_STATUS(pqh_sig_verify(A, pk, sizeof pk, msg, 3, long_ctx, 256, sig, sig_len),
+                 PQH_ERR_CONTEXT_TOO_LONG);
+    CHECK_STATUS(pqh_sig_verify(A, NULL, sizeof pk, msg, 3, long_ctx, 255, sig, sig_len),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_sig_verify(A, pk, sizeof pk, NULL, 3, long_ctx, 255, sig, sig_len),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_sig_verify(A, pk, sizeof pk, msg, 3, NULL, 255, sig, sig_len),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_sig_verify(A, pk, sizeof pk, msg, 3, long_ctx, 255, NULL, sig_len),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_sig_verify(A, pk, sizeof pk, msg, 3, NULL, 0, NULL, 0),
+                 PQH_ERR_INVALID_LENGTH);
+
+    /* Ed25519 and ECDSA take no context. */
+    uint8_t epk[PQH_ECDSA_P256_SHA256_PUBLICKEYBYTES], esk[PQH_ECDSA_P256_SHA256_SECRETKEYBYTES];
+    uint8_t esig[PQH_ECDSA_P256_SHA256_SIGNATUREBYTES];
+    CHECK_STATUS(pqh_sig_keypair_from_seed(PQH_SIG_ECDSA_P256_SHA256, seed, 32, epk, sizeof epk,
+                                           esk, sizeof esk),
+                 PQH_OK);
+    CHECK_STATUS(pqh_sig_sign_deterministic(PQH_SIG_ECDSA_P256_SHA256, esk, sizeof esk, msg, 3,
+                                            msg, 3, esig, sizeof esig, &sig_len),
+                 PQH_ERR_CONTEXT_NOT_SUPPORTED);
+    CHECK_STATUS(pqh_sig_sign_deterministic(PQH_SIG_ECDSA_P256_SHA256, esk, sizeof esk, msg, 3,
+                                            NULL, 0, esig, sizeof esig, &sig_len),
+                 PQH_OK);
+    CHECK_STATUS(pqh_sig_verify(PQH_SIG_ECDSA_P256_SHA256, epk, sizeof epk, msg, 3, msg, 3, esig,
+                                sig_len),
+                 PQH_ERR_CONTEXT_NOT_SUPPORTED);
+    /* An ECDSA seed that is not a scalar in [1, n-1]. */
+    uint8_t bad_seed[48];
+    memset(bad_seed, 0xff, sizeof bad_seed);
+    memset(epk, SENTINEL, sizeof epk);
+    CHECK_STATUS(pqh_sig_keypair_from_seed(PQH_SIG_ECDSA_P256_SHA256, bad_seed, 32, epk,
+                                           sizeof epk, esk, sizeof esk),
+                 PQH_ERR_INVALID_KEY);
+    CHECK(all_bytes(epk, sizeof epk, SENTINEL), "keypair_from_seed wrote on an invalid key");
+    uint8_t pk384[PQH_ECDSA_P384_SHA384_PUBLICKEYBYTES], sk384[PQH_ECDSA_P384_SHA384_SECRETKEYBYTES];
+    memset(bad_seed, 0, sizeof bad_seed);
+    memset(pk384, SENTINEL, sizeof pk384);
+    memset(sk384, SENTINEL, sizeof sk384);
+    CHECK_STATUS(pqh_sig_keypair_from_seed(PQH_SIG_ECDSA_P384_SHA384, bad_seed, 48, pk384,
+                                           sizeof pk384, sk384, sizeof sk384),
+                 PQH_ERR_INVALID_KEY);
+    CHECK(all_bytes(pk384, sizeof pk384, SENTINEL) && all_bytes(sk384, sizeof sk384, SENTINEL),
+          "keypair_from_seed wrote on an invalid key");
+    /* A public key that is not a curve point. */
+    uint8_t off_curve[PQH_ECDSA_P256_SHA256_PUBLICKEYBYTES];
+    memset(off_curve, 0xff, sizeof off_curve);
+    off_curve[0] = 0x04;
+    CHECK_STATUS(pqh_sig_verify(PQH_SIG_ECDSA_P256_SHA256, off_curve, sizeof off_curve, msg, 3,
+                                NULL, 0, esig, sizeof esig),
+                 PQH_ERR_MALFORMED_ENCODING);
+    /* A composite ECDSA private key whose ECPrivateKey does not parse. */
+    uint8_t csk[PQH_MLDSA65_ECDSA_P256_SHA512_SECRETKEYBYTES];
+    uint8_t cpk[PQH_MLDSA65_ECDSA_P256_SHA512_PUBLICKEYBYTES];
+    memset(csk, 0xff, sizeof csk);
+    pqh_status st = pqh_sig_public_key_from_secret(PQH_SIG_MLDSA65_ECDSA_P256_SHA512, csk,
+                                                   sizeof csk, cpk, sizeof cpk);
+    CHECK(st == PQH_ERR_MALFORMED_ENCODING || st == PQH_ERR_INVALID_KEY,
+          "malformed composite key gave %d", (int)st);
+}
+
+static void test_kem(void) {
+    for (size_t i = 0; i < COUNT(KEMS); i++) {
+        const kem_row *r = &KEMS[i];
+        uint8_t seed[PQH_KEM_SEEDBYTES_MAX], pk[PQH_KEM_PUBLICKEYBYTES_MAX];
+        uint8_t sk[PQH_KEM_SECRETKEYBYTES_MAX], ct[PQH_KEM_CIPHERTEXTBYTES_MAX];
+        uint8_t ss1[PQH_KEM_SHAREDSECRETBYTES], ss2[PQH_KEM_SHAREDSECRETBYTES];
+        memset(seed, 0x11 + (int)i, sizeof seed);
+        CHECK_STATUS(pqh_kem_keypair_from_seed(r->alg, seed, r->seed, pk, sizeof pk, sk, sizeof sk),
+                     PQH_OK);
+        test_rng rng = {0xC0FFEEULL + i, 0};
+        CHECK_STATUS(pqh_kem_encapsulate(r->alg, pk, r->pk, test_rng_fill, &rng, ct, r->ct, ss1,
+                                         sizeof ss1),
+                     PQH_OK);
+        CHECK(rng.calls > 0, "%s: encapsulate did not use the RNG", r->name);
+        CHECK_STATUS(pqh_kem_decapsulate(r->alg, sk, r->sk, ct, r->ct, ss2, sizeof ss2), PQH_OK);
+        CHECK(memcmp(ss1, ss2, sizeof ss1) == 0, "%s: shared secrets differ", r->name);
+        /* Deterministic encapsulation with the same randomness is reproducible. */
+        uint8_t rnd[PQH_KEM_ENCAPSRANDOMBYTES_MAX], ct2[PQH_KEM_CIPHERTEXTBYTES_MAX];
+        memset(rnd, 0x5c, sizeof rnd);
+        CHECK_STATUS(pqh_kem_encapsulate_deterministic(r->alg, pk, r->pk, rnd, r->rnd, ct, r->ct,
+                                                       ss1, sizeof ss1),
+                     PQH_OK);
+        CHECK_STATUS(pqh_kem_encapsulate_deterministic(r->alg, pk, r->pk, rnd, r->rnd, ct2,
+                                                       sizeof ct2, ss2, sizeof ss2),
+                     PQH_OK);
+        CHECK(memcmp(ct, ct2, r->ct) == 0 && memcmp(ss1, ss2, 32) == 0,
+              "%s: deterministic encapsulation differs", r->name);
+        CHECK_STATUS(pqh_kem_decapsulate(r->alg, sk, r->sk, ct, r->ct, ss2, sizeof ss2), PQH_OK);
+        CHECK(memcmp(ss1, ss2, sizeof ss1) == 0, "%s: deterministic shared secrets differ",
+              r->name);
+        /* A generated key pair. */
+        CHECK_STATUS(pqh_kem_keypair(r->alg, pqh_rng_os, NULL, pk, sizeof pk, sk, sizeof sk),
+                     PQH_OK);
+        CHECK_STATUS(pqh_kem_encapsulate(r->alg, pk, r->pk, pqh_rng_os, NULL, ct, sizeof ct, ss1,
+                                         sizeof ss1),
+                     PQH_OK);
+        CHECK_STATUS(pqh_kem_decapsulate(r->alg, sk, r->sk, ct, r->ct, ss2, sizeof ss2), PQH_OK);
+        CHECK(memcmp(ss1, ss2, sizeof ss1) == 0, "%s: generated key: secrets differ", r->name);
+    }
+
+    /* Error paths, with ML-KEM-768. */
+    const pqh_kem_alg A = PQH_KEM_MLKEM768;
+    uint8_t seed[64], pk[PQH_MLKEM768_PUBLICKEYBYTES], sk[PQH_MLKEM768_SECRETKEYBYTES];
+    uint8_t ct[PQH_MLKEM768_CIPHERTEXTBYTES], ss[32], rnd[32];
+    memset(seed, 3, sizeof seed);
+    memset(rnd, 4, sizeof rnd);
+    CHECK_STATUS(pqh_kem_keypair_from_seed((pqh_kem_alg)0, seed, 64, pk, sizeof pk, sk, sizeof sk),
+                 PQH_ERR_UNKNOWN_ALGORITHM);
+    CHECK_STATUS(pqh_kem_keypair((pqh_kem_alg)8, pqh_rng_os, NULL, pk, sizeof pk, sk, sizeof sk),
+                 PQH_ERR_UNKNOWN_ALGORITHM);
+    CHECK_STATUS(pqh_kem_encapsulate((pqh_kem_alg)99, pk, sizeof pk, pqh_rng_os, NULL, ct,
+                                     sizeof ct, ss, sizeof ss),
+                 PQH_ERR_UNKNOWN_ALGORITHM);
+    CHECK_STATUS(pqh_kem_encapsulate_deterministic((pqh_kem_alg)99, pk, sizeof pk, rnd, 32, ct,
+                                                   sizeof ct, ss, sizeof ss),
+                 PQH_ERR_UNKNOWN_ALGORITHM);
+    CHECK_STATUS(pqh_kem_decapsulate((pqh_kem_alg)0xffffffffu, sk, sizeof sk, ct, sizeof ct, ss,
+                                     sizeof ss),
+                 PQH_ERR_UNKNOWN_ALGORITHM);
+
+    memset(pk, SENTINEL, sizeof pk);
+    memset(sk, SENTINEL, sizeof sk);
+    CHECK_STATUS(pqh_kem_keypair_from_seed(A, seed, 63, pk, sizeof pk, sk, sizeof sk),
+                 PQH_ERR_INVALID_LENGTH);
+    CHECK_STATUS(pqh_kem_keypair_from_seed(A, NULL, 64, pk, sizeof pk, sk, sizeof sk),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_kem_keypair_from_seed(A, seed, 64, pk, sizeof pk - 1, sk, sizeof sk),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK_STATUS(pqh_kem_keypair_from_seed(A, seed, 64, pk, sizeof pk, sk, sizeof sk - 1),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK_STATUS(pqh_kem_keypair(A, NULL, NULL, pk, sizeof pk, sk, sizeof sk),
+                 PQH_ERR_NULL_POINTER);
+    unsigned long fails = 0;
+    CHECK_STATUS(pqh_kem_keypair(A, failing_rng, &fails, pk, sizeof pk, sk, sizeof sk),
+                 PQH_ERR_RNG);
+    CHECK(fails == 1, "failing RNG calls %lu", fails);
+    CHECK(all_bytes(pk, sizeof pk, SENTINEL) && all_bytes(sk, sizeof sk, SENTINEL),
+          "kem keypair wrote on error");
+
+    CHECK_STATUS(pqh_kem_keypair_from_seed(A, seed, 64, pk, sizeof pk, sk, sizeof sk), PQH_OK);
+    memset(ct, SENTINEL, sizeof ct);
+    memset(ss, SENTINEL, sizeof ss);
+    CHECK_STATUS(pqh_kem_encapsulate(A, pk, sizeof pk, pqh_rng_os, NULL, ct, sizeof ct - 1, ss,
+                                     sizeof ss),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK_STATUS(pqh_kem_encapsulate(A, pk, sizeof pk, pqh_rng_os, NULL, ct, sizeof ct, ss,
+                                     sizeof ss - 1),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK_STATUS(pqh_kem_encapsulate(A, pk, sizeof pk, NULL, NULL, ct, sizeof ct, ss, sizeof ss),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_kem_encapsulate(A, NULL, sizeof pk, pqh_rng_os, NULL, ct, sizeof ct, ss,
+                                     sizeof ss),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_kem_encapsulate(A, pk, sizeof pk, pqh_rng_os, NULL, ct, sizeof ct, NULL,
+                                     sizeof ss),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_kem_encapsulate(A, pk, sizeof pk - 1, pqh_rng_os, NULL, ct, sizeof ct, ss,
+                                     sizeof ss),
+                 PQH_ERR_INVALID_LENGTH);
+    fails = 0;
+    CHECK_STATUS(pqh_kem_encapsulate(A, pk, sizeof pk, failing_rng, &fails, ct, sizeof ct, ss,
+                                     sizeof ss),
+                 PQH_ERR_RNG);
+    CHECK(fails >= 1, "failing RNG not called");
+    CHECK_STATUS(pqh_kem_encapsulate_deterministic(A, pk, sizeof pk, rnd, 31, ct, sizeof ct, ss,
+                                                   sizeof ss),
+                 PQH_ERR_INVALID_LENGTH);
+    CHECK_STATUS(pqh_kem_encapsulate_deterministic(A, pk, sizeof pk, NULL, 32, ct, sizeof ct, ss,
+                                                   sizeof ss),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_kem_encapsulate_deterministic(A, pk, sizeof pk, rnd, 32, ct, 0, ss,
+                                                   sizeof ss),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK(all_bytes(ct, sizeof ct, SENTINEL) && all_bytes(ss, sizeof ss, SENTINEL),
+          "encapsulate wrote on error");
+    /* FIPS 203 modulus check: a coefficient >= q is an invalid key. */
+    uint8_t bad_pk[PQH_MLKEM768_PUBLICKEYBYTES];
+    memcpy(bad_pk, pk, sizeof pk);
+    bad_pk[0] = 0xff;
+    bad_pk[1] = 0xff;
+    CHECK_STATUS(pqh_kem_encapsulate(A, bad_pk, sizeof bad_pk, pqh_rng_os, NULL, ct, sizeof ct,
+                                     ss, sizeof ss),
+                 PQH_ERR_INVALID_KEY);
+
+    CHECK_STATUS(pqh_kem_encapsulate(A, pk, sizeof pk, pqh_rng_os, NULL, ct, sizeof ct, ss,
+                                     sizeof ss),
+                 PQH_OK);
+    uint8_t ss2[32];
+    memset(ss2, SENTINEL, sizeof ss2);
+    CHECK_STATUS(pqh_kem_decapsulate(A, sk, sizeof sk, ct, sizeof ct - 1, ss2, sizeof ss2),
+                 PQH_ERR_INVALID_LENGTH);
+    CHECK_STATUS(pqh_kem_decapsulate(A, sk, sizeof sk - 1, ct, sizeof ct, ss2, sizeof ss2),
+                 PQH_ERR_INVALID_LENGTH);
+    CHECK_STATUS(pqh_kem_decapsulate(A, sk, sizeof sk, ct, sizeof ct, ss2, sizeof ss2 - 1),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK_STATUS(pqh_kem_decapsulate(A, NULL, sizeof sk, ct, sizeof ct, ss2, sizeof ss2),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_kem_decapsulate(A, sk, sizeof sk, NULL, sizeof ct, ss2, sizeof ss2),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_kem_decapsulate(A, sk, sizeof sk, ct, sizeof ct, NULL, sizeof ss2),
+                 PQH_ERR_NULL_POINTER);
+    CHECK(all_bytes(ss2, sizeof ss2, SENTINEL), "decapsulate wrote on error");
+    /* Implicit rejection: a modified ciphertext decapsulates to another secret. */
+    ct[0] ^= 1;
+    CHECK_STATUS(pqh_kem_decapsulate(A, sk, sizeof sk, ct, sizeof ct, ss2, sizeof ss2), PQH_OK);
+    CHECK(memcmp(ss, ss2, 32) != 0, "modified ciphertext gave the same secret");
+
+    /* A low-order X25519 key in a composite: PQH_ERR_ZERO_SHARED_SECRET. */
+    const pqh_kem_alg C = PQH_KEM_MLKEM768_X25519_SHA3_256;
+    uint8_t cpk[PQH_MLKEM768_X25519_SHA3_256_PUBLICKEYBYTES];
+    uint8_t csk[PQH_MLKEM768_X25519_SHA3_256_SECRETKEYBYTES];
+    uint8_t cct[PQH_MLKEM768_X25519_SHA3_256_CIPHERTEXTBYTES];
+    CHECK_STATUS(pqh_kem_keypair_from_seed(C, seed, 32, cpk, sizeof cpk, csk, sizeof csk), PQH_OK);
+    memset(cpk + sizeof cpk - 32, 0, 32);
+    CHECK_STATUS(pqh_kem_encapsulate(C, cpk, sizeof cpk, pqh_rng_os, NULL, cct, sizeof cct, ss,
+                                     sizeof ss),
+                 PQH_ERR_ZERO_SHARED_SECRET);
+    /* A composite ECDH ciphertext whose point is not on the curve. */
+    const pqh_kem_alg P = PQH_KEM_MLKEM768_ECDH_P256_SHA3_256;
+    uint8_t ppk[PQH_MLKEM768_ECDH_P256_SHA3_256_PUBLICKEYBYTES];
+    uint8_t psk[PQH_MLKEM768_ECDH_P256_SHA3_256_SECRETKEYBYTES];
+    uint8_t pct[PQH_MLKEM768_ECDH_P256_SHA3_256_CIPHERTEXTBYTES];
+    CHECK_STATUS(pqh_kem_keypair_from_seed(P, seed, 32, ppk, sizeof ppk, psk, sizeof psk), PQH_OK);
+    CHECK_STATUS(pqh_kem_encapsulate(P, ppk, sizeof ppk, pqh_rng_os, NULL, pct, sizeof pct, ss,
+                                     sizeof ss),
+                 PQH_OK);
+    memset(pct + sizeof pct - 64, 0xff, 64);
+    CHECK_STATUS(pqh_kem_decapsulate(P, psk, sizeof psk, pct, sizeof pct, ss2, sizeof ss2),
+                 PQH_ERR_MALFORMED_ENCODING);
+}
+
+static int unhex(const char *s, uint8_t *out, size_t cap, size_t *len);
+
+static void test_aead(void) {
+    /* NIST GCM test case 2 (AES-128, zero key and IV, one zero block). */
+    uint8_t key[32] = {0}, nonce[12] = {0}, pt[16] = {0}, ct[64], out[64];
+    uint8_t expect[32];
+    size_t n = 0, elen = 0;
+    unhex("0388dace60b6a392f328c2b971b2fe78ab6e47d42cec13bdf53a67b21257bddf", expect,
+          sizeof expect, &elen);
+    CHECK_STATUS(pqh_aead_seal(PQH_AEAD_AES128GCM, key, 16, nonce, 12, NULL, 0, pt, 16, ct,
+                               sizeof ct, &n),
+                 PQH_OK);
+    CHECK(n == 32 && elen == 32 && memcmp(ct, expect, 32) == 0, "AES-128-GCM known answer");
+    /* NIST GCM test case 14 (AES-256, zero key and IV, one zero block). */
+    unhex("cea7403d4d606b6e074ec5d3baf39d18d0d1c8a799996bf0265b98b5d48ab919", expect,
+          sizeof expect, &elen);
+    CHECK_STATUS(pqh_aead_seal(PQH_AEAD_AES256GCM, key, 32, nonce, 12, NULL, 0, pt, 16, ct,
+                               sizeof ct, &n),
+                 PQH_OK);
+    CHECK(n == 32 && memcmp(ct, expect, 32) == 0, "AES-256-GCM known answer");
+
+    static const uint8_t msg[] = "attack at dawn";
+    static const uint8_t aad[] = "header";
+    for (int k = 0; k < 2; k++) {
+        pqh_aead_alg alg = k ? PQH_AEAD_AES256GCM : PQH_AEAD_AES128GCM;
+        size_t klen = pqh_aead_key_len(alg);
+        memset(key, 0x33 + k, sizeof key);
+        memset(nonce, 0x44, sizeof nonce);
+        CHECK_STATUS(pqh_aead_seal(alg, key, klen, nonce, 12, aad, 6, msg, 14, ct, sizeof ct, &n),
+                     PQH_OK);
+        CHECK(n == 14 + PQH_AEAD_TAGBYTES, "ciphertext length %zu", n);
+        size_t m = 0;
+        CHECK_STATUS(pqh_aead_open(alg, key, klen, nonce, 12, aad, 6, ct, n, out, sizeof out, &m),
+                     PQH_OK);
+        CHECK(m == 14 && memcmp(out, msg, 14) == 0, "AEAD round trip");
+        /* Tampering: authentication fails and the plaintext area is zeroed. */
+        ct[3] ^= 0x80;
+        memset(out, SENTINEL, sizeof out);
+        m = 999;
+        CHECK_STATUS(pqh_aead_open(alg, key, klen, nonce, 12, aad, 6, ct, n, out, sizeof out, &m),
+                     PQH_ERR_AUTHENTICATION_FAILED);
+        CHECK(all_bytes(out, 14, 0) && all_bytes(out + 14, sizeof out - 14, SENTINEL) && m == 999,
+              "failed open released bytes");
+        ct[3] ^= 0x80;
+        CHECK_STATUS(pqh_aead_open(alg, key, klen, nonce, 12, aad, 5, ct, n, out, sizeof out, &m),
+                     PQH_ERR_AUTHENTICATION_FAILED);
+        /* Empty plaintext and AAD, NULL pointers with zero lengths. */
+        CHECK_STATUS(pqh_aead_seal(alg, key, klen, nonce, 12, NULL, 0, NULL, 0, ct, 16, &n),
+                     PQH_OK);
+        CHECK(n == 16, "empty seal length");
+        CHECK_STATUS(pqh_aead_open(alg, key, klen, nonce, 12, NULL, 0, ct, 16, NULL, 0, &m),
+                     PQH_OK);
+        CHECK(m == 0, "empty open length");
+    }
+    /* Error paths. */
+    memset(ct, SENTINEL, sizeof ct);
+    n = 777;
+    CHECK_STATUS(pqh_aead_seal((pqh_aead_alg)0, key, 16, nonce, 12, NULL, 0, msg, 14, ct,
+                               sizeof ct, &n),
+                 PQH_ERR_UNKNOWN_ALGORITHM);
+    CHECK_STATUS(pqh_aead_seal((pqh_aead_alg)3, key, 16, nonce, 12, NULL, 0, msg, 14, ct,
+                               sizeof ct, &n),
+                 PQH_ERR_UNKNOWN_ALGORITHM);
+    CHECK_STATUS(pqh_aead_seal(PQH_AEAD_AES128GCM, key, 32, nonce, 12, NULL, 0, msg, 14, ct,
+                               sizeof ct, &n),
+                 PQH_ERR_INVALID_LENGTH);
+    CHECK_STATUS(pqh_aead_seal(PQH_AEAD_AES256GCM, key, 16, nonce, 12, NULL, 0, msg, 14, ct,
+                               sizeof ct, &n),
+                 PQH_ERR_INVALID_LENGTH);
+    CHECK_STATUS(pqh_aead_seal(PQH_AEAD_AES128GCM, key, 16, nonce, 11, NULL, 0, msg, 14, ct,
+                               sizeof ct, &n),
+                 PQH_ERR_INVALID_LENGTH);
+    CHECK_STATUS(pqh_aead_seal(PQH_AEAD_AES128GCM, key, 16, nonce, 12, NULL, 0, msg, 14, ct, 29,
+                               &n),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK_STATUS(pqh_aead_seal(PQH_AEAD_AES128GCM, key, 16, nonce, 12, NULL, 0, msg, 14, ct,
+                               sizeof ct, NULL),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_aead_seal(PQH_AEAD_AES128GCM, NULL, 16, nonce, 12, NULL, 0, msg, 14, ct,
+                               sizeof ct, &n),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_aead_seal(PQH_AEAD_AES128GCM, key, 16, NULL, 12, NULL, 0, msg, 14, ct,
+                               sizeof ct, &n),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_aead_seal(PQH_AEAD_AES128GCM, key, 16, nonce, 12, NULL, 3, msg, 14, ct,
+                               sizeof ct, &n),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_aead_seal(PQH_AEAD_AES128GCM, key, 16, nonce, 12, NULL, 0, NULL, 14, ct,
+                               sizeof ct, &n),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_aead_seal(PQH_AEAD_AES128GCM, key, 16, nonce, 12, NULL, 0, msg, 14, NULL,
+                               sizeof ct, &n),
+                 PQH_ERR_NULL_POINTER);
+    CHECK(all_bytes(ct, sizeof ct, SENTINEL) && n == 777, "seal wrote on error");
+    CHECK_STATUS(pqh_aead_seal(PQH_AEAD_AES128GCM, key, 16, nonce, 12, NULL, 0, msg, 14, ct,
+                               sizeof ct, &n),
+                 PQH_OK);
+    memset(out, SENTINEL, sizeof out);
+    size_t m = 555;
+    CHECK_STATUS(pqh_aead_open((pqh_aead_alg)7, key, 16, nonce, 12, NULL, 0, ct, n, out,
+                               sizeof out, &m),
+                 PQH_ERR_UNKNOWN_ALGORITHM);
+    CHECK_STATUS(pqh_aead_open(PQH_AEAD_AES128GCM, key, 16, nonce, 12, NULL, 0, ct, 15, out,
+                               sizeof out, &m),
+                 PQH_ERR_INVALID_LENGTH);
+    CHECK_STATUS(pqh_aead_open(PQH_AEAD_AES128GCM, key, 16, nonce, 12, NULL, 0, ct, n, out, 13,
+                               &m),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK_STATUS(pqh_aead_open(PQH_AEAD_AES128GCM, key, 15, nonce, 12, NULL, 0, ct, n, out,
+                               sizeof out, &m),
+                 PQH_ERR_INVALID_LENGTH);
+    CHECK_STATUS(pqh_aead_open(PQH_AEAD_AES128GCM, key, 16, nonce, 13, NULL, 0, ct, n, out,
+                               sizeof out, &m),
+                 PQH_ERR_INVALID_LENGTH);
+    CHECK_STATUS(pqh_aead_open(PQH_AEAD_AES128GCM, key, 16, nonce, 12, NULL, 0, NULL, n, out,
+                               sizeof out, &m),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_aead_open(PQH_AEAD_AES128GCM, key, 16, nonce, 12, NULL, 0, ct, n, NULL,
+                               sizeof out, &m),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_aead_open(PQH_AEAD_AES128GCM, key, 16, nonce, 12, NULL, 0, ct, n, out,
+                               sizeof out, NULL),
+                 PQH_ERR_NULL_POINTER);
+    CHECK(all_bytes(out, sizeof out, SENTINEL) && m == 555, "open wrote on error");
+}
+
+static void test_rng_os(void) {
+    uint8_t a[64], b[64];
+    memset(a, 0, sizeof a);
+    memset(b, 0, sizeof b);
+    CHECK(pqh_rng_os(NULL, a, sizeof a) == 0, "pqh_rng_os");
+    CHECK(pqh_rng_os(NULL, b, sizeof b) == 0, "pqh_rng_os");
+    CHECK(!all_bytes(a, sizeof a, 0) && memcmp(a, b, sizeof a) != 0, "pqh_rng_os output");
+    CHECK(pqh_rng_os(NULL, NULL, 0) == 0, "pqh_rng_os empty");
+    CHECK(pqh_rng_os(NULL, NULL, 16) != 0, "pqh_rng_os NULL");
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Known-answer vectors (target/c-tests/vectors.txt, written by the xtask).                   */
+
+static int hexval(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes hex ("-" is empty). Returns 0 on success. */
+static int unhex(const char *s, uint8_t *out, size_t cap, size_t *len) {
+    if (strcmp(s, "-") == 0) {
+        *len = 0;
+        return 0;
+    }
+    size_t n = strlen(s);
+    if (n % 2 != 0 || n / 2 > cap) return -1;
+    for (size_t i = 0; i < n / 2; i++) {
+        int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+        if (hi < 0 || lo < 0) return -1;
+        out[i] = (uint8_t)(hi * 16 + lo);
+    }
+    *len = n / 2;
+    return 0;
+}
+
+/* A decoded hex field. */
+typedef struct {
+    uint8_t *p;
+    size_t n;
+} bytes;
+
+static bytes field(const char *s) {
+    bytes b;
+    size_t cap = strlen(s) / 2 + 1;
+    b.p = xmalloc(cap);
+    if (unhex(s, b.p, cap, &b.n) != 0) {
+        fprintf(stderr, "vectors: bad hex field\n");
+        exit(2);
+    }
+    return b;
+}
+
+#define MAX_FIELDS 8
+
+typedef struct {
+    unsigned long xwing, sig_keygen, sig_verify, fw_images, records;
+} vector_counts;
+
+static void run_xwing(char **f, int nf) {
+    CHECK(nf == 7, "xwing record has %d fields", nf);
+    if (nf != 7) return;
+    bytes seed = field(f[1]), sk = field(f[2]), pk = field(f[3]), eseed = field(f[4]);
+    bytes ct = field(f[5]), ss = field(f[6]);
+    uint8_t opk[PQH_XWING_PUBLICKEYBYTES], osk[PQH_XWING_SECRETKEYBYTES];
+    uint8_t oct[PQH_XWING_CIPHERTEXTBYTES], oss[PQH_XWING_SHAREDSECRETBYTES];
+    CHECK_STATUS(pqh_kem_keypair_from_seed(PQH_KEM_XWING, seed.p, seed.n, opk, sizeof opk, osk,
+                                           sizeof osk),
+                 PQH_OK);
+    CHECK(pk.n == sizeof opk && memcmp(opk, pk.p, pk.n) == 0, "xwing: pk differs");
+    CHECK(sk.n == sizeof osk && memcmp(osk, sk.p, sk.n) == 0, "xwing: sk differs");
+    CHECK_STATUS(pqh_kem_encapsulate_deterministic(PQH_KEM_XWING, pk.p, pk.n, eseed.p, eseed.n,
+                                                   oct, sizeof oct, oss, sizeof oss),
+                 PQH_OK);
+    CHECK(ct.n == sizeof oct && memcmp(oct, ct.p, ct.n) == 0, "xwing: ct differs");
+    CHECK(ss.n == sizeof oss && memcmp(oss, ss.p, ss.n) == 0, "xwing: encaps ss differs");
+    memset(oss, 0, sizeof oss);
+    CHECK_STATUS(pqh_kem_decapsulate(PQH_KEM_XWING, sk.p, sk.n, ct.p, ct.n, oss, sizeof oss),
+                 PQH_OK);
+    CHECK(ss.n == sizeof oss && memcmp(oss, ss.p, ss.n) == 0, "xwing: decaps ss differs");
+    free(seed.p), free(sk.p), free(pk.p), free(eseed.p), free(ct.p), free(ss.p);
+}
+
+static void run_sig_keygen(char **f, int nf) {
+    CHECK(nf == 4, "sig-keygen record has %d fields", nf);
+    if (nf != 4) return;
+    pqh_sig_alg alg;
+    CHECK_STATUS(pqh_sig_alg_from_name(f[1], &alg), PQH_OK);
+    bytes sk = field(f[2]), pk = field(f[3]);
+    uint8_t out[PQH_SIG_PUBLICKEYBYTES_MAX];
+    CHECK_STATUS(pqh_sig_public_key_from_secret(alg, sk.p, sk.n, out, sizeof out), PQH_OK);
+    CHECK(pk.n == pqh_sig_public_key_len(alg) && memcmp(out, pk.p, pk.n) == 0,
+          "%s: derived pk differs", f[1]);
+    free(sk.p), free(pk.p);
+}
+
+static void run_sig_verify(char **f, int nf) {
+    CHECK(nf == 6, "sig-verify record has %d fields", nf);
+    if (nf != 6) return;
+    pqh_sig_alg alg;
+    CHECK_STATUS(pqh_sig_alg_from_name(f[1], &alg), PQH_OK);
+    bytes pk = field(f[2]), msg = field(f[3]), ctx = field(f[4]), sig = field(f[5]);
+    pqh_status st = pqh_sig_verify(alg, pk.p, pk.n, msg.p, msg.n, ctx.p, ctx.n, sig.p, sig.n);
+    CHECK(st == PQH_OK, "%s: vector signature (ctx %zu bytes): %s", f[1], ctx.n,
+          pqh_status_string(st));
+    /* Under another context it must not verify. */
+    static const uint8_t other[] = "x";
+    st = pqh_sig_verify(alg, pk.p, pk.n, msg.p, msg.n, ctx.n ? NULL : other, ctx.n ? 0 : 1,
+                        sig.p, sig.n);
+    CHECK(st == PQH_ERR_VERIFICATION_FAILED, "%s: verifies under another context", f[1]);
+    free(pk.p), free(msg.p), free(ctx.p), free(sig.p);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Firmware verification                                                                     */
+
+/* A verifier in static memory, as a bootloader would keep it. */
+static pqh_fw_verifier g_verifier;
+static pqh_fw_verifier g_moved;
+
+static void test_fw(void) {
+    CHECK(sizeof(pqh_fw_verifier) == PQH_FW_VERIFIER_SIZE, "sizeof(pqh_fw_verifier) = %zu",
+          sizeof(pqh_fw_verifier));
+    CHECK(_Alignof(pqh_fw_verifier) == PQH_FW_VERIFIER_ALIGN, "alignof(pqh_fw_verifier) = %zu",
+          (size_t)_Alignof(pqh_fw_verifier));
+    /* Algorithm bits. */
+    uint32_t all = 0, hybrid = 0;
+    for (size_t i = 0; i < COUNT(SIGS); i++) {
+        uint32_t bit = pqh_fw_algorithm_bit(SIGS[i].alg);
+        int classical = SIGS[i].alg == PQH_SIG_ED25519 ||
+                        SIGS[i].alg == PQH_SIG_ECDSA_P256_SHA256 ||
+                        SIGS[i].alg == PQH_SIG_ECDSA_P384_SHA384;
+        CHECK(classical ? bit == 0 : (bit != 0 && (bit & (bit - 1)) == 0 && (all & bit) == 0),
+              "%s: firmware bit %#x", SIGS[i].name, (unsigned)bit);
+        all |= bit;
+        if (pqh_sig_is_hybrid(SIGS[i].alg)) hybrid |= bit;
+    }
+    CHECK(all == PQH_FW_ALGS_ALL && hybrid == PQH_FW_ALGS_HYBRID_ONLY, "firmware algorithm sets");
+    CHECK((PQH_FW_ALGS_ML_DSA_ONLY | PQH_FW_ALGS_SLH_DSA_ONLY) == PQH_FW_ALGS_PURE_PQ &&
+              (PQH_FW_ALGS_PURE_PQ | PQH_FW_ALGS_HYBRID_ONLY) == PQH_FW_ALGS_ALL,
+          "firmware algorithm set macros");
+    CHECK(pqh_fw_algorithm_bit((pqh_sig_alg)0) == 0 && pqh_fw_algorithm_bit((pqh_sig_alg)77) == 0,
+          "unknown algorithm bit");
+
+    /* Key ids. */
+    const pqh_sig_alg A = PQH_SIG_MLDSA65_ED25519_SHA512;
+    uint8_t seed[32], pk[PQH_MLDSA65_ED25519_SHA512_PUBLICKEYBYTES];
+    uint8_t sk[PQH_MLDSA65_ED25519_SHA512_SECRETKEYBYTES];
+    uint8_t id[PQH_FW_KEY_ID_BYTES + 1], id2[PQH_FW_KEY_ID_BYTES];
+    memset(seed, 9, sizeof seed);
+    CHECK_STATUS(pqh_sig_keypair_from_seed(A, seed, 32, pk, sizeof pk, sk, sizeof sk), PQH_OK);
+    memset(id, SENTINEL, sizeof id);
+    CHECK_STATUS(pqh_fw_key_id(A, pk, sizeof pk, id, sizeof id), PQH_OK);
+    CHECK(!all_bytes(id, PQH_FW_KEY_ID_BYTES, SENTINEL) && id[PQH_FW_KEY_ID_BYTES] == SENTINEL,
+          "key id written");
+    memset(id2, SENTINEL, sizeof id2);
+    CHECK_STATUS(pqh_fw_key_id(A, pk, sizeof pk, id2, sizeof id2 - 1), PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK_STATUS(pqh_fw_key_id(A, pk, sizeof pk - 1, id2, sizeof id2), PQH_ERR_INVALID_LENGTH);
+    CHECK_STATUS(pqh_fw_key_id(A, NULL, sizeof pk, id2, sizeof id2), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_key_id(A, pk, sizeof pk, NULL, sizeof id2), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_key_id((pqh_sig_alg)0, pk, sizeof pk, id2, sizeof id2),
+                 PQH_ERR_UNKNOWN_ALGORITHM);
+    CHECK_STATUS(pqh_fw_key_id(PQH_SIG_ED25519, pk, 32, id2, sizeof id2),
+                 PQH_ERR_FW_ALGORITHM_NOT_ALLOWED);
+    CHECK(all_bytes(id2, sizeof id2, SENTINEL), "key id written on error");
+
+    /* Policy validation. */
+    pqh_fw_trust_anchor anchors[PQH_FW_MAX_TRUST_ANCHORS + 1];
+    for (size_t i = 0; i < COUNT(anchors); i++) {
+        memcpy(anchors[i].key_id, id, PQH_FW_KEY_ID_BYTES);
+        anchors[i].state = PQH_FW_KEY_ACTIVE;
+    }
+    pqh_fw_policy policy;
+    memset(&policy, 0, sizeof policy);
+    policy.trust_anchors = anchors;
+    policy.trust_anchors_len = 1;
+    policy.min_security_version = 1;
+    memcpy(policy.device_class, "c-tests-device!!", PQH_FW_DEVICE_CLASS_BYTES);
+    policy.allowed_algorithms = PQH_FW_ALGS_HYBRID_ONLY;
+    CHECK_STATUS(pqh_fw_verifier_init(NULL, &policy), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, NULL), PQH_ERR_NULL_POINTER);
+    policy.trust_anchors_len = PQH_FW_MAX_TRUST_ANCHORS + 1;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_ERR_INVALID_LENGTH);
+    policy.trust_anchors_len = PQH_FW_MAX_TRUST_ANCHORS;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    policy.trust_anchors = NULL;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_ERR_NULL_POINTER);
+    policy.trust_anchors_len = 0;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    policy.trust_anchors = anchors;
+    policy.trust_anchors_len = 2;
+    anchors[1].state = (pqh_fw_key_state)0;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_ERR_INVALID_ARGUMENT);
+    anchors[1].state = (pqh_fw_key_state)3;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_ERR_INVALID_ARGUMENT);
+    anchors[1].state = PQH_FW_KEY_REVOKED;
+    policy.allowed_algorithms = PQH_FW_ALGS_ALL | 1u;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_ERR_INVALID_ARGUMENT);
+    policy.allowed_algorithms = 1u << 22;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_ERR_INVALID_ARGUMENT);
+    policy.allowed_algorithms = PQH_FW_ALGS_HYBRID_ONLY;
+
+    /* State checks: uninitialized, moved, finished. */
+    pqh_fw_image_info info;
+    memset(&g_moved, 0, sizeof g_moved);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_moved, (const uint8_t *)"x", 1), PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_moved, &info), PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(pqh_fw_verifier_update(NULL, NULL, 0), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_verifier_finish(NULL, &info), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    memcpy(&g_moved, &g_verifier, sizeof g_moved);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_moved, NULL, 0), PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, NULL, 0), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, NULL, 1), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, NULL), PQH_ERR_NULL_POINTER);
+    /* Not an image: rejected when the fixed header is complete. */
+    uint8_t junk[200];
+    memset(junk, 0, sizeof junk);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, junk, 100), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, junk, 100), PQH_ERR_FW_BAD_MAGIC);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, junk, 1), PQH_ERR_FW_BAD_MAGIC);
+    memset(&info, SENTINEL, sizeof info);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_FW_BAD_MAGIC);
+    CHECK(all_bytes((const uint8_t *)&info, sizeof info, SENTINEL), "info written on error");
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, junk, 1), PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_INVALID_STATE);
+    /* An empty image is truncated; re-initializing starts over. */
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_FW_TRUNCATED);
+}
+
+/* The firmware known-answer policy and images (kat-vectors/pqhybrid/firmware/). */
+static pqh_fw_policy g_kat_policy;
+static pqh_fw_trust_anchor g_kat_anchors[PQH_FW_MAX_TRUST_ANCHORS];
+static int g_have_kat_policy;
+
+static const struct {
+    const char *name;
+    pqh_status status;
+} FW_EXPECT[] = {
+    {"valid", PQH_OK},
+    {"BadMagic", PQH_ERR_FW_BAD_MAGIC},
+    {"UnsupportedVersion", PQH_ERR_FW_UNSUPPORTED_VERSION},
+    {"BadHeaderLength", PQH_ERR_FW_BAD_HEADER_LENGTH},
+    {"ReservedNonZero", PQH_ERR_FW_RESERVED_NONZERO},
+    {"UnknownAlgorithm", PQH_ERR_FW_UNKNOWN_ALGORITHM},
+    {"UnknownDigest", PQH_ERR_FW_UNKNOWN_DIGEST},
+    {"Malformed", PQH_ERR_FW_MALFORMED},
+    {"Truncated", PQH_ERR_FW_TRUNCATED},
+    {"LengthMismatch", PQH_ERR_FW_LENGTH_MISMATCH},
+    {"TrailerTooLarge", PQH_ERR_FW_TRAILER_TOO_LARGE},
+    {"WrongDeviceClass", PQH_ERR_FW_WRONG_DEVICE_CLASS},
+    {"Rollback", PQH_ERR_FW_ROLLBACK},
+    {"AlgorithmNotAllowed", PQH_ERR_FW_ALGORITHM_NOT_ALLOWED},
+    {"RevokedKey", PQH_ERR_FW_REVOKED_KEY},
+    {"UnknownKey", PQH_ERR_FW_UNKNOWN_KEY},
+    {"KeyIdMismatch", PQH_ERR_FW_KEY_ID_MISMATCH},
+    {"DelegationOutOfRange", PQH_ERR_FW_DELEGATION_OUT_OF_RANGE},
+    {"DigestMismatch", PQH_ERR_FW_DIGEST_MISMATCH},
+    {"BadSignature", PQH_ERR_FW_BAD_SIGNATURE},
+};
+
+static uint8_t *read_file(const char *path, size_t *len) {
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return NULL;
+    fseek(fp, 0, SEEK_END);
+    long size = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    uint8_t *buf = xmalloc(size > 0 ? (size_t)size : 1);
+    *len = fread(buf, 1, size > 0 ? (size_t)size : 0, fp);
+    fclose(fp);
+    return buf;
+}
+
+/* Verifies `image` in chunks of `chunk` bytes; the first error of update, else finish. */
+static pqh_status verify_image(pqh_fw_verifier *v, const uint8_t *image, size_t len, size_t chunk,
+                               pqh_fw_image_info *info) {
+    pqh_status st = pqh_fw_verifier_init(v, &g_kat_policy);
+    if (st != PQH_OK) return st;
+    for (size_t off = 0; off < len; off += chunk) {
+        size_t n = len - off < chunk ? len - off : chunk;
+        st = pqh_fw_verifier_update(v, image + off, n);
+        if (st != PQH_OK) {
+            /* Errors stick: finish reports the same one. */
+            pqh_status again = pqh_fw_verifier_finish(v, info);
+            CHECK(again == st, "finish after error %d returned %d", (int)st, (int)again);
+            return st;
+        }
+    }
+    return pqh_fw_verifier_finish(v, info);
+}
+
+static void run_fw_record(char **f, int nf, vector_counts *vc) {
+    if (strcmp(f[0], "fw-policy") == 0) {
+        CHECK(nf == 5, "fw-policy record");
+        if (nf != 5) return;
+        size_t n = 0;
+        memset(&g_kat_policy, 0, sizeof g_kat_policy);
+        g_kat_policy.min_security_version = strtoull(f[1], NULL, 10);
+        CHECK(unhex(f[2], g_kat_policy.device_class, PQH_FW_DEVICE_CLASS_BYTES, &n) == 0 &&
+                  n == PQH_FW_DEVICE_CLASS_BYTES,
+              "fw-policy device class");
+        g_kat_policy.allowed_algorithms = (uint32_t)strtoul(f[3], NULL, 10);
+        CHECK(strtoul(f[4], NULL, 10) == PQH_FW_TRAILER_CAPACITY, "trailer capacity %s", f[4]);
+        g_kat_policy.trust_anchors = g_kat_anchors;
+        g_have_kat_policy = 1;
+    } else if (strcmp(f[0], "fw-anchor") == 0) {
+        CHECK(nf == 3 && g_have_kat_policy &&
+                  g_kat_policy.trust_anchors_len < PQH_FW_MAX_TRUST_ANCHORS,
+              "fw-anchor record");
+        if (nf != 3 || g_kat_policy.trust_anchors_len >= PQH_FW_MAX_TRUST_ANCHORS) return;
+        pqh_fw_trust_anchor *a = &g_kat_anchors[g_kat_policy.trust_anchors_len++];
+        size_t n = 0;
+        CHECK(unhex(f[1], a->key_id, PQH_FW_KEY_ID_BYTES, &n) == 0 && n == PQH_FW_KEY_ID_BYTES,
+              "fw-anchor key id");
+        a->state = strcmp(f[2], "revoked") == 0 ? PQH_FW_KEY_REVOKED : PQH_FW_KEY_ACTIVE;
+    } else if (strcmp(f[0], "fw-image") == 0) {
+        CHECK(nf == 3 && g_have_kat_policy, "fw-image record");
+        if (nf != 3) return;
+        vc->fw_images++;
+        int found = 0;
+        pqh_status expect = PQH_ERR_INTERNAL;
+        for (size_t i = 0; i < COUNT(FW_EXPECT); i++) {
+            if (strcmp(FW_EXPECT[i].name, f[1]) == 0) {
+                expect = FW_EXPECT[i].status;
+                found = 1;
+            }
+        }
+        CHECK(found, "unknown firmware expectation %s", f[1]);
+        size_t len = 0;
+        uint8_t *image = read_file(f[2], &len);
+        CHECK(image != NULL, "cannot read %s", f[2]);
+        if (!image) return;
+        /* Any chunking gives the same result; the verifier lives in static memory or on the
+         * stack. */
+        const size_t chunks[] = {len ? len : 1, 1, 7, 192, 1000, 4096};
+        pqh_fw_verifier on_stack;
+        for (size_t c = 0; c < COUNT(chunks); c++) {
+            pqh_fw_image_info info;
+            memset(&info, 0, sizeof info);
+            pqh_fw_verifier *v = c % 2 ? &on_stack : &g_verifier;
+            pqh_status st = verify_image(v, image, len, chunks[c], &info);
+            CHECK(st == expect, "%s in %zu-byte chunks: %d (%s), expected %s", f[2], chunks[c],
+                  (int)st, pqh_status_string(st), f[1]);
+            if (st == PQH_OK && expect == PQH_OK) {
+                CHECK(info.security_version >= g_kat_policy.min_security_version,
+                      "security version %llu", (unsigned long long)info.security_version);
+                CHECK(memcmp(info.device_class, g_kat_policy.device_class,
+                             PQH_FW_DEVICE_CLASS_BYTES) == 0,
+                      "device class");
+                CHECK(pqh_fw_algorithm_bit(info.algorithm) & g_kat_policy.allowed_algorithms,
+                      "algorithm %u not allowed", (unsigned)info.algorithm);
+                CHECK(info.header_len >= 192 && info.payload_len > 0 &&
+                          (size_t)info.header_len + info.payload_len < len,
+                      "header %u + payload %u vs %zu", info.header_len, info.payload_len, len);
+                CHECK(info.delegated == 1 && info.delegation_min_security_version <=
+                                                 info.security_version &&
+                          info.security_version <= info.delegation_max_security_version,
+                      "delegation");
+                int root_trusted = 0;
+                for (size_t k = 0; k < g_kat_policy.trust_anchors_len; k++) {
+                    if (memcmp(g_kat_anchors[k].key_id, info.delegation_root_key_id, 32) == 0 &&
+                        g_kat_anchors[k].state == PQH_FW_KEY_ACTIVE) {
+                        root_trusted = 1;
+                    }
+                }
+                CHECK(root_trusted, "endorsing root is not an active anchor");
+                CHECK(info.has_sbom_digest == 1 && !all_bytes(info.sbom_digest, 32, 0),
+                      "SBOM digest");
+                CHECK(pqh_sig_alg_name(info.algorithm) != NULL, "algorithm name");
+            }
+        }
+        /* Feeding past the end of a valid image is a length mismatch. */
+        if (expect == PQH_OK) {
+            pqh_fw_image_info info;
+            CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &g_kat_policy), PQH_OK);
+            CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, image, len), PQH_OK);
+            CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, image, 1),
+                         PQH_ERR_FW_LENGTH_MISMATCH);
+            CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_FW_LENGTH_MISMATCH);
+        }
+        free(image);
+    } else {
+        CHECK(0, "unknown firmware record %s", f[0]);
+    }
+}
+
+
+static int run_vectors(const char *path, vector_counts *vc) {
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        fprintf(stderr,
+                "cannot open the vector file %s: run the C tests through `cargo xtask c-tests`, "
+                "which converts the known-answer vectors (kat-vectors/README.md) into it\n",
+                path);
+        return -1;
+    }
+    fseek(fp, 0, SEEK_END);
+    long size = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *text = xmalloc((size_t)size + 1);
+    size_t got = fread(text, 1, (size_t)size, fp);
+    fclose(fp);
+    text[got] = '\0';
+    unsigned long expected_records = 0;
+    int saw_end = 0;
+    char *save = text;
+    while (save && *save) {
+        char *line = save;
+        char *nl = strchr(line, '\n');
+        if (nl) {
+            *nl = '\0';
+            save = nl + 1;
+        } else {
+            save = NULL;
+        }
+        if (line[0] == '\0' || line[0] == '#') continue;
+        char *f[MAX_FIELDS];
+        int nf = 0;
+        char *p = line;
+        while (*p && nf < MAX_FIELDS) {
+            f[nf++] = p;
+            char *sp = strchr(p, ' ');
+            if (!sp) break;
+            *sp = '\0';
+            p = sp + 1;
+        }
+        if (strcmp(f[0], "end") == 0) {
+            expected_records = strtoul(f[1], NULL, 10);
+            saw_end = 1;
+            continue;
+        }
+        vc->records++;
+        if (strcmp(f[0], "xwing") == 0) {
+            vc->xwing++;
+            run_xwing(f, nf);
+        } else if (strcmp(f[0], "sig-keygen") == 0) {
+            vc->sig_keygen++;
+            run_sig_keygen(f, nf);
+        } else if (strcmp(f[0], "sig-verify") == 0) {
+            vc->sig_verify++;
+            run_sig_verify(f, nf);
+        } else if (strncmp(f[0], "fw-", 3) == 0) {
+            run_fw_record(f, nf, vc);
+        } else {
+            CHECK(0, "unknown vector record %s", f[0]);
+        }
+    }
+    free(text);
+    CHECK(saw_end && expected_records == vc->records, "vector file: %lu records, end says %lu",
+          vc->records, expected_records);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s <vectors.txt>  (run through `cargo xtask c-tests`)\n", argv[0]);
+        return 2;
+    }
+    test_version_and_status();
+    test_tables();
+    test_sig_roundtrips();
+    test_sig_errors();
+    test_kem();
+    test_aead();
+    test_rng_os();
+    test_fw();
+    vector_counts vc = {0, 0, 0, 0, 0};
+    if (run_vectors(argv[1], &vc) != 0) {
+        g_failed++;
+    } else {
+        printf("vectors: %lu xwing, %lu sig-keygen, %lu sig-verify, %lu firmware images\n",
+               vc.xwing, vc.sig_keygen, vc.sig_verify, vc.fw_images);
+        CHECK(vc.xwing > 0 && vc.sig_keygen > 0 && vc.sig_verify > 0 && vc.fw_images > 0,
+              "a vector set is empty");
+    }
+    printf("%lu passed, %lu failed\n", g_passed, g_failed);
+    return g_failed == 0 ? 0 : 1;
+}
