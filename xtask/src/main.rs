@@ -2,8 +2,12 @@
 //! (alias in `.cargo/config.toml`). Plain std, except cbindgen (`header`) and the vector loader
 //! (`c-tests`), both for the C ABI in `ffi.rs`.
 
+mod bench;
 mod cortex_m;
+mod ct;
 mod ffi;
+mod fuzz;
+mod supply;
 mod vectors;
 mod wasm;
 
@@ -55,6 +59,15 @@ commands:
                   instruction counts (+2 %) and stack (+5 %) to benches/cortex-m/results.json
   wasm [--bench]  build, pack and test the npm package (node:test + headless Chromium);
                   --bench compares against @noble/post-quantum
+  ct [--thumb]    constant-time checks: valgrind secret-taint run on x86-64 (ct/), or with
+                  --thumb no udiv/sdiv reachable from secret-dependent entry points (thumbv7em,
+                  thumbv8m.main reported)
+  fuzz --seconds N
+                  build fuzz/ (cargo-fuzz, nightly) and run every target for N seconds
+  bench [--quick] criterion benches (benches/); --quick only checks that they run
+  deny            cargo deny check licenses bans sources (deny.toml)
+  sbom            CycloneDX SBOMs for the crate and the C library (target/sbom/)
+  miri            cargo +nightly miri test -p pqhybrid-ffi (the Miri-sized tests)
   help            this text
 
 Children get CARGO_BUILD_JOBS=2 unless it is already set.";
@@ -63,7 +76,10 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let cmd = args.first().map(String::as_str).unwrap_or("help");
     let rest: Vec<&str> = args.iter().skip(1).map(String::as_str).collect();
-    let takes_args = matches!(cmd, "header" | "install-c" | "cortex-m" | "wasm");
+    let takes_args = matches!(
+        cmd,
+        "header" | "install-c" | "cortex-m" | "wasm" | "ct" | "fuzz" | "bench"
+    );
     if !takes_args && !rest.is_empty() {
         eprintln!("xtask: `{cmd}` takes no arguments (got {:?})", &args[1..]);
         return ExitCode::from(2);
@@ -76,11 +92,22 @@ fn main() -> ExitCode {
         ("wasm", []) => step("wasm", || wasm::run(&ctx.root)),
         ("wasm", ["--bench"]) => step("wasm-bench", || wasm::bench(&ctx.root)),
         ("header", ["--check"]) => step("header", || ffi::header(&ctx, true)),
+        ("ct", []) => step("ct", || ct::run(&ctx.root, false)),
+        ("ct", ["--thumb"]) => step("ct-thumb", || ct::run(&ctx.root, true)),
+        ("fuzz", ["--seconds", n]) => match n.parse::<u64>() {
+            Ok(secs) => step("fuzz", || fuzz::run(&ctx.root, secs)),
+            Err(_) => {
+                eprintln!("xtask: `fuzz --seconds N` needs a whole number of seconds, got `{n}`");
+                return ExitCode::from(2);
+            }
+        },
+        ("bench", []) => step("bench", || bench::run(&ctx.root, false)),
+        ("bench", ["--quick"]) => step("bench", || bench::run(&ctx.root, true)),
         ("install-c", ["--prefix", dir]) => {
             let dir = PathBuf::from(dir);
             step("install-c", || ffi::install_c(&ctx, &dir))
         }
-        ("header" | "install-c" | "cortex-m" | "wasm", other) => {
+        ("header" | "install-c" | "cortex-m" | "wasm" | "ct" | "fuzz" | "bench", other) => {
             eprintln!("xtask: bad arguments for `{cmd}`: {other:?}\n\n{HELP}");
             return ExitCode::from(2);
         }
@@ -94,6 +121,9 @@ fn main() -> ExitCode {
             "kat" => step("kat", || kat(&ctx)),
             "check-targets" => step("check-targets", || check_targets(&ctx)),
             "doc" => step("doc", || doc(&ctx)),
+            "deny" => step("deny", || supply::deny(&ctx.root)),
+            "sbom" => step("sbom", || supply::sbom(&ctx.root)),
+            "miri" => step("miri", || supply::miri(&ctx.root)),
             "help" | "-h" | "--help" => {
                 let _ = writeln!(std::io::stdout(), "{HELP}");
                 Ok(())
