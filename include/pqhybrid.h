@@ -1014,6 +1014,11 @@ enum pqh_status
      */
     PQH_ERR_INVALID_ARGUMENT = -23,
     /**
+     * The algorithm is not compiled into this build of the library (built with the
+     * `algorithm-subset` feature of pqhybrid, without the algorithm's `alg-*` feature).
+     */
+    PQH_ERR_ALGORITHM_DISABLED = -24,
+    /**
      * An internal error: a bug in pqhybrid (on hosts, a caught panic). Please report it.
      */
     PQH_ERR_INTERNAL = -99,

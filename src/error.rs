@@ -122,6 +122,11 @@ pub enum Error {
     /// ML-DSA's rejection loop did not find a signature within its bound (probability below
     /// 2^-128 for honest keys; reachable only with a malformed key).
     SigningFailed,
+    /// The algorithm is compiled out: this build enables the `algorithm-subset` feature
+    /// without the algorithm's `alg-*` feature (see [`SignatureAlgorithm::is_enabled`]).
+    ///
+    /// [`SignatureAlgorithm::is_enabled`]: crate::SignatureAlgorithm::is_enabled
+    AlgorithmDisabled,
     /// A signed firmware image was rejected ([`crate::firmware`]); the [`FirmwareError`] says
     /// why.
     Firmware(FirmwareError),
@@ -160,6 +165,7 @@ impl fmt::Display for Error {
             Error::AuthenticationFailed => f.write_str("AEAD authentication failed"),
             Error::SeedUnavailable => f.write_str("key was imported without its seed"),
             Error::SigningFailed => f.write_str("signing did not terminate"),
+            Error::AlgorithmDisabled => f.write_str("algorithm not enabled in this build"),
             Error::Firmware(e) => write!(f, "firmware image rejected: {e}"),
         }
     }

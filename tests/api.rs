@@ -483,6 +483,7 @@ fn error_display_is_specific() {
         Error::AuthenticationFailed,
         Error::SeedUnavailable,
         Error::SigningFailed,
+        Error::AlgorithmDisabled,
     ];
     let texts: Vec<String> = all.iter().map(ToString::to_string).collect();
     for (i, a) in texts.iter().enumerate() {

@@ -111,6 +111,14 @@ fn main() {
     )
     .expect("write fw-ids.rs");
 
+    // The verify-only configuration compiles only ML-DSA-65 and Ed25519 in (Cargo applies
+    // `verify-only`'s `pqhybrid/...` features to this host build as well) and does not use the
+    // SLH-DSA files.
+    if env::var_os("CARGO_FEATURE_VERIFY_ONLY").is_some() {
+        fs::write(out.join("slh.pk"), b"").expect("write slh.pk");
+        fs::write(out.join("slh.sig"), b"").expect("write slh.sig");
+        return;
+    }
     let slh = SignatureAlgorithm::SlhDsaSha2_128s;
     let mut slh_pk = vec![0u8; slh.public_key_len()];
     let mut slh_sk = vec![0u8; slh.secret_key_len()];

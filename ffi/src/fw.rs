@@ -400,13 +400,15 @@ pub unsafe extern "C" fn pqh_fw_verifier_finish(
     guard(|| {
         let state = live(v)?;
         let info = required(info)?;
-        // SAFETY: `live` checked the state; the verifier is moved out and `magic` set to DONE
-        // first, so the bytes left behind are never used as a `Verifier` again.
-        let verifier = unsafe {
+        // SAFETY: `live` checked the state is initialized and in place; `magic` is set to DONE
+        // first, so the verifier is never used again after this call, and it is finished where
+        // it is (`finish_in_place`) instead of being moved onto the stack (17 KiB with the
+        // default trailer capacity). `verifier` is accessed through a raw field projection,
+        // disjoint from the `policy` it borrows.
+        let img = unsafe {
             addr_of_mut!((*state).magic).write(MAGIC_DONE);
-            addr_of!((*state).verifier).read()
+            (*addr_of_mut!((*state).verifier)).finish_in_place()?
         };
-        let img = verifier.finish()?;
         // SAFETY: `info` is non-null; validity and alignment are the caller's contract.
         unsafe { put(info, info_of(&img)) };
         Ok(())

@@ -53,6 +53,9 @@ pub enum pqh_status {
     /// An argument has a value outside its documented set (a trust-anchor state, an
     /// allowed-algorithm bit).
     PQH_ERR_INVALID_ARGUMENT = -23,
+    /// The algorithm is not compiled into this build of the library (built with the
+    /// `algorithm-subset` feature of pqhybrid, without the algorithm's `alg-*` feature).
+    PQH_ERR_ALGORITHM_DISABLED = -24,
     /// An internal error: a bug in pqhybrid (on hosts, a caught panic). Please report it.
     PQH_ERR_INTERNAL = -99,
     /// Firmware: bad magic (not a PQFW image or PQSB signature block).
@@ -98,7 +101,7 @@ pub enum pqh_status {
 use pqh_status::*;
 
 /// Every status, for pqh_status_string and the tests.
-pub(crate) const ALL_STATUSES: [pqh_status; 37] = [
+pub(crate) const ALL_STATUSES: [pqh_status; 38] = [
     PQH_OK,
     PQH_ERR_INVALID_LENGTH,
     PQH_ERR_BUFFER_TOO_SMALL,
@@ -116,6 +119,7 @@ pub(crate) const ALL_STATUSES: [pqh_status; 37] = [
     PQH_ERR_UNKNOWN_ALGORITHM,
     PQH_ERR_INVALID_STATE,
     PQH_ERR_INVALID_ARGUMENT,
+    PQH_ERR_ALGORITHM_DISABLED,
     PQH_ERR_INTERNAL,
     PQH_ERR_FW_BAD_MAGIC,
     PQH_ERR_FW_UNSUPPORTED_VERSION,
@@ -161,6 +165,7 @@ impl pqh_status {
                 c"verifier misaligned, not initialized, already finished, or moved after init"
             }
             PQH_ERR_INVALID_ARGUMENT => c"argument outside its documented values",
+            PQH_ERR_ALGORITHM_DISABLED => c"algorithm not enabled in this build",
             PQH_ERR_INTERNAL => c"internal error (bug in pqhybrid)",
             PQH_ERR_FW_BAD_MAGIC => c"firmware: bad magic (not a PQFW image or PQSB block)",
             PQH_ERR_FW_UNSUPPORTED_VERSION => c"firmware: unsupported format version",
@@ -230,6 +235,7 @@ impl From<Error> for pqh_status {
             Error::AuthenticationFailed => PQH_ERR_AUTHENTICATION_FAILED,
             Error::SeedUnavailable => PQH_ERR_SEED_UNAVAILABLE,
             Error::SigningFailed => PQH_ERR_SIGNING_FAILED,
+            Error::AlgorithmDisabled => PQH_ERR_ALGORITHM_DISABLED,
             Error::Firmware(f) => f.into(),
             // `Error` is non-exhaustive; the tests check every listed variant maps.
             _ => PQH_ERR_INTERNAL,
@@ -285,6 +291,7 @@ mod tests {
             Error::AuthenticationFailed,
             Error::SeedUnavailable,
             Error::SigningFailed,
+            Error::AlgorithmDisabled,
         ];
         let mut seen = std::vec::Vec::new();
         for e in errors

@@ -1,9 +1,13 @@
 //! [`SignatureAlgorithm`]: every signature algorithm behind one enum.
 
+// With `algorithm-subset`, the helpers of the algorithms left out are not referenced.
+#![cfg_attr(feature = "algorithm-subset", allow(dead_code, unused_variables))]
+
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Field, Result, check_len, out_buf, require_empty_ctx};
 use crate::hybrid::composite_sig::{self, CompositeParams};
+use crate::primitives::ml_dsa::ZeroPadded;
 use crate::primitives::{ecdsa, ed25519, ml_dsa, slh_dsa};
 use crate::rng::{FixedBytes, TryCryptoRng};
 
@@ -64,9 +68,15 @@ pub enum SignatureAlgorithm {
 /// Dispatches on every algorithm, with no catch-all: a new variant fails to compile until each
 /// method handles it. `$M` is bound to the ML-DSA parameter type, `$S` to the SLH-DSA one and
 /// `$C` to the composite parameter type of `$alg`.
+///
+/// With a leading `disabled => $dis,` (the operations, not the size queries), an algorithm that
+/// the build leaves out (`algorithm-subset` without its `alg-*` feature, see
+/// [`SignatureAlgorithm::is_enabled`]) evaluates `$dis` instead of its arm, so that none of its
+/// code is referenced and the linker drops it.
 macro_rules! dispatch {
     (
         $alg:expr,
+        $(disabled => $dis:expr,)?
         mldsa $M:ident => $mldsa:expr,
         slh $S:ident => $slh:expr,
         ed25519 => $ed:expr,
@@ -75,116 +85,141 @@ macro_rules! dispatch {
         composite $C:ident => $comp:expr $(,)?
     ) => {
         match $alg {
-            SignatureAlgorithm::MlDsa44 => {
+            SignatureAlgorithm::MlDsa44 => arm!(($($dis)?), (feature = "alg-ml-dsa-44"), {
                 #[allow(dead_code)] // not every method needs the type
                 type $M = ml_dsa::MlDsa44;
                 $mldsa
-            }
-            SignatureAlgorithm::MlDsa65 => {
+            }),
+            SignatureAlgorithm::MlDsa65 => arm!(($($dis)?), (feature = "alg-ml-dsa-65"), {
                 #[allow(dead_code)] // not every method needs the type
                 type $M = ml_dsa::MlDsa65;
                 $mldsa
-            }
-            SignatureAlgorithm::MlDsa87 => {
+            }),
+            SignatureAlgorithm::MlDsa87 => arm!(($($dis)?), (feature = "alg-ml-dsa-87"), {
                 #[allow(dead_code)] // not every method needs the type
                 type $M = ml_dsa::MlDsa87;
                 $mldsa
-            }
-            SignatureAlgorithm::SlhDsaSha2_128s => {
+            }),
+            SignatureAlgorithm::SlhDsaSha2_128s => arm!(($($dis)?), (feature = "alg-slh-dsa"), {
                 #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Sha2_128s;
                 $slh
-            }
-            SignatureAlgorithm::SlhDsaSha2_128f => {
+            }),
+            SignatureAlgorithm::SlhDsaSha2_128f => arm!(($($dis)?), (feature = "alg-slh-dsa"), {
                 #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Sha2_128f;
                 $slh
-            }
-            SignatureAlgorithm::SlhDsaSha2_192s => {
+            }),
+            SignatureAlgorithm::SlhDsaSha2_192s => arm!(($($dis)?), (feature = "alg-slh-dsa"), {
                 #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Sha2_192s;
                 $slh
-            }
-            SignatureAlgorithm::SlhDsaSha2_192f => {
+            }),
+            SignatureAlgorithm::SlhDsaSha2_192f => arm!(($($dis)?), (feature = "alg-slh-dsa"), {
                 #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Sha2_192f;
                 $slh
-            }
-            SignatureAlgorithm::SlhDsaSha2_256s => {
+            }),
+            SignatureAlgorithm::SlhDsaSha2_256s => arm!(($($dis)?), (feature = "alg-slh-dsa"), {
                 #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Sha2_256s;
                 $slh
-            }
-            SignatureAlgorithm::SlhDsaSha2_256f => {
+            }),
+            SignatureAlgorithm::SlhDsaSha2_256f => arm!(($($dis)?), (feature = "alg-slh-dsa"), {
                 #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Sha2_256f;
                 $slh
-            }
-            SignatureAlgorithm::SlhDsaShake128s => {
+            }),
+            SignatureAlgorithm::SlhDsaShake128s => arm!(($($dis)?), (feature = "alg-slh-dsa"), {
                 #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Shake128s;
                 $slh
-            }
-            SignatureAlgorithm::SlhDsaShake128f => {
+            }),
+            SignatureAlgorithm::SlhDsaShake128f => arm!(($($dis)?), (feature = "alg-slh-dsa"), {
                 #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Shake128f;
                 $slh
-            }
-            SignatureAlgorithm::SlhDsaShake192s => {
+            }),
+            SignatureAlgorithm::SlhDsaShake192s => arm!(($($dis)?), (feature = "alg-slh-dsa"), {
                 #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Shake192s;
                 $slh
-            }
-            SignatureAlgorithm::SlhDsaShake192f => {
+            }),
+            SignatureAlgorithm::SlhDsaShake192f => arm!(($($dis)?), (feature = "alg-slh-dsa"), {
                 #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Shake192f;
                 $slh
-            }
-            SignatureAlgorithm::SlhDsaShake256s => {
+            }),
+            SignatureAlgorithm::SlhDsaShake256s => arm!(($($dis)?), (feature = "alg-slh-dsa"), {
                 #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Shake256s;
                 $slh
-            }
-            SignatureAlgorithm::SlhDsaShake256f => {
+            }),
+            SignatureAlgorithm::SlhDsaShake256f => arm!(($($dis)?), (feature = "alg-slh-dsa"), {
                 #[allow(dead_code)] // not every method needs the type
                 type $S = slh_dsa::Shake256f;
                 $slh
-            }
-            SignatureAlgorithm::Ed25519 => $ed,
-            SignatureAlgorithm::EcdsaP256Sha256 => $p256,
-            SignatureAlgorithm::EcdsaP384Sha384 => $p384,
-            SignatureAlgorithm::MlDsa44Ed25519Sha512 => {
+            }),
+            SignatureAlgorithm::Ed25519 => arm!(($($dis)?), (feature = "alg-ed25519"), {
+                $ed
+            }),
+            SignatureAlgorithm::EcdsaP256Sha256 => arm!(($($dis)?), (feature = "alg-ecdsa-p256"), {
+                $p256
+            }),
+            SignatureAlgorithm::EcdsaP384Sha384 => arm!(($($dis)?), (feature = "alg-ecdsa-p384"), {
+                $p384
+            }),
+            SignatureAlgorithm::MlDsa44Ed25519Sha512 => arm!(($($dis)?), (all(feature = "alg-ml-dsa-44", feature = "alg-ed25519")), {
                 #[allow(dead_code)] // not every method needs the type
                 type $C = composite_sig::MlDsa44Ed25519Sha512;
                 $comp
-            }
-            SignatureAlgorithm::MlDsa44EcdsaP256Sha256 => {
+            }),
+            SignatureAlgorithm::MlDsa44EcdsaP256Sha256 => arm!(($($dis)?), (all(feature = "alg-ml-dsa-44", feature = "alg-ecdsa-p256")), {
                 #[allow(dead_code)] // not every method needs the type
                 type $C = composite_sig::MlDsa44EcdsaP256Sha256;
                 $comp
-            }
-            SignatureAlgorithm::MlDsa65Ed25519Sha512 => {
+            }),
+            SignatureAlgorithm::MlDsa65Ed25519Sha512 => arm!(($($dis)?), (all(feature = "alg-ml-dsa-65", feature = "alg-ed25519")), {
                 #[allow(dead_code)] // not every method needs the type
                 type $C = composite_sig::MlDsa65Ed25519Sha512;
                 $comp
-            }
-            SignatureAlgorithm::MlDsa65EcdsaP256Sha512 => {
+            }),
+            SignatureAlgorithm::MlDsa65EcdsaP256Sha512 => arm!(($($dis)?), (all(feature = "alg-ml-dsa-65", feature = "alg-ecdsa-p256")), {
                 #[allow(dead_code)] // not every method needs the type
                 type $C = composite_sig::MlDsa65EcdsaP256Sha512;
                 $comp
-            }
-            SignatureAlgorithm::MlDsa65EcdsaP384Sha512 => {
+            }),
+            SignatureAlgorithm::MlDsa65EcdsaP384Sha512 => arm!(($($dis)?), (all(feature = "alg-ml-dsa-65", feature = "alg-ecdsa-p384")), {
                 #[allow(dead_code)] // not every method needs the type
                 type $C = composite_sig::MlDsa65EcdsaP384Sha512;
                 $comp
-            }
-            SignatureAlgorithm::MlDsa87EcdsaP384Sha512 => {
+            }),
+            SignatureAlgorithm::MlDsa87EcdsaP384Sha512 => arm!(($($dis)?), (all(feature = "alg-ml-dsa-87", feature = "alg-ecdsa-p384")), {
                 #[allow(dead_code)] // not every method needs the type
                 type $C = composite_sig::MlDsa87EcdsaP384Sha512;
                 $comp
-            }
+            }),
         }
     };
+}
+
+/// One arm of [`dispatch!`]: the body, or (with a `disabled` expression) the body only if the
+/// algorithm is compiled in (`$pred` over the `alg-*` features) and the `disabled` expression
+/// otherwise.
+macro_rules! arm {
+    ((), ($($pred:tt)*), $body:block) => {
+        $body
+    };
+    (($dis:expr), ($($pred:tt)*), $body:block) => {{
+        #[cfg(any(not(feature = "algorithm-subset"), $($pred)*))]
+        {
+            $body
+        }
+        #[cfg(not(any(not(feature = "algorithm-subset"), $($pred)*)))]
+        {
+            $dis
+        }
+    }};
 }
 
 /// Hedged (with an RNG) or deterministic signing.
@@ -274,6 +309,33 @@ impl SignatureAlgorithm {
         Self::ALL
             .into_iter()
             .find(|a| a.name().eq_ignore_ascii_case(name))
+    }
+
+    /// Whether this build can use the algorithm: always, unless the crate is built with the
+    /// `algorithm-subset` feature, which keeps only the algorithms whose `alg-*` feature is
+    /// enabled (a composite needs both of its halves). The operations of a disabled algorithm
+    /// (key generation, signing, verification) return [`Error::AlgorithmDisabled`]; its name,
+    /// OID and sizes stay available.
+    #[must_use]
+    pub const fn is_enabled(self) -> bool {
+        dispatch!(self,
+            disabled => false,
+            mldsa M => true,
+            slh S => true,
+            ed25519 => true,
+            p256 => true,
+            p384 => true,
+            composite C => true,
+        )
+    }
+
+    /// Fails with [`Error::AlgorithmDisabled`] unless [`Self::is_enabled`].
+    const fn check_enabled(self) -> Result<()> {
+        if self.is_enabled() {
+            Ok(())
+        } else {
+            Err(Error::AlgorithmDisabled)
+        }
     }
 
     /// Whether the algorithm is a composite (post-quantum + traditional) of
@@ -442,14 +504,16 @@ impl SignatureAlgorithm {
     /// from it ([`composite_sig`](crate::hybrid::composite_sig#key-derivation-from-a-root-seed-pqhybrid-specific)).
     ///
     /// # Errors
-    /// [`Error::InvalidLength`] (seed), [`Error::BufferTooSmall`] (nothing written), or
-    /// [`Error::InvalidKey`] for an ECDSA seed that is not a scalar in [1, n-1].
+    /// [`Error::InvalidLength`] (seed), [`Error::BufferTooSmall`] (nothing written),
+    /// [`Error::InvalidKey`] for an ECDSA seed that is not a scalar in [1, n-1], or
+    /// [`Error::AlgorithmDisabled`] (see [`Self::is_enabled`]).
     pub fn keypair_from_seed(
         self,
         seed: &[u8],
         pk_out: &mut [u8],
         sk_out: &mut [u8],
     ) -> Result<()> {
+        self.check_enabled()?;
         check_len(Field::Seed, self.seed_len(), seed.len())?;
         let pk_out = out_buf(Field::PublicKey, pk_out, self.public_key_len())?;
         let sk_out = out_buf(Field::SecretKey, sk_out, self.secret_key_len())?;
@@ -459,6 +523,7 @@ impl SignatureAlgorithm {
             Ok(())
         };
         dispatch!(self,
+            disabled => Err(Error::AlgorithmDisabled),
             mldsa M => single(pk_out, sk_out),
             slh S => single(pk_out, sk_out),
             ed25519 => single(pk_out, sk_out),
@@ -472,13 +537,15 @@ impl SignatureAlgorithm {
     /// from `rng` (an ECDSA seed that is not a valid scalar is drawn again).
     ///
     /// # Errors
-    /// [`Error::Rng`] or [`Error::BufferTooSmall`] (nothing written).
+    /// [`Error::Rng`], [`Error::BufferTooSmall`] (nothing written) or
+    /// [`Error::AlgorithmDisabled`].
     pub fn generate_keypair<R: TryCryptoRng + ?Sized>(
         self,
         rng: &mut R,
         pk_out: &mut [u8],
         sk_out: &mut [u8],
     ) -> Result<()> {
+        self.check_enabled()?;
         let pk_out = out_buf(Field::PublicKey, pk_out, self.public_key_len())?;
         let sk_out = out_buf(Field::SecretKey, sk_out, self.secret_key_len())?;
         let mut buf = Zeroizing::new([0u8; Self::MAX_SEED_LEN]);
@@ -498,9 +565,10 @@ impl SignatureAlgorithm {
     ///
     /// # Errors
     /// [`Error::InvalidLength`], [`Error::BufferTooSmall`], [`Error::MalformedEncoding`] (a
-    /// composite ECDSA private key that is not the draft's `ECPrivateKey` encoding) or
-    /// [`Error::InvalidKey`].
+    /// composite ECDSA private key that is not the draft's `ECPrivateKey` encoding),
+    /// [`Error::InvalidKey`] or [`Error::AlgorithmDisabled`].
     pub fn public_key_from_secret(self, sk: &[u8], pk_out: &mut [u8]) -> Result<()> {
+        self.check_enabled()?;
         check_len(Field::SecretKey, self.secret_key_len(), sk.len())?;
         let pk_out = out_buf(Field::PublicKey, pk_out, self.public_key_len())?;
         self.write_public_key(sk, pk_out)
@@ -511,6 +579,7 @@ impl SignatureAlgorithm {
         // Each arm is its own non-inlined function so that this frame is not sized for the
         // largest algorithm (a Cortex-M stack budget issue; see benches/cortex-m).
         dispatch!(self,
+            disabled => Err(Error::AlgorithmDisabled),
             mldsa M => mldsa_pk::<M>(sk, pk_out),
             slh S => slh_pk::<S>(sk, pk_out),
             ed25519 => ed25519_pk(sk, pk_out),
@@ -528,8 +597,9 @@ impl SignatureAlgorithm {
     ///
     /// # Errors
     /// [`Error::InvalidLength`] (key), [`Error::BufferTooSmall`], [`Error::ContextTooLong`],
-    /// [`Error::ContextNotSupported`], [`Error::Rng`], [`Error::MalformedEncoding`] or
-    /// [`Error::InvalidKey`] (key). Nothing is written on error.
+    /// [`Error::ContextNotSupported`], [`Error::Rng`], [`Error::MalformedEncoding`],
+    /// [`Error::InvalidKey`] (key) or [`Error::AlgorithmDisabled`]. Nothing is written on
+    /// error.
     pub fn sign<R: TryCryptoRng + ?Sized>(
         self,
         sk: &[u8],
@@ -565,6 +635,7 @@ impl SignatureAlgorithm {
         rnd: Rnd<'_, R>,
         sig_out: &mut [u8],
     ) -> Result<usize> {
+        self.check_enabled()?;
         check_len(Field::SecretKey, self.secret_key_len(), sk.len())?;
         let len = self.signature_len();
         let out = out_buf(Field::Signature, sig_out, len)?;
@@ -572,6 +643,7 @@ impl SignatureAlgorithm {
             require_empty_ctx(ctx)?;
         }
         dispatch!(self,
+            disabled => Err(Error::AlgorithmDisabled),
             mldsa M => {
                 mldsa_sign::<M, R>(sk, msg, ctx, rnd, out)?;
                 Ok(len)
@@ -602,8 +674,25 @@ impl SignatureAlgorithm {
     ///
     /// # Errors
     /// [`Error::InvalidLength`], [`Error::MalformedEncoding`], [`Error::ContextTooLong`],
-    /// [`Error::ContextNotSupported`], or [`Error::VerificationFailed`].
+    /// [`Error::ContextNotSupported`], [`Error::VerificationFailed`], or
+    /// [`Error::AlgorithmDisabled`].
     pub fn verify(self, pk: &[u8], msg: &[u8], ctx: &[u8], sig: &[u8]) -> Result<()> {
+        self.verify_zero_padded(pk, ZeroPadded::new(msg), ctx, sig)
+    }
+
+    /// [`Self::verify`] of the message `head ‖ 0^zeros` (the firmware verifier's signed header:
+    /// its fixed part and the zero padding). ML-DSA and the composites hash it in chunks; the
+    /// other algorithms, which need the message in one piece, get it put together in a buffer
+    /// of [`MAX_HEADER_LEN`](crate::firmware::MAX_HEADER_LEN) bytes in a frame of its own
+    /// (`Error::Firmware(FirmwareError::BadHeaderLength)` if it is longer).
+    pub(crate) fn verify_zero_padded(
+        self,
+        pk: &[u8],
+        msg: ZeroPadded<'_>,
+        ctx: &[u8],
+        sig: &[u8],
+    ) -> Result<()> {
+        self.check_enabled()?;
         check_len(Field::PublicKey, self.public_key_len(), pk.len())?;
         if !self.supports_context() {
             require_empty_ctx(ctx)?;
@@ -611,30 +700,55 @@ impl SignatureAlgorithm {
         let exact = || check_len(Field::Signature, self.signature_len(), sig.len());
         // One non-inlined function per arm keeps this frame small (see `write_public_key`).
         dispatch!(self,
+            disabled => Err(Error::AlgorithmDisabled),
             mldsa M => {
                 exact()?;
                 mldsa_verify::<M>(pk, msg, ctx, sig)
             },
             slh S => {
                 exact()?;
-                slh_verify::<S>(pk, msg, ctx, sig)
+                whole(msg, |m| slh_verify::<S>(pk, m, ctx, sig))
             },
             ed25519 => {
                 exact()?;
-                ed25519_verify(pk, msg, sig)
+                whole(msg, |m| ed25519_verify(pk, m, sig))
             },
             p256 => {
                 exact()?;
-                p256_verify(pk, msg, sig)
+                whole(msg, |m| p256_verify(pk, m, sig))
             },
             p384 => {
                 exact()?;
-                p384_verify(pk, msg, sig)
+                whole(msg, |m| p384_verify(pk, m, sig))
             },
             // The composite verifier checks the (possibly variable) signature length itself.
             composite C => composite_verify::<C>(pk, msg, ctx, sig),
         )
     }
+}
+
+/// Calls `f` on the message in one piece: `head` itself when there is no padding, else a copy
+/// with the zeros in a buffer in this function's own frame.
+fn whole(msg: ZeroPadded<'_>, f: impl FnOnce(&[u8]) -> Result<()>) -> Result<()> {
+    if msg.zeros == 0 {
+        f(msg.head)
+    } else {
+        padded(msg, f)
+    }
+}
+
+#[inline(never)]
+fn padded(msg: ZeroPadded<'_>, f: impl FnOnce(&[u8]) -> Result<()>) -> Result<()> {
+    use crate::firmware::{FirmwareError, MAX_HEADER_LEN};
+    let too_long = Error::Firmware(FirmwareError::BadHeaderLength);
+    let len = msg.head.len().checked_add(msg.zeros).ok_or(too_long)?;
+    let mut buf = [0u8; MAX_HEADER_LEN];
+    let (head, _) = buf
+        .get_mut(..len)
+        .and_then(|b| b.split_at_mut_checked(msg.head.len()))
+        .ok_or(too_long)?;
+    head.copy_from_slice(msg.head);
+    f(buf.get(..len).ok_or(too_long)?)
 }
 
 /// The larger of two lengths, for the `MAX_*` constants.
@@ -712,11 +826,13 @@ fn composite_sign<C: CompositeParams, R: TryCryptoRng + ?Sized>(
 #[inline(never)]
 fn composite_verify<C: CompositeParams>(
     pk: &[u8],
-    msg: &[u8],
+    msg: ZeroPadded<'_>,
     ctx: &[u8],
     sig: &[u8],
 ) -> Result<()> {
-    composite_sig::VerifyingKey::<C>::from_bytes(pk)?.verify(msg, ctx, sig)
+    // The key stays encoded: no composite `VerifyingKey` is built and moved (see
+    // `composite_sig::verify_encoded`).
+    composite_sig::verify_encoded::<C>(pk, msg, ctx, sig)
 }
 
 #[inline(never)]
@@ -750,11 +866,12 @@ fn p384_pk(scalar: &[u8], pk_out: &mut [u8]) -> Result<()> {
 #[inline(never)]
 fn mldsa_verify<M: ml_dsa::MlDsaSizes>(
     pk: &[u8],
-    msg: &[u8],
+    msg: ZeroPadded<'_>,
     ctx: &[u8],
     sig: &[u8],
 ) -> Result<()> {
-    ml_dsa::VerifyingKey::<M>::from_bytes(pk)?.verify(msg, ctx, sig)
+    // Decodes the key in place, once (see `ml_dsa::verify_encoded`).
+    ml_dsa::verify_encoded::<M>(pk, ctx, msg, sig)
 }
 
 #[inline(never)]

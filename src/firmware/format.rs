@@ -457,6 +457,8 @@ impl<'a> Endorsement<'a> {
     /// # Errors
     /// [`FirmwareError::BadSignature`], or [`FirmwareError::AlgorithmNotAllowed`] /
     /// [`Error::InvalidLength`] for a release key that cannot be endorsed.
+    // Not inlined: its to-be-signed buffer stays off the stack of images without an endorsement.
+    #[inline(never)]
     pub fn verify(&self, release_alg: SignatureAlgorithm, release_pk: &[u8]) -> Result<()> {
         let mut tbs = [0u8; MAX_TBS_LEN];
         let n = endorsement_tbs(

@@ -2,6 +2,7 @@
 
 use crate::SignatureAlgorithm;
 use crate::error::{Error, Result};
+use crate::primitives::ml_dsa::ZeroPadded;
 
 use super::format::{Header, SignatureBlock, all_zero};
 use super::{
@@ -90,6 +91,12 @@ impl<'a> Policy<'a> {
         state
     }
 
+    /// Whether the policy allows `alg` and this build has it (see
+    /// [`SignatureAlgorithm::is_enabled`]; a compiled-out algorithm is not allowed).
+    fn allows(&self, alg: SignatureAlgorithm) -> bool {
+        self.allowed.contains(alg) && alg.is_enabled()
+    }
+
     fn check_not_revoked(&self, id: &KeyId) -> Result<()> {
         match self.key_state(id) {
             Some(KeyState::Revoked) => fw(FirmwareError::RevokedKey),
@@ -118,7 +125,7 @@ impl<'a> Policy<'a> {
         if header.security_version < self.min_security_version {
             return fw(FirmwareError::Rollback);
         }
-        if !self.allowed.contains(header.algorithm) {
+        if !self.allows(header.algorithm) {
             return fw(FirmwareError::AlgorithmNotAllowed);
         }
         self.check_not_revoked(&header.signer_key_id)?;
@@ -144,7 +151,8 @@ pub struct Delegation {
     pub allowed: AlgorithmSet,
 }
 
-/// A verified image's manifest: only [`Verifier::finish`] makes one.
+/// A verified image's manifest: only [`Verifier::finish`] (or [`Verifier::finish_in_place`])
+/// makes one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct VerifiedImage {
     header: Header,
@@ -414,11 +422,24 @@ impl<'a, const TRAILER_CAPACITY: usize> Verifier<'a, TRAILER_CAPACITY> {
     /// # Errors
     /// A sticky error from [`Self::update`], [`FirmwareError::Truncated`] if the image is
     /// incomplete, or the errors of the final checks (see the type documentation).
-    pub fn finish(self) -> Result<VerifiedImage> {
+    pub fn finish(mut self) -> Result<VerifiedImage> {
+        self.finish_in_place()
+    }
+
+    /// [`Self::finish`] without moving the verifier: for a verifier that lives in a static or
+    /// in caller-provided memory (a bootloader, the C API), where moving the whole state (its
+    /// trailer buffer included) onto the stack would cost `TRAILER_CAPACITY` bytes of stack.
+    /// The result is the same as [`Self::finish`]'s; calling it again repeats the final checks
+    /// and returns the same result, and [`Self::update`] fails once the image is complete.
+    ///
+    /// # Errors
+    /// As [`Self::finish`].
+    pub fn finish_in_place(&mut self) -> Result<VerifiedImage> {
         if let Some(e) = self.error {
             return Err(e);
         }
-        let (Phase::Done, Some(header), Some(hasher)) = (self.phase, self.header, self.hasher)
+        let (Phase::Done, Some(header), Some(hasher)) =
+            (self.phase, self.header.as_ref(), self.hasher.as_ref())
         else {
             return fw(FirmwareError::Truncated);
         };
@@ -426,7 +447,7 @@ impl<'a, const TRAILER_CAPACITY: usize> Verifier<'a, TRAILER_CAPACITY> {
             .trailer
             .get(..self.trailer_len)
             .ok_or(Error::Firmware(FirmwareError::TrailerTooLarge))?;
-        check_image(self.policy, &header, &self.fixed, hasher, trailer)
+        check_image(self.policy, header, &self.fixed, hasher.clone(), trailer)
     }
 }
 
@@ -457,7 +478,7 @@ fn check_image(
     }
     let delegation = match &block.endorsement {
         Some(e) => {
-            if !policy.allowed.contains(e.root_algorithm) {
+            if !policy.allows(e.root_algorithm) {
                 return fw(FirmwareError::AlgorithmNotAllowed);
             }
             let root_key_id = e.root_key_id()?;
@@ -485,16 +506,19 @@ fn check_image(
     if hasher.finalize() != header.payload_digest {
         return fw(FirmwareError::DigestMismatch);
     }
-    // The signed message is the whole header: the fixed part, then the (checked) zero padding.
-    let mut msg = [0u8; MAX_HEADER_LEN];
-    let (head, _) = msg.split_at_mut(FIXED_HEADER_LEN);
-    head.copy_from_slice(fixed);
-    let msg = msg
-        .get(..usize::from(header.header_len))
+    // The signed message is the whole header: the fixed part, then the (checked) zero padding,
+    // streamed into the hash instead of being put together in a buffer (up to 4 KiB of stack).
+    let padding = usize::from(header.header_len)
+        .checked_sub(FIXED_HEADER_LEN)
+        .filter(|_| usize::from(header.header_len) <= MAX_HEADER_LEN)
         .ok_or(Error::Firmware(FirmwareError::BadHeaderLength))?;
+    let msg = ZeroPadded {
+        head: fixed,
+        zeros: padding,
+    };
     block
         .algorithm
-        .verify(block.public_key, msg, IMAGE_CONTEXT, block.signature)
+        .verify_zero_padded(block.public_key, msg, IMAGE_CONTEXT, block.signature)
         .map_err(|_| Error::Firmware(FirmwareError::BadSignature))?;
     Ok(VerifiedImage {
         header: *header,

@@ -90,6 +90,7 @@ use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, Field, Result, check_ctx, check_len, out_buf};
+use crate::primitives::ml_dsa::ZeroPadded;
 use crate::primitives::{ecdsa, ed25519, ml_dsa};
 use crate::rng::{TryCryptoRng, fill};
 use crate::secret::Secret;
@@ -852,26 +853,80 @@ impl<C: CompositeParams> VerifyingKey<C> {
         sig: &[u8],
     ) -> Result<()> {
         let m_prime = MessageRepresentative::new(ctx, digest)?;
-        if sig.len() < C::MIN_SIGNATURE_LEN || sig.len() > C::MAX_SIGNATURE_LEN {
-            return Err(Error::InvalidLength {
-                field: Field::Signature,
-                expected: C::MAX_SIGNATURE_LEN,
-                actual: sig.len(),
-            });
-        }
-        let (mldsa_sig, trad_sig) =
-            sig.split_at_checked(C::MLDSA_SIGNATURE_LEN)
-                .ok_or(Error::InvalidLength {
-                    field: Field::Signature,
-                    expected: C::MAX_SIGNATURE_LEN,
-                    actual: sig.len(),
-                })?;
+        let (mldsa_sig, trad_sig) = split_signature::<C>(sig)?;
         let mut h = self.mldsa.message_hasher(C::LABEL)?;
         h.update(m_prime.as_bytes());
         let mldsa_ok = self.mldsa.verify_mu(&h.finalize(), mldsa_sig);
         let trad_ok = C::Trad::verify(&self.trad, m_prime.as_bytes(), trad_sig);
         mldsa_ok.and(trad_ok)
     }
+}
+
+/// Splits `mldsaSig ‖ tradSig`, checking the total length.
+fn split_signature<C: CompositeParams>(sig: &[u8]) -> Result<(&[u8], &[u8])> {
+    let bad_len = Error::InvalidLength {
+        field: Field::Signature,
+        expected: C::MAX_SIGNATURE_LEN,
+        actual: sig.len(),
+    };
+    if sig.len() < C::MIN_SIGNATURE_LEN || sig.len() > C::MAX_SIGNATURE_LEN {
+        return Err(bad_len);
+    }
+    sig.split_at_checked(C::MLDSA_SIGNATURE_LEN).ok_or(bad_len)
+}
+
+/// `VerifyingKey::from_bytes(pk)?.verify(msg, ctx, sig)` for callers that hold the key only as
+/// bytes (the agile layer, the firmware verifier), for a message `head ‖ 0^zeros`, with the
+/// same checks in the same order. The ML-DSA half is verified from its encoding in place
+/// (`ml_dsa::verify_encoded`): the expanded ML-DSA key is decoded once, in that function's
+/// frame, instead of being built and moved into a [`VerifyingKey`], and `tr` is not computed
+/// twice.
+pub(crate) fn verify_encoded<C: CompositeParams>(
+    pk: &[u8],
+    msg: ZeroPadded<'_>,
+    ctx: &[u8],
+    sig: &[u8],
+) -> Result<()> {
+    let (mldsa_pk, trad) = split_public_key::<C>(pk)?;
+    check_ctx(ctx)?;
+    let mut ph = PreHasher::<C>::new();
+    msg.for_each_chunk(|chunk| ph.update(chunk));
+    verify_split::<C>(mldsa_pk, &trad, &ph.finalize(), ctx, sig)
+}
+
+/// The encoded ML-DSA public key and the decoded traditional one (checks as
+/// [`VerifyingKey::from_bytes`]).
+fn split_public_key<C: CompositeParams>(
+    pk: &[u8],
+) -> Result<(&[u8], <C::Trad as Traditional>::VerifyingKey)> {
+    check_len(Field::PublicKey, C::PUBLIC_KEY_LEN, pk.len())?;
+    let mldsa_len = <C::MlDsa as ml_dsa::MlDsaSizes>::PUBLIC_KEY_LEN;
+    let (mldsa_pk, trad_pk) = pk.split_at_checked(mldsa_len).ok_or(Error::InvalidLength {
+        field: Field::PublicKey,
+        expected: C::PUBLIC_KEY_LEN,
+        actual: pk.len(),
+    })?;
+    Ok((mldsa_pk, C::Trad::decode_vk(trad_pk)?))
+}
+
+/// [`VerifyingKey::verify_prehashed`] with the ML-DSA key still encoded.
+fn verify_split<C: CompositeParams>(
+    mldsa_pk: &[u8],
+    trad: &<C::Trad as Traditional>::VerifyingKey,
+    digest: &MessageDigest<C>,
+    ctx: &[u8],
+    sig: &[u8],
+) -> Result<()> {
+    let m_prime = MessageRepresentative::new(ctx, digest)?;
+    let (mldsa_sig, trad_sig) = split_signature::<C>(sig)?;
+    let mldsa_ok = ml_dsa::verify_encoded::<C::MlDsa>(
+        mldsa_pk,
+        C::LABEL,
+        ZeroPadded::new(m_prime.as_bytes()),
+        mldsa_sig,
+    );
+    let trad_ok = C::Trad::verify(trad, m_prime.as_bytes(), trad_sig);
+    mldsa_ok.and(trad_ok)
 }
 
 impl<C: CompositeParams> Clone for VerifyingKey<C> {

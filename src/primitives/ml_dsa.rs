@@ -324,13 +324,12 @@ impl<P: MlDsaSizes> VerifyingKey<P> {
     /// # Errors
     /// [`Error::InvalidLength`] for a wrong length.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        check_len(Field::PublicKey, P::PUBLIC_KEY_LEN, bytes.len())?;
-        let enc = EncodedVerifyingKey::<P>::try_from(bytes).map_err(|_| Error::InvalidLength {
-            field: Field::PublicKey,
-            expected: P::PUBLIC_KEY_LEN,
-            actual: bytes.len(),
-        })?;
-        Ok(Self::from_inner(ml_dsa::VerifyingKey::decode(&enc)))
+        let enc = encoded_vk::<P>(bytes)?;
+        Ok(Self {
+            inner: ml_dsa::VerifyingKey::decode(enc),
+            // The hash of the given encoding: no re-encoding of t₁.
+            tr: tr_of(enc.as_slice()),
+        })
     }
 
     /// The encoded key (FIPS 204 Algorithm 22, `pkEncode`).
@@ -370,22 +369,125 @@ impl<P: MlDsaSizes> VerifyingKey<P> {
     /// # Errors
     /// As [`Self::verify`], without the context check.
     pub fn verify_mu(&self, mu: &Mu, sig: &[u8]) -> Result<()> {
-        check_len(Field::Signature, P::SIGNATURE_LEN, sig.len())?;
-        let enc = EncodedSignature::<P>::try_from(sig).map_err(|_| Error::InvalidLength {
-            field: Field::Signature,
-            expected: P::SIGNATURE_LEN,
-            actual: sig.len(),
-        })?;
-        let sig = ml_dsa::Signature::<P>::decode(&enc).ok_or(Error::MalformedEncoding {
-            field: Field::Signature,
-        })?;
         let mu = hybrid_array::Array::from(mu.0);
-        if self.inner.verify_mu(&mu, &sig) {
-            Ok(())
-        } else {
-            Err(Error::VerificationFailed)
+        verify_decoded_key(&self.inner, &mu, encoded_sig::<P>(sig)?)
+    }
+}
+
+/// `bytes` as an encoded verifying key, borrowed (no copy).
+fn encoded_vk<P: MlDsaSizes>(bytes: &[u8]) -> Result<&EncodedVerifyingKey<P>> {
+    check_len(Field::PublicKey, P::PUBLIC_KEY_LEN, bytes.len())?;
+    <&EncodedVerifyingKey<P>>::try_from(bytes).map_err(|_| Error::InvalidLength {
+        field: Field::PublicKey,
+        expected: P::PUBLIC_KEY_LEN,
+        actual: bytes.len(),
+    })
+}
+
+/// `sig` as an encoded signature, borrowed (no copy).
+fn encoded_sig<P: MlDsaSizes>(sig: &[u8]) -> Result<&EncodedSignature<P>> {
+    check_len(Field::Signature, P::SIGNATURE_LEN, sig.len())?;
+    <&EncodedSignature<P>>::try_from(sig).map_err(|_| Error::InvalidLength {
+        field: Field::Signature,
+        expected: P::SIGNATURE_LEN,
+        actual: sig.len(),
+    })
+}
+
+/// A message `head ‖ 0^zeros`, fed to a hash in chunks without being put together: the
+/// firmware verifier's signed header is its fixed part followed by zero padding (up to 4 KiB),
+/// which would otherwise need a buffer of its own on the stack. `ZeroPadded::new(msg)` is an
+/// ordinary message.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ZeroPadded<'a> {
+    /// The leading bytes.
+    pub(crate) head: &'a [u8],
+    /// How many zero bytes follow.
+    pub(crate) zeros: usize,
+}
+
+impl<'a> ZeroPadded<'a> {
+    /// `msg` itself, no padding.
+    pub(crate) const fn new(msg: &'a [u8]) -> Self {
+        Self {
+            head: msg,
+            zeros: 0,
         }
     }
+
+    /// Calls `f` on consecutive chunks that make up the message.
+    pub(crate) fn for_each_chunk(&self, mut f: impl FnMut(&[u8])) {
+        const ZEROS: [u8; 64] = [0; 64];
+        f(self.head);
+        let mut left = self.zeros;
+        while left > 0 {
+            let n = left.min(ZEROS.len());
+            f(ZEROS.get(..n).unwrap_or_default());
+            left -= n;
+        }
+    }
+}
+
+/// Decodes the signature and verifies it over μ. Its own frame: the decoded signature (z and
+/// the hint, ~7 KiB for ML-DSA-65) is not on the stack while the caller decodes the key.
+#[inline(never)]
+fn verify_decoded_key<P: MlDsaSizes>(
+    vk: &ml_dsa::VerifyingKey<P>,
+    mu: &hybrid_array::Array<u8, hybrid_array::typenum::U64>,
+    sig: &EncodedSignature<P>,
+) -> Result<()> {
+    let sig = ml_dsa::Signature::<P>::decode(sig).ok_or(Error::MalformedEncoding {
+        field: Field::Signature,
+    })?;
+    if vk.verify_mu(mu, &sig) {
+        Ok(())
+    } else {
+        Err(Error::VerificationFailed)
+    }
+}
+
+/// `pkDecode` and the expansion of Â. Its own frame: the decoder's temporaries (Â as sampled,
+/// t₁, 2ᵈ·t₁, about as large again as the key) are gone when the caller goes on to verify; only
+/// the key itself, returned in place, stays on the stack.
+#[inline(never)]
+fn decode_vk<P: MlDsaSizes>(pk: &EncodedVerifyingKey<P>) -> ml_dsa::VerifyingKey<P> {
+    ml_dsa::VerifyingKey::<P>::decode(pk)
+}
+
+/// `VerifyingKey::from_bytes(pk)?.verify(M, ctx, sig)` for a message `M = head ‖ 0^zeros`
+/// ([`ZeroPadded`]), for callers that hold the key only as bytes (the agile layer,
+/// the composites, the firmware verifier). Cheaper in time and stack: the key is decoded once,
+/// in place in this frame (the expanded key, Â and 2ᵈ·t₁ in the NTT domain, is ~43 KiB for
+/// ML-DSA-65 and is never moved), and μ starts from the `tr` the decoded key already holds
+/// instead of hashing the public key a second time.
+///
+/// Checks, in order: public-key length, context length, signature length, signature
+/// decoding, the signature itself (errors as [`VerifyingKey::verify`]).
+#[inline(never)]
+pub(crate) fn verify_encoded<P: MlDsaSizes>(
+    pk: &[u8],
+    ctx: &[u8],
+    msg: ZeroPadded<'_>,
+    sig: &[u8],
+) -> Result<()> {
+    let pk = encoded_vk::<P>(pk)?;
+    check_ctx(ctx)?;
+    let sig = encoded_sig::<P>(sig)?;
+    let vk = decode_vk::<P>(pk);
+    // μ = SHAKE256(tr ‖ 0 ‖ |ctx| ‖ ctx ‖ M, 64), with the key's own tr.
+    let mu = vk
+        .compute_mu(
+            |h| {
+                msg.for_each_chunk(|chunk| h.update(chunk));
+                Ok(())
+            },
+            ctx,
+        )
+        .map_err(|_| Error::ContextTooLong {
+            max: crate::MAX_CONTEXT_LEN,
+            actual: ctx.len(),
+        })?;
+    verify_decoded_key(&vk, &mu, sig)
 }
 
 /// ML-DSA-44 signing key.

@@ -37,7 +37,9 @@ usage: cargo xtask <command>
 
 commands:
   ci              components, fmt, header --check, clippy, test, kat, c-tests, c-example,
-                  check-targets, doc, cortex-m --check (in that order)
+                  check-targets, doc, bench --quick, ct, ct --thumb, cortex-m --check, miri,
+                  deny, sbom, wasm, fuzz --seconds 30 (in that order; the cargo tools of the
+                  last four build in the background from the start, log in target/ci-tools.log)
   fmt             cargo fmt --all -- --check
   header          regenerate include/pqhybrid.h from ffi/ (cbindgen, ffi/cbindgen.toml)
   header --check  fail if regenerating include/pqhybrid.h would change it
@@ -248,6 +250,9 @@ fn ci(ctx: &Ctx) -> StepResult {
     step("components", || components(ctx))?;
     step("fmt", || fmt(ctx))?;
     step("header", || ffi::header(ctx, true))?;
+    // The cargo tools of the last steps build in the background (one job) while the
+    // single-threaded steps (QEMU, valgrind, test runs) leave a core idle.
+    let tools = prefetch_tools(ctx);
     step("clippy", || clippy(ctx))?;
     step("test", || test(ctx))?;
     step("kat", || kat(ctx))?;
@@ -255,9 +260,107 @@ fn ci(ctx: &Ctx) -> StepResult {
     step("c-example", || ffi::c_example(ctx))?;
     step("check-targets", || check_targets(ctx))?;
     step("doc", || doc(ctx))?;
+    step("bench", || bench::run(&ctx.root, true))?;
+    step("ct", || ct::run(&ctx.root, false))?;
+    step("ct-thumb", || ct::run(&ctx.root, true))?;
     step("cortex-m", || cortex_m::run(&ctx.root, true))?;
+    step("miri", || supply::miri(&ctx.root))?;
+    step("tools", || {
+        tools
+            .join()
+            .map_err(|_| "the tool prefetch thread panicked".to_owned())?
+    })?;
+    step("deny", || supply::deny(&ctx.root))?;
+    step("sbom", || supply::sbom(&ctx.root))?;
+    step("wasm", || wasm::run(&ctx.root))?;
+    step("fuzz", || fuzz::run(&ctx.root, CI_FUZZ_SECONDS))?;
     println!("ci: ok (total {:.1}s)", t.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// Seconds each fuzz target runs in `ci`.
+const CI_FUZZ_SECONDS: u64 = 30;
+
+/// Installs the cargo tools of the later `ci` steps (cargo-deny, cargo-cyclonedx, cargo-fuzz,
+/// wasm-bindgen-cli) on a background thread, one build job, output in
+/// `target/ci-tools.log`. Each step still checks its tool itself (after the `tools` step has
+/// joined this thread), so a failure here shows up there, with this log to read.
+fn prefetch_tools(ctx: &Ctx) -> std::thread::JoinHandle<StepResult> {
+    let root = ctx.root.clone();
+    let cargo = ctx.cargo.clone();
+    std::thread::spawn(move || {
+        let log_path = root.join("target/ci-tools.log");
+        let _ = std::fs::create_dir_all(root.join("target"));
+        let log = std::fs::File::create(&log_path)
+            .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
+        let wasm_bindgen = wasm::pinned_wasm_bindgen(&root.join(wasm::CRATE_DIR))?;
+        let tools: [(&str, &str, &[&str], String); 4] = [
+            (
+                "cargo-deny",
+                "deny",
+                &["--locked"],
+                supply::CARGO_DENY_VERSION.to_owned(),
+            ),
+            (
+                "cargo-cyclonedx",
+                "cyclonedx",
+                &["--locked"],
+                supply::CARGO_CYCLONEDX_VERSION.to_owned(),
+            ),
+            ("cargo-fuzz", "fuzz", &["--locked"], String::new()),
+            ("wasm-bindgen-cli", "", &[], wasm_bindgen),
+        ];
+        for (krate, sub, extra, version) in tools {
+            let mut probe = if sub.is_empty() {
+                Command::new("wasm-bindgen")
+            } else {
+                let mut c = Command::new(&cargo);
+                c.arg(sub);
+                c
+            };
+            let found = probe
+                .arg("--version")
+                .stderr(Stdio::null())
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+            let current = match &found {
+                Some(v) => version.is_empty() || v.split_whitespace().any(|w| w == version),
+                None => false,
+            };
+            if current {
+                continue;
+            }
+            let mut c = Command::new(&cargo);
+            c.arg("install").arg(krate);
+            if !version.is_empty() {
+                c.args(["--version", &format!("={version}")]);
+            }
+            c.args(extra)
+                .current_dir(&root)
+                .env("CARGO_BUILD_JOBS", "1")
+                .env("CARGO_PROFILE_RELEASE_LTO", "false")
+                .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+                .env_remove("CARGO_TARGET_DIR")
+                .stdout(log.try_clone().map_err(|e| e.to_string())?)
+                .stderr(log.try_clone().map_err(|e| e.to_string())?);
+            let started = Instant::now();
+            let status = c
+                .status()
+                .map_err(|e| format!("could not run cargo install {krate}: {e}"))?;
+            let line = format!(
+                "prefetch: cargo install {krate} {version}: {status} in {:.1}s",
+                started.elapsed().as_secs_f64()
+            );
+            println!("    {line}");
+            flush();
+            if !status.success() {
+                return Err(format!("{line} (see {})", log_path.display()));
+            }
+        }
+        Ok(())
+    })
 }
 
 fn components(ctx: &Ctx) -> StepResult {

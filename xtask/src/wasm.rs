@@ -12,9 +12,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Instant;
 
 /// The crate, relative to the workspace root.
-const CRATE_DIR: &str = "bindings/wasm";
+pub(crate) const CRATE_DIR: &str = "bindings/wasm";
 /// Where the crate is built (its own workspace, its own target directory).
 const TARGET_DIR: &str = "target/wasm";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -23,35 +24,72 @@ const NPM_NAME: &str = "pqhybrid";
 const OUT_NAME: &str = "pqhybrid";
 /// The shared WebAssembly module at the package root.
 const WASM_FILE: &str = "pqhybrid_bg.wasm";
+/// Code-generation flags of the wasm build (on top of the profile in bindings/wasm/Cargo.toml).
+const WASM_RUSTFLAGS: &[&str] = &["-Ctarget-feature=+simd128"];
 /// The size budget of the gzipped `.wasm`.
 const GZIP_BUDGET: u64 = 300 * 1024;
 
 /// Everything `cargo xtask wasm` does: build, package, pack, smoke-test the tarball, run the
-/// node:test suite (including the browser test). Returns a one-line error on failure.
+/// node:test suite (including the browser test). Installs what is missing first (the wasm32
+/// target, the pinned wasm-bindgen CLI, the npm dev dependencies, Chromium), so it runs on a
+/// fresh machine; each install is skipped when already present. Returns a one-line error on
+/// failure.
 pub fn run(root: &Path) -> Result<(), String> {
-    let pkg = build(root)?;
-    let tarball = pack(root, &pkg)?;
-    smoke(root, &tarball)?;
-    npm_dev_deps(root)?;
-    ensure_chromium()?;
-    node_tests(root)?;
-    eprintln!("wasm: package {}", tarball.display());
+    let t0 = Instant::now();
+    check_node()?;
+    let pkg = timed("build", || build(root))?;
+    let tarball = timed("pack", || pack(root, &pkg))?;
+    timed("smoke test of the tarball", || smoke(root, &tarball))?;
+    timed("npm dev dependencies", || npm_dev_deps(root))?;
+    timed("chromium", ensure_chromium)?;
+    timed("node:test suite", || node_tests(root))?;
+    eprintln!(
+        "wasm: package {} ({:.0} s in all)",
+        tarball.display(),
+        t0.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
-/// `cargo xtask wasm --bench`: builds the package if needed and runs the benchmarks against
-/// @noble/post-quantum, writing `bindings/wasm/bench/RESULTS.md`.
+/// `cargo xtask wasm --bench`: builds the package (a no-op when it is up to date) and runs the
+/// benchmarks against @noble/post-quantum, writing `bindings/wasm/bench/RESULTS.md`.
 pub fn bench(root: &Path) -> Result<(), String> {
-    let pkg = root.join(CRATE_DIR).join("pkg");
-    if !pkg.join("node").join(format!("{OUT_NAME}.js")).exists() {
-        build(root)?;
-    }
+    check_node()?;
+    build(root)?;
     npm_dev_deps(root)?;
     let mut c = Command::new("node");
     c.arg("bench/bench.mjs")
         .arg("--write")
         .current_dir(root.join(CRATE_DIR));
     exec(c)
+}
+
+/// Runs `f`, printing how long it took.
+fn timed<T>(what: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    let t = Instant::now();
+    let r = f();
+    eprintln!("wasm: {what}: {:.1} s", t.elapsed().as_secs_f64());
+    r
+}
+
+/// Node.js >= 20 (and npm) must be on PATH: the package's `engines`, and the test suite needs
+/// the global `crypto` and `node:test`.
+fn check_node() -> Result<(), String> {
+    let out = Command::new("node")
+        .arg("--version")
+        .output()
+        .map_err(|e| format!("node not found on PATH ({e}): install Node.js >= 20"))?;
+    let v = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let major: u32 = v
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    if major < 20 {
+        return Err(format!("Node.js {v} found, >= 20 required"));
+    }
+    Ok(())
 }
 
 /// Builds and assembles `bindings/wasm/pkg/`; returns its path.
@@ -79,6 +117,21 @@ pub fn build(root: &Path) -> Result<PathBuf, String> {
     if std::env::var_os("CARGO_BUILD_JOBS").is_none() {
         c.env("CARGO_BUILD_JOBS", "2");
     }
+    // WebAssembly SIMD (Node >= 16.4, Chrome 91, Firefox 89, Safari 16.4): LLVM vectorizes the
+    // lattice code a little, and the module comes out smaller (measured, see bench/RESULTS.md).
+    // Added to the caller's RUSTFLAGS (as CARGO_ENCODED_RUSTFLAGS, which takes precedence), so
+    // it is never silently dropped; with `--target` it applies to the wasm code only.
+    let mut flags: Vec<String> = match std::env::var("CARGO_ENCODED_RUSTFLAGS") {
+        Ok(f) if !f.is_empty() => f.split('\x1f').map(str::to_owned).collect(),
+        _ => std::env::var("RUSTFLAGS")
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
+    };
+    flags.extend(WASM_RUSTFLAGS.iter().map(|f| (*f).to_owned()));
+    c.env("CARGO_ENCODED_RUSTFLAGS", flags.join("\x1f"))
+        .env_remove("RUSTFLAGS");
     exec(c)?;
     let raw = target_dir
         .join(WASM_TARGET)
@@ -226,25 +279,26 @@ vk.free();
 console.log(`smoke (ES module): pqhybrid ${version()} OK`);
 "#;
 
-/// `npm ci` (or `npm install` without a lock file) in bindings/wasm/ for the dev dependencies.
+/// `npm ci` in bindings/wasm/ for the dev dependencies (exact versions from the committed
+/// package-lock.json), unless node_modules/ was already installed from the current lock file.
 fn npm_dev_deps(root: &Path) -> Result<(), String> {
     let dir = root.join(CRATE_DIR);
-    if dir
-        .join("node_modules")
-        .join("@noble")
-        .join("post-quantum")
-        .exists()
+    let lock = dir.join("package-lock.json");
+    let installed = dir.join("node_modules").join(".package-lock.json");
+    let mtime = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
+    let lock_time = mtime(&lock).ok_or(format!("{CRATE_DIR}/package-lock.json is missing"))?;
+    if mtime(&installed).is_some_and(|t| t >= lock_time)
+        && dir
+            .join("node_modules")
+            .join("@noble")
+            .join("post-quantum")
+            .exists()
         && dir.join("node_modules").join("playwright-core").exists()
     {
         return Ok(());
     }
-    let verb = if dir.join("package-lock.json").exists() {
-        "ci"
-    } else {
-        "install"
-    };
     let mut c = Command::new(npm());
-    c.args([verb, "--no-audit", "--no-fund"]).current_dir(&dir);
+    c.args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir);
     exec(c)
 }
 
@@ -305,7 +359,7 @@ fn npm() -> &'static str {
 }
 
 /// The version X of `wasm-bindgen = "=X"` in the crate's Cargo.toml.
-fn pinned_wasm_bindgen(crate_dir: &Path) -> Result<String, String> {
+pub(crate) fn pinned_wasm_bindgen(crate_dir: &Path) -> Result<String, String> {
     let toml = fs::read_to_string(crate_dir.join("Cargo.toml"))
         .map_err(|e| format!("{CRATE_DIR}/Cargo.toml: {e}"))?;
     toml.lines()
@@ -345,9 +399,10 @@ fn ensure_wasm_bindgen(version: &str) -> Result<(), String> {
 }
 
 /// wasm-opt (binaryen) on the module in place, only if `$PQHYBRID_WASM_OPT` names a level
-/// (e.g. `-Oz`). Off by default: rustc's opt-level "s" + fat LTO is already smaller after gzip
-/// than `wasm-opt -Oz` (measured), and Debian 12's binaryen mangles wasm-bindgen's externref
-/// table (`WebAssembly.Table.set(): Argument 1 is invalid`).
+/// (e.g. `-O3`). Off by default, so CI needs no binaryen: Debian 12's binaryen (108) breaks
+/// wasm-bindgen's externref table (`WebAssembly.Table.set(): Argument 1 is invalid`, with or
+/// without `--enable-reference-types --enable-simd`), and its `-O3` output was larger after
+/// gzip than rustc's (measured, see bench/RESULTS.md).
 fn optimize(wasm: &Path) -> Result<(), String> {
     let Some(level) = std::env::var_os("PQHYBRID_WASM_OPT") else {
         return Ok(());
@@ -363,6 +418,7 @@ fn optimize(wasm: &Path) -> Result<(), String> {
     let mut c = Command::new("wasm-opt");
     c.arg(level)
         .args([
+            "--enable-simd",
             "--enable-bulk-memory",
             "--enable-nontrapping-float-to-int",
             "--enable-sign-ext",

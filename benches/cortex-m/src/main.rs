@@ -300,7 +300,7 @@ fn verify_image<const CAP: usize>(image: &[u8], anchors: &[TrustAnchor]) -> pqhy
     for chunk in image.chunks(1024) {
         v.update(chunk)?;
     }
-    let verified = v.finish()?;
+    let verified = v.finish_in_place()?;
     if verified.security_version() != fw_ids::SECURITY_VERSION
         || verified.payload_len() as usize != fw_ids::PAYLOAD_LEN
     {

@@ -5,6 +5,7 @@ use pqhybrid::{Error, Field, KemAlgorithm, SignatureAlgorithm};
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
+use crate::cached::{self, Decapsulator, Encapsulator, Signer, Verifier};
 use crate::encoding::{decode_private, decode_public, encode_private, encode_public};
 use crate::util::{AnyAlg, JsResult, Obj, any_alg, err, invalid_arg, kem_alg, sig_alg, str_array};
 
@@ -69,27 +70,28 @@ fn keypair_obj(name: &str, pk: &[u8], sk: &[u8]) -> JsValue {
 }
 
 fn sig_keypair(a: SignatureAlgorithm, seed: Option<&[u8]>) -> Result<(Vec<u8>, Secret), JsValue> {
-    let mut pk = vec![0u8; a.public_key_len()];
-    let mut sk = Zeroizing::new(vec![0u8; a.secret_key_len()]);
+    let key = sig_key(a, seed)?;
+    Ok((key.public_key().js()?, key.secret_bytes()))
+}
+
+/// The decoded key of a seed, or of a fresh random seed.
+fn sig_key(a: SignatureAlgorithm, seed: Option<&[u8]>) -> Result<Box<dyn Signer>, JsValue> {
     match seed {
-        Some(s) => a.keypair_from_seed(s, &mut pk, &mut sk).js()?,
-        None => a
-            .generate_keypair(&mut OsRng::default(), &mut pk, &mut sk)
-            .js()?,
+        Some(s) => cached::signer_from_seed(a, s).js(),
+        None => cached::signer_from_seed(a, &cached::random_seed(a.seed_len()).js()?).js(),
     }
-    Ok((pk, sk))
 }
 
 fn kem_keypair(k: KemAlgorithm, seed: Option<&[u8]>) -> Result<(Vec<u8>, Secret), JsValue> {
-    let mut pk = vec![0u8; k.public_key_len()];
-    let mut sk = Zeroizing::new(vec![0u8; k.secret_key_len()]);
+    let key = kem_key(k, seed)?;
+    Ok((key.public_key(), key.secret_bytes().js()?))
+}
+
+fn kem_key(k: KemAlgorithm, seed: Option<&[u8]>) -> Result<Box<dyn Decapsulator>, JsValue> {
     match seed {
-        Some(s) => k.keypair_from_seed(s, &mut pk, &mut sk).js()?,
-        None => k
-            .generate_keypair(&mut OsRng::default(), &mut pk, &mut sk)
-            .js()?,
+        Some(s) => cached::decapsulator_from_seed(k, s).js(),
+        None => cached::decapsulator_from_seed(k, &cached::random_seed(k.seed_len()).js()?).js(),
     }
-    Ok((pk, sk))
 }
 
 /// Derives a key pair from a seed (`sizes(alg).seed` bytes): `{algorithm, publicKey, secretKey}`.
@@ -117,55 +119,9 @@ pub fn generate_keypair(algorithm: &str) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = publicKeyFromSecret)]
 pub fn public_key_from_secret(algorithm: &str, secret_key: &[u8]) -> Result<Vec<u8>, JsValue> {
     match any_alg(algorithm)? {
-        AnyAlg::Sig(a) => {
-            let mut pk = vec![0u8; a.public_key_len()];
-            a.public_key_from_secret(secret_key, &mut pk).js()?;
-            Ok(pk)
-        }
-        AnyAlg::Kem(k) => kem_public_key(k, secret_key),
+        AnyAlg::Sig(a) => cached::signer(a, secret_key).js()?.public_key().js(),
+        AnyAlg::Kem(k) => Ok(cached::decapsulator(k, secret_key).js()?.public_key()),
     }
-}
-
-/// The public key of a KEM secret key: ML-KEM and X-Wing keys are seeds; the composites'
-/// keys are `ML-KEM seed ‖ classical private key` and go through the typed API.
-fn kem_public_key(k: KemAlgorithm, sk: &[u8]) -> Result<Vec<u8>, JsValue> {
-    use pqhybrid::hybrid::composite_kem as ck;
-    if sk.len() != k.secret_key_len() {
-        return Err(err(Error::InvalidLength {
-            field: Field::SecretKey,
-            expected: k.secret_key_len(),
-            actual: sk.len(),
-        }));
-    }
-    let pk = match k {
-        KemAlgorithm::MlKem768X25519Sha3_256 => ck::MlKem768X25519DecapsulationKey::from_bytes(sk)
-            .js()?
-            .encapsulation_key()
-            .to_bytes()
-            .as_ref()
-            .to_vec(),
-        KemAlgorithm::MlKem768EcdhP256Sha3_256 => ck::MlKem768P256DecapsulationKey::from_bytes(sk)
-            .js()?
-            .encapsulation_key()
-            .to_bytes()
-            .as_ref()
-            .to_vec(),
-        KemAlgorithm::MlKem1024EcdhP384Sha3_256 => {
-            ck::MlKem1024P384DecapsulationKey::from_bytes(sk)
-                .js()?
-                .encapsulation_key()
-                .to_bytes()
-                .as_ref()
-                .to_vec()
-        }
-        _ => {
-            let mut pk = vec![0u8; k.public_key_len()];
-            let mut out = Zeroizing::new(vec![0u8; k.secret_key_len()]);
-            k.keypair_from_seed(sk, &mut pk, &mut out).js()?;
-            pk
-        }
-    };
-    Ok(pk)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -178,14 +134,11 @@ fn do_sign(
     ctx: &[u8],
     deterministic: bool,
 ) -> Result<Vec<u8>, JsValue> {
-    let mut sig = vec![0u8; a.signature_len()];
-    let n = if deterministic {
-        a.sign_deterministic(sk, msg, ctx, &mut sig).js()?
-    } else {
-        a.sign(sk, msg, ctx, &mut OsRng::default(), &mut sig).js()?
-    };
-    sig.truncate(n);
-    Ok(sig)
+    // Through the same decoded key as `SigningKey` (decoded here for this one call).
+    cached::signer(a, sk)
+        .js()?
+        .sign(msg, ctx, !deterministic)
+        .js()
 }
 
 /// Whether an error means "this signature is not valid" rather than a usage error.
@@ -210,7 +163,16 @@ fn do_verify(
     sig: &[u8],
     ctx: &[u8],
 ) -> Result<bool, JsValue> {
-    match a.verify(pk, msg, ctx, sig) {
+    if pk.len() == a.public_key_len() {
+        verify_result(cached::verifier(a, pk).verify(msg, ctx, sig))
+    } else {
+        verify_result(a.verify(pk, msg, ctx, sig))
+    }
+}
+
+/// `Ok(true)`, `Ok(false)` for a bad signature, or the usage error.
+fn verify_result(r: pqhybrid::Result<()>) -> Result<bool, JsValue> {
+    match r {
         Ok(()) => Ok(true),
         Err(e) if is_bad_signature(&e) => Ok(false),
         Err(e) => Err(err(e)),
@@ -305,6 +267,10 @@ fn do_encapsulate(
     let mut ct = vec![0u8; k.ciphertext_len()];
     let mut ss = Zeroizing::new(vec![0u8; k.shared_secret_len()]);
     match randomness {
+        None if pk.len() == k.public_key_len() => {
+            let (ct, ss) = cached::encapsulator(k, pk).encapsulate().js()?;
+            return Ok(encaps_obj(&ct, &ss));
+        }
         None => k
             .encapsulate(pk, &mut OsRng::default(), &mut ct, &mut ss)
             .js()?,
@@ -338,21 +304,20 @@ pub fn decapsulate(
     secret_key: &[u8],
     ciphertext: &[u8],
 ) -> Result<Vec<u8>, JsValue> {
-    let k = kem_alg(algorithm)?;
-    let mut ss = vec![0u8; k.shared_secret_len()];
-    k.decapsulate(secret_key, ciphertext, &mut ss).js()?;
-    Ok(ss)
+    let key = cached::decapsulator(kem_alg(algorithm)?, secret_key).js()?;
+    Ok(key.decapsulate(ciphertext).js()?.to_vec())
 }
 
 // ---------------------------------------------------------------------------------------------
 // Key classes
 
 /// A signature private key held in WebAssembly memory, zeroized by `free()` (or by the
-/// garbage collector through a `FinalizationRegistry`).
+/// garbage collector through a `FinalizationRegistry`). The key is decoded once, when the
+/// object is made (ML-DSA and composites: the expanded key), and reused by every signature.
 #[wasm_bindgen]
 pub struct SigningKey {
     alg: SignatureAlgorithm,
-    sk: Secret,
+    key: Box<dyn Signer>,
 }
 
 #[wasm_bindgen]
@@ -360,27 +325,32 @@ impl SigningKey {
     /// A fresh random key.
     pub fn generate(algorithm: &str) -> Result<SigningKey, JsValue> {
         let alg = sig_alg(algorithm)?;
-        let (_, sk) = sig_keypair(alg, None)?;
-        Ok(SigningKey { alg, sk })
+        Ok(SigningKey {
+            alg,
+            key: sig_key(alg, None)?,
+        })
     }
 
     /// The key derived from `seed` (`sizes(alg).seed` bytes).
     #[wasm_bindgen(js_name = fromSeed)]
     pub fn from_seed(algorithm: &str, seed: &[u8]) -> Result<SigningKey, JsValue> {
         let alg = sig_alg(algorithm)?;
-        let (_, sk) = sig_keypair(alg, Some(seed))?;
-        Ok(SigningKey { alg, sk })
+        Ok(SigningKey {
+            alg,
+            key: sig_key(alg, Some(seed))?,
+        })
     }
 
     /// A key from its canonical secret-key bytes (validated).
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(algorithm: &str, secret_key: &[u8]) -> Result<SigningKey, JsValue> {
-        let alg = sig_alg(algorithm)?;
-        let mut pk = vec![0u8; alg.public_key_len()];
-        alg.public_key_from_secret(secret_key, &mut pk).js()?;
+        Self::decode(sig_alg(algorithm)?, secret_key)
+    }
+
+    fn decode(alg: SignatureAlgorithm, secret_key: &[u8]) -> Result<SigningKey, JsValue> {
         Ok(SigningKey {
             alg,
-            sk: Zeroizing::new(secret_key.to_vec()),
+            key: cached::signer(alg, secret_key).js()?,
         })
     }
 
@@ -407,14 +377,13 @@ impl SigningKey {
     /// The public key.
     #[wasm_bindgen(js_name = verifyingKey)]
     pub fn verifying_key(&self) -> Result<VerifyingKey, JsValue> {
-        let mut pk = vec![0u8; self.alg.public_key_len()];
-        self.alg.public_key_from_secret(&self.sk, &mut pk).js()?;
-        Ok(VerifyingKey { alg: self.alg, pk })
+        let pk = self.key.public_key().js()?;
+        VerifyingKey::decode(self.alg, pk)
     }
 
     /// Signs (hedged).
     pub fn sign(&self, message: &[u8], context: Option<Vec<u8>>) -> Result<Vec<u8>, JsValue> {
-        do_sign(self.alg, &self.sk, message, ctx_of(&context), false)
+        self.key.sign(message, ctx_of(&context), true).js()
     }
 
     /// Signs deterministically.
@@ -424,25 +393,25 @@ impl SigningKey {
         message: &[u8],
         context: Option<Vec<u8>>,
     ) -> Result<Vec<u8>, JsValue> {
-        do_sign(self.alg, &self.sk, message, ctx_of(&context), true)
+        self.key.sign(message, ctx_of(&context), false).js()
     }
 
     /// The canonical secret-key bytes (a copy in JavaScript memory, which cannot be zeroized).
     #[wasm_bindgen(js_name = toBytes)]
     pub fn to_bytes(&self) -> Vec<u8> {
-        self.sk.to_vec()
+        self.key.secret_bytes().to_vec()
     }
 
     /// PKCS#8 DER.
     #[wasm_bindgen(js_name = toPkcs8)]
     pub fn to_pkcs8(&self) -> Result<Vec<u8>, JsValue> {
-        encode_private(self.alg.into(), &self.sk)
+        encode_private(self.alg.into(), &self.key.secret_bytes())
     }
 
     /// PKCS#8 PEM.
     #[wasm_bindgen(js_name = toPem)]
     pub fn to_pem(&self) -> Result<String, JsValue> {
-        crate::encoding::encode_private_pem_inner(self.alg.into(), &self.sk)
+        crate::encoding::encode_private_pem_inner(self.alg.into(), &self.key.secret_bytes())
     }
 }
 
@@ -451,6 +420,7 @@ impl SigningKey {
 pub struct VerifyingKey {
     alg: SignatureAlgorithm,
     pk: Vec<u8>,
+    key: Box<dyn Verifier>,
 }
 
 #[wasm_bindgen]
@@ -466,10 +436,13 @@ impl VerifyingKey {
                 actual: public_key.len(),
             }));
         }
-        Ok(VerifyingKey {
-            alg,
-            pk: public_key.to_vec(),
-        })
+        Self::decode(alg, public_key.to_vec())
+    }
+
+    /// Decodes once (ML-DSA and composites); `pk` has the right length.
+    fn decode(alg: SignatureAlgorithm, pk: Vec<u8>) -> Result<VerifyingKey, JsValue> {
+        let key = cached::verifier(alg, &pk);
+        Ok(VerifyingKey { alg, pk, key })
     }
 
     /// A key from SubjectPublicKeyInfo DER.
@@ -499,7 +472,7 @@ impl VerifyingKey {
         signature: &[u8],
         context: Option<Vec<u8>>,
     ) -> Result<bool, JsValue> {
-        do_verify(self.alg, &self.pk, message, signature, ctx_of(&context))
+        verify_result(self.key.verify(message, ctx_of(&context), signature))
     }
 
     /// The firmware key id (32 bytes) of this key.
@@ -534,11 +507,12 @@ fn not_kind(kind: &str) -> JsValue {
     invalid_arg(&format!("the encoded key is not {kind} key"))
 }
 
-/// A KEM private key held in WebAssembly memory, zeroized by `free()`.
+/// A KEM private key held in WebAssembly memory, zeroized by `free()`. The key is decoded once
+/// (ML-KEM, X-Wing and the composites: the expanded key) and reused by every decapsulation.
 #[wasm_bindgen]
 pub struct DecapsulationKey {
     alg: KemAlgorithm,
-    sk: Secret,
+    key: Box<dyn Decapsulator>,
 }
 
 #[wasm_bindgen]
@@ -546,26 +520,32 @@ impl DecapsulationKey {
     /// A fresh random key.
     pub fn generate(algorithm: &str) -> Result<DecapsulationKey, JsValue> {
         let alg = kem_alg(algorithm)?;
-        let (_, sk) = kem_keypair(alg, None)?;
-        Ok(DecapsulationKey { alg, sk })
+        Ok(DecapsulationKey {
+            alg,
+            key: kem_key(alg, None)?,
+        })
     }
 
     /// The key derived from `seed`.
     #[wasm_bindgen(js_name = fromSeed)]
     pub fn from_seed(algorithm: &str, seed: &[u8]) -> Result<DecapsulationKey, JsValue> {
         let alg = kem_alg(algorithm)?;
-        let (_, sk) = kem_keypair(alg, Some(seed))?;
-        Ok(DecapsulationKey { alg, sk })
+        Ok(DecapsulationKey {
+            alg,
+            key: kem_key(alg, Some(seed))?,
+        })
     }
 
     /// A key from its canonical secret-key bytes (validated).
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(algorithm: &str, secret_key: &[u8]) -> Result<DecapsulationKey, JsValue> {
-        let alg = kem_alg(algorithm)?;
-        public_key_from_secret(alg.name(), secret_key)?;
+        Self::decode(kem_alg(algorithm)?, secret_key)
+    }
+
+    fn decode(alg: KemAlgorithm, secret_key: &[u8]) -> Result<DecapsulationKey, JsValue> {
         Ok(DecapsulationKey {
             alg,
-            sk: Zeroizing::new(secret_key.to_vec()),
+            key: cached::decapsulator(alg, secret_key).js()?,
         })
     }
 
@@ -574,7 +554,7 @@ impl DecapsulationKey {
     pub fn from_pkcs8(der: &[u8]) -> Result<DecapsulationKey, JsValue> {
         let (name, sk) = decode_private(der, false)?;
         let alg = KemAlgorithm::from_name(&name).ok_or_else(|| not_kind("a KEM"))?;
-        Self::from_bytes(alg.name(), &sk)
+        Self::decode(alg, &sk)
     }
 
     /// A key from PKCS#8 PEM.
@@ -582,7 +562,7 @@ impl DecapsulationKey {
     pub fn from_pem(pem: &str) -> Result<DecapsulationKey, JsValue> {
         let (name, sk) = crate::encoding::decode_private_pem_inner(pem)?;
         let alg = KemAlgorithm::from_name(&name).ok_or_else(|| not_kind("a KEM"))?;
-        Self::from_bytes(alg.name(), &sk)
+        Self::decode(alg, &sk)
     }
 
     /// The algorithm name.
@@ -593,36 +573,31 @@ impl DecapsulationKey {
 
     /// The public (encapsulation) key.
     #[wasm_bindgen(js_name = encapsulationKey)]
-    pub fn encapsulation_key(&self) -> Result<EncapsulationKey, JsValue> {
-        Ok(EncapsulationKey {
-            alg: self.alg,
-            pk: public_key_from_secret(self.alg.name(), &self.sk)?,
-        })
+    pub fn encapsulation_key(&self) -> EncapsulationKey {
+        EncapsulationKey::decode(self.alg, self.key.public_key())
     }
 
     /// Decapsulates: the 32-byte shared secret.
     pub fn decapsulate(&self, ciphertext: &[u8]) -> Result<Vec<u8>, JsValue> {
-        let mut ss = vec![0u8; self.alg.shared_secret_len()];
-        self.alg.decapsulate(&self.sk, ciphertext, &mut ss).js()?;
-        Ok(ss)
+        Ok(self.key.decapsulate(ciphertext).js()?.to_vec())
     }
 
     /// The canonical secret-key bytes (a copy in JavaScript memory).
     #[wasm_bindgen(js_name = toBytes)]
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.sk.to_vec()
+    pub fn to_bytes(&self) -> Result<Vec<u8>, JsValue> {
+        Ok(self.key.secret_bytes().js()?.to_vec())
     }
 
     /// PKCS#8 DER.
     #[wasm_bindgen(js_name = toPkcs8)]
     pub fn to_pkcs8(&self) -> Result<Vec<u8>, JsValue> {
-        encode_private(self.alg.into(), &self.sk)
+        encode_private(self.alg.into(), &self.key.secret_bytes().js()?)
     }
 
     /// PKCS#8 PEM.
     #[wasm_bindgen(js_name = toPem)]
     pub fn to_pem(&self) -> Result<String, JsValue> {
-        crate::encoding::encode_private_pem_inner(self.alg.into(), &self.sk)
+        crate::encoding::encode_private_pem_inner(self.alg.into(), &self.key.secret_bytes().js()?)
     }
 }
 
@@ -631,6 +606,7 @@ impl DecapsulationKey {
 pub struct EncapsulationKey {
     alg: KemAlgorithm,
     pk: Vec<u8>,
+    key: Box<dyn Encapsulator>,
 }
 
 #[wasm_bindgen]
@@ -646,10 +622,13 @@ impl EncapsulationKey {
                 actual: public_key.len(),
             }));
         }
-        Ok(EncapsulationKey {
-            alg,
-            pk: public_key.to_vec(),
-        })
+        Ok(Self::decode(alg, public_key.to_vec()))
+    }
+
+    /// Decodes once; `pk` has the right length.
+    fn decode(alg: KemAlgorithm, pk: Vec<u8>) -> EncapsulationKey {
+        let key = cached::encapsulator(alg, &pk);
+        EncapsulationKey { alg, pk, key }
     }
 
     /// A key from SubjectPublicKeyInfo DER.
@@ -675,7 +654,8 @@ impl EncapsulationKey {
     /// Encapsulates: `{ciphertext, sharedSecret}`.
     #[wasm_bindgen(unchecked_return_type = "Encapsulation")]
     pub fn encapsulate(&self) -> Result<JsValue, JsValue> {
-        do_encapsulate(self.alg, &self.pk, None)
+        let (ct, ss) = self.key.encapsulate().js()?;
+        Ok(encaps_obj(&ct, &ss))
     }
 
     /// The raw public key.

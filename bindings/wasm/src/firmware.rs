@@ -128,10 +128,12 @@ fn allowed_of(v: &JsValue) -> Result<AlgorithmSet, JsValue> {
         return Ok(AlgorithmSet::ALL);
     }
     if let Some(n) = v.as_f64() {
-        if n >= 0.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) {
-            if let Some(s) = AlgorithmSet::from_bits(n as u32) {
-                return Ok(s);
-            }
+        if n >= 0.0
+            && n.fract() == 0.0
+            && n <= f64::from(u32::MAX)
+            && let Some(s) = AlgorithmSet::from_bits(n as u32)
+        {
+            return Ok(s);
         }
         return Err(invalid_arg(
             "allowed: bits outside the firmware algorithm ids 1..=21",

@@ -3,8 +3,9 @@
 //!
 //! * Every algorithm of the agile layer by name: `keypairFromSeed`, `generateKeypair`, `sign`,
 //!   `signDeterministic`, `verify`, `encapsulate`, `decapsulate`, `sizes`, and key classes
-//!   (`SigningKey`, `VerifyingKey`, `DecapsulationKey`, `EncapsulationKey`) whose secret bytes
-//!   live in WebAssembly memory and are zeroized by `free()`.
+//!   (`SigningKey`, `VerifyingKey`, `DecapsulationKey`, `EncapsulationKey`) that decode their
+//!   key once (see `cached`), whose secrets live in WebAssembly memory and are zeroized by
+//!   `free()`.
 //! * SPKI / PKCS#8 in DER and PEM.
 //! * The firmware verifier: `Policy`, `FirmwareVerifier` (streaming), `verifyFirmware`,
 //!   `verifyFirmwareStream` (ReadableStream, Blob, async iterable), `inspectFirmware`.
@@ -18,6 +19,7 @@
 #![deny(missing_docs)]
 
 mod agile;
+mod cached;
 mod encoding;
 mod firmware;
 mod util;
@@ -61,7 +63,7 @@ export type FirmwareErrorCode =
 export type ErrorCode =
   | "InvalidLength" | "BufferTooSmall" | "MalformedEncoding" | "InvalidKey" | "ContextTooLong"
   | "ContextNotSupported" | "VerificationFailed" | "Rng" | "ZeroSharedSecret"
-  | "AuthenticationFailed" | "SeedUnavailable" | "SigningFailed"
+  | "AuthenticationFailed" | "SeedUnavailable" | "SigningFailed" | "AlgorithmDisabled"
   | FirmwareErrorCode
   | "UnknownAlgorithm" | "InvalidArgument" | "InvalidTrustStore" | "InvalidState";
 

@@ -20,6 +20,7 @@ pub(crate) fn code_of(e: &Error) -> String {
         Error::AuthenticationFailed => "AuthenticationFailed".into(),
         Error::SeedUnavailable => "SeedUnavailable".into(),
         Error::SigningFailed => "SigningFailed".into(),
+        Error::AlgorithmDisabled => "AlgorithmDisabled".into(),
         Error::Firmware(f) => format!("Firmware.{}", f.name()),
         _ => "Unknown".into(),
     }
@@ -200,7 +201,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 pub(crate) fn unhex(s: &str) -> Option<Vec<u8>> {
     let s = s.as_bytes();
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     let nib = |c: u8| match c {
