@@ -1,0 +1,528 @@
+//! Writes the seed corpora `fuzz/corpus/<target>/` from the known-answer vectors, read in place
+//! (`../shared/kat-vectors` or wherever `pqhybrid_kat::kat_dir` finds them, and the project's
+//! `kat-vectors/pqhybrid/`), plus keys and signatures derived here from fixed seeds.
+//!
+//! Usage: `gen_corpus <repository root> <corpus dir>`. Run by `cargo xtask fuzz` after the fuzz
+//! build; the corpora are not committed (`fuzz/.gitignore`).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use pqhybrid::encoding::{
+    Algorithm, encode_private_key, encode_private_key_pem, encode_public_key,
+    encode_public_key_pem, private_key_der_len, public_key_der_len,
+};
+use pqhybrid::firmware::{FIRMWARE_ALGORITHMS, Manifest};
+use pqhybrid::{KemAlgorithm, SignatureAlgorithm};
+use pqhybrid_fuzz::{Builder, composites, kem_alg_index, sig_alg_index, slow_keygen};
+use serde_json::Value;
+
+/// Test cases taken from each vector file at most (the corpora stay small; the fuzzer mutates).
+const PER_FILE: usize = 24;
+
+struct Corpus {
+    dir: PathBuf,
+    files: BTreeMap<String, usize>,
+}
+
+impl Corpus {
+    fn add(&mut self, target: &str, input: Vec<u8>) {
+        let n = self.files.entry(target.to_owned()).or_insert(0);
+        let dir = self.dir.join(target);
+        if *n == 0 {
+            fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        }
+        let path = dir.join(format!("seed-{n:04}"));
+        fs::write(&path, input).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        *n += 1;
+    }
+}
+
+fn hex(v: &Value) -> Vec<u8> {
+    v.as_str().map(pqhybrid_kat::hex).unwrap_or_default()
+}
+
+fn b64(v: &Value) -> Vec<u8> {
+    v.as_str().map(pqhybrid_kat::b64).unwrap_or_default()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(root), Some(out)) = (args.get(1), args.get(2)) else {
+        eprintln!("usage: gen_corpus <repository root> <corpus dir>");
+        std::process::exit(2);
+    };
+    let root = PathBuf::from(root);
+    let mut c = Corpus {
+        dir: PathBuf::from(out),
+        files: BTreeMap::new(),
+    };
+    eprintln!(
+        "gen_corpus: vectors from {}",
+        pqhybrid_kat::kat_dir().display()
+    );
+
+    derived_signatures(&mut c);
+    derived_kems(&mut c);
+    wycheproof_signatures(&mut c);
+    wycheproof_kems(&mut c);
+    composite_sig_vectors(&mut c);
+    composite_kem_vectors(&mut c);
+    xwing_vectors(&mut c);
+    firmware_images(&mut c, &root);
+
+    for (target, n) in &c.files {
+        println!("corpus {target}: {n} seeds");
+    }
+}
+
+/// Every signature algorithm: a key pair and a signature from a fixed seed.
+fn derived_signatures(c: &mut Corpus) {
+    let msg = b"pqhybrid fuzz seed message";
+    let ctx = b"ctx";
+    for (i, alg) in SignatureAlgorithm::ALL.into_iter().enumerate() {
+        let seed: Vec<u8> = (0..alg.seed_len())
+            .map(|j| (i * 31 + j) as u8 | 1)
+            .collect();
+        let mut pk = vec![0u8; alg.public_key_len()];
+        let mut sk = vec![0u8; alg.secret_key_len()];
+        if alg.keypair_from_seed(&seed, &mut pk, &mut sk).is_err() {
+            continue;
+        }
+        let ctx: &[u8] = if alg.supports_context() { ctx } else { b"" };
+        // SLH-DSA "s" signing is slow: only the fast parameter sets get a signature.
+        let slow = slow_keygen(alg);
+        let mut sig = vec![0u8; alg.signature_len()];
+        let n = if slow {
+            0
+        } else {
+            alg.sign_deterministic(&sk, msg, ctx, &mut sig).unwrap_or(0)
+        };
+        sig.truncate(n);
+        let sel = sig_alg_index(alg);
+        c.add(
+            "sig_decode",
+            Builder::new()
+                .u8(sel)
+                .bytes(&pk)
+                .bytes(&sk)
+                .bytes(msg)
+                .bytes(ctx)
+                .rest(&sig)
+                .finish(),
+        );
+        let a = Algorithm::Signature(alg);
+        let mut der = vec![0u8; public_key_der_len(a)];
+        if let Ok(m) = encode_public_key(a, &pk, &mut der) {
+            c.add("spki", der[..m].to_vec());
+        }
+        let mut der = vec![0u8; private_key_der_len(a)];
+        if !slow && let Ok(m) = encode_private_key(a, &sk, &mut der) {
+            c.add("pkcs8", der[..m].to_vec());
+        }
+        if let Ok(p) = encode_public_key_pem(a, &pk) {
+            c.add("pem", p.into_bytes());
+        }
+        if !slow && let Ok(p) = encode_private_key_pem(a, &sk) {
+            c.add("pem", p.as_bytes().to_vec());
+        }
+        if alg.is_hybrid() {
+            let comp = composites();
+            let csel = comp.iter().position(|x| *x == alg).unwrap_or(0) as u8;
+            c.add(
+                "composite_verify",
+                Builder::new()
+                    .u8(csel)
+                    .bytes(&pk)
+                    .bytes(msg)
+                    .bytes(ctx)
+                    .rest(&sig)
+                    .finish(),
+            );
+        }
+        if !slow {
+            // The C ABI: keypair_from_seed, sign, verify with derived keys (flag 8).
+            let sel = u8::try_from(i + 1).unwrap_or(0);
+            for op in [0u8, 2, 3, 4, 5, 6] {
+                c.add(
+                    "ffi_sig",
+                    Builder::new()
+                        .u8(op)
+                        .u8(sel)
+                        .u16(1 << 8)
+                        .u8(0)
+                        .u16(0)
+                        .bytes(&seed)
+                        .bytes(msg)
+                        .bytes(ctx)
+                        .rest(b"rng")
+                        .finish(),
+                );
+            }
+        }
+    }
+    // The differential target: each composite and ML-DSA, a valid signature path and an
+    // arbitrary-signature path.
+    for sel in 0u8..9 {
+        for mode in [0u8, 1, 2, 3] {
+            c.add(
+                "composite_diff",
+                Builder::new()
+                    .u8(sel)
+                    .u8(mode)
+                    .bytes(&[sel; 32])
+                    .bytes(b"firmware image bytes, streamed in chunks")
+                    .bytes(b"ctx")
+                    .bytes(&[3, 0, 17, 250])
+                    .bytes(b"hedge")
+                    .bytes(&[5, 0, 1])
+                    .rest(&[0u8; 64])
+                    .finish(),
+            );
+        }
+    }
+}
+
+/// Every KEM: a key pair from a fixed seed (the target encapsulates itself).
+fn derived_kems(c: &mut Corpus) {
+    for (i, alg) in KemAlgorithm::ALL.into_iter().enumerate() {
+        let seed: Vec<u8> = (0..alg.seed_len()).map(|j| (i * 17 + j) as u8).collect();
+        let mut pk = vec![0u8; alg.public_key_len()];
+        let mut sk = vec![0u8; alg.secret_key_len()];
+        if alg.keypair_from_seed(&seed, &mut pk, &mut sk).is_err() {
+            continue;
+        }
+        let ct = vec![0x42u8; alg.ciphertext_len()];
+        let rand: Vec<u8> = (0..alg.encaps_randomness_len())
+            .map(|j| j as u8 + 1)
+            .collect();
+        c.add(
+            "kem_decode",
+            Builder::new()
+                .u8(kem_alg_index(alg))
+                .bytes(&pk)
+                .bytes(&sk)
+                .bytes(&ct)
+                .bytes(&seed)
+                .bytes(&rand)
+                .rest(&[1, 0, 0x80])
+                .finish(),
+        );
+        let a = Algorithm::Kem(alg);
+        let mut der = vec![0u8; public_key_der_len(a)];
+        if let Ok(m) = encode_public_key(a, &pk, &mut der) {
+            c.add("spki", der[..m].to_vec());
+        }
+        let mut der = vec![0u8; private_key_der_len(a)];
+        if let Ok(m) = encode_private_key(a, &sk, &mut der) {
+            c.add("pkcs8", der[..m].to_vec());
+        }
+        if let Ok(p) = encode_public_key_pem(a, &pk) {
+            c.add("pem", p.into_bytes());
+        }
+        let sel = u8::try_from(i + 1).unwrap_or(0);
+        for op in 0u8..5 {
+            c.add(
+                "ffi_kem",
+                Builder::new()
+                    .u8(op)
+                    .u8(sel)
+                    .u16(1 << 8)
+                    .u8(0)
+                    .u16(0)
+                    .bytes(&seed)
+                    .bytes(&rand)
+                    .bytes(&ct)
+                    .rest(b"")
+                    .finish(),
+            );
+        }
+    }
+    for alg in [1u8, 2] {
+        c.add(
+            "ffi_kem",
+            Builder::new()
+                .u8(5)
+                .u8(alg)
+                .u16((1 << 10) | (1 << 11))
+                .u8(0)
+                .u16(0)
+                .bytes(&[7; 32])
+                .bytes(&[9; 12])
+                .bytes(b"associated data|plaintext")
+                .rest(&[3, 0])
+                .finish(),
+        );
+    }
+}
+
+fn load(rel: &str) -> Option<Value> {
+    let full = pqhybrid_kat::kat_dir().join(rel);
+    if !full.is_file() {
+        eprintln!("gen_corpus: {rel} not found, skipped");
+        return None;
+    }
+    Some(pqhybrid_kat::load_json(rel))
+}
+
+/// Wycheproof ML-DSA, Ed25519 and ECDSA verification vectors: key, message, signature.
+fn wycheproof_signatures(c: &mut Corpus) {
+    let files = [
+        (
+            "wycheproof/mldsa_44_verify_test.json",
+            SignatureAlgorithm::MlDsa44,
+        ),
+        (
+            "wycheproof/mldsa_65_verify_test.json",
+            SignatureAlgorithm::MlDsa65,
+        ),
+        (
+            "wycheproof/mldsa_87_verify_test.json",
+            SignatureAlgorithm::MlDsa87,
+        ),
+        ("wycheproof/ed25519_test.json", SignatureAlgorithm::Ed25519),
+        (
+            "wycheproof/ecdsa_secp256r1_sha256_p1363_test.json",
+            SignatureAlgorithm::EcdsaP256Sha256,
+        ),
+    ];
+    for (rel, alg) in files {
+        let Some(doc) = load(rel) else { continue };
+        let mut taken = 0;
+        for g in doc["testGroups"].as_array().into_iter().flatten() {
+            let pk = match &g["publicKey"] {
+                Value::String(_) => hex(&g["publicKey"]),
+                v => {
+                    let u = hex(&v["uncompressed"]);
+                    if u.is_empty() { hex(&v["pk"]) } else { u }
+                }
+            };
+            let der = hex(&g["publicKeyDer"]);
+            if !der.is_empty() {
+                c.add("spki", der);
+            }
+            if let Some(p) = g["publicKeyPem"].as_str() {
+                c.add("pem", p.as_bytes().to_vec());
+            }
+            for t in g["tests"].as_array().into_iter().flatten() {
+                if taken >= PER_FILE {
+                    break;
+                }
+                taken += 1;
+                c.add(
+                    "sig_decode",
+                    Builder::new()
+                        .u8(sig_alg_index(alg))
+                        .bytes(&pk)
+                        .bytes(&[])
+                        .bytes(&hex(&t["msg"]))
+                        .bytes(&hex(&t["ctx"]))
+                        .rest(&hex(&t["sig"]))
+                        .finish(),
+                );
+            }
+        }
+    }
+}
+
+/// Wycheproof ML-KEM vectors: seed, encapsulation key, ciphertext.
+fn wycheproof_kems(c: &mut Corpus) {
+    let files = [
+        ("wycheproof/mlkem_512_test.json", KemAlgorithm::MlKem512),
+        ("wycheproof/mlkem_768_test.json", KemAlgorithm::MlKem768),
+        ("wycheproof/mlkem_1024_test.json", KemAlgorithm::MlKem1024),
+    ];
+    for (rel, alg) in files {
+        let Some(doc) = load(rel) else { continue };
+        let tests = doc["testGroups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|g| g["tests"].as_array().into_iter().flatten());
+        for t in tests.take(PER_FILE) {
+            let seed = hex(&t["seed"]);
+            c.add(
+                "kem_decode",
+                Builder::new()
+                    .u8(kem_alg_index(alg))
+                    .bytes(&hex(&t["ek"]))
+                    .bytes(&seed)
+                    .bytes(&hex(&t["c"]))
+                    .bytes(&seed)
+                    .bytes(&[0x11; 32])
+                    .rest(&[])
+                    .finish(),
+            );
+        }
+    }
+}
+
+/// The composite-signature draft's vectors: keys, PKCS#8 keys, signatures with and without
+/// context.
+fn composite_sig_vectors(c: &mut Corpus) {
+    let Some(doc) = load("composite-sigs/testvectors.json") else {
+        return;
+    };
+    let m = b64(&doc["m"]);
+    let ctx = b64(&doc["ctx"]);
+    for t in doc["tests"].as_array().into_iter().flatten() {
+        let id = t["tcId"].as_str().unwrap_or("").trim_start_matches("id-");
+        let pkcs8 = b64(&t["sk_pkcs8"]);
+        if !pkcs8.is_empty() {
+            c.add("pkcs8", pkcs8);
+        }
+        let Some(alg) = SignatureAlgorithm::from_name(id) else {
+            continue;
+        };
+        let pk = b64(&t["pk"]);
+        let sk = b64(&t["sk"]);
+        for (x, s) in [
+            (&b""[..], b64(&t["s"])),
+            (&ctx[..], b64(&t["sWithContext"])),
+        ] {
+            c.add(
+                "sig_decode",
+                Builder::new()
+                    .u8(sig_alg_index(alg))
+                    .bytes(&pk)
+                    .bytes(&sk)
+                    .bytes(&m)
+                    .bytes(x)
+                    .rest(&s)
+                    .finish(),
+            );
+            if alg.is_hybrid() {
+                let csel = composites().iter().position(|a| *a == alg).unwrap_or(0) as u8;
+                c.add(
+                    "composite_verify",
+                    Builder::new()
+                        .u8(csel)
+                        .bytes(&pk)
+                        .bytes(&m)
+                        .bytes(x)
+                        .rest(&s)
+                        .finish(),
+                );
+            }
+        }
+    }
+}
+
+/// The composite-KEM draft's vectors.
+fn composite_kem_vectors(c: &mut Corpus) {
+    let Some(doc) = load("composite-kem/testvectors.json") else {
+        return;
+    };
+    for t in doc["tests"].as_array().into_iter().flatten() {
+        let pkcs8 = b64(&t["dk_pkcs8"]);
+        if !pkcs8.is_empty() {
+            c.add("pkcs8", pkcs8);
+        }
+        let id = t["tcId"].as_str().unwrap_or("").trim_start_matches("id-");
+        let alg = KemAlgorithm::ALL.into_iter().find(|a| {
+            a.name().eq_ignore_ascii_case(id)
+                || id.eq_ignore_ascii_case(&format!("alg-{}", a.name()))
+        });
+        let Some(alg) = alg else { continue };
+        c.add(
+            "kem_decode",
+            Builder::new()
+                .u8(kem_alg_index(alg))
+                .bytes(&b64(&t["ek"]))
+                .bytes(&b64(&t["dk"]))
+                .bytes(&b64(&t["c"]))
+                .bytes(&[])
+                .bytes(&[0x22; 64])
+                .rest(&[])
+                .finish(),
+        );
+    }
+}
+
+/// X-Wing draft vectors.
+fn xwing_vectors(c: &mut Corpus) {
+    let Some(doc) = load("xwing/test-vectors.json") else {
+        return;
+    };
+    for t in doc.as_array().into_iter().flatten() {
+        c.add(
+            "kem_decode",
+            Builder::new()
+                .u8(kem_alg_index(KemAlgorithm::XWing))
+                .bytes(&hex(&t["pk"]))
+                .bytes(&hex(&t["sk"]))
+                .bytes(&hex(&t["ct"]))
+                .bytes(&hex(&t["seed"]))
+                .bytes(&hex(&t["eseed"]))
+                .rest(&[])
+                .finish(),
+        );
+    }
+}
+
+/// The project's signed firmware images (`kat-vectors/pqhybrid/firmware/*.pqfw`).
+fn firmware_images(c: &mut Corpus, root: &Path) {
+    let dir = root.join("kat-vectors/pqhybrid/firmware");
+    let mut names: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "pqfw"))
+        .collect();
+    names.sort();
+    let plans: [&[u8]; 4] = [&[], &[1], &[7, 0, 13, 192], &[255, 64]];
+    for path in names {
+        let image = fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let valid = path.file_name().is_some_and(|n| n == "valid.pqfw");
+        for plan in plans {
+            c.add(
+                "fw_verify",
+                Builder::new().bytes(plan).rest(&image).finish(),
+            );
+            if !valid {
+                break;
+            }
+        }
+        c.add(
+            "ffi_fw",
+            Builder::new()
+                .u16(0)
+                .bytes(&[])
+                .bytes(&[])
+                .bytes(&[200])
+                .rest(&image)
+                .finish(),
+        );
+        if valid {
+            c.add(
+                "ffi_fw",
+                Builder::new()
+                    .u16(0x07c0)
+                    .bytes(&[])
+                    .bytes(&[])
+                    .bytes(&[1, 0, 9])
+                    .rest(&image)
+                    .finish(),
+            );
+        }
+        // fw_header: the image, and (from a parseable image) its signature block and
+        // endorsement alone, with the mode byte matching the header.
+        c.add("fw_header", Builder::new().u8(0).rest(&image).finish());
+        if let Ok(m) = Manifest::parse(&image) {
+            let h = m.header;
+            let idx = FIRMWARE_ALGORITHMS
+                .iter()
+                .position(|a| *a == h.algorithm)
+                .unwrap_or(0) as u8;
+            let mode = idx | if h.delegated { 0x80 } else { 0 };
+            let start = usize::try_from(h.trailer_offset()).unwrap_or(usize::MAX);
+            if let Some(trailer) = image.get(start..) {
+                c.add("fw_header", Builder::new().u8(mode).rest(trailer).finish());
+                if let Some(e) = m.signature_block.and_then(|b| b.endorsement) {
+                    let rec = &trailer[trailer.len() - e.encoded_len()..];
+                    c.add("fw_header", Builder::new().u8(mode).rest(rec).finish());
+                }
+            }
+        }
+    }
+}
