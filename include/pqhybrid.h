@@ -1325,6 +1325,10 @@ typedef uint32_t pqh_fw_key_state;
  * Initialize it with pqh_fw_verifier_init, feed the image with pqh_fw_verifier_update, end with
  * pqh_fw_verifier_finish. Between init and finish it must not be moved or copied (it refers to
  * itself; a moved state gives PQH_ERR_INVALID_STATE). It holds no secrets and needs no cleanup.
+ *
+ * "Not initialized" (PQH_ERR_INVALID_STATE from update/finish) is detected for zeroed memory,
+ * such as static storage or a `= {0}` initializer; passing stack memory that was never
+ * written is undefined behaviour in C: call pqh_fw_verifier_init first.
  */
 typedef struct PQH_ALIGNAS(16) {
     uint8_t opaque[PQH_FW_VERIFIER_SIZE];

@@ -57,6 +57,10 @@ const _: () = {
 /// Initialize it with pqh_fw_verifier_init, feed the image with pqh_fw_verifier_update, end with
 /// pqh_fw_verifier_finish. Between init and finish it must not be moved or copied (it refers to
 /// itself; a moved state gives PQH_ERR_INVALID_STATE). It holds no secrets and needs no cleanup.
+///
+/// "Not initialized" (PQH_ERR_INVALID_STATE from update/finish) is detected for zeroed memory,
+/// such as static storage or a `= {0}` initializer; passing stack memory that was never
+/// written is undefined behaviour in C: call pqh_fw_verifier_init first.
 #[repr(C, align(16))]
 pub struct pqh_fw_verifier {
     opaque: [u8; PQH_FW_VERIFIER_SIZE],
