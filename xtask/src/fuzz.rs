@@ -139,7 +139,7 @@ pub fn run(root: &Path, seconds: u64) -> Result<(), String> {
 
 /// `cargo +nightly ...` through the rustup proxy, without the toolchain environment that
 /// `cargo run` gave xtask itself.
-fn cargo_nightly(root: &Path) -> Command {
+pub(crate) fn cargo_nightly(root: &Path) -> Command {
     let mut c = Command::new("cargo");
     c.arg("+nightly").current_dir(root);
     for var in [
@@ -157,7 +157,7 @@ fn cargo_nightly(root: &Path) -> Command {
     c
 }
 
-fn ensure_nightly() -> Result<(), String> {
+pub(crate) fn ensure_nightly() -> Result<(), String> {
     let out = Command::new("rustup")
         .args(["toolchain", "list"])
         .output()

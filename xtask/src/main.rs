@@ -38,8 +38,8 @@ usage: cargo xtask <command>
 commands:
   ci              components, fmt, header --check, clippy, test, kat, c-tests, c-example,
                   check-targets, doc, bench --quick, ct, ct --thumb, cortex-m --check, miri,
-                  deny, sbom, wasm, fuzz --seconds 30 (in that order; the cargo tools of the
-                  last four build in the background from the start, log in target/ci-tools.log)
+                  deny, sbom, wasm, fuzz --seconds 30 (in that order; their cargo tools and
+                  the fuzz targets build in the background from the start: see `prefetch`)
   fmt             cargo fmt --all -- --check
   header          regenerate include/pqhybrid.h from ffi/ (cbindgen, ffi/cbindgen.toml)
   header --check  fail if regenerating include/pqhybrid.h would change it
@@ -70,6 +70,8 @@ commands:
   deny            cargo deny check licenses bans sources (deny.toml)
   sbom            CycloneDX SBOMs for the crate and the C library (target/sbom/)
   miri            cargo +nightly miri test -p pqhybrid-ffi (the Miri-sized tests)
+  prefetch        install cargo-deny, cargo-cyclonedx, cargo-fuzz and wasm-bindgen-cli and build
+                  the fuzz targets (what `ci` does in the background; log in target/ci-tools.log)
   help            this text
 
 Children get CARGO_BUILD_JOBS=2 unless it is already set.";
@@ -126,6 +128,11 @@ fn main() -> ExitCode {
             "deny" => step("deny", || supply::deny(&ctx.root)),
             "sbom" => step("sbom", || supply::sbom(&ctx.root)),
             "miri" => step("miri", || supply::miri(&ctx.root)),
+            "prefetch" => step("prefetch", || {
+                prefetch_tools(&ctx)
+                    .join()
+                    .map_err(|_| "the prefetch thread panicked".to_owned())?
+            }),
             "help" | "-h" | "--help" => {
                 let _ = writeln!(std::io::stdout(), "{HELP}");
                 Ok(())
@@ -250,8 +257,8 @@ fn ci(ctx: &Ctx) -> StepResult {
     step("components", || components(ctx))?;
     step("fmt", || fmt(ctx))?;
     step("header", || ffi::header(ctx, true))?;
-    // The cargo tools of the last steps build in the background (one job) while the
-    // single-threaded steps (QEMU, valgrind, test runs) leave a core idle.
+    // The cargo tools of the last steps, and the fuzz targets, build in the background (one
+    // job) while the single-threaded steps (QEMU, valgrind, test runs) leave a core idle.
     let tools = prefetch_tools(ctx);
     step("clippy", || clippy(ctx))?;
     step("test", || test(ctx))?;
@@ -281,10 +288,12 @@ fn ci(ctx: &Ctx) -> StepResult {
 /// Seconds each fuzz target runs in `ci`.
 const CI_FUZZ_SECONDS: u64 = 30;
 
-/// Installs the cargo tools of the later `ci` steps (cargo-deny, cargo-cyclonedx, cargo-fuzz,
-/// wasm-bindgen-cli) on a background thread, one build job, output in
-/// `target/ci-tools.log`. Each step still checks its tool itself (after the `tools` step has
-/// joined this thread), so a failure here shows up there, with this log to read.
+/// Prepares the last `ci` steps on a background thread, one build job, output in
+/// `target/ci-tools.log`: installs their cargo tools (cargo-deny, cargo-cyclonedx, cargo-fuzz,
+/// wasm-bindgen-cli) and then builds the fuzz targets, while the single-threaded steps (QEMU,
+/// valgrind, test runs) leave a core idle. Nothing here is fatal: each step still checks its
+/// tool and runs its build itself (after the `tools` step has joined this thread), so a failure
+/// here is retried there, in the open.
 fn prefetch_tools(ctx: &Ctx) -> std::thread::JoinHandle<StepResult> {
     let root = ctx.root.clone();
     let cargo = ctx.cargo.clone();
@@ -293,6 +302,25 @@ fn prefetch_tools(ctx: &Ctx) -> std::thread::JoinHandle<StepResult> {
         let _ = std::fs::create_dir_all(root.join("target"));
         let log = std::fs::File::create(&log_path)
             .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
+        let to_log = |c: &mut Command| -> StepResult {
+            c.stdout(log.try_clone().map_err(|e| e.to_string())?)
+                .stderr(log.try_clone().map_err(|e| e.to_string())?);
+            Ok(())
+        };
+        let report = |what: &str,
+                      started: Instant,
+                      status: std::io::Result<std::process::ExitStatus>| {
+            let secs = started.elapsed().as_secs_f64();
+            match status {
+                Ok(s) if s.success() => println!("    prefetch: {what}: ok in {secs:.1}s"),
+                Ok(s) => println!(
+                    "    prefetch: {what}: {s} after {secs:.1}s (see {}; the step retries)",
+                    log_path.display()
+                ),
+                Err(e) => println!("    prefetch: {what}: could not run: {e} (the step retries)"),
+            }
+            flush();
+        };
         let wasm_bindgen = wasm::pinned_wasm_bindgen(&root.join(wasm::CRATE_DIR))?;
         let tools: [(&str, &str, &[&str], String); 4] = [
             (
@@ -342,22 +370,25 @@ fn prefetch_tools(ctx: &Ctx) -> std::thread::JoinHandle<StepResult> {
                 .env("CARGO_BUILD_JOBS", "1")
                 .env("CARGO_PROFILE_RELEASE_LTO", "false")
                 .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
-                .env_remove("CARGO_TARGET_DIR")
-                .stdout(log.try_clone().map_err(|e| e.to_string())?)
-                .stderr(log.try_clone().map_err(|e| e.to_string())?);
+                .env_remove("CARGO_TARGET_DIR");
+            to_log(&mut c)?;
             let started = Instant::now();
-            let status = c
-                .status()
-                .map_err(|e| format!("could not run cargo install {krate}: {e}"))?;
-            let line = format!(
-                "prefetch: cargo install {krate} {version}: {status} in {:.1}s",
-                started.elapsed().as_secs_f64()
+            report(
+                &format!("cargo install {krate} {version}"),
+                started,
+                c.status(),
             );
-            println!("    {line}");
-            flush();
-            if !status.success() {
-                return Err(format!("{line} (see {})", log_path.display()));
-            }
+        }
+        // The fuzz targets (nightly, sanitizers): the same command as the `fuzz` step, so that
+        // step finds them built.
+        if fuzz::ensure_nightly().is_ok() {
+            let mut c = fuzz::cargo_nightly(&root);
+            c.args(["fuzz", "build", "--fuzz-dir"])
+                .arg(root.join("fuzz"))
+                .env("CARGO_BUILD_JOBS", "1");
+            to_log(&mut c)?;
+            let started = Instant::now();
+            report("cargo fuzz build", started, c.status());
         }
         Ok(())
     })
