@@ -2,13 +2,14 @@
 //!
 //! Each test names the target that found the input and keeps the input (or the part of it that
 //! matters) inline as hex, so that it runs without the fuzzing toolchain.
+#![allow(clippy::expect_used, clippy::indexing_slicing)]
 
 use pqhybrid::rng::{TryCryptoRng, TryRng};
 use pqhybrid::{Error, KemAlgorithm};
 
 /// Decodes lowercase hex (test inputs only).
 fn hex(s: &str) -> Vec<u8> {
-    assert!(s.len() % 2 == 0, "odd hex length");
+    assert!(s.len().is_multiple_of(2), "odd hex length");
     (0..s.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex digit"))
