@@ -807,6 +807,30 @@ fn check_seed_choices(alg: Algorithm, seed: &[u8], expanded: &[u8], seed_len: us
         ),
         "{alg}"
     );
+    if seed_len == 64 {
+        // ML-KEM: the same key in a different encoding (a secret coefficient x < 767 written
+        // as x + 3329, which still fits its 12 bits and decodes to the same ŝ) is not the
+        // expanded key the seed derives: compared byte for byte, it is rejected.
+        let mut unreduced = expanded.to_vec();
+        let i = (0..unreduced.len() / 3)
+            .find(|i| {
+                let (b0, b1) = (unreduced[3 * i], unreduced[3 * i + 1]);
+                (u16::from(b0) | (u16::from(b1 & 0x0f) << 8)) < 767
+            })
+            .expect("some coefficient below 767");
+        let c = u16::from(unreduced[3 * i]) | (u16::from(unreduced[3 * i + 1] & 0x0f) << 8);
+        let c = c + 3329;
+        unreduced[3 * i] = (c & 0xff) as u8;
+        unreduced[3 * i + 1] = (unreduced[3 * i + 1] & 0xf0) | (c >> 8) as u8;
+        let both_unreduced = tlv(0x30, &cat(&[&tlv(0x04, seed), &tlv(0x04, &unreduced)]));
+        assert_eq!(
+            decode_sk(&make_pkcs8(0, &id, &both_unreduced, &[])),
+            Err(Error::InvalidKey {
+                field: Field::ExpandedKey
+            }),
+            "{alg}: unreduced coefficient in the expanded half"
+        );
+    }
     let both_short = tlv(0x30, &cat(&[&tlv(0x04, seed), &tlv(0x04, &expanded[1..])]));
     assert!(
         decode_sk(&make_pkcs8(0, &id, &both_short, &[])).is_err(),

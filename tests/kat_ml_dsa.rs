@@ -31,8 +31,9 @@ mod kat {
     use std::collections::HashMap;
     use std::panic::{AssertUnwindSafe, catch_unwind};
 
+    use pqhybrid::primitives::bytes::ByteArray as _;
     use pqhybrid::primitives::ml_dsa::{
-        ExpandedSigningKey, MU_LEN, MessageHasher, MlDsa44, MlDsa65, MlDsa87, MlDsaSizes, Mu,
+        ExpandedSigningKey, MU_LEN, MessageHasher, MlDsa44, MlDsa65, MlDsa87, MlDsaParams, Mu,
         RND_LEN, SEED_LEN, SigningKey, VerifyingKey,
     };
     use pqhybrid::rng::{TryCryptoRng, TryRng};
@@ -257,12 +258,12 @@ mod kat {
     }
 
     /// A loaded signing key of either form.
-    enum Signer<P: MlDsaSizes> {
+    enum Signer<P: MlDsaParams> {
         Seed(SigningKey<P>),
         Expanded(ExpandedSigningKey<P>),
     }
 
-    impl<P: MlDsaSizes> Signer<P> {
+    impl<P: MlDsaParams> Signer<P> {
         fn load(key: &KeyBytes) -> pqhybrid::Result<Self> {
             match key {
                 KeyBytes::Seed(s) => SigningKey::<P>::from_seed_slice(s).map(Self::Seed),
@@ -314,7 +315,7 @@ mod kat {
     // ---------------------------------------------------------------------------------------------
     // ACVP ML-DSA-keyGen-FIPS204
 
-    fn keygen_case<P: MlDsaSizes>(
+    fn keygen_case<P: MlDsaParams>(
         alg: SignatureAlgorithm,
         seed: &[u8],
         pk: &[u8],
@@ -418,7 +419,7 @@ mod kat {
         expected: Vec<u8>,
     }
 
-    fn siggen_case<P: MlDsaSizes>(alg: SignatureAlgorithm, c: &SigGen) -> Check {
+    fn siggen_case<P: MlDsaParams>(alg: SignatureAlgorithm, c: &SigGen) -> Check {
         let signer = lib("key import", Signer::<P>::load(&c.key))?;
         let vk = signer.vk();
         let mu = match c.iface {
@@ -613,7 +614,7 @@ mod kat {
         }
     }
 
-    fn sigver_case<P: MlDsaSizes>(alg: SignatureAlgorithm, c: &SigVer) -> Check {
+    fn sigver_case<P: MlDsaParams>(alg: SignatureAlgorithm, c: &SigVer) -> Check {
         let vk = lib(
             "VerifyingKey::from_bytes",
             VerifyingKey::<P>::from_bytes(&c.pk),
@@ -729,7 +730,7 @@ mod kat {
 
     /// Runs the whole signing path; the inner result is what the library did (a signature or its
     /// error), the outer `Err` a failed cross-check on the way.
-    fn wsign_path<P: MlDsaSizes>(
+    fn wsign_path<P: MlDsaParams>(
         alg: SignatureAlgorithm,
         c: &WSign,
     ) -> Check<pqhybrid::Result<Vec<u8>>> {
@@ -863,7 +864,7 @@ mod kat {
         Ok(Ok(sig))
     }
 
-    fn wsign_case<P: MlDsaSizes + ExpandedLen>(alg: SignatureAlgorithm, c: &WSign) -> Check {
+    fn wsign_case<P: MlDsaParams + ExpandedLen>(alg: SignatureAlgorithm, c: &WSign) -> Check {
         let got = wsign_path::<P>(alg, c)?;
         // The errors the inputs determine.
         let mut allowed = Vec::new();
@@ -972,7 +973,7 @@ mod kat {
         expect: Expect,
     }
 
-    fn wverify_case<P: MlDsaSizes>(alg: SignatureAlgorithm, c: &WVerify) -> Check {
+    fn wverify_case<P: MlDsaParams>(alg: SignatureAlgorithm, c: &WVerify) -> Check {
         let typed =
             VerifyingKey::<P>::from_bytes(&c.pk).and_then(|vk| vk.verify(&c.msg, &c.ctx, &c.sig));
         let agile = alg.verify(&c.pk, &c.msg, &c.ctx, &c.sig);

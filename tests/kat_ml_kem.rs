@@ -28,7 +28,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use pqhybrid::primitives::ml_kem::{
     DecapsulationKey, ENCAPS_RANDOMNESS_LEN, EncapsulationKey, MlKem512, MlKem768, MlKem1024,
-    MlKemParams, SEED_LEN, SHARED_SECRET_LEN,
+    MlKemParams, MlKemSizes, SEED_LEN, SHARED_SECRET_LEN,
 };
 use pqhybrid::{Error, Field, KemAlgorithm};
 use pqhybrid_kat::{Tally, hex, load_json};

@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::error::{Field, Result, array_ref, check_len, out_buf};
 use crate::hybrid::composite_kem::{self, CompositeKemParams};
 use crate::hybrid::xwing;
-use crate::primitives::ml_kem::{self, MlKemParams};
+use crate::primitives::ml_kem::{self, MlKemSizes};
 use crate::rng::TryCryptoRng;
 use crate::secret::Secret;
 

@@ -763,14 +763,14 @@ impl core::fmt::Display for SignatureAlgorithm {
 }
 
 #[inline(never)]
-fn mldsa_pk<P: ml_dsa::MlDsaSizes>(seed: &[u8], pk_out: &mut [u8]) -> Result<()> {
+fn mldsa_pk<P: ml_dsa::MlDsaParams>(seed: &[u8], pk_out: &mut [u8]) -> Result<()> {
     let sk = ml_dsa::SigningKey::<P>::from_seed_slice(seed)?;
-    pk_out.copy_from_slice(&sk.verifying_key().to_bytes());
+    pk_out.copy_from_slice(sk.verifying_key().to_bytes().as_ref());
     Ok(())
 }
 
 #[inline(never)]
-fn mldsa_sign<P: ml_dsa::MlDsaSizes, R: TryCryptoRng + ?Sized>(
+fn mldsa_sign<P: ml_dsa::MlDsaParams, R: TryCryptoRng + ?Sized>(
     sk: &[u8],
     msg: &[u8],
     ctx: &[u8],
@@ -782,7 +782,7 @@ fn mldsa_sign<P: ml_dsa::MlDsaSizes, R: TryCryptoRng + ?Sized>(
         Rnd::Hedged(rng) => key.sign(msg, ctx, rng)?,
         Rnd::Deterministic => key.sign_deterministic(msg, ctx)?,
     };
-    out.copy_from_slice(&sig);
+    out.copy_from_slice(sig.as_ref());
     Ok(())
 }
 
@@ -864,7 +864,7 @@ fn p384_pk(scalar: &[u8], pk_out: &mut [u8]) -> Result<()> {
 }
 
 #[inline(never)]
-fn mldsa_verify<M: ml_dsa::MlDsaSizes>(
+fn mldsa_verify<M: ml_dsa::MlDsaParams>(
     pk: &[u8],
     msg: ZeroPadded<'_>,
     ctx: &[u8],

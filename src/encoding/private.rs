@@ -7,7 +7,6 @@ use der::{
     Decode, Encode, EncodeValue, FixedTag, Header, Length, Reader, SliceReader, Tag, TagMode,
     TagNumber, Tagged, Writer,
 };
-use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, Zeroizing};
 
 use super::algorithm::oids;
@@ -654,21 +653,18 @@ fn check_expanded(kind: SeedKind, seed: &[u8], expanded: &[u8]) -> Result<()> {
     }
 }
 
+/// Byte comparison (constant time) of `expanded` with the expanded key the seed derives: an
+/// encoding that differs in any byte (an unreduced coefficient that decodes to the same key,
+/// say) is not the seed's key.
 fn mlkem_same<P: ml_kem::MlKemParams>(seed: &[u8], expanded: &[u8]) -> Result<bool> {
     let ours = ml_kem::DecapsulationKey::<P>::from_seed_slice(seed)?;
-    let theirs = ml_kem::DecapsulationKey::<P>::from_expanded(expanded)?;
-    // `DecapsulationKey` equality is constant-time on the expanded key.
-    Ok(ours == theirs)
+    Ok(ours.expanded_key_ct_eq(expanded).into())
 }
 
+/// As [`mlkem_same`], with FIPS 204 Algorithm 24 `skEncode`.
 fn mldsa_same<P: ml_dsa::MlDsaParams>(seed: &[u8], expanded: &[u8]) -> Result<bool> {
-    let seed = crate::error::array_ref::<{ ml_dsa::SEED_LEN }>(Field::Seed, seed)?;
-    let key = ::ml_dsa::ExpandedSigningKey::<P>::from_seed(&(*seed).into());
-    // FIPS 204 Algorithm 24 `skEncode` of the seed's key; the crate deprecates the expanded
-    // form for storage, which is exactly why it is only compared here.
-    #[allow(deprecated)]
-    let ours = Zeroizing::new(key.to_expanded());
-    Ok(ours.as_slice().ct_eq(expanded).into())
+    let key = ml_dsa::SigningKey::<P>::from_seed_slice(seed)?;
+    Ok(key.expanded_key_ct_eq(expanded).into())
 }
 
 /// Decodes a DER PKCS#8 `PrivateKeyInfo` / `OneAsymmetricKey` (RFC 5958 §2, version 1 or 2):

@@ -110,7 +110,7 @@ use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, Field, Result, array_ref, check_len};
-use crate::primitives::ml_kem::{self, MlKemParams};
+use crate::primitives::ml_kem::{self, MlKemParams, MlKemSizes};
 use crate::primitives::x25519;
 use crate::rng::{TryCryptoRng, fill};
 use crate::secret::{Secret, SharedSecret};
@@ -339,7 +339,7 @@ impl<C: CompositeKemParams> DecapsulationKey<C> {
     pub fn decapsulate(&self, ct: &[u8]) -> Result<SharedSecret> {
         check_len(Field::Ciphertext, C::CIPHERTEXT_LEN, ct.len())?;
         let (mlkem_ct, trad_ct) = ct
-            .split_at_checked(<C::MlKem as MlKemParams>::CIPHERTEXT_LEN)
+            .split_at_checked(<C::MlKem as MlKemSizes>::CIPHERTEXT_LEN)
             .ok_or(Error::InvalidLength {
                 field: Field::Ciphertext,
                 expected: C::CIPHERTEXT_LEN,
@@ -394,7 +394,7 @@ impl<C: CompositeKemParams> EncapsulationKey<C> {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         check_len(Field::PublicKey, C::PUBLIC_KEY_LEN, bytes.len())?;
         let (mlkem, trad) = bytes
-            .split_at_checked(<C::MlKem as MlKemParams>::ENCAPSULATION_KEY_LEN)
+            .split_at_checked(<C::MlKem as MlKemSizes>::ENCAPSULATION_KEY_LEN)
             .ok_or(Error::InvalidLength {
                 field: Field::PublicKey,
                 expected: C::PUBLIC_KEY_LEN,

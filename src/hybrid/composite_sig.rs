@@ -457,7 +457,7 @@ fn der_decode_sig(der: &[u8], fl: usize, out: &mut [u8]) -> Result<()> {
 /// this module.
 pub trait CompositeParams: sealed::Sealed + Clone + Copy + 'static {
     /// The ML-DSA parameter set.
-    type MlDsa: ml_dsa::MlDsaSizes;
+    type MlDsa: ml_dsa::MlDsaParams;
     /// The traditional component.
     type Trad: Traditional;
     /// The pre-hash function PH.
@@ -854,9 +854,7 @@ impl<C: CompositeParams> VerifyingKey<C> {
     ) -> Result<()> {
         let m_prime = MessageRepresentative::new(ctx, digest)?;
         let (mldsa_sig, trad_sig) = split_signature::<C>(sig)?;
-        let mut h = self.mldsa.message_hasher(C::LABEL)?;
-        h.update(m_prime.as_bytes());
-        let mldsa_ok = self.mldsa.verify_mu(&h.finalize(), mldsa_sig);
+        let mldsa_ok = self.mldsa.verify(m_prime.as_bytes(), C::LABEL, mldsa_sig);
         let trad_ok = C::Trad::verify(&self.trad, m_prime.as_bytes(), trad_sig);
         mldsa_ok.and(trad_ok)
     }
@@ -1185,14 +1183,14 @@ impl<C: CompositeParams> SigningKey<C> {
         let mut trad = [0u8; MAX_TRAD_SIG_LEN];
         let trad_len = C::Trad::sign(&self.trad, m_prime.as_bytes(), &mut trad)?;
         let trad = trad.get(..trad_len).ok_or(Error::SigningFailed)?;
-        let mut h = self.mldsa.message_hasher(C::LABEL)?;
-        h.update(m_prime.as_bytes());
-        let mu = h.finalize();
+        // Pure ML-DSA over M' with the label as context (draft §4.2).
         let mldsa = match rnd {
-            Rnd::Hedged(rng) => self.mldsa.sign_mu(&mu, rng)?,
-            Rnd::Deterministic => self.mldsa.sign_mu_deterministic(&mu)?,
+            Rnd::Hedged(rng) => self.mldsa.sign(m_prime.as_bytes(), C::LABEL, rng)?,
+            Rnd::Deterministic => self
+                .mldsa
+                .sign_deterministic(m_prime.as_bytes(), C::LABEL)?,
         };
-        let mldsa = mldsa.as_slice();
+        let mldsa = mldsa.as_ref();
         let total = mldsa.len() + trad.len();
         let (m_out, rest) = out
             .split_at_mut_checked(mldsa.len())

@@ -1,5 +1,8 @@
 //! X-Wing: the general-purpose hybrid KEM of ML-KEM-768 and X25519
-//! (draft-connolly-cfrg-xwing-kem-10), over the `x-wing` crate.
+//! (draft-connolly-cfrg-xwing-kem-10), built here over the lattice backend's ML-KEM-768
+//! ([`crate::primitives::ml_kem`]) and [`crate::primitives::x25519`], so that a build links one
+//! ML-KEM. The decapsulation key keeps the expanded ML-KEM key and the X25519 secret, derived
+//! once from the seed, so decapsulation does not re-derive them.
 //!
 //! * The private (decapsulation) key is the 32-byte seed `sk` (§5.1). Key generation expands
 //!   it: `SHAKE256(sk, 96·8)` gives `d ‖ z` (bytes 0..64) for `ML-KEM-768.KeyGen_internal` and
@@ -12,25 +15,17 @@
 //! * Deterministic encapsulation (`EncapsulateDerand`, §5.4.1) takes a 64-byte `eseed`:
 //!   `eseed[0..32]` is ML-KEM's `m`, `eseed[32..64]` the ephemeral X25519 secret `ek_X`.
 //!
-//! # Draft versions
+//! # Draft version and the all-zero check
 //!
-//! The `x-wing` crate 0.1.1 says it implements draft -06. Between -06 and -10 the draft changed
-//! no bytes on the wire (its change log lists an ASN.1 module, SHAKE-256 output length written in
-//! bits instead of bytes, the PEM header, and editorial updates), and the crate passes the -10
-//! test vectors unchanged: key expansion, the combiner, the label and the `eseed` split are the
-//! same.
-//!
-//! The one behavioural choice is the X25519 all-zero check. Draft -10 uses the X25519 function of
-//! RFC 7748 without saying whether the optional all-zero check of RFC 7748 §6.1 is done, so both
-//! behaviours conform to -10 (the authors said so in the draft's issue #28); CFRG has since said
-//! the final text will pick one. The crate's default `DecapsulationKey` accepts an all-zero
-//! `ss_X`. pqhybrid rejects it, in both directions, with [`Error::ZeroSharedSecret`]:
-//! decapsulation goes through the crate's `DecapsulationKeyRejectNonContrib`, and encapsulation
-//! checks `X25519(ek_X, pk_X)` itself (one extra X25519 operation) before it calls the crate.
-//! This matches RFC 9180 §7.1.4 (HPKE, where X-Wing is KEM `0x647a`) and the rest of pqhybrid
-//! ([`crate::primitives::x25519`], composite ML-KEM). Such inputs only arise from a low-order
-//! `pk_X` or `ct_X`, which honest parties never produce, so the published vectors are
-//! unaffected.
+//! Written to draft -10 (key expansion, combiner, label and `eseed` split as §5) and checked
+//! against its test vectors. Draft -10 uses the X25519 function of RFC 7748 without saying
+//! whether the optional all-zero check of RFC 7748 §6.1 is done, so both behaviours conform
+//! (the authors said so in the draft's issue #28); CFRG has since said the final text will pick
+//! one. pqhybrid rejects an all-zero `ss_X`, in both directions, with
+//! [`Error::ZeroSharedSecret`], matching RFC 9180 §7.1.4 (HPKE, where X-Wing is KEM `0x647a`)
+//! and the rest of pqhybrid ([`crate::primitives::x25519`], composite ML-KEM). Such inputs only
+//! arise from a low-order `pk_X` or `ct_X`, which honest parties never produce, so the
+//! published vectors are unaffected.
 //!
 //! ```
 //! use pqhybrid::hybrid::xwing::{DecapsulationKey, EncapsulationKey};
@@ -46,10 +41,14 @@
 
 use core::fmt;
 
+use sha3::{Digest, Sha3_256};
+use shake::Shake256;
+use shake::digest::{ExtendableOutput, Update, XofReader};
 use subtle::{Choice, ConstantTimeEq};
-use x_wing::{Decapsulator, KeyExport, TryDecapsulate};
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Field, Result, array_ref, check_len};
+use crate::primitives::ml_kem::{self, MlKem768};
 use crate::primitives::x25519;
 use crate::rng::{TryCryptoRng, fill};
 use crate::secret::{Secret, SharedSecret};
@@ -73,29 +72,71 @@ pub const OID: &str = "1.3.6.1.4.1.62253.25722";
 pub const ASN1_OID: const_oid::ObjectIdentifier = const_oid::ObjectIdentifier::new_unwrap(OID);
 
 /// The ML-KEM-768 part of the encapsulation key.
-const PK_M_LEN: usize = 1184;
+const PK_M_LEN: usize = ml_kem::ML_KEM_768_ENCAPSULATION_KEY_LEN;
+/// The ML-KEM-768 part of the ciphertext.
+const CT_M_LEN: usize = ml_kem::ML_KEM_768_CIPHERTEXT_LEN;
+/// `XWingLabel` (§5.3): `\./` `/^\`.
+const LABEL: [u8; 6] = [0x5c, 0x2e, 0x2f, 0x2f, 0x5e, 0x5c];
 
 /// An X-Wing ciphertext `ct_M ‖ ct_X`.
 pub type Ciphertext = [u8; CIPHERTEXT_LEN];
 
-/// An X-Wing decapsulation (private) key: the 32-byte seed, with the encapsulation key derived
-/// from it.
+/// `Combiner(ss_M, ss_X, ct_X, pk_X) = SHA3-256(ss_M ‖ ss_X ‖ ct_X ‖ pk_X ‖ XWingLabel)` (§5.3).
+fn combiner(
+    ss_m: &SharedSecret,
+    ss_x: &SharedSecret,
+    ct_x: &[u8; x25519::PUBLIC_KEY_LEN],
+    pk_x: &[u8; x25519::PUBLIC_KEY_LEN],
+) -> SharedSecret {
+    let mut h = Sha3_256::new();
+    Digest::update(&mut h, ss_m.as_bytes());
+    Digest::update(&mut h, ss_x.as_bytes());
+    Digest::update(&mut h, ct_x);
+    Digest::update(&mut h, pk_x);
+    Digest::update(&mut h, LABEL);
+    let mut out = Zeroizing::new([0u8; SHARED_SECRET_LEN]);
+    out.copy_from_slice(&h.finalize());
+    Secret::new(*out)
+}
+
+/// An X-Wing decapsulation (private) key: the 32-byte seed, with the ML-KEM-768 key, the X25519
+/// secret and the encapsulation key derived from it once (§5.2, `expandDecapsulationKey`).
 ///
 /// Zeroizes on drop; `Debug` is redacted; equality is constant-time on the seed. Decapsulation
 /// rejects an all-zero X25519 shared secret (see the module documentation).
 #[derive(Clone)]
 pub struct DecapsulationKey {
     seed: Secret<SEED_LEN>,
-    inner: x_wing::DecapsulationKeyRejectNonContrib,
+    mlkem: ml_kem::DecapsulationKey<MlKem768>,
+    sk_x: x25519::SecretKey,
+    pk_x: [u8; x25519::PUBLIC_KEY_LEN],
 }
 
 impl DecapsulationKey {
-    /// The key pair of the seed `sk` (§5.2.1, `GenerateKeyPairDerand`).
+    /// The key pair of the seed `sk` (§5.2.1, `GenerateKeyPairDerand`): `SHAKE256(sk, 96)` gives
+    /// `d ‖ z` for `ML-KEM-768.KeyGen_internal` and the X25519 secret `sk_X`.
     #[must_use]
     pub fn from_seed(seed: &[u8; SEED_LEN]) -> Self {
+        let mut expanded = Zeroizing::new([0u8; 96]);
+        let mut xof = Shake256::default();
+        xof.update(seed);
+        xof.finalize_xof().read(expanded.as_mut_slice());
+        let mut d_z = Zeroizing::new([0u8; ml_kem::SEED_LEN]);
+        let mut sk_x = Zeroizing::new([0u8; x25519::SECRET_KEY_LEN]);
+        for (i, b) in expanded.iter().enumerate() {
+            if let Some(o) = d_z.get_mut(i) {
+                *o = *b;
+            } else if let Some(o) = sk_x.get_mut(i - ml_kem::SEED_LEN) {
+                *o = *b;
+            }
+        }
+        let sk_x = x25519::SecretKey::from_bytes(&sk_x);
+        let pk_x = sk_x.public_key().to_bytes();
         Self {
             seed: Secret::new(*seed),
-            inner: x_wing::DecapsulationKeyRejectNonContrib::from(*seed),
+            mlkem: ml_kem::DecapsulationKey::from_seed(&d_z),
+            sk_x,
+            pk_x,
         }
     }
 
@@ -126,7 +167,7 @@ impl DecapsulationKey {
     /// The matching encapsulation key.
     #[must_use]
     pub fn encapsulation_key(&self) -> EncapsulationKey {
-        EncapsulationKey::from_inner(self.inner.encapsulation_key().clone())
+        EncapsulationKey::new(self.mlkem.encapsulation_key(), self.pk_x)
     }
 
     /// Decapsulates `ct` (§5.5, `Decapsulate`). A modified ML-KEM ciphertext yields a
@@ -137,16 +178,15 @@ impl DecapsulationKey {
     /// is a low-order point, so that `X25519(sk_X, ct_X)` is all zero.
     pub fn decapsulate(&self, ct: &[u8]) -> Result<SharedSecret> {
         check_len(Field::Ciphertext, CIPHERTEXT_LEN, ct.len())?;
-        let ct = x_wing::Ciphertext::try_from(ct).map_err(|_| Error::InvalidLength {
+        let (ct_m, ct_x) = ct.split_at_checked(CT_M_LEN).ok_or(Error::InvalidLength {
             field: Field::Ciphertext,
             expected: CIPHERTEXT_LEN,
             actual: ct.len(),
         })?;
-        let ss = self
-            .inner
-            .try_decapsulate(&ct)
-            .map_err(|_| Error::ZeroSharedSecret)?;
-        Ok(Secret::new(ss.into()))
+        let ct_x = x25519::PublicKey::from_slice(ct_x)?;
+        let ss_m = self.mlkem.decapsulate(ct_m)?;
+        let ss_x = self.sk_x.diffie_hellman(&ct_x)?;
+        Ok(combiner(&ss_m, &ss_x, &ct_x.0, &self.pk_x))
     }
 }
 
@@ -174,19 +214,15 @@ impl Eq for DecapsulationKey {}
 /// (FIPS 203 §7.2).
 #[derive(Clone, Debug)]
 pub struct EncapsulationKey {
-    inner: x_wing::EncapsulationKey,
+    mlkem: ml_kem::EncapsulationKey<MlKem768>,
+    pk_x: [u8; x25519::PUBLIC_KEY_LEN],
     /// `pk_X` is a low-order point: every `ss_X = X25519(ek_X, pk_X)` would be all zero.
     /// Decided once on import (public data), so encapsulation does no extra X25519.
     pk_x_low_order: bool,
 }
 
 impl EncapsulationKey {
-    fn from_inner(inner: x_wing::EncapsulationKey) -> Self {
-        let bytes = inner.to_bytes();
-        let mut pk_x = [0u8; x25519::PUBLIC_KEY_LEN];
-        for (o, i) in pk_x.iter_mut().zip(bytes.iter().skip(PK_M_LEN)) {
-            *o = *i;
-        }
+    fn new(mlkem: ml_kem::EncapsulationKey<MlKem768>, pk_x: [u8; x25519::PUBLIC_KEY_LEN]) -> Self {
         // X25519 clamps scalars to multiples of 8 below 2^255, so X25519(k, u) is all zero for
         // one clamped k exactly when u is in the small subgroup (of the curve or its twist) —
         // the same condition that makes X25519(ek_X, pk_X) zero for every ek_X.
@@ -196,7 +232,8 @@ impl EncapsulationKey {
             Err(Error::ZeroSharedSecret)
         );
         Self {
-            inner,
+            mlkem,
+            pk_x,
             pk_x_low_order,
         }
     }
@@ -209,16 +246,25 @@ impl EncapsulationKey {
     /// fails the FIPS 203 §7.2 modulus check.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         check_len(Field::PublicKey, PUBLIC_KEY_LEN, bytes.len())?;
-        let inner = x_wing::EncapsulationKey::try_from(bytes).map_err(|_| Error::InvalidKey {
-            field: Field::PublicKey,
-        })?;
-        Ok(Self::from_inner(inner))
+        let (pk_m, pk_x) = bytes
+            .split_at_checked(PK_M_LEN)
+            .ok_or(Error::InvalidLength {
+                field: Field::PublicKey,
+                expected: PUBLIC_KEY_LEN,
+                actual: bytes.len(),
+            })?;
+        let mlkem = ml_kem::EncapsulationKey::from_bytes(pk_m)?;
+        Ok(Self::new(mlkem, x25519::PublicKey::from_slice(pk_x)?.0))
     }
 
     /// The encoded key `pk_M ‖ pk_X`.
     #[must_use]
     pub fn to_bytes(&self) -> [u8; PUBLIC_KEY_LEN] {
-        self.inner.to_bytes().into()
+        let mut out = [0u8; PUBLIC_KEY_LEN];
+        let (m, x) = out.split_at_mut(PK_M_LEN);
+        m.copy_from_slice(&self.mlkem.to_bytes());
+        x.copy_from_slice(&self.pk_x);
+        out
     }
 
     /// Encapsulates a fresh shared secret (§5.4, `Encapsulate`): draws the 64-byte `eseed` from
@@ -256,9 +302,18 @@ impl EncapsulationKey {
             return Err(Error::ZeroSharedSecret);
         }
 
-        let randomness = zeroize::Zeroizing::new(hybrid_array::Array::from(*eseed));
-        let (ct, ss) = self.inner.encapsulate_deterministic(&randomness);
-        Ok((ct.into(), Secret::new(ss.into())))
+        let (m, ek_x) = eseed.split_at(ml_kem::ENCAPS_RANDOMNESS_LEN);
+        let m = array_ref::<{ ml_kem::ENCAPS_RANDOMNESS_LEN }>(Field::Randomness, m)?;
+        let ek_x = x25519::SecretKey::from_slice(ek_x)?;
+        let (ct_m, ss_m) = self.mlkem.encapsulate_internal(m);
+        let ct_x = ek_x.public_key().to_bytes();
+        let ss_x = ek_x.diffie_hellman(&x25519::PublicKey(self.pk_x))?;
+        let ss = combiner(&ss_m, &ss_x, &ct_x, &self.pk_x);
+        let mut ct = [0u8; CIPHERTEXT_LEN];
+        let (c_m, c_x) = ct.split_at_mut(CT_M_LEN);
+        c_m.copy_from_slice(&ct_m);
+        c_x.copy_from_slice(&ct_x);
+        Ok((ct, ss))
     }
 }
 

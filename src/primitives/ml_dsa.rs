@@ -25,17 +25,21 @@
 //! ```
 
 use core::fmt;
+use core::marker::PhantomData;
 
-use ml_dsa::Keypair;
 use shake::Shake256;
 use shake::digest::{ExtendableOutput, Update, XofReader};
 use subtle::{Choice, ConstantTimeEq};
+use zeroize::Zeroizing;
 
-use crate::error::{Error, Field, Result, array_ref, check_ctx, check_len};
-use crate::rng::{FixedBytes, TryCryptoRng, fill};
+pub use super::backend::{DefaultBackend, MlDsaBackend};
+use super::bytes::ByteArray;
+use super::ml_dsa_compact as compact;
+#[cfg(all(feature = "hazmat", feature = "backend-rustcrypto"))]
+use crate::error::Error;
+use crate::error::{Field, Result, array_ref, check_ctx, check_len};
+use crate::rng::{TryCryptoRng, fill};
 use crate::secret::Secret;
-
-pub use ml_dsa::{MlDsa44, MlDsa65, MlDsa87, MlDsaParams};
 
 /// Length of the canonical private key, the seed ξ.
 pub const SEED_LEN: usize = 32;
@@ -59,36 +63,87 @@ pub const ML_DSA_87_PUBLIC_KEY_LEN: usize = 2592;
 /// ML-DSA-87 signature length.
 pub const ML_DSA_87_SIGNATURE_LEN: usize = 4627;
 
-/// Sizes of a parameter set, in bytes.
-pub trait MlDsaSizes: MlDsaParams {
+/// ML-DSA-44 expanded signing-key length (`skEncode`, FIPS 204 Algorithm 24).
+pub const ML_DSA_44_EXPANDED_KEY_LEN: usize = 2560;
+/// ML-DSA-65 expanded signing-key length.
+pub const ML_DSA_65_EXPANDED_KEY_LEN: usize = 4032;
+/// ML-DSA-87 expanded signing-key length.
+pub const ML_DSA_87_EXPANDED_KEY_LEN: usize = 4896;
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// An ML-DSA parameter set (FIPS 204 §4, Table 1): [`MlDsa44`], [`MlDsa65`] or [`MlDsa87`].
+/// Everything generic code needs: [`MlDsaSizes`] and the default backend's functions.
+pub trait MlDsaParams: MlDsaSizes + super::backend::MlDsaBinding {}
+
+impl<T: MlDsaSizes + super::backend::MlDsaBinding> MlDsaParams for T {}
+
+/// The sizes and types of an ML-DSA parameter set.
+pub trait MlDsaSizes: sealed::Sealed + Copy + Default + fmt::Debug + 'static {
     /// The name FIPS 204 gives the parameter set.
     const NAME: &'static str;
     /// Public-key length.
     const PUBLIC_KEY_LEN: usize;
     /// Signature length.
     const SIGNATURE_LEN: usize;
+    /// Expanded signing-key length (`skEncode`).
+    const EXPANDED_KEY_LEN: usize;
+    /// The parameter set as the compact verifier sees it.
+    const COMPACT: &'static compact::Params;
+    /// The encoded public key, `[u8; PUBLIC_KEY_LEN]`.
+    type PublicKey: ByteArray;
+    /// The encoded signature, `[u8; SIGNATURE_LEN]`.
+    type Signature: ByteArray;
+    /// The matching RustCrypto `ml-dsa` parameter type.
+    #[cfg(feature = "backend-rustcrypto")]
+    #[doc(hidden)]
+    type RustCrypto: ::ml_dsa::MlDsaParams;
 }
 
-impl MlDsaSizes for MlDsa44 {
-    const NAME: &'static str = "ML-DSA-44";
-    const PUBLIC_KEY_LEN: usize = ML_DSA_44_PUBLIC_KEY_LEN;
-    const SIGNATURE_LEN: usize = ML_DSA_44_SIGNATURE_LEN;
+macro_rules! ml_dsa_params {
+    ($(#[$doc:meta])* $name:ident, $label:literal, $pk:expr, $sig:expr, $sk:expr, $compact:expr, $rc:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        pub struct $name;
+
+        impl sealed::Sealed for $name {}
+
+        impl MlDsaSizes for $name {
+            const NAME: &'static str = $label;
+            const PUBLIC_KEY_LEN: usize = $pk;
+            const SIGNATURE_LEN: usize = $sig;
+            const EXPANDED_KEY_LEN: usize = $sk;
+            const COMPACT: &'static compact::Params = &$compact;
+            type PublicKey = [u8; $pk];
+            type Signature = [u8; $sig];
+            #[cfg(feature = "backend-rustcrypto")]
+            type RustCrypto = ::ml_dsa::$rc;
+        }
+    };
 }
-impl MlDsaSizes for MlDsa65 {
-    const NAME: &'static str = "ML-DSA-65";
-    const PUBLIC_KEY_LEN: usize = ML_DSA_65_PUBLIC_KEY_LEN;
-    const SIGNATURE_LEN: usize = ML_DSA_65_SIGNATURE_LEN;
-}
-impl MlDsaSizes for MlDsa87 {
-    const NAME: &'static str = "ML-DSA-87";
-    const PUBLIC_KEY_LEN: usize = ML_DSA_87_PUBLIC_KEY_LEN;
-    const SIGNATURE_LEN: usize = ML_DSA_87_SIGNATURE_LEN;
-}
+
+ml_dsa_params!(
+    /// ML-DSA-44: security category 2.
+    MlDsa44, "ML-DSA-44", ML_DSA_44_PUBLIC_KEY_LEN, ML_DSA_44_SIGNATURE_LEN,
+    ML_DSA_44_EXPANDED_KEY_LEN, compact::ML_DSA_44, MlDsa44
+);
+ml_dsa_params!(
+    /// ML-DSA-65: security category 3.
+    MlDsa65, "ML-DSA-65", ML_DSA_65_PUBLIC_KEY_LEN, ML_DSA_65_SIGNATURE_LEN,
+    ML_DSA_65_EXPANDED_KEY_LEN, compact::ML_DSA_65, MlDsa65
+);
+ml_dsa_params!(
+    /// ML-DSA-87: security category 5.
+    MlDsa87, "ML-DSA-87", ML_DSA_87_PUBLIC_KEY_LEN, ML_DSA_87_SIGNATURE_LEN,
+    ML_DSA_87_EXPANDED_KEY_LEN, compact::ML_DSA_87, MlDsa87
+);
 
 /// The encoded signature of parameter set `P`.
-pub type EncodedSignature<P> = ml_dsa::EncodedSignature<P>;
+pub type EncodedSignature<P> = <P as MlDsaSizes>::Signature;
 /// The encoded verifying key of parameter set `P`.
-pub type EncodedVerifyingKey<P> = ml_dsa::EncodedVerifyingKey<P>;
+pub type EncodedVerifyingKey<P> = <P as MlDsaSizes>::PublicKey;
 
 /// The external message representative μ (64 bytes). Public: it is a hash of public data.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -158,22 +213,43 @@ fn tr_of(encoded_pk: &[u8]) -> [u8; TR_LEN] {
     tr
 }
 
-/// An ML-DSA signing key: the seed ξ and the expanded key derived from it, with the public-key
-/// hash `tr` cached for streaming. Zeroizes on drop; `Debug` is redacted; equality is
+/// An ML-DSA signing key: the seed ξ and the backend's key derived from it, with the verifying
+/// key (and its hash `tr`) cached. Zeroizes on drop; `Debug` is redacted; equality is
 /// constant-time on the seed.
-#[derive(Clone)]
-pub struct SigningKey<P: MlDsaSizes> {
-    inner: ml_dsa::SigningKey<P>,
-    vk: VerifyingKey<P>,
+///
+/// `B` is the lattice backend ([`crate::primitives::backend`]); the default is the one the
+/// build's features select.
+pub struct SigningKey<P: MlDsaParams, B: MlDsaBackend<P> = DefaultBackend> {
+    seed: Secret<SEED_LEN>,
+    inner: B::Sk,
+    vk: VerifyingKey<P, B>,
 }
 
-impl<P: MlDsaSizes> SigningKey<P> {
+impl<P: MlDsaParams, B: MlDsaBackend<P>> Clone for SigningKey<P, B> {
+    fn clone(&self) -> Self {
+        Self {
+            seed: self.seed.clone(),
+            inner: self.inner.clone(),
+            vk: self.vk.clone(),
+        }
+    }
+}
+
+impl<P: MlDsaParams, B: MlDsaBackend<P>> SigningKey<P, B> {
     /// Derives the key pair from the seed ξ (FIPS 204 Algorithm 6, `ML-DSA.KeyGen_internal`).
     #[must_use]
     pub fn from_seed(seed: &[u8; SEED_LEN]) -> Self {
-        let inner = ml_dsa::SigningKey::<P>::from_seed(&(*seed).into());
-        let vk = VerifyingKey::from_inner(inner.verifying_key());
-        Self { inner, vk }
+        let (inner, vk) = B::keygen(seed);
+        let tr = tr_of(B::vk_to_bytes(&vk).as_ref());
+        Self {
+            seed: Secret::new(*seed),
+            inner,
+            vk: VerifyingKey {
+                inner: vk,
+                tr,
+                _p: PhantomData,
+            },
+        }
     }
 
     /// [`Self::from_seed`] from a slice, checking its length.
@@ -197,13 +273,37 @@ impl<P: MlDsaSizes> SigningKey<P> {
     /// The canonical private key, the seed ξ.
     #[must_use]
     pub fn seed(&self) -> &[u8; SEED_LEN] {
-        self.inner.as_seed().as_ref()
+        self.seed.as_bytes()
     }
 
     /// The matching verifying key.
     #[must_use]
-    pub fn verifying_key(&self) -> &VerifyingKey<P> {
+    pub fn verifying_key(&self) -> &VerifyingKey<P, B> {
         &self.vk
+    }
+
+    /// The expanded key `skEncode` (FIPS 204 Algorithm 24). Legacy; for tests that compare
+    /// implementations. The canonical private key is [`Self::seed`].
+    #[cfg(all(feature = "hazmat", feature = "alloc"))]
+    #[must_use]
+    pub fn expanded_key_hazmat(&self) -> Zeroizing<alloc::vec::Vec<u8>> {
+        let mut out = Zeroizing::new(alloc::vec![0u8; P::EXPANDED_KEY_LEN]);
+        B::sk_expanded_to(&self.inner, &mut out);
+        out
+    }
+
+    /// Constant-time check that `expanded` is this key's `skEncode` (FIPS 204 Algorithm 24),
+    /// byte for byte.
+    #[must_use]
+    pub fn expanded_key_ct_eq(&self, expanded: &[u8]) -> Choice {
+        let mut ours = Zeroizing::new([0u8; ML_DSA_87_EXPANDED_KEY_LEN]);
+        match ours.get_mut(..P::EXPANDED_KEY_LEN) {
+            Some(buf) => {
+                B::sk_expanded_to(&self.inner, buf);
+                buf.ct_eq(expanded)
+            }
+            None => Choice::from(0),
+        }
     }
 
     /// Starts a streaming μ under this key's `tr` and context `ctx`.
@@ -224,9 +324,10 @@ impl<P: MlDsaSizes> SigningKey<P> {
         ctx: &[u8],
         rng: &mut R,
     ) -> Result<EncodedSignature<P>> {
-        let mut h = self.message_hasher(ctx)?;
-        h.update(msg);
-        self.sign_mu(&h.finalize(), rng)
+        check_ctx(ctx)?;
+        let mut rnd = Secret::<RND_LEN>::zero();
+        fill(rng, rnd.as_mut())?;
+        B::sign(&self.inner, msg, ctx, rnd.as_bytes())
     }
 
     /// Deterministic signing (FIPS 204 Algorithm 2 with `rnd` = 0³²).
@@ -234,11 +335,33 @@ impl<P: MlDsaSizes> SigningKey<P> {
     /// # Errors
     /// [`Error::ContextTooLong`] or [`Error::SigningFailed`].
     pub fn sign_deterministic(&self, msg: &[u8], ctx: &[u8]) -> Result<EncodedSignature<P>> {
-        let mut h = self.message_hasher(ctx)?;
-        h.update(msg);
-        self.sign_mu_deterministic(&h.finalize())
+        check_ctx(ctx)?;
+        B::sign(&self.inner, msg, ctx, &[0u8; RND_LEN])
     }
 
+    /// Pure ML-DSA signing with a caller-chosen `rnd` (FIPS 204 Algorithm 2 with its line 1
+    /// replaced). For known-answer tests only.
+    ///
+    /// # Errors
+    /// [`Error::ContextTooLong`] or [`Error::SigningFailed`].
+    #[cfg(feature = "hazmat")]
+    pub fn sign_with_rnd_hazmat(
+        &self,
+        msg: &[u8],
+        ctx: &[u8],
+        rnd: &[u8; RND_LEN],
+    ) -> Result<EncodedSignature<P>> {
+        check_ctx(ctx)?;
+        B::sign(&self.inner, msg, ctx, rnd)
+    }
+}
+
+/// Signing over an external μ. `libcrux-ml-dsa` 0.0.11 has no entry point for it, so these
+/// run on the RustCrypto backend (feature `backend-rustcrypto`), with a key derived from the
+/// same seed, whatever `B` is: the signatures are the same bytes either way (both backends are
+/// checked against each other and the ACVP vectors).
+#[cfg(feature = "backend-rustcrypto")]
+impl<P: MlDsaParams, B: MlDsaBackend<P>> SigningKey<P, B> {
     /// Hedged signing of a precomputed μ (FIPS 204 Algorithm 7 from line 7).
     ///
     /// # Errors
@@ -276,66 +399,90 @@ impl<P: MlDsaSizes> SigningKey<P> {
     }
 
     fn sign_mu_with_rnd(&self, mu: &Mu, rnd: &[u8; RND_LEN]) -> Result<EncodedSignature<P>> {
-        let mu = hybrid_array::Array::from(mu.0);
-        self.inner
-            .expanded_key()
-            .sign_mu_randomized(&mu, &mut FixedBytes(rnd))
-            .map(|s| s.encode())
-            .map_err(|_| Error::SigningFailed)
+        super::backend::rustcrypto_sign_mu::<P>(self.seed.as_bytes(), mu, rnd)
     }
 }
 
-impl<P: MlDsaSizes> fmt::Debug for SigningKey<P> {
+impl<P: MlDsaParams, B: MlDsaBackend<P>> fmt::Debug for SigningKey<P, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SigningKey<{}>([REDACTED])", P::NAME)
+        write!(f, "SigningKey<{}, {}>([REDACTED])", P::NAME, B::NAME)
     }
 }
 
-impl<P: MlDsaSizes> ConstantTimeEq for SigningKey<P> {
+impl<P: MlDsaParams, B: MlDsaBackend<P>> ConstantTimeEq for SigningKey<P, B> {
     fn ct_eq(&self, other: &Self) -> Choice {
         self.seed().ct_eq(other.seed())
     }
 }
 
-impl<P: MlDsaSizes> PartialEq for SigningKey<P> {
+impl<P: MlDsaParams, B: MlDsaBackend<P>> PartialEq for SigningKey<P, B> {
     fn eq(&self, other: &Self) -> bool {
         self.ct_eq(other).into()
     }
 }
 
-impl<P: MlDsaSizes> Eq for SigningKey<P> {}
+impl<P: MlDsaParams, B: MlDsaBackend<P>> Eq for SigningKey<P, B> {}
 
 /// An ML-DSA verifying key, with its hash `tr` cached.
-#[derive(Clone, Debug, PartialEq)]
-pub struct VerifyingKey<P: MlDsaSizes> {
-    inner: ml_dsa::VerifyingKey<P>,
+///
+/// [`Self::verify`] runs on the backend `B`; [`Self::verify_mu`] runs on the compact verifier
+/// ([`crate::primitives::ml_dsa_compact`]), which serves every backend. (The feature
+/// `compact-verify` moves the byte-level paths — agile layer, composites, firmware, C ABI — to
+/// the compact verifier; a typed caller picks explicitly.)
+pub struct VerifyingKey<P: MlDsaParams, B: MlDsaBackend<P> = DefaultBackend> {
+    inner: B::Vk,
     tr: [u8; TR_LEN],
+    _p: PhantomData<P>,
 }
 
-impl<P: MlDsaSizes> VerifyingKey<P> {
-    fn from_inner(inner: ml_dsa::VerifyingKey<P>) -> Self {
-        let tr = tr_of(inner.encode().as_ref());
-        Self { inner, tr }
+impl<P: MlDsaParams, B: MlDsaBackend<P>> Clone for VerifyingKey<P, B> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            tr: self.tr,
+            _p: PhantomData,
+        }
     }
+}
 
+impl<P: MlDsaParams, B: MlDsaBackend<P>> fmt::Debug for VerifyingKey<P, B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "VerifyingKey<{}, {}>({:?})",
+            P::NAME,
+            B::NAME,
+            self.inner
+        )
+    }
+}
+
+impl<P: MlDsaParams, B: MlDsaBackend<P>> PartialEq for VerifyingKey<P, B> {
+    fn eq(&self, other: &Self) -> bool {
+        B::vk_to_bytes(&self.inner) == B::vk_to_bytes(&other.inner)
+    }
+}
+
+impl<P: MlDsaParams, B: MlDsaBackend<P>> VerifyingKey<P, B> {
     /// Decodes a public key (FIPS 204 Algorithm 23, `pkDecode`). Every correctly sized string
     /// decodes (t₁ is 10-bit packed), so only the length is checked.
     ///
     /// # Errors
     /// [`Error::InvalidLength`] for a wrong length.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let enc = encoded_vk::<P>(bytes)?;
+        check_len(Field::PublicKey, P::PUBLIC_KEY_LEN, bytes.len())?;
         Ok(Self {
-            inner: ml_dsa::VerifyingKey::decode(enc),
+            inner: B::vk_from_bytes(bytes)?,
             // The hash of the given encoding: no re-encoding of t₁.
-            tr: tr_of(enc.as_slice()),
+            tr: tr_of(bytes),
+            _p: PhantomData,
         })
     }
 
     /// The encoded key (FIPS 204 Algorithm 22, `pkEncode`).
     #[must_use]
     pub fn to_bytes(&self) -> EncodedVerifyingKey<P> {
-        self.inner.encode()
+        B::vk_to_bytes(&self.inner)
     }
 
     /// The public-key hash `tr = SHAKE256(pk, 64)`.
@@ -359,39 +506,19 @@ impl<P: MlDsaSizes> VerifyingKey<P> {
     /// [`Error::MalformedEncoding`] (signature that does not decode: bad hint or ‖z‖ too large),
     /// or [`Error::VerificationFailed`].
     pub fn verify(&self, msg: &[u8], ctx: &[u8], sig: &[u8]) -> Result<()> {
-        let mut h = self.message_hasher(ctx)?;
-        h.update(msg);
-        self.verify_mu(&h.finalize(), sig)
+        check_ctx(ctx)?;
+        check_len(Field::Signature, P::SIGNATURE_LEN, sig.len())?;
+        B::verify(&self.inner, msg, ctx, sig)
     }
 
-    /// Verifies a signature over a precomputed μ (FIPS 204 Algorithm 8 from line 7).
+    /// Verifies a signature over a precomputed μ (FIPS 204 Algorithm 8 from line 7), on the
+    /// compact verifier.
     ///
     /// # Errors
     /// As [`Self::verify`], without the context check.
     pub fn verify_mu(&self, mu: &Mu, sig: &[u8]) -> Result<()> {
-        let mu = hybrid_array::Array::from(mu.0);
-        verify_decoded_key(&self.inner, &mu, encoded_sig::<P>(sig)?)
+        compact::verify_mu(P::COMPACT, self.to_bytes().as_ref(), &mu.0, sig)
     }
-}
-
-/// `bytes` as an encoded verifying key, borrowed (no copy).
-fn encoded_vk<P: MlDsaSizes>(bytes: &[u8]) -> Result<&EncodedVerifyingKey<P>> {
-    check_len(Field::PublicKey, P::PUBLIC_KEY_LEN, bytes.len())?;
-    <&EncodedVerifyingKey<P>>::try_from(bytes).map_err(|_| Error::InvalidLength {
-        field: Field::PublicKey,
-        expected: P::PUBLIC_KEY_LEN,
-        actual: bytes.len(),
-    })
-}
-
-/// `sig` as an encoded signature, borrowed (no copy).
-fn encoded_sig<P: MlDsaSizes>(sig: &[u8]) -> Result<&EncodedSignature<P>> {
-    check_len(Field::Signature, P::SIGNATURE_LEN, sig.len())?;
-    <&EncodedSignature<P>>::try_from(sig).map_err(|_| Error::InvalidLength {
-        field: Field::Signature,
-        expected: P::SIGNATURE_LEN,
-        actual: sig.len(),
-    })
 }
 
 /// A message `head ‖ 0^zeros`, fed to a hash in chunks without being put together: the
@@ -428,66 +555,32 @@ impl<'a> ZeroPadded<'a> {
     }
 }
 
-/// Decodes the signature and verifies it over μ. Its own frame: the decoded signature (z and
-/// the hint, ~7 KiB for ML-DSA-65) is not on the stack while the caller decodes the key.
-#[inline(never)]
-fn verify_decoded_key<P: MlDsaSizes>(
-    vk: &ml_dsa::VerifyingKey<P>,
-    mu: &hybrid_array::Array<u8, hybrid_array::typenum::U64>,
-    sig: &EncodedSignature<P>,
-) -> Result<()> {
-    let sig = ml_dsa::Signature::<P>::decode(sig).ok_or(Error::MalformedEncoding {
-        field: Field::Signature,
-    })?;
-    if vk.verify_mu(mu, &sig) {
-        Ok(())
-    } else {
-        Err(Error::VerificationFailed)
-    }
-}
-
-/// `pkDecode` and the expansion of Â. Its own frame: the decoder's temporaries (Â as sampled,
-/// t₁, 2ᵈ·t₁, about as large again as the key) are gone when the caller goes on to verify; only
-/// the key itself, returned in place, stays on the stack.
-#[inline(never)]
-fn decode_vk<P: MlDsaSizes>(pk: &EncodedVerifyingKey<P>) -> ml_dsa::VerifyingKey<P> {
-    ml_dsa::VerifyingKey::<P>::decode(pk)
-}
-
 /// `VerifyingKey::from_bytes(pk)?.verify(M, ctx, sig)` for a message `M = head ‖ 0^zeros`
-/// ([`ZeroPadded`]), for callers that hold the key only as bytes (the agile layer,
-/// the composites, the firmware verifier). Cheaper in time and stack: the key is decoded once,
-/// in place in this frame (the expanded key, Â and 2ᵈ·t₁ in the NTT domain, is ~43 KiB for
-/// ML-DSA-65 and is never moved), and μ starts from the `tr` the decoded key already holds
-/// instead of hashing the public key a second time.
+/// ([`ZeroPadded`]), for callers that hold the key only as bytes (the agile layer, the
+/// composites, the firmware verifier). A contiguous message goes to the default backend (to
+/// the compact verifier with `compact-verify`); a padded one is hashed into μ chunk by chunk
+/// and verified by the compact verifier, which works from the key's encoding and keeps only a
+/// few polynomials on the stack.
 ///
 /// Checks, in order: public-key length, context length, signature length, signature
 /// decoding, the signature itself (errors as [`VerifyingKey::verify`]).
 #[inline(never)]
-pub(crate) fn verify_encoded<P: MlDsaSizes>(
+pub(crate) fn verify_encoded<P: MlDsaParams>(
     pk: &[u8],
     ctx: &[u8],
     msg: ZeroPadded<'_>,
     sig: &[u8],
 ) -> Result<()> {
-    let pk = encoded_vk::<P>(pk)?;
+    check_len(Field::PublicKey, P::PUBLIC_KEY_LEN, pk.len())?;
     check_ctx(ctx)?;
-    let sig = encoded_sig::<P>(sig)?;
-    let vk = decode_vk::<P>(pk);
-    // μ = SHAKE256(tr ‖ 0 ‖ |ctx| ‖ ctx ‖ M, 64), with the key's own tr.
-    let mu = vk
-        .compute_mu(
-            |h| {
-                msg.for_each_chunk(|chunk| h.update(chunk));
-                Ok(())
-            },
-            ctx,
-        )
-        .map_err(|_| Error::ContextTooLong {
-            max: crate::MAX_CONTEXT_LEN,
-            actual: ctx.len(),
-        })?;
-    verify_decoded_key(&vk, &mu, sig)
+    check_len(Field::Signature, P::SIGNATURE_LEN, sig.len())?;
+    if !cfg!(feature = "compact-verify") && msg.zeros == 0 {
+        let vk = <DefaultBackend as MlDsaBackend<P>>::vk_from_bytes(pk)?;
+        return <DefaultBackend as MlDsaBackend<P>>::verify(&vk, msg.head, ctx, sig);
+    }
+    let mut h = MessageHasher::new(&compact::public_key_hash(pk), ctx)?;
+    msg.for_each_chunk(|chunk| h.update(chunk));
+    compact::verify_mu(P::COMPACT, pk, &h.finalize().0, sig)
 }
 
 /// ML-DSA-44 signing key.
@@ -512,15 +605,17 @@ pub type MlDsa87VerifyingKey = VerifyingKey<MlDsa87>;
 /// (re-encoding gives the same bytes) and that the embedded `tr` is the hash of the public key
 /// the key's `s₁, s₂` produce, so an inconsistent key is rejected instead of producing
 /// signatures that do not verify.
-#[cfg(feature = "hazmat")]
+#[cfg(all(feature = "hazmat", feature = "backend-rustcrypto"))]
+///
+/// Needs `backend-rustcrypto` (it is that backend's decoder).
 #[derive(Clone)]
-pub struct ExpandedSigningKey<P: MlDsaSizes> {
-    inner: ml_dsa::ExpandedSigningKey<P>,
+pub struct ExpandedSigningKey<P: MlDsaParams> {
+    inner: ::ml_dsa::ExpandedSigningKey<P::RustCrypto>,
     vk: VerifyingKey<P>,
 }
 
-#[cfg(feature = "hazmat")]
-impl<P: MlDsaSizes> ExpandedSigningKey<P> {
+#[cfg(all(feature = "hazmat", feature = "backend-rustcrypto"))]
+impl<P: MlDsaParams> ExpandedSigningKey<P> {
     /// Decodes and checks an expanded signing key (FIPS 204 Algorithm 25, `skDecode`).
     ///
     /// # Errors
@@ -528,13 +623,15 @@ impl<P: MlDsaSizes> ExpandedSigningKey<P> {
     /// range, or the key is not canonical or not consistent with its `tr`.
     #[allow(deprecated)] // the expanded form is legacy; ACVP still tests it
     pub fn from_bytes_hazmat(bytes: &[u8]) -> Result<Self> {
-        let enc = ml_dsa::ExpandedSigningKeyBytes::<P>::try_from(bytes).map_err(|_| {
-            Error::InvalidLength {
-                field: Field::ExpandedKey,
-                expected: core::mem::size_of::<ml_dsa::ExpandedSigningKeyBytes<P>>(),
-                actual: bytes.len(),
-            }
-        })?;
+        check_len(Field::ExpandedKey, P::EXPANDED_KEY_LEN, bytes.len())?;
+        let enc =
+            ::ml_dsa::ExpandedSigningKeyBytes::<P::RustCrypto>::try_from(bytes).map_err(|_| {
+                Error::InvalidLength {
+                    field: Field::ExpandedKey,
+                    expected: P::EXPANDED_KEY_LEN,
+                    actual: bytes.len(),
+                }
+            })?;
         let invalid = Error::InvalidKey {
             field: Field::ExpandedKey,
         };
@@ -542,11 +639,11 @@ impl<P: MlDsaSizes> ExpandedSigningKey<P> {
         if !bool::from(s1_s2_in_range::<P>(enc.as_slice())) {
             return Err(invalid);
         }
-        let inner = ml_dsa::ExpandedSigningKey::<P>::from_expanded(&enc);
+        let inner = ::ml_dsa::ExpandedSigningKey::<P::RustCrypto>::from_expanded(&enc);
         if !bool::from(inner.to_expanded().as_slice().ct_eq(enc.as_slice())) {
             return Err(invalid);
         }
-        let vk = VerifyingKey::from_inner(inner.verifying_key());
+        let vk = VerifyingKey::from_bytes(inner.verifying_key().encode().as_slice())?;
         let embedded_tr = enc.get(64..64 + TR_LEN).ok_or(invalid)?;
         if !bool::from(embedded_tr.ct_eq(vk.tr())) {
             return Err(invalid);
@@ -570,10 +667,11 @@ impl<P: MlDsaSizes> ExpandedSigningKey<P> {
         rnd: &[u8; RND_LEN],
     ) -> Result<EncodedSignature<P>> {
         let mu = hybrid_array::Array::from(mu.0);
-        self.inner
-            .sign_mu_randomized(&mu, &mut FixedBytes(rnd))
-            .map(|s| s.encode())
-            .map_err(|_| Error::SigningFailed)
+        let sig = self
+            .inner
+            .sign_mu_randomized(&mu, &mut crate::rng::FixedBytes(rnd))
+            .map_err(|_| Error::SigningFailed)?;
+        P::Signature::try_from_slice(sig.encode().as_slice()).ok_or(Error::SigningFailed)
     }
 }
 
@@ -583,15 +681,21 @@ impl<P: MlDsaSizes> ExpandedSigningKey<P> {
 /// coefficient (Wycheproof `InvalidPrivateKey`); `ml_dsa::ExpandedSigningKey::from_expanded`
 /// asserts on it, i.e. panics, so [`ExpandedSigningKey::from_bytes_hazmat`] rejects such keys
 /// before decoding. Branch-free in the key bytes (loop bounds depend only on the lengths).
-#[cfg(feature = "hazmat")]
-fn s1_s2_in_range<P: MlDsaSizes>(sk: &[u8]) -> Choice {
+#[cfg(all(feature = "hazmat", feature = "backend-rustcrypto"))]
+fn s1_s2_in_range<P: MlDsaParams>(sk: &[u8]) -> Choice {
     use hybrid_array::typenum::Unsigned;
     // sk = ρ (32) ‖ K (32) ‖ tr (64) ‖ s₁ ‖ s₂ ‖ t₀
     const S_OFFSET: usize = 32 + 32 + TR_LEN;
-    let two_eta = 2 * <P::Eta as Unsigned>::U32;
+    fn sizes<Q: ::ml_dsa::MlDsaParams>() -> (u32, usize) {
+        (
+            <Q::Eta as Unsigned>::U32,
+            <Q::S1Size as Unsigned>::USIZE + <Q::S2Size as Unsigned>::USIZE,
+        )
+    }
+    let (eta, len) = sizes::<P::RustCrypto>();
+    let two_eta = 2 * eta;
     let bits = 32 - two_eta.leading_zeros(); // bitlen(2η): 3 for η = 2, 4 for η = 4
     let mask = (1u32 << bits) - 1;
-    let len = <P::S1Size as Unsigned>::USIZE + <P::S2Size as Unsigned>::USIZE;
     let Some(packed) = sk.get(S_OFFSET..S_OFFSET + len) else {
         return Choice::from(0);
     };
@@ -610,8 +714,8 @@ fn s1_s2_in_range<P: MlDsaSizes>(sk: &[u8]) -> Choice {
     Choice::from((bad ^ 1) as u8)
 }
 
-#[cfg(feature = "hazmat")]
-impl<P: MlDsaSizes> fmt::Debug for ExpandedSigningKey<P> {
+#[cfg(all(feature = "hazmat", feature = "backend-rustcrypto"))]
+impl<P: MlDsaParams> fmt::Debug for ExpandedSigningKey<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "ExpandedSigningKey<{}>([REDACTED])", P::NAME)
     }

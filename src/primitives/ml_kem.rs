@@ -19,9 +19,11 @@
 use core::fmt;
 use core::marker::PhantomData;
 
-use ml_kem::{Decapsulate, KeyExport};
 use subtle::{Choice, ConstantTimeEq};
+use zeroize::Zeroizing;
 
+pub use super::backend::{DefaultBackend, MlKemBackend};
+use super::bytes::ByteArray;
 use crate::error::{Error, Field, Result, array_ref, check_len};
 use crate::rng::{TryCryptoRng, fill};
 use crate::secret::{Secret, SharedSecret};
@@ -32,6 +34,11 @@ pub const SEED_LEN: usize = 64;
 pub const SHARED_SECRET_LEN: usize = 32;
 /// Length of the encapsulation randomness `m` (FIPS 203 Algorithm 17).
 pub const ENCAPS_RANDOMNESS_LEN: usize = 32;
+
+mod ml_kem_max {
+    /// The longest expanded decapsulation key (ML-KEM-1024).
+    pub(super) const EXPANDED: usize = super::ML_KEM_1024_EXPANDED_KEY_LEN;
+}
 
 /// ML-KEM-512 encapsulation-key length (384·k + 32, k = 2).
 pub const ML_KEM_512_ENCAPSULATION_KEY_LEN: usize = 800;
@@ -58,7 +65,14 @@ mod sealed {
 
 /// An ML-KEM parameter set (FIPS 203 §8, Table 2). Implemented by [`MlKem512`], [`MlKem768`]
 /// and [`MlKem1024`] only.
-pub trait MlKemParams: sealed::Sealed + Copy + Default + fmt::Debug + 'static {
+///
+/// Everything generic code needs: [`MlKemSizes`] and the default backend's functions.
+pub trait MlKemParams: MlKemSizes + super::backend::MlKemBinding {}
+
+impl<T: MlKemSizes + super::backend::MlKemBinding> MlKemParams for T {}
+
+/// The sizes and types of an ML-KEM parameter set.
+pub trait MlKemSizes: sealed::Sealed + Copy + Default + fmt::Debug + 'static {
     /// The name FIPS 203 gives the parameter set.
     const NAME: &'static str;
     /// Encapsulation-key length in bytes.
@@ -67,113 +81,44 @@ pub trait MlKemParams: sealed::Sealed + Copy + Default + fmt::Debug + 'static {
     const CIPHERTEXT_LEN: usize;
     /// Expanded decapsulation-key length in bytes.
     const EXPANDED_KEY_LEN: usize;
-    /// The encoded encapsulation key.
-    type EncapsulationKeyBytes: AsRef<[u8]> + Clone + fmt::Debug;
-    /// The encoded ciphertext.
-    type Ciphertext: AsRef<[u8]> + Clone + fmt::Debug;
-    #[doc(hidden)]
-    type Dk: Clone + PartialEq;
-    #[doc(hidden)]
-    type Ek: Clone + fmt::Debug;
-    #[doc(hidden)]
-    fn dk_from_seed(seed: &[u8; SEED_LEN]) -> Self::Dk;
-    #[doc(hidden)]
-    fn dk_from_expanded(bytes: &[u8]) -> Result<Self::Dk>;
-    #[doc(hidden)]
-    fn ek_of(dk: &Self::Dk) -> &Self::Ek;
-    #[doc(hidden)]
-    fn ek_from_bytes(bytes: &[u8]) -> Result<Self::Ek>;
-    #[doc(hidden)]
-    fn ek_to_bytes(ek: &Self::Ek) -> Self::EncapsulationKeyBytes;
-    #[doc(hidden)]
-    fn encaps(ek: &Self::Ek, m: &[u8; 32]) -> (Self::Ciphertext, SharedSecret);
-    #[doc(hidden)]
-    fn decaps(dk: &Self::Dk, ct: &[u8]) -> Result<SharedSecret>;
+    /// The encoded encapsulation key, `[u8; ENCAPSULATION_KEY_LEN]`.
+    type EncapsulationKeyBytes: ByteArray;
+    /// The encoded ciphertext, `[u8; CIPHERTEXT_LEN]`.
+    type Ciphertext: ByteArray;
 }
 
 macro_rules! ml_kem_params {
-    ($(#[$doc:meta])* $name:ident, $inner:ty, $label:literal, $ek:expr, $ct:expr, $dk:expr) => {
+    ($(#[$doc:meta])* $name:ident, $label:literal, $ek:expr, $ct:expr, $dk:expr) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
         pub struct $name;
 
         impl sealed::Sealed for $name {}
 
-        impl MlKemParams for $name {
+        impl MlKemSizes for $name {
             const NAME: &'static str = $label;
             const ENCAPSULATION_KEY_LEN: usize = $ek;
             const CIPHERTEXT_LEN: usize = $ct;
             const EXPANDED_KEY_LEN: usize = $dk;
-            type EncapsulationKeyBytes = ml_kem::Key<ml_kem::EncapsulationKey<$inner>>;
-            type Ciphertext = ml_kem::Ciphertext<$inner>;
-            type Dk = ml_kem::DecapsulationKey<$inner>;
-            type Ek = ml_kem::EncapsulationKey<$inner>;
-
-            fn dk_from_seed(seed: &[u8; SEED_LEN]) -> Self::Dk {
-                ml_kem::DecapsulationKey::<$inner>::from_seed((*seed).into())
-            }
-
-            fn dk_from_expanded(bytes: &[u8]) -> Result<Self::Dk> {
-                check_len(Field::ExpandedKey, $dk, bytes.len())?;
-                let enc = ml_kem::ExpandedDecapsulationKey::<$inner>::try_from(bytes).map_err(
-                    |_| Error::InvalidLength {
-                        field: Field::ExpandedKey,
-                        expected: $dk,
-                        actual: bytes.len(),
-                    },
-                )?;
-                #[allow(deprecated)] // the expanded form is legacy, but FIPS 203 §7.3 tests it
-                ml_kem::DecapsulationKey::<$inner>::from_expanded(&enc)
-                    .map_err(|_| Error::InvalidKey { field: Field::ExpandedKey })
-            }
-
-            fn ek_of(dk: &Self::Dk) -> &Self::Ek {
-                dk.encapsulation_key()
-            }
-
-            fn ek_from_bytes(bytes: &[u8]) -> Result<Self::Ek> {
-                check_len(Field::PublicKey, $ek, bytes.len())?;
-                let key = ml_kem::Key::<ml_kem::EncapsulationKey<$inner>>::try_from(bytes)
-                    .map_err(|_| Error::MalformedEncoding { field: Field::PublicKey })?;
-                ml_kem::EncapsulationKey::<$inner>::new(&key)
-                    .map_err(|_| Error::InvalidKey { field: Field::PublicKey })
-            }
-
-            fn ek_to_bytes(ek: &Self::Ek) -> Self::EncapsulationKeyBytes {
-                ek.to_bytes()
-            }
-
-            fn encaps(ek: &Self::Ek, m: &[u8; 32]) -> (Self::Ciphertext, SharedSecret) {
-                let (ct, k) = ek.encapsulate_deterministic(&(*m).into());
-                (ct, Secret::new(k.into()))
-            }
-
-            fn decaps(dk: &Self::Dk, ct: &[u8]) -> Result<SharedSecret> {
-                check_len(Field::Ciphertext, $ct, ct.len())?;
-                let k = dk.decapsulate_slice(ct).map_err(|_| Error::InvalidLength {
-                    field: Field::Ciphertext,
-                    expected: $ct,
-                    actual: ct.len(),
-                })?;
-                Ok(Secret::new(k.into()))
-            }
+            type EncapsulationKeyBytes = [u8; $ek];
+            type Ciphertext = [u8; $ct];
         }
     };
 }
 
 ml_kem_params!(
     /// ML-KEM-512: security category 1.
-    MlKem512, ml_kem::MlKem512, "ML-KEM-512",
+    MlKem512, "ML-KEM-512",
     ML_KEM_512_ENCAPSULATION_KEY_LEN, ML_KEM_512_CIPHERTEXT_LEN, ML_KEM_512_EXPANDED_KEY_LEN
 );
 ml_kem_params!(
     /// ML-KEM-768: security category 3.
-    MlKem768, ml_kem::MlKem768, "ML-KEM-768",
+    MlKem768, "ML-KEM-768",
     ML_KEM_768_ENCAPSULATION_KEY_LEN, ML_KEM_768_CIPHERTEXT_LEN, ML_KEM_768_EXPANDED_KEY_LEN
 );
 ml_kem_params!(
     /// ML-KEM-1024: security category 5.
-    MlKem1024, ml_kem::MlKem1024, "ML-KEM-1024",
+    MlKem1024, "ML-KEM-1024",
     ML_KEM_1024_ENCAPSULATION_KEY_LEN, ML_KEM_1024_CIPHERTEXT_LEN, ML_KEM_1024_EXPANDED_KEY_LEN
 );
 
@@ -181,20 +126,31 @@ ml_kem_params!(
 ///
 /// Holds the 64-byte seed (when it was made from one) and the expanded key derived from it.
 /// Zeroizes on drop; `Debug` is redacted; equality is constant-time on the expanded key.
-#[derive(Clone)]
-pub struct DecapsulationKey<P: MlKemParams> {
+///
+/// `B` is the lattice backend ([`crate::primitives::backend`]); the default is the one the
+/// build's features select.
+pub struct DecapsulationKey<P: MlKemParams, B: MlKemBackend<P> = DefaultBackend> {
     seed: Option<Secret<SEED_LEN>>,
-    inner: P::Dk,
+    inner: B::Dk,
 }
 
-impl<P: MlKemParams> DecapsulationKey<P> {
+impl<P: MlKemParams, B: MlKemBackend<P>> Clone for DecapsulationKey<P, B> {
+    fn clone(&self) -> Self {
+        Self {
+            seed: self.seed.clone(),
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<P: MlKemParams, B: MlKemBackend<P>> DecapsulationKey<P, B> {
     /// Derives the key pair from the seed `d ‖ z` (FIPS 203 Algorithm 16,
     /// `ML-KEM.KeyGen_internal`).
     #[must_use]
     pub fn from_seed(seed: &[u8; SEED_LEN]) -> Self {
         Self {
             seed: Some(Secret::new(*seed)),
-            inner: P::dk_from_seed(seed),
+            inner: B::dk_from_seed(seed),
         }
     }
 
@@ -223,9 +179,10 @@ impl<P: MlKemParams> DecapsulationKey<P> {
     /// # Errors
     /// [`Error::InvalidLength`] for a wrong length, [`Error::InvalidKey`] if a check fails.
     pub fn from_expanded(dk: &[u8]) -> Result<Self> {
+        check_len(Field::ExpandedKey, P::EXPANDED_KEY_LEN, dk.len())?;
         Ok(Self {
             seed: None,
-            inner: P::dk_from_expanded(dk)?,
+            inner: B::dk_from_expanded(dk)?,
         })
     }
 
@@ -242,10 +199,34 @@ impl<P: MlKemParams> DecapsulationKey<P> {
 
     /// The matching encapsulation key.
     #[must_use]
-    pub fn encapsulation_key(&self) -> EncapsulationKey<P> {
+    pub fn encapsulation_key(&self) -> EncapsulationKey<P, B> {
         EncapsulationKey {
-            inner: P::ek_of(&self.inner).clone(),
+            inner: B::ek_of(&self.inner),
             _p: PhantomData,
+        }
+    }
+
+    /// The expanded encoding `dk` (FIPS 203 Algorithm 16). Legacy; for tests that compare
+    /// implementations. The canonical private key is [`Self::seed`].
+    #[cfg(all(feature = "hazmat", feature = "alloc"))]
+    #[must_use]
+    pub fn expanded_key_hazmat(&self) -> Zeroizing<alloc::vec::Vec<u8>> {
+        let mut out = Zeroizing::new(alloc::vec![0u8; P::EXPANDED_KEY_LEN]);
+        B::dk_expanded_to(&self.inner, &mut out);
+        out
+    }
+
+    /// Constant-time check that `expanded` is this key's expanded encoding `dk` (FIPS 203
+    /// Algorithm 16's `dk`), byte for byte.
+    #[must_use]
+    pub fn expanded_key_ct_eq(&self, expanded: &[u8]) -> Choice {
+        let mut ours = Zeroizing::new([0u8; ml_kem_max::EXPANDED]);
+        match ours.get_mut(..P::EXPANDED_KEY_LEN) {
+            Some(buf) => {
+                B::dk_expanded_to(&self.inner, buf);
+                buf.ct_eq(expanded)
+            }
+            None => Choice::from(0),
         }
     }
 
@@ -256,40 +237,66 @@ impl<P: MlKemParams> DecapsulationKey<P> {
     /// [`Error::InvalidLength`] if `ct` is not [`MlKemParams::CIPHERTEXT_LEN`] bytes (the §7.3
     /// ciphertext type check).
     pub fn decapsulate(&self, ct: &[u8]) -> Result<SharedSecret> {
-        P::decaps(&self.inner, ct)
+        check_len(Field::Ciphertext, P::CIPHERTEXT_LEN, ct.len())?;
+        B::decaps(&self.inner, ct)
     }
 }
 
-impl<P: MlKemParams> fmt::Debug for DecapsulationKey<P> {
+impl<P: MlKemParams, B: MlKemBackend<P>> fmt::Debug for DecapsulationKey<P, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "DecapsulationKey<{}>([REDACTED])", P::NAME)
     }
 }
 
-impl<P: MlKemParams> PartialEq for DecapsulationKey<P> {
-    /// Constant time in the secret parts (`ml-kem` compares `ŝ` and `z` with `ctutils`; only
-    /// the public `ek` is compared in variable time).
+impl<P: MlKemParams, B: MlKemBackend<P>> PartialEq for DecapsulationKey<P, B> {
+    /// Constant time: compares the expanded encodings.
     fn eq(&self, other: &Self) -> bool {
-        self.inner == other.inner
+        let mut theirs = Zeroizing::new([0u8; ml_kem_max::EXPANDED]);
+        let Some(buf) = theirs.get_mut(..P::EXPANDED_KEY_LEN) else {
+            return false;
+        };
+        B::dk_expanded_to(&other.inner, buf);
+        self.expanded_key_ct_eq(buf).into()
     }
 }
 
 /// An ML-KEM encapsulation (public) key, validated on import (FIPS 203 §7.2).
-#[derive(Clone, Debug)]
-pub struct EncapsulationKey<P: MlKemParams> {
-    inner: P::Ek,
+pub struct EncapsulationKey<P: MlKemParams, B: MlKemBackend<P> = DefaultBackend> {
+    inner: B::Ek,
     _p: PhantomData<P>,
 }
 
-impl<P: MlKemParams> EncapsulationKey<P> {
+impl<P: MlKemParams, B: MlKemBackend<P>> Clone for EncapsulationKey<P, B> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            _p: PhantomData,
+        }
+    }
+}
+
+impl<P: MlKemParams, B: MlKemBackend<P>> fmt::Debug for EncapsulationKey<P, B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "EncapsulationKey<{}, {}>({:?})",
+            P::NAME,
+            B::NAME,
+            self.inner
+        )
+    }
+}
+
+impl<P: MlKemParams, B: MlKemBackend<P>> EncapsulationKey<P, B> {
     /// Imports an encoded encapsulation key after the FIPS 203 §7.2 type and modulus checks.
     ///
     /// # Errors
     /// [`Error::InvalidLength`] for a wrong length; [`Error::InvalidKey`] if a coefficient is not
     /// reduced modulo q.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        check_len(Field::PublicKey, P::ENCAPSULATION_KEY_LEN, bytes.len())?;
         Ok(Self {
-            inner: P::ek_from_bytes(bytes)?,
+            inner: B::ek_from_bytes(bytes)?,
             _p: PhantomData,
         })
     }
@@ -297,7 +304,7 @@ impl<P: MlKemParams> EncapsulationKey<P> {
     /// The encoded key (`ByteEncode12(t̂) ‖ ρ`).
     #[must_use]
     pub fn to_bytes(&self) -> P::EncapsulationKeyBytes {
-        P::ek_to_bytes(&self.inner)
+        B::ek_to_bytes(&self.inner)
     }
 
     /// Encapsulates a fresh shared secret (FIPS 203 Algorithm 20, `ML-KEM.Encaps`).
@@ -310,7 +317,16 @@ impl<P: MlKemParams> EncapsulationKey<P> {
     ) -> Result<(P::Ciphertext, SharedSecret)> {
         let mut m = Secret::<ENCAPS_RANDOMNESS_LEN>::zero();
         fill(rng, m.as_mut())?;
-        Ok(P::encaps(&self.inner, m.as_bytes()))
+        Ok(B::encaps(&self.inner, m.as_bytes()))
+    }
+
+    /// `ML-KEM.Encaps_internal` (FIPS 203 Algorithm 17), for the hybrids that draw `m`
+    /// themselves (X-Wing's `eseed`).
+    pub(crate) fn encapsulate_internal(
+        &self,
+        m: &[u8; ENCAPS_RANDOMNESS_LEN],
+    ) -> (P::Ciphertext, SharedSecret) {
+        B::encaps(&self.inner, m)
     }
 
     /// Deterministic encapsulation with caller-chosen randomness `m` (FIPS 203 Algorithm 17,
@@ -321,23 +337,23 @@ impl<P: MlKemParams> EncapsulationKey<P> {
         &self,
         m: &[u8; ENCAPS_RANDOMNESS_LEN],
     ) -> (P::Ciphertext, SharedSecret) {
-        P::encaps(&self.inner, m)
+        B::encaps(&self.inner, m)
     }
 }
 
-impl<P: MlKemParams> ConstantTimeEq for EncapsulationKey<P> {
+impl<P: MlKemParams, B: MlKemBackend<P>> ConstantTimeEq for EncapsulationKey<P, B> {
     fn ct_eq(&self, other: &Self) -> Choice {
         self.to_bytes().as_ref().ct_eq(other.to_bytes().as_ref())
     }
 }
 
-impl<P: MlKemParams> PartialEq for EncapsulationKey<P> {
+impl<P: MlKemParams, B: MlKemBackend<P>> PartialEq for EncapsulationKey<P, B> {
     fn eq(&self, other: &Self) -> bool {
         self.ct_eq(other).into()
     }
 }
 
-impl<P: MlKemParams> Eq for EncapsulationKey<P> {}
+impl<P: MlKemParams, B: MlKemBackend<P>> Eq for EncapsulationKey<P, B> {}
 
 /// ML-KEM-512 decapsulation key.
 pub type MlKem512DecapsulationKey = DecapsulationKey<MlKem512>;

@@ -2,8 +2,9 @@
 //!
 //! | module | standard | crate |
 //! |---|---|---|
-//! | [`ml_kem`] | FIPS 203 | `ml-kem` |
-//! | [`ml_dsa`] | FIPS 204 | `ml-dsa` |
+//! | [`ml_kem`] | FIPS 203 | the lattice [`backend`]: `libcrux-ml-kem` or `ml-kem` |
+//! | [`ml_dsa`] | FIPS 204 | the lattice [`backend`]: `libcrux-ml-dsa` or `ml-dsa` |
+//! | [`ml_dsa_compact`] | FIPS 204 (verification only, low memory) | own code over `shake` |
 //! | [`slh_dsa`] | FIPS 205 | `slh-dsa` |
 //! | [`ed25519`] | RFC 8032 | `ed25519-dalek` |
 //! | [`ecdsa`] | FIPS 186-5, RFC 6979 | `p256`, `p384` |
@@ -11,9 +12,12 @@
 //! | [`aes_gcm`] | SP 800-38D | `aes-gcm` |
 
 pub mod aes_gcm;
+pub mod backend;
+pub mod bytes;
 pub mod ecdsa;
 pub mod ed25519;
 pub mod ml_dsa;
+pub mod ml_dsa_compact;
 pub mod ml_kem;
 pub mod slh_dsa;
 pub mod x25519;

@@ -612,6 +612,9 @@ fn cross_build(ctx: &Ctx, target: &str, features: &[&str]) -> Command {
         "--release",
         "--no-default-features",
     ];
+    if features.is_empty() {
+        args.extend(["--features", "backend-libcrux"]);
+    }
     args.extend_from_slice(features);
     args.extend(["--target", target, "--target-dir", CROSS_TARGET_DIR]);
     ctx.cargo(args)
@@ -625,8 +628,23 @@ fn check_targets(ctx: &Ctx) -> StepResult {
     for t in EMBEDDED_TARGETS {
         step(t, || run(cross_build(ctx, t, &[])))?;
     }
+    // The other lattice backend, alone, and the compact verifier.
+    step(
+        "thumbv7em-none-eabihf (backend-rustcrypto, compact-verify)",
+        || {
+            run(cross_build(
+                ctx,
+                EMBEDDED_TARGETS[0],
+                &["--features", "backend-rustcrypto,compact-verify"],
+            ))
+        },
+    )?;
     step(WASM_TARGET, || {
-        run(cross_build(ctx, WASM_TARGET, &["--features", "alloc"]))
+        run(cross_build(
+            ctx,
+            WASM_TARGET,
+            &["--features", "alloc,backend-libcrux"],
+        ))
     })?;
     if THUMBV6M_REQUIRED {
         step(THUMBV6M, || run(cross_build(ctx, THUMBV6M, &[])))?;

@@ -73,7 +73,7 @@ pub(crate) fn random_seed(len: usize) -> Result<Secret> {
     Ok(seed)
 }
 
-impl<P: ml_dsa::MlDsaSizes> Signer for ml_dsa::SigningKey<P> {
+impl<P: ml_dsa::MlDsaParams> Signer for ml_dsa::SigningKey<P> {
     fn sign(&self, msg: &[u8], ctx: &[u8], hedged: bool) -> Result<Vec<u8>> {
         let sig = if hedged {
             ml_dsa::SigningKey::sign(self, msg, ctx, &mut OsRng::default())?
@@ -90,7 +90,7 @@ impl<P: ml_dsa::MlDsaSizes> Signer for ml_dsa::SigningKey<P> {
     }
 }
 
-impl<P: ml_dsa::MlDsaSizes> Verifier for ml_dsa::VerifyingKey<P> {
+impl<P: ml_dsa::MlDsaParams> Verifier for ml_dsa::VerifyingKey<P> {
     fn verify(&self, msg: &[u8], ctx: &[u8], sig: &[u8]) -> Result<()> {
         check_len(Field::Signature, P::SIGNATURE_LEN, sig)?;
         ml_dsa::VerifyingKey::verify(self, msg, ctx, sig)
