@@ -100,7 +100,7 @@ mod differential {
 
     #[test]
     fn ml_kem_backends_agree() {
-        let mut rng = TestRng(0x6c69_6263_7275_78);
+        let mut rng = TestRng(0x006c_6962_6372_7578);
         let n = ml_kem_512(&mut rng) + ml_kem_768(&mut rng) + ml_kem_1024(&mut rng);
         println!("backends: ML-KEM libcrux = rustcrypto on {n} checks");
         assert!(n > 0);
@@ -198,7 +198,7 @@ mod differential {
 
     #[test]
     fn ml_dsa_backends_agree() {
-        let mut rng = TestRng(0x6d6c_6473_61);
+        let mut rng = TestRng(0x006d_6c64_7361);
         let n = ml_dsa_case::<MlDsa44>(&mut rng)
             + ml_dsa_case::<MlDsa65>(&mut rng)
             + ml_dsa_case::<MlDsa87>(&mut rng);

@@ -15,6 +15,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use pqhybrid::hybrid::composite_sig::{self, CompositeParams, PreHasher};
+use pqhybrid::primitives::bytes::ByteArray as _;
 use pqhybrid::primitives::ml_dsa;
 use pqhybrid::{Error, SignatureAlgorithm as S};
 use pqhybrid_fuzz::{FuzzRng, Input, chunks, is_verify_error};
@@ -190,7 +191,7 @@ fn agile_and_hedged<C: CompositeParams>(
     both(&sig4[..n4]).expect("a hedged signature verifies");
 }
 
-fn mldsa<P: ml_dsa::MlDsaSizes>(alg: S, c: &Case<'_>) {
+fn mldsa<P: ml_dsa::MlDsaParams>(alg: S, c: &Case<'_>) {
     let sk = ml_dsa::SigningKey::<P>::from_seed(&c.seed);
     let vk = sk.verifying_key();
     let streamed = |sig: &[u8]| -> Result<(), Error> {

@@ -277,10 +277,20 @@ pub struct Tally {
 impl Tally {
     /// Starts counting for `suite` (e.g. `"acvp"`) and `file`
     /// (e.g. `"ML-KEM-keyGen-FIPS203"`).
+    ///
+    /// When `PQHYBRID_KAT_CONFIG` is set (by `cargo xtask kat`, to the lattice backend
+    /// configuration the test binary was built with), the file is reported as
+    /// `file [config]`; a file name that already carries a tag (`[compact]`) keeps it.
     pub fn new(suite: &str, file: &str) -> Tally {
+        let file = match std::env::var("PQHYBRID_KAT_CONFIG") {
+            Ok(config) if !config.is_empty() && !file.ends_with(']') => {
+                format!("{file} [{config}]")
+            }
+            _ => file.to_owned(),
+        };
         Tally {
             suite: suite.to_owned(),
-            file: file.to_owned(),
+            file,
             passed: 0,
             failed: 0,
             na: BTreeMap::new(),

@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 /// The fuzz targets, in the order they run (each is `fuzz/fuzz_targets/<name>.rs`).
-pub const TARGETS: [&str; 12] = [
+pub const TARGETS: [&str; 13] = [
     "sig_decode",
     "kem_decode",
     "spki",
@@ -21,6 +21,7 @@ pub const TARGETS: [&str; 12] = [
     "pem",
     "composite_verify",
     "composite_diff",
+    "ml_dsa_verify_diff",
     "fw_header",
     "fw_verify",
     "ffi_sig",

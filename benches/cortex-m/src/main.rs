@@ -414,6 +414,28 @@ fn kem_benches(b: &mut Bench, alg: Kem) {
     }
 }
 
+/// The lattice backend's own ML-DSA verification (typed `VerifyingKey::verify`, libcrux by
+/// default), beside the agile rows, which run on the compact verifier in this firmware
+/// (feature `compact-verify`).
+#[cfg(all(not(an505), not(feature = "verify-only")))]
+fn backend_ml_dsa_verify(b: &mut Bench) {
+    use pqhybrid::primitives::ml_dsa::{MlDsa44, MlDsa65, MlDsa87, MlDsaParams, SigningKey, VerifyingKey};
+    fn one<P: MlDsaParams>(b: &mut Bench, name: &str) {
+        let sk = SigningKey::<P>::from_seed(&[0x5a; 32]);
+        let sig = match sk.sign_deterministic(MSG, b"") {
+            Ok(s) => s,
+            Err(e) => return check(Err(e)),
+        };
+        let pk = sk.verifying_key().to_bytes();
+        b.run(name, "verify (backend, typed)", &mut || {
+            VerifyingKey::<P>::from_bytes(black_box(pk.as_ref()))?.verify(MSG, b"", sig.as_ref())
+        });
+    }
+    one::<MlDsa44>(b, "ML-DSA-44");
+    one::<MlDsa65>(b, "ML-DSA-65");
+    one::<MlDsa87>(b, "ML-DSA-87");
+}
+
 /// The raw `ml-dsa` crate (decode + verify), to separate pqhybrid's wrapper cost.
 #[cfg(all(not(an505), not(feature = "verify-only")))]
 fn raw_ml_dsa_65_verify(b: &mut Bench) {
@@ -491,6 +513,7 @@ fn main() -> ! {
         signature_benches(&mut b, Sig::MlDsa44, SIGN);
         signature_benches(&mut b, Sig::MlDsa65, SIGN);
         raw_ml_dsa_65_verify(&mut b);
+        backend_ml_dsa_verify(&mut b);
         signature_benches(&mut b, Sig::MlDsa87, SIGN);
         signature_benches(&mut b, Sig::Ed25519, SIGN);
         signature_benches(&mut b, Sig::EcdsaP256Sha256, SIGN);

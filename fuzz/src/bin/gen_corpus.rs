@@ -182,6 +182,35 @@ fn derived_signatures(c: &mut Corpus) {
             );
         }
     }
+    // The compact ML-DSA verifier against RustCrypto: each set, a fresh signature, edits of
+    // each kind (byte flip, z at the norm bound, hint byte, public-key flip), an arbitrary
+    // signature, and length changes.
+    for sel in 0u8..3 {
+        for (mode, edits) in [
+            (0u8, &[][..]),
+            (0, &[0, 5, 0, 1][..]),
+            (0, &[1, 7, 0, 0][..]),
+            (0, &[1, 7, 0, 0x21][..]),
+            (0, &[2, 0, 9, 0, 2, 1, 9, 0][..]),
+            (0, &[3, 40, 0, 4][..]),
+            (1, &[][..]),
+            (2, &[][..]),
+            (8, &[][..]),
+        ] {
+            c.add(
+                "ml_dsa_verify_diff",
+                Builder::new()
+                    .u8(sel)
+                    .u8(mode)
+                    .bytes(&[sel.wrapping_add(1); 32])
+                    .bytes(b"firmware image")
+                    .bytes(b"ctx")
+                    .bytes(edits)
+                    .rest(&[0u8; 64])
+                    .finish(),
+            );
+        }
+    }
 }
 
 /// Every KEM: a key pair from a fixed seed (the target encapsulates itself).
