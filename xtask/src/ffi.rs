@@ -512,6 +512,8 @@ fn cross_ffi_build(ctx: &Ctx, target: &str, features: &[&str]) -> Command {
         "--lib",
         "--release",
         "--no-default-features",
+        "--features",
+        "backend-libcrux",
     ];
     args.extend_from_slice(features);
     args.extend(["--target", target, "--target-dir", CROSS_TARGET_DIR]);

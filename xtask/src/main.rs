@@ -549,7 +549,7 @@ const KAT_CONFIGS: [(&str, &[&str]); 3] = [
     // verification, RustCrypto compiled in (external-μ signing, the differential tests).
     ("libcrux+compact", &["--all-features"]),
     // libcrux the default backend, its own verification.
-    ("libcrux", &["--features", "hazmat,backend-libcrux"]),
+    ("libcrux", &["--features", "hazmat,backend-rustcrypto"]),
     // RustCrypto alone.
     (
         "rustcrypto",

@@ -8,14 +8,11 @@
 //!
 //! | feature | type | code | where |
 //! |---|---|---|---|
-//! | `backend-libcrux` | [`Libcrux`] | `libcrux-ml-kem`, `libcrux-ml-dsa` 0.0.11 (hax/F*-verified): AVX2 with runtime CPU detection on x86-64, portable elsewhere | every target |
-//! | `backend-rustcrypto` (default feature) | [`RustCrypto`] | RustCrypto `ml-kem` 0.3, `ml-dsa` 0.1 | every target |
+//! | `backend-libcrux` (default) | [`Libcrux`] | `libcrux-ml-kem`, `libcrux-ml-dsa` 0.0.11 (hax/F*-verified): AVX2 with runtime CPU detection on x86-64, portable elsewhere | every target |
+//! | `backend-rustcrypto` | [`RustCrypto`] | RustCrypto `ml-kem` 0.3, `ml-dsa` 0.1 | every target; the alternative |
 //!
 //! [`DefaultBackend`] is `Libcrux` when `backend-libcrux` is enabled, else `RustCrypto`. Both can
 //! be compiled into one build (`--all-features`), and the tests use each as the other's oracle.
-//! `backend-libcrux` is not yet a default feature: its known-answer, differential and Cortex-M
-//! runs pass, but the constant-time harness (`ct/`), Miri and the WASM size budget have not yet
-//! been re-run over it.
 //!
 //! # What a backend implements
 //!
@@ -60,7 +57,7 @@ compile_error!(
     "pqhybrid needs a lattice backend: enable `backend-libcrux` (the default) or `backend-rustcrypto`"
 );
 
-/// The `libcrux-ml-kem` / `libcrux-ml-dsa` backend (feature `backend-libcrux`).
+/// The `libcrux-ml-kem` / `libcrux-ml-dsa` backend (feature `backend-libcrux`, the default).
 #[cfg(feature = "backend-libcrux")]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Libcrux;

@@ -15,8 +15,13 @@
 //! 4. `w1Encode(w'₁[i])` is absorbed into the SHAKE256 state that started with μ.
 //!
 //! Finally `c̃' = H(μ ‖ w1Encode(w'₁), λ/4)` is compared with c̃. Live at once: ĉ, `acc`, one
-//! scratch polynomial (zⱼ, then t₁[i]), a 192-byte w₁ row, a SHAKE128 block, and the Keccak
-//! states.
+//! scratch polynomial (zⱼ, then `t₁[i]`), a 192-byte w₁ row, a SHAKE128 block, and the Keccak
+//! states. Measured stack frames (`-Z emit-stack-sizes`, `thumbv7em-none-eabihf`, release,
+//! rustc 1.95): the row loop 4344 bytes, [`verify_mu`] 200, [`verify`] 696, Keccak-p 260 — about
+//! 5.5 KiB at the deepest point, the same for ML-DSA-44, -65 and -87. The price is time: k·ℓ
+//! forward NTTs instead of ℓ, and Â is sampled anew for every signature (on an x86-64 host this
+//! is 1.3–1.9× the RustCrypto verifier with a pre-decoded key, and faster than decoding the key
+//! and verifying).
 //!
 //! Errors, in the order they are checked (the same as
 //! [`crate::primitives::ml_dsa::VerifyingKey`]): public-key length, context length (pure
