@@ -16,7 +16,17 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-const TARGETS: [&str; 2] = ["thumbv7em-none-eabihf", "thumbv8m.main-none-eabihf"];
+const TARGETS: [&str; 3] = [
+    "thumbv7em-none-eabihf",
+    "thumbv8m.main-none-eabihf",
+    "thumbv7m-none-eabi",
+];
+/// The Cortex-M3 target: its 32×32→64 multiplies (`umull`, `smull`, `umlal`, `smlal`) take 3–5
+/// cycles depending on the operands (early termination), so any reachable from a secret-key
+/// operation makes that operation variable-time there. Counted and reported, not fatal:
+/// README and docs/constant-time.md state that secret-key operations on the M3 are not
+/// constant-time.
+const M3: &str = "thumbv7m-none-eabi";
 const OBJDUMP: &str = "arm-none-eabi-objdump";
 
 /// Division helpers of the ARM EABI and of compiler-builtins: a call to one is a division.
@@ -55,6 +65,20 @@ const ALLOWLIST: &[(&str, usize, &str)] = &[(
     1,
     "digits_count = (256 + w - 1) / w: the dividend is a constant and the divisor the window \
      width w of the basepoint table (public, 4..=8); the scalar's bits never reach it",
+),
+(
+    "PortableSampler$u20$as$u20$libcrux_ml_dsa..samplex4..X4Sampler$GT$11matrix_flat",
+    4,
+    "libcrux-ml-dsa ExpandA over the flattened k×l matrix: the entry index (a loop counter) \
+     divided by the column count l (4, 5 or 7), and the entry count by 4 — parameter-set \
+     dimensions only; the sampled values never reach a division",
+),
+(
+    "10primitives14ml_dsa_compact7w1_hash",
+    1,
+    "pqhybrid's compact verifier (reached from signing only through the self-check of a \
+     signature just made): `chunks_exact` over the public key and the signature with the \
+     parameter set's runtime lengths; verification handles public data only",
 )];
 
 pub fn run(root: &Path, thumb: bool) -> Result<(), String> {
@@ -242,6 +266,14 @@ fn run_thumb(root: &Path) -> Result<(), String> {
         for (root_name, n) in &report.roots {
             println!("ct-thumb: {target}:   {root_name}: {n} functions");
         }
+        if target == M3 {
+            println!(
+                "ct-thumb: {target}: {} long multiply instruction(s) (umull/smull/umlal/smlal) in \
+                 {} reachable section(s): variable-time on the Cortex-M3, so secret-key \
+                 operations there are NOT constant-time (docs/constant-time.md)",
+                report.long_muls, report.long_mul_functions
+            );
+        }
         for d in &report.divisions {
             println!("ct-thumb: {target}: DIVISION {d}");
         }
@@ -270,6 +302,9 @@ struct Report {
     indirect_calls: usize,
     divisions: Vec<String>,
     allowed: Vec<String>,
+    /// Reachable `umull`/`smull`/`umlal`/`smlal` instructions, and the sections holding them.
+    long_muls: usize,
+    long_mul_functions: usize,
 }
 
 /// A section of one archive member: the nodes of the graph (`-ffunction-sections` and
@@ -284,6 +319,8 @@ struct Section {
     refs: Vec<String>,
     /// `udiv`/`sdiv` instructions (offset and text).
     divs: Vec<String>,
+    /// `umull`/`smull`/`umlal`/`smlal`: variable-time on the Cortex-M3 (early termination).
+    long_muls: usize,
     /// `blx rN` / `bx rN` (not `bx lr`).
     indirect: usize,
 }
@@ -412,6 +449,8 @@ fn analyse(lib: &Path) -> Result<Report, String> {
             let sec = sections.entry(node.clone()).or_default();
             if base == "udiv" || base == "sdiv" {
                 sec.divs.push(format!("{} {m} {operands}", addr.trim()));
+            } else if ["umull", "smull", "umlal", "smlal"].contains(&base) {
+                sec.long_muls += 1;
             } else if (base == "blx" || base == "bx")
                 && operands.starts_with('r')
                 && operands != "lr"
@@ -497,6 +536,7 @@ fn analyse(lib: &Path) -> Result<Report, String> {
 
     let mut divisions = Vec::new();
     let mut allowed = Vec::new();
+    let (mut long_muls, mut long_mul_functions) = (0, 0);
     let mut functions = 0;
     let mut indirect_calls = 0;
     let mut seen_funcs = BTreeSet::new();
@@ -507,6 +547,10 @@ fn analyse(lib: &Path) -> Result<Report, String> {
         }
         functions += sec.functions.len();
         indirect_calls += sec.indirect;
+        if sec.long_muls > 0 {
+            long_muls += sec.long_muls;
+            long_mul_functions += 1;
+        }
         let helper = sec
             .functions
             .iter()
@@ -536,6 +580,8 @@ fn analyse(lib: &Path) -> Result<Report, String> {
         indirect_calls,
         divisions,
         allowed,
+        long_muls,
+        long_mul_functions,
     })
 }
 
