@@ -21,6 +21,11 @@
 //! * `alloc`: reserved for heap conveniences; the core never needs it.
 //! * `hazmat`: deterministic internals for known-answer tests (ML-KEM `Encaps_internal`,
 //!   ML-DSA `Sign_internal` with a chosen `rnd`, SLH-DSA `slh_verify_internal`).
+//! * `backend-libcrux` (default), `backend-rustcrypto`: the lattice backend for ML-KEM and
+//!   ML-DSA ([`primitives::backend`]); with both, libcrux is the default and RustCrypto is also
+//!   available by type (`SigningKey<P, RustCrypto>`).
+//! * `compact-verify`: every byte-level ML-DSA verification on the compact verifier
+//!   ([`primitives::ml_dsa_compact`]), for small stacks.
 
 #![no_std]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -60,26 +60,28 @@ const DIV_HELPERS: &[&str] = &[
 /// `udiv`/`sdiv` instructions allowed in it, why every division there only sees public data).
 /// A function with more divisions than listed fails again. Every entry is listed in
 /// docs/constant-time.md.
-const ALLOWLIST: &[(&str, usize, &str)] = &[(
-    "16curve25519_dalek6scalar6Scalar11as_radix_2w",
-    1,
-    "digits_count = (256 + w - 1) / w: the dividend is a constant and the divisor the window \
+const ALLOWLIST: &[(&str, usize, &str)] = &[
+    (
+        "16curve25519_dalek6scalar6Scalar11as_radix_2w",
+        1,
+        "digits_count = (256 + w - 1) / w: the dividend is a constant and the divisor the window \
      width w of the basepoint table (public, 4..=8); the scalar's bits never reach it",
-),
-(
-    "PortableSampler$u20$as$u20$libcrux_ml_dsa..samplex4..X4Sampler$GT$11matrix_flat",
-    4,
-    "libcrux-ml-dsa ExpandA over the flattened k×l matrix: the entry index (a loop counter) \
+    ),
+    (
+        "PortableSampler$u20$as$u20$libcrux_ml_dsa..samplex4..X4Sampler$GT$11matrix_flat",
+        4,
+        "libcrux-ml-dsa ExpandA over the flattened k×l matrix: the entry index (a loop counter) \
      divided by the column count l (4, 5 or 7), and the entry count by 4 — parameter-set \
      dimensions only; the sampled values never reach a division",
-),
-(
-    "10primitives14ml_dsa_compact7w1_hash",
-    1,
-    "pqhybrid's compact verifier (reached from signing only through the self-check of a \
+    ),
+    (
+        "10primitives14ml_dsa_compact7w1_hash",
+        1,
+        "pqhybrid's compact verifier (reached from signing only through the self-check of a \
      signature just made): `chunks_exact` over the public key and the signature with the \
      parameter set's runtime lengths; verification handles public data only",
-)];
+    ),
+];
 
 pub fn run(root: &Path, thumb: bool) -> Result<(), String> {
     if thumb {

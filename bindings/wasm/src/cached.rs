@@ -11,6 +11,7 @@
 //!
 //! Every typed secret key zeroizes itself on drop, so `free()` still wipes the key.
 
+use pqhybrid::primitives::bytes::ByteArray as _;
 use pqhybrid::hybrid::{composite_kem as ck, composite_sig as cs, xwing};
 use pqhybrid::primitives::{ml_dsa, ml_kem};
 use pqhybrid::rng::{OsRng, TryRng};
