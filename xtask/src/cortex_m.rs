@@ -976,8 +976,8 @@ fn target_lines(r: &Results) -> Vec<String> {
     for z in &r.sizes {
         if let Some(stack) = z.stack {
             lines.push(format!(
-                "firmware verify stack ≤ 16 KiB besides the verifier state, {}: {} ({} bytes, \
-                 verifier state included)",
+                "firmware verify stack ≤ 16 KiB besides the verifier state, {}: {} ({} bytes; \
+                 the Rust firmware's verifier state is on its stack, the C bootloader's is static)",
                 z.name,
                 verdict(stack <= 16 * KIB),
                 group_thousands(stack)
