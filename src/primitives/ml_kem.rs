@@ -234,7 +234,7 @@ impl<P: MlKemParams, B: MlKemBackend<P>> DecapsulationKey<P, B> {
     /// rejection: a modified ciphertext yields a pseudorandom key, not an error).
     ///
     /// # Errors
-    /// [`Error::InvalidLength`] if `ct` is not [`MlKemParams::CIPHERTEXT_LEN`] bytes (the §7.3
+    /// [`Error::InvalidLength`] if `ct` is not [`MlKemSizes::CIPHERTEXT_LEN`] bytes (the §7.3
     /// ciphertext type check).
     pub fn decapsulate(&self, ct: &[u8]) -> Result<SharedSecret> {
         check_len(Field::Ciphertext, P::CIPHERTEXT_LEN, ct.len())?;
