@@ -7,7 +7,7 @@
 //! * Context strings of 0–255 bytes (pure ML-DSA, `M' = 0 ‖ |ctx| ‖ ctx ‖ M`).
 //! * Streaming: [`MessageHasher`] absorbs the message chunk by chunk into the external μ
 //!   (`μ = SHAKE256(tr ‖ M', 64)`, FIPS 204 §6.2 and Algorithm 7 line 6) with no allocation;
-//!   [`SigningKey::sign_mu`] and [`VerifyingKey::verify_mu`] finish the job.
+//!   `SigningKey::sign_mu` (feature `backend-rustcrypto`) and [`VerifyingKey::verify_mu`] finish the job.
 //!
 //! ```
 //! use pqhybrid::primitives::ml_dsa::{MlDsa65SigningKey, MlDsa65VerifyingKey};
@@ -35,7 +35,7 @@ use zeroize::Zeroizing;
 pub use super::backend::{DefaultBackend, MlDsaBackend};
 use super::bytes::ByteArray;
 use super::ml_dsa_compact as compact;
-#[cfg(all(feature = "hazmat", feature = "backend-rustcrypto"))]
+#[cfg(any(doc, all(feature = "hazmat", feature = "backend-rustcrypto")))]
 use crate::error::Error;
 use crate::error::{Field, Result, array_ref, check_ctx, check_len};
 use crate::rng::{TryCryptoRng, fill};

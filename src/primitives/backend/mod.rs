@@ -8,8 +8,8 @@
 //!
 //! | feature | type | code | where |
 //! |---|---|---|---|
-//! | `backend-libcrux` (default) | [`Libcrux`] | `libcrux-ml-kem`, `libcrux-ml-dsa` 0.0.11 (hax/F*-verified): AVX2 with runtime CPU detection on x86-64, portable elsewhere | every target |
-//! | `backend-rustcrypto` | [`RustCrypto`] | RustCrypto `ml-kem` 0.3, `ml-dsa` 0.1 | every target; the alternative |
+//! | `backend-libcrux` (default) | `Libcrux` | `libcrux-ml-kem`, `libcrux-ml-dsa` 0.0.11 (hax/F*-verified): AVX2 with runtime CPU detection on x86-64, portable elsewhere | every target |
+//! | `backend-rustcrypto` | `RustCrypto` | RustCrypto `ml-kem` 0.3, `ml-dsa` 0.1 | every target; the alternative |
 //!
 //! [`DefaultBackend`] is `Libcrux` when `backend-libcrux` is enabled, else `RustCrypto`. Both can
 //! be compiled into one build (`--all-features`), and the tests use each as the other's oracle.
@@ -35,7 +35,7 @@
 //! external μ (the streaming [`MessageHasher`](super::ml_dsa::MessageHasher) API, the firmware
 //! verifier) does not go through the backend: it runs on pqhybrid's compact verifier
 //! ([`super::ml_dsa_compact`]), which serves every backend. Signing over an external μ
-//! ([`SigningKey::sign_mu`](super::ml_dsa::SigningKey::sign_mu)) needs `backend-rustcrypto`:
+//! (`SigningKey::sign_mu`) needs `backend-rustcrypto`:
 //! `libcrux-ml-dsa` 0.0.11 has no entry point for it.
 
 use core::fmt;
@@ -67,12 +67,12 @@ pub struct Libcrux;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct RustCrypto;
 
-/// The backend the typed keys, the hybrids and the agile layer use: [`Libcrux`] when
-/// `backend-libcrux` is enabled, else [`RustCrypto`].
+/// The backend the typed keys, the hybrids and the agile layer use: `Libcrux` when
+/// `backend-libcrux` is enabled, else `RustCrypto`.
 #[cfg(feature = "backend-libcrux")]
 pub type DefaultBackend = Libcrux;
-/// The backend the typed keys, the hybrids and the agile layer use: [`Libcrux`] when
-/// `backend-libcrux` is enabled, else [`RustCrypto`].
+/// The backend the typed keys, the hybrids and the agile layer use: `Libcrux` when
+/// `backend-libcrux` is enabled, else `RustCrypto`.
 #[cfg(all(feature = "backend-rustcrypto", not(feature = "backend-libcrux")))]
 pub type DefaultBackend = RustCrypto;
 
