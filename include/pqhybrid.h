@@ -858,7 +858,7 @@ void pqh_panic_handler(void);
  * Size in bytes of pqh_fw_verifier. A compile-time assertion in the library keeps it equal to
  * the real state (on 64-bit targets; 32-bit targets use a prefix of it).
  */
-#define PQH_FW_VERIFIER_SIZE 17648
+#define PQH_FW_VERIFIER_SIZE 17696
 
 /**
  * Alignment in bytes of pqh_fw_verifier.
@@ -888,6 +888,17 @@ void pqh_panic_handler(void);
 #define PQH_FW_DEVICE_CLASS_BYTES 16
 
 /**
+ * Length of an image id (pqh_fw_image_info.image_id: SHA-256 of the signed header).
+ */
+#define PQH_FW_IMAGE_ID_BYTES 32
+
+/**
+ * Capacity of pqh_fw_image_info.payload_digest: the longest payload digest (SHA-512,
+ * SHA3-512).
+ */
+#define PQH_FW_DIGEST_MAX_BYTES 64
+
+/**
  * pqh_fw_policy.allowed_algorithms: every firmware algorithm (ML-DSA, SLH-DSA, composites).
  */
 #define PQH_FW_ALGS_ALL 4194302
@@ -912,6 +923,13 @@ void pqh_panic_handler(void);
  * pqh_fw_policy.allowed_algorithms: ML-DSA and SLH-DSA (no composites).
  */
 #define PQH_FW_ALGS_PURE_PQ 65534
+
+/**
+ * pqh_fw_policy.flags: also accept images in the legacy format version 1 (their endorsements
+ * are not scoped to device classes and their ECDSA signatures may have a high s). Set it only
+ * while a fleet still has to boot images signed before format version 2.
+ */
+#define PQH_FW_POLICY_ACCEPT_V1 1
 
 /**
  * Major version of the library this header belongs to.
@@ -1004,13 +1022,14 @@ enum pqh_status
      */
     PQH_ERR_UNKNOWN_ALGORITHM = -21,
     /**
-     * A pqh_fw_verifier is misaligned, was not initialized, was already finished, or was moved
-     * or copied after pqh_fw_verifier_init.
+     * A pqh_fw_verifier is misaligned, was not initialized (or its last pqh_fw_verifier_init
+     * failed), was already finished, or was moved after pqh_fw_verifier_init.
      */
     PQH_ERR_INVALID_STATE = -22,
     /**
      * An argument has a value outside its documented set (a trust-anchor state, an
-     * allowed-algorithm bit).
+     * allowed-algorithm bit, a policy flag, a security-version range), or buffers overlap
+     * where they must not.
      */
     PQH_ERR_INVALID_ARGUMENT = -23,
     /**
@@ -1098,6 +1117,29 @@ enum pqh_status
      * Firmware: the image or endorsement signature does not verify.
      */
     PQH_ERR_FW_BAD_SIGNATURE = -119,
+    /**
+     * Firmware: the security version is above what the device's counter can store
+     * (pqh_fw_policy.max_security_version).
+     */
+    PQH_ERR_FW_SECURITY_VERSION_TOO_LARGE = -120,
+    /**
+     * Firmware: the endorsement does not cover the image's device class.
+     */
+    PQH_ERR_FW_CLASS_NOT_ENDORSED = -121,
+    /**
+     * Firmware: the endorsed release key is itself a trust anchor (a root endorsing a root, or
+     * itself).
+     */
+    PQH_ERR_FW_ENDORSED_ANCHOR = -122,
+    /**
+     * Firmware: an ECDSA signature (image or endorsement) is not in low-s form (format
+     * version 2 allows one encoding only).
+     */
+    PQH_ERR_FW_NON_CANONICAL_SIGNATURE = -123,
+    /**
+     * Firmware: the image is longer than the slot given to pqh_fw_verifier_set_slot_len.
+     */
+    PQH_ERR_FW_IMAGE_EXCEEDS_SLOT = -124,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1322,13 +1364,28 @@ typedef uint32_t pqh_fw_key_state;
  * The state of a streaming firmware verification, allocated by the caller (static memory, the
  * stack, a struct member) with this size and alignment. Its content is private.
  *
- * Initialize it with pqh_fw_verifier_init, feed the image with pqh_fw_verifier_update, end with
- * pqh_fw_verifier_finish. Between init and finish it must not be moved or copied (it refers to
- * itself; a moved state gives PQH_ERR_INVALID_STATE). It holds no secrets and needs no cleanup.
+ * Use: pqh_fw_verifier_init; optionally pqh_fw_verifier_set_slot_len; feed the image in order
+ * with pqh_fw_verifier_update or pqh_fw_verifier_update_copy (pqh_fw_verifier_expected_len
+ * says how long it is once its header is in); then pqh_fw_verifier_finish. It holds no secrets
+ * and needs no cleanup.
  *
- * "Not initialized" (PQH_ERR_INVALID_STATE from update/finish) is detected for zeroed memory,
- * such as static storage or a `= {0}` initializer; passing stack memory that was never
- * written is undefined behaviour in C: call pqh_fw_verifier_init first.
+ * Fail-closed rules:
+ * - pqh_fw_verifier_init invalidates the state before it looks at the policy: if it fails,
+ *   the state is dead (PQH_ERR_INVALID_STATE) even if it was verifying before.
+ * - Any error from update, update_copy or set_slot_len ends the verification: the state is
+ *   wiped and every later call returns that same error (finish returns it and ends the state).
+ * - finish ends the verification whatever its result: the state is wiped and every later call
+ *   returns PQH_ERR_INVALID_STATE until the next pqh_fw_verifier_init.
+ *
+ * Between init and finish the state must not be moved (it refers to itself; a moved state
+ * gives PQH_ERR_INVALID_STATE). A byte copy of a live state (a snapshot) is a live state in its
+ * own right: copied back to the address where it was initialized, it resumes verification
+ * from the point where the snapshot was taken, as if the bytes fed since had not been. A
+ * finished or failed state is wiped, so no copy of it ever verifies again.
+ *
+ * "Not initialized" (PQH_ERR_INVALID_STATE) is detected for zeroed memory, such as static
+ * storage or a `= {0}` initializer; passing stack memory that was never written is undefined
+ * behaviour in C: call pqh_fw_verifier_init first.
  */
 typedef struct PQH_ALIGNAS(16) {
     uint8_t opaque[PQH_FW_VERIFIER_SIZE];
@@ -1351,6 +1408,10 @@ typedef struct {
 
 /**
  * What a device accepts. Copied by pqh_fw_verifier_init: it need not outlive that call.
+ *
+ * Zero is not a valid max_security_version, so a policy that was zero-initialized and filled
+ * in for an older version of this structure is rejected (PQH_ERR_INVALID_ARGUMENT) instead of
+ * accepting only security version 0.
  */
 typedef struct {
     /**
@@ -1366,14 +1427,37 @@ typedef struct {
      */
     uint64_t min_security_version;
     /**
+     * The largest security version the device's counter can store: UINT32_MAX for a 32-bit
+     * counter, UINT64_MAX for a 64-bit one, the number of fuses for a fuse counter. Images with
+     * a higher security version are rejected with PQH_ERR_FW_SECURITY_VERSION_TOO_LARGE
+     * instead of being truncated when stored. 0, or a value below min_security_version, is
+     * PQH_ERR_INVALID_ARGUMENT. Never store a value the counter cannot represent, and raise the
+     * counter only after the new image has booted and been confirmed good.
+     */
+    uint64_t max_security_version;
+    /**
      * The device's class; images for other classes are rejected.
      */
     uint8_t device_class[PQH_FW_DEVICE_CLASS_BYTES];
     /**
-     * The algorithms accepted for image signatures and endorsing roots: a PQH_FW_ALGS_* value or
-     * an OR of pqh_fw_algorithm_bit() values. A bit outside them is PQH_ERR_INVALID_ARGUMENT.
+     * The algorithms accepted for image signatures (by a directly trusted key or by an
+     * endorsed release key): a PQH_FW_ALGS_* value or an OR of pqh_fw_algorithm_bit() values.
+     * A bit outside them is PQH_ERR_INVALID_ARGUMENT.
      */
     uint32_t allowed_algorithms;
+    /**
+     * The algorithms a trusted root may endorse release keys with, in the same bits. Separate
+     * from allowed_algorithms, so that a policy can say "SLH-DSA roots, hybrid-only images"
+     * without letting the root's algorithm sign images; 0 accepts no endorsement (only images
+     * signed by a trust anchor directly). A bit outside PQH_FW_ALGS_ALL is
+     * PQH_ERR_INVALID_ARGUMENT.
+     */
+    uint32_t endorse_allowed_algorithms;
+    /**
+     * PQH_FW_POLICY_* bits (0 for none): PQH_FW_POLICY_ACCEPT_V1. An undefined bit is
+     * PQH_ERR_INVALID_ARGUMENT.
+     */
+    uint32_t flags;
 } pqh_fw_policy;
 
 /**
@@ -1454,6 +1538,24 @@ typedef struct {
      * Delegation: the highest security version the release key may sign.
      */
     uint64_t delegation_max_security_version;
+    /**
+     * The payload digest from the signed header, which the payload was checked against: its
+     * first payload_digest_len bytes (the rest is zero). A bootloader that moves the payload
+     * after verification can check the moved copy against it.
+     */
+    uint8_t payload_digest[PQH_FW_DIGEST_MAX_BYTES];
+    /**
+     * Length of payload_digest in bytes: 32 (SHA-256, SHA3-256) or 64 (SHA-512, SHA3-512).
+     */
+    uint32_t payload_digest_len;
+    /**
+     * The image id: SHA-256 of the whole signed header (header_len bytes). An image is
+     * identified by its header digest, not by a hash of the file: the header commits to the
+     * payload digest, the security version, the signer and the signature block's length, while
+     * the signature block itself is outside the signature (hedged signing gives a different
+     * one each time). Log, compare and deduplicate images by this id.
+     */
+    uint8_t image_id[PQH_FW_IMAGE_ID_BYTES];
 } pqh_fw_image_info;
 
 /**
@@ -1554,24 +1656,71 @@ pqh_status pqh_fw_key_id(pqh_sig_alg alg,
  * caller memory of PQH_FW_VERIFIER_SIZE bytes aligned to PQH_FW_VERIFIER_ALIGN; it may be
  * initialized again at any time to start over.
  *
+ * Fails closed: once `v` is non-NULL and aligned, whatever it held is invalidated before the
+ * policy is read. If this call fails, `v` is dead (PQH_ERR_INVALID_STATE from every other call)
+ * until a successful init; it never keeps verifying under an earlier policy.
+ *
  * Errors: PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (`v` misaligned), PQH_ERR_INVALID_LENGTH
- * (more than PQH_FW_MAX_TRUST_ANCHORS anchors), PQH_ERR_INVALID_ARGUMENT (a trust-anchor state
- * or allowed-algorithm bit outside the defined values).
+ * (more than PQH_FW_MAX_TRUST_ANCHORS anchors), PQH_ERR_INVALID_ARGUMENT (a trust-anchor state,
+ * allowed or endorse-allowed algorithm bit, or flag outside the defined values;
+ * max_security_version 0 or below min_security_version).
  *
  * # Safety
  * `v` must be valid for writes of PQH_FW_VERIFIER_SIZE bytes; `policy` must be valid for reads
- * and its trust_anchors valid for trust_anchors_len elements.
+ * and its trust_anchors valid for trust_anchors_len elements; neither may lie inside `v` (it is
+ * wiped first).
  */
 pqh_status pqh_fw_verifier_init(pqh_fw_verifier *v, const pqh_fw_policy *policy);
 
 /**
- * Feeds the next `chunk_len` bytes of the image (chunks of any size, in order, including
- * empty ones). Header-level rejections (bad magic, wrong device class, rollback, algorithm
- * not allowed, revoked or unknown signer, ...) are reported as soon as the 192-byte fixed
- * header is complete; errors stick and are returned again by later calls and by finish.
+ * Tells the verifier that the image is read from a slot (a flash partition) of `slot_len`
+ * bytes and that the whole slot may be fed: an image longer than the slot is rejected with
+ * PQH_ERR_FW_IMAGE_EXCEEDS_SLOT as soon as its header is in, the bytes after the image's end
+ * (the erased tail of the slot) are ignored instead of being PQH_ERR_FW_LENGTH_MISMATCH, and
+ * more than `slot_len` bytes in all are PQH_ERR_FW_LENGTH_MISMATCH. Call it right after init;
+ * a later call applies the same checks to what was already fed.
  *
- * Errors: PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (not initialized, finished, or moved),
- * any PQH_ERR_FW_* status.
+ * Errors (any of them ends the verification, see pqh_fw_verifier): PQH_ERR_NULL_POINTER,
+ * PQH_ERR_INVALID_STATE, the sticky error of a failed state, PQH_ERR_FW_IMAGE_EXCEEDS_SLOT,
+ * PQH_ERR_FW_LENGTH_MISMATCH.
+ *
+ * # Safety
+ * `v` must be a pqh_fw_verifier.
+ */
+pqh_status pqh_fw_verifier_set_slot_len(pqh_fw_verifier *v, uint64_t slot_len);
+
+/**
+ * Writes to `*len_out` the image's total length (header + payload + signature block) as its
+ * header states it, once the 192-byte fixed header has been fed and passed the header checks.
+ *
+ * The value is NOT verified until pqh_fw_verifier_finish returns PQH_OK: an attacker chooses
+ * it. Bound it by your slot size before using it to decide how much to read (or call
+ * pqh_fw_verifier_set_slot_len, which rejects an image longer than the slot), and never use it
+ * for anything but reading.
+ *
+ * Errors (`*len_out` untouched; the state is not changed): PQH_ERR_NULL_POINTER,
+ * PQH_ERR_FW_TRUNCATED (the fixed header is not complete yet), the sticky error of a failed
+ * state, PQH_ERR_INVALID_STATE (not initialized, finished, or moved).
+ *
+ * # Safety
+ * `v` must be a pqh_fw_verifier; `len_out` must be valid for a write.
+ */
+pqh_status pqh_fw_verifier_expected_len(const pqh_fw_verifier *v, uint64_t *len_out);
+
+/**
+ * Feeds the next `chunk_len` bytes of the image (chunks of any size, in order, including
+ * empty ones). Header-level rejections (bad magic, wrong device class, rollback, security
+ * version too large, algorithm not allowed, revoked or unknown signer, image exceeds the slot,
+ * ...) are reported as soon as the 192-byte fixed header is complete.
+ *
+ * This hashes the bytes and keeps nothing of the payload: if the image is read from external
+ * or execute-in-place flash, what boots later may differ from what was verified (a
+ * check-then-use attack, RFC 9124). Verify what will run: copy the image into internal memory
+ * with pqh_fw_verifier_update_copy and boot that copy.
+ *
+ * Errors (any of them ends the verification; later calls return the same one):
+ * PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (not initialized, finished, or moved),
+ * PQH_ERR_INVALID_ARGUMENT (`chunk` overlaps the state), any PQH_ERR_FW_* status.
  *
  * # Safety
  * `v` must be a pqh_fw_verifier; `chunk` must be valid for `chunk_len` bytes.
@@ -1579,13 +1728,42 @@ pqh_status pqh_fw_verifier_init(pqh_fw_verifier *v, const pqh_fw_policy *policy)
 pqh_status pqh_fw_verifier_update(pqh_fw_verifier *v, const uint8_t *chunk, size_t chunk_len);
 
 /**
+ * Copies `len` bytes from `src` to `dst` and feeds the copy to the verifier: the
+ * verify-while-copying pattern. What is hashed is what was written to `dst`, so a flash device
+ * that returns different bytes on a second read cannot make the booted copy differ from the
+ * verified one (RFC 9124's check-then-use threat; MCUboot likewise copies images to internal
+ * memory before verifying them).
+ *
+ * The safe boot sequence: init, set_slot_len, then update_copy the image chunk by chunk from
+ * the slot (external or XIP flash) into internal RAM, finish, and only if finish returns PQH_OK
+ * run the RAM copy (never the slot). Calling update_copy and then update on the same chunk is
+ * wrong: feed each byte once.
+ *
+ * `dst` is written only if the state is live; after an error its content is unspecified
+ * (never boot it). `src` and `dst` must not overlap each other or the state.
+ *
+ * Errors (any of them ends the verification; later calls return the same one):
+ * PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (not initialized, finished, or moved),
+ * PQH_ERR_INVALID_ARGUMENT (overlapping buffers), any PQH_ERR_FW_* status.
+ *
+ * # Safety
+ * `v` must be a pqh_fw_verifier; `src` must be valid for reads and `dst` for writes of `len`
+ * bytes.
+ */
+pqh_status pqh_fw_verifier_update_copy(pqh_fw_verifier *v,
+                                       const uint8_t *src,
+                                       uint8_t *dst,
+                                       size_t len);
+
+/**
  * Finishes verification: PQH_OK only if the whole image arrived and every check passed
  * (completeness, signature-block structure, key id, endorsement, payload digest, image
- * signature); then fills `*info`. The verifier is finished either way: initialize it again to
- * verify another image. On error `*info` is untouched.
+ * signature); then fills `*info`. The verifier is finished either way (wiped): initialize it
+ * again to verify another image. On error `*info` is untouched.
  *
- * Errors: PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (not initialized, finished, or moved),
- * any PQH_ERR_FW_* status (PQH_ERR_FW_TRUNCATED for an incomplete image).
+ * Errors: PQH_ERR_NULL_POINTER (`info`: the verification is ended without a result),
+ * PQH_ERR_INVALID_STATE (not initialized, finished, or moved), the sticky error of a failed
+ * state, any PQH_ERR_FW_* status (PQH_ERR_FW_TRUNCATED for an incomplete image).
  *
  * # Safety
  * `v` must be a pqh_fw_verifier; `info` must be valid for a write.

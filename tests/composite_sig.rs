@@ -15,7 +15,7 @@
 use pqhybrid::hybrid::composite_sig::{
     self, CompositeParams, MessageDigest, MlDsa44EcdsaP256Sha256, MlDsa44Ed25519Sha512,
     MlDsa65EcdsaP256Sha512, MlDsa65EcdsaP384Sha512, MlDsa65Ed25519Sha512, MlDsa87EcdsaP384Sha512,
-    PreHasher, SigningKey, VerifyingKey,
+    PreHasher, SigningKey, Traditional, VerifyingKey,
 };
 use pqhybrid::primitives::{ecdsa, ed25519, ml_dsa};
 use pqhybrid::rng::TryRng;
@@ -401,12 +401,18 @@ fn non_separability<C: CompositeParams>() {
         assert_eq!(vk.verify(&m, ctx, &forged), Err(Error::VerificationFailed));
     }
     // The classical half is a classical signature over M' (the draft's construction).
+    // ECDSA halves are in low-s form: RFC 6979's (r, s), or (r, n − s) when s > n/2.
     let classical = trad_sign(&t, &m_prime::<C>(ctx, &m));
-    assert_eq!(
-        classical.as_slice(),
-        trad_sig,
+    let twin = match &t {
+        Trad::Ed(_) => classical.clone(),
+        Trad::P256(_) => pqhybrid_kat::ecdsa_der_negate_s(&classical, &pqhybrid_kat::P256_ORDER),
+        Trad::P384(_) => pqhybrid_kat::ecdsa_der_negate_s(&classical, &pqhybrid_kat::P384_ORDER),
+    };
+    assert!(
+        classical.as_slice() == trad_sig || twin.as_slice() == trad_sig,
         "RFC 6979 / RFC 8032 are deterministic"
     );
+    assert!(C::Trad::is_canonical(trad_sig), "the ECDSA half is low-s");
 }
 
 #[test]

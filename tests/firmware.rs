@@ -11,9 +11,9 @@
 use std::collections::BTreeSet;
 
 use pqhybrid::firmware::{
-    self, AlgorithmSet, DeviceClass, DigestAlgorithm, FirmwareError, Header, ImageParams,
-    ImageSigner, ImageVersion, KeyId, Manifest, Policy, TrustAnchor, VerifiedImage, Verifier,
-    endorse_deterministic, key_id, sign_image, sign_image_deterministic,
+    self, AlgorithmSet, ClassScope, DeviceClass, DigestAlgorithm, EndorsementParams, FirmwareError,
+    Header, ImageParams, ImageSigner, ImageVersion, KeyId, Manifest, Policy, TrustAnchor,
+    VerifiedImage, Verifier, endorse_deterministic, key_id, sign_image, sign_image_deterministic,
 };
 use pqhybrid::rng::{TryCryptoRng, TryRng};
 use pqhybrid::{Error, SignatureAlgorithm};
@@ -63,20 +63,29 @@ fn key(alg: SignatureAlgorithm, seed: u8) -> Key {
 }
 
 fn endorsement(root: &Key, release: &Key, min: u64, max: u64, allowed: AlgorithmSet) -> Vec<u8> {
+    scoped_endorsement(root, release, min, max, allowed, ClassScope::Only(&[CLASS]))
+}
+
+fn scoped_endorsement(
+    root: &Key,
+    release: &Key,
+    min: u64,
+    max: u64,
+    allowed: AlgorithmSet,
+    classes: ClassScope<'_>,
+) -> Vec<u8> {
     let mut out = vec![0u8; firmware::endorsement_max_len(root.alg)];
-    let n = endorse_deterministic(
-        root.alg,
-        &root.sk,
-        release.alg,
-        &release.pk,
-        min,
-        max,
-        allowed,
-        &mut out,
-    )
-    .unwrap();
+    let mut p = EndorsementParams::new(min, max, allowed, classes);
+    p.security_version_limit = u64::MAX;
+    let n =
+        endorse_deterministic(root.alg, &root.sk, release.alg, &release.pk, &p, &mut out).unwrap();
     out.truncate(n);
     out
+}
+
+fn endorse_err(root: &Key, release: &Key, p: &EndorsementParams<'_>) -> Error {
+    let mut out = vec![0u8; firmware::endorsement_max_len(root.alg)];
+    endorse_deterministic(root.alg, &root.sk, release.alg, &release.pk, p, &mut out).unwrap_err()
 }
 
 fn params(sv: u64) -> ImageParams {
@@ -306,7 +315,12 @@ fn every_error_variant_is_reachable() {
     );
     expect(
         FirmwareError::UnsupportedVersion,
-        verify(&policy, &patched(4, &[2, 0])),
+        verify(&policy, &patched(4, &[3, 0])),
+    );
+    // Format 1 under a policy that does not accept it (the default).
+    expect(
+        FirmwareError::UnsupportedVersion,
+        verify(&policy, &patched(4, &[1, 0])),
     );
     expect(
         FirmwareError::BadHeaderLength,
@@ -427,8 +441,270 @@ fn every_error_variant_is_reachable() {
         verify(&policy, &patched(endo_sig, &[img[endo_sig] ^ 1])),
     );
 
+    let low_counter = Policy {
+        max_security_version: 6,
+        ..policy
+    };
+    expect(
+        FirmwareError::SecurityVersionTooLarge,
+        verify(&low_counter, &img),
+    );
+    expect(
+        FirmwareError::ClassNotEndorsed,
+        verify(&policy, &other_class_endorsement(&s)),
+    );
+    let both = [
+        TrustAnchor::active(s.root.id),
+        TrustAnchor::active(s.release.id),
+    ];
+    expect(
+        FirmwareError::EndorsedAnchor,
+        verify(
+            &Policy {
+                trust_anchors: &both,
+                ..policy
+            },
+            &img,
+        ),
+    );
+    expect(
+        FirmwareError::NonCanonicalSignature,
+        verify(&policy, &high_s_endorsement(&s)),
+    );
+    let mut slot = Verifier::new(&policy);
+    slot.set_slot_len(img.len() as u64 - 1).unwrap();
+    expect(
+        FirmwareError::ImageExceedsSlot,
+        slot.update(&img).and_then(|()| slot.finish()),
+    );
+
     let all: BTreeSet<_> = FirmwareError::ALL.iter().map(|e| e.name()).collect();
     assert_eq!(seen, all, "every variant must be triggered");
+}
+
+/// An endorsement by the (ECDSA composite) root with the same length as `s.endo`, found by
+/// varying the allowed set (the DER signature's length varies).
+fn same_len_endorsement(s: &Setup, min: u64, max: u64, classes: ClassScope<'_>) -> Vec<u8> {
+    (0..256u32)
+        .map(|i| {
+            let allowed = AlgorithmSet::HYBRID_ONLY.bits() | ((i << 1) & 0xfffe);
+            let allowed = AlgorithmSet::from_bits(allowed).unwrap();
+            scoped_endorsement(&s.root, &s.release, min, max, allowed, classes)
+        })
+        .find(|w| w.len() == s.endo.len())
+        .unwrap()
+}
+
+/// A validly signed image whose endorsement was then replaced by one for `OTHER_CLASS` only.
+fn other_class_endorsement(s: &Setup) -> Vec<u8> {
+    let other = same_len_endorsement(s, 5, 10, ClassScope::Only(&[OTHER_CLASS]));
+    let mut img = s.image(7, 64);
+    let n = img.len();
+    img[n - s.endo.len()..].copy_from_slice(&other);
+    img
+}
+
+/// An image signed under an endorsement whose ECDSA half was replaced by its high-s twin
+/// (valid ECDSA, so the signer accepts it; format 2 does not).
+fn high_s_endorsement(s: &Setup) -> Vec<u8> {
+    const MLDSA44_SIG: usize = 2420;
+    let e = &s.endo;
+    let parsed = firmware::Endorsement::parse(e, firmware::FORMAT_VERSION).unwrap();
+    assert!(ROOT.is_canonical_signature(parsed.signature));
+    let sig_at = e.len() - parsed.signature.len();
+    let twin =
+        pqhybrid_kat::ecdsa_der_negate_s(&e[sig_at + MLDSA44_SIG..], &pqhybrid_kat::P256_ORDER);
+    let twin_sig = [&e[sig_at..sig_at + MLDSA44_SIG], &twin[..]].concat();
+    assert!(!ROOT.is_canonical_signature(&twin_sig));
+    let len = u16::try_from(twin_sig.len()).unwrap().to_le_bytes();
+    let record = [&e[..sig_at - 2], &len[..], &twin_sig[..]].concat();
+    sign(&params(7), &payload(64), &s.release, Some(&record))
+}
+
+#[test]
+fn slot_mode_expected_length_and_copying() {
+    let s = Setup::new();
+    let policy = s.policy();
+    let img = s.image(7, 300);
+    // expected_len: none before the header, the image length after it.
+    let mut v = Verifier::new(&policy);
+    assert_eq!(v.expected_len(), None);
+    v.update(&img[..100]).unwrap();
+    assert_eq!(v.expected_len(), None);
+    v.update(&img[100..200]).unwrap();
+    assert_eq!(v.expected_len(), Some(img.len() as u64));
+    assert_eq!(v.unverified_header().unwrap().payload_len, 300);
+    // A whole slot with an erased tail: the tail is ignored.
+    let mut slot = img.clone();
+    slot.resize(img.len() + 4096, 0xff);
+    let mut v = Verifier::new(&policy);
+    v.set_slot_len(slot.len() as u64).unwrap();
+    for c in slot.chunks(1000) {
+        v.update(c).unwrap();
+    }
+    let ok = v.finish().unwrap();
+    assert_eq!(ok.security_version(), 7);
+    // Without a slot the tail is LengthMismatch; more bytes than the slot is LengthMismatch.
+    assert_eq!(verify(&policy, &slot), fwerr(FirmwareError::LengthMismatch));
+    let mut v = Verifier::new(&policy);
+    v.set_slot_len(img.len() as u64 + 10).unwrap();
+    v.update(&slot[..img.len() + 10]).unwrap();
+    assert_eq!(
+        v.update(&[0xff]),
+        Err(Error::Firmware(FirmwareError::LengthMismatch))
+    );
+    // Told late: the same checks on what was received.
+    let mut v = Verifier::new(&policy);
+    v.update(&img).unwrap();
+    assert_eq!(
+        v.set_slot_len(100),
+        Err(Error::Firmware(FirmwareError::ImageExceedsSlot))
+    );
+    assert_eq!(v.finish(), fwerr(FirmwareError::ImageExceedsSlot));
+    // Verify while copying: the copy is the image; unequal lengths are not sticky.
+    let mut v = Verifier::new(&policy);
+    let mut ram = vec![0u8; img.len()];
+    assert!(matches!(
+        v.update_copy(&img[..10], &mut ram[..9]),
+        Err(Error::InvalidLength { .. })
+    ));
+    for (src, dst) in img.chunks(333).zip(ram.chunks_mut(333)) {
+        v.update_copy(src, dst).unwrap();
+    }
+    let copied = v.finish().unwrap();
+    assert_eq!(ram, img);
+    assert_eq!(copied, ok);
+    // The image id is SHA-256 of the signed header; the payload digest is the header's.
+    let id = DigestAlgorithm::Sha256.digest(&img[..256]);
+    assert_eq!(copied.image_id()[..], id[..32]);
+    assert_eq!(
+        copied.payload_digest(),
+        &DigestAlgorithm::Sha256.digest(&img[256..556])[..32]
+    );
+}
+
+#[test]
+fn endorsements_are_scoped_to_device_classes() {
+    let s = Setup::new();
+    let policy = s.policy();
+    // The case: a key endorsed for class A signing a class-B image. The signer refuses,
+    // and a forged combination is rejected by the device (every_error_variant_is_reachable).
+    let for_other = scoped_endorsement(
+        &s.root,
+        &s.release,
+        5,
+        10,
+        AlgorithmSet::HYBRID_ONLY,
+        ClassScope::Only(&[OTHER_CLASS]),
+    );
+    let mut out = vec![0u8; 30_000];
+    assert_eq!(
+        sign_image_deterministic(
+            &params(7),
+            b"fw",
+            RELEASE,
+            &s.release.sk,
+            Some(&for_other),
+            &mut out
+        ),
+        Err(Error::Firmware(FirmwareError::ClassNotEndorsed))
+    );
+    // A list with the class, and "any class", verify.
+    for classes in [ClassScope::Only(&[OTHER_CLASS, CLASS]), ClassScope::Any] {
+        let e = scoped_endorsement(
+            &s.root,
+            &s.release,
+            5,
+            10,
+            AlgorithmSet::HYBRID_ONLY,
+            classes,
+        );
+        let img = sign(&params(7), &payload(10), &s.release, Some(&e));
+        let ok = verify(&policy, &img).unwrap();
+        assert!(ok.is_delegated());
+        let parsed = firmware::Endorsement::parse(&e, firmware::FORMAT_VERSION).unwrap();
+        assert_eq!(parsed.any_class, classes == ClassScope::Any);
+        assert!(parsed.covers_class(&CLASS));
+        assert_eq!(parsed.encoded_len(), e.len());
+    }
+}
+
+#[test]
+fn root_algorithms_are_separate_from_image_algorithms() {
+    // "SLH-DSA roots, hybrid-only images".
+    let root = key(SignatureAlgorithm::SlhDsaSha2_128s, 9);
+    let release = key(RELEASE, 2);
+    let anchors = [TrustAnchor::active(root.id)];
+    let mut policy = Policy::new(&anchors, CLASS);
+    policy.allowed = AlgorithmSet::HYBRID_ONLY;
+    policy.endorse_allowed = AlgorithmSet::SLH_DSA_ONLY;
+    let e = endorsement(&root, &release, 0, 10, AlgorithmSet::HYBRID_ONLY);
+    let img = sign(&params(3), &payload(10), &release, Some(&e));
+    assert_eq!(
+        verify(&policy, &img)
+            .unwrap()
+            .delegation()
+            .unwrap()
+            .root_algorithm,
+        SignatureAlgorithm::SlhDsaSha2_128s
+    );
+    // The root cannot sign images itself.
+    let direct = sign(&params(3), &payload(10), &root, None);
+    assert_eq!(
+        verify(&policy, &direct),
+        fwerr(FirmwareError::AlgorithmNotAllowed)
+    );
+    // And a root of an algorithm outside endorse_allowed cannot endorse.
+    let hybrid_root = key(RELEASE, 8);
+    let anchors2 = [TrustAnchor::active(hybrid_root.id)];
+    let p2 = Policy {
+        trust_anchors: &anchors2,
+        ..policy
+    };
+    let e2 = endorsement(&hybrid_root, &release, 0, 10, AlgorithmSet::HYBRID_ONLY);
+    let img2 = sign(&params(3), &payload(10), &release, Some(&e2));
+    assert_eq!(
+        verify(&p2, &img2),
+        fwerr(FirmwareError::AlgorithmNotAllowed)
+    );
+}
+
+#[test]
+fn composite_ecdsa_signatures_are_low_s() {
+    use SignatureAlgorithm as A;
+    for (alg, mldsa_len, order) in [
+        (
+            A::MlDsa44EcdsaP256Sha256,
+            2420,
+            Some(pqhybrid_kat::P256_ORDER),
+        ),
+        (
+            A::MlDsa65EcdsaP256Sha512,
+            3309,
+            Some(pqhybrid_kat::P256_ORDER),
+        ),
+        (A::MlDsa65EcdsaP384Sha512, 3309, None),
+        (A::MlDsa87EcdsaP384Sha512, 4627, None),
+    ] {
+        let k = key(alg, 4);
+        let mut sig = vec![0u8; alg.signature_len()];
+        for i in 0..16u8 {
+            let msg = [i; 20];
+            let n = alg.sign_deterministic(&k.sk, &msg, b"", &mut sig).unwrap();
+            let sig = &sig[..n];
+            assert!(alg.is_canonical_signature(sig), "{alg:?} signed high-s");
+            let Some(order) = order else { continue };
+            let twin = [
+                &sig[..mldsa_len],
+                &pqhybrid_kat::ecdsa_der_negate_s(&sig[mldsa_len..], &order)[..],
+            ]
+            .concat();
+            // The twin is a valid signature, but not canonical.
+            alg.verify(&k.pk, &msg, b"", &twin).unwrap();
+            assert!(!alg.is_canonical_signature(&twin));
+        }
+    }
+    assert!(SignatureAlgorithm::MlDsa65Ed25519Sha512.is_canonical_signature(&[0u8; 3373]));
 }
 
 /// An image with security version `sv` outside the endorsement's 5..=10 whose image signature
@@ -444,7 +720,9 @@ fn out_of_range(s: &Setup, sv: u64) -> Vec<u8> {
         })
         .find(|w| w.len() == s.endo.len())
         .unwrap();
-    let mut img = sign(&params(sv), &payload(64), &s.release, Some(&wide));
+    let mut p = params(sv);
+    p.security_version_limit = u64::MAX;
+    let mut img = sign(&p, &payload(64), &s.release, Some(&wide));
     let n = img.len();
     img[n - s.endo.len()..].copy_from_slice(&s.endo);
     img
@@ -519,35 +797,74 @@ fn signer_rejects_bad_inputs() {
         )),
         Error::BufferTooSmall { .. }
     ));
-    // Endorse: min > max, release algorithm outside `allowed`.
-    let mut e = vec![0u8; 10_000];
-    assert_eq!(
-        endorse_deterministic(
-            ROOT,
-            &s.root.sk,
-            RELEASE,
-            &s.release.pk,
-            9,
-            8,
-            AlgorithmSet::ALL,
-            &mut e
+    // Endorse: min > max, release algorithm outside `allowed`, no class, too many classes,
+    // a version above the limit, the root's own key.
+    let any = ClassScope::Any;
+    let e = |min, max, allowed, classes| {
+        endorse_err(
+            &s.root,
+            &s.release,
+            &EndorsementParams::new(min, max, allowed, classes),
         )
-        .unwrap_err(),
-        Error::Firmware(FirmwareError::DelegationOutOfRange)
+    };
+    let fe = |f| Error::Firmware(f);
+    assert_eq!(
+        e(9, 8, AlgorithmSet::ALL, any),
+        fe(FirmwareError::DelegationOutOfRange)
     );
     assert_eq!(
-        endorse_deterministic(
-            ROOT,
-            &s.root.sk,
+        e(1, 8, AlgorithmSet::ML_DSA_ONLY, any),
+        fe(FirmwareError::AlgorithmNotAllowed)
+    );
+    assert_eq!(
+        e(1, 8, AlgorithmSet::ALL, ClassScope::Only(&[])),
+        fe(FirmwareError::Malformed)
+    );
+    assert_eq!(
+        e(1, 8, AlgorithmSet::ALL, ClassScope::Only(&[CLASS; 9])),
+        fe(FirmwareError::Malformed)
+    );
+    assert_eq!(
+        e(1, u64::from(u32::MAX) + 1, AlgorithmSet::ALL, any),
+        fe(FirmwareError::SecurityVersionTooLarge)
+    );
+    assert_eq!(
+        endorse_err(
+            &s.root,
+            &s.root,
+            &EndorsementParams::new(1, 8, AlgorithmSet::ALL, any)
+        ),
+        fe(FirmwareError::EndorsedAnchor)
+    );
+    // Sign: a security version above the limit (default 2^32 - 1), accepted once raised.
+    let mut big = params(u64::from(u32::MAX) + 1);
+    assert_eq!(
+        ImageSigner::new(&big).unwrap_err(),
+        fe(FirmwareError::SecurityVersionTooLarge)
+    );
+    big.security_version_limit = u64::MAX;
+    assert!(ImageSigner::new(&big).is_ok());
+    // Sign: an endorsement for other classes, or the key's own endorsement.
+    let other = scoped_endorsement(
+        &s.root,
+        &s.release,
+        5,
+        10,
+        AlgorithmSet::ALL,
+        ClassScope::Only(&[OTHER_CLASS]),
+    );
+    let mut out = vec![0u8; 30_000];
+    assert_eq!(
+        sign_image_deterministic(
+            &params(7),
+            b"x",
             RELEASE,
-            &s.release.pk,
-            1,
-            8,
-            AlgorithmSet::ML_DSA_ONLY,
-            &mut e
+            &s.release.sk,
+            Some(&other),
+            &mut out
         )
         .unwrap_err(),
-        Error::Firmware(FirmwareError::AlgorithmNotAllowed)
+        fe(FirmwareError::ClassNotEndorsed)
     );
 }
 
@@ -754,8 +1071,18 @@ fn delegation_range_edges() {
         verify(&policy, &out_of_range(&s, 11)),
         fwerr(FirmwareError::DelegationOutOfRange)
     );
+    // u64::MAX: above a 32-bit counter (the default), out of range for a 64-bit one.
+    let huge = out_of_range(&s, u64::MAX);
     assert_eq!(
-        verify(&policy, &out_of_range(&s, u64::MAX)),
+        verify(&policy, &huge),
+        fwerr(FirmwareError::SecurityVersionTooLarge)
+    );
+    let wide_counter = Policy {
+        max_security_version: u64::MAX,
+        ..policy
+    };
+    assert_eq!(
+        verify(&wide_counter, &huge),
         fwerr(FirmwareError::DelegationOutOfRange)
     );
     // Rollback is checked against the device before the endorsement range.
@@ -796,6 +1123,7 @@ fn hybrid_only_policy_rejects_pure_ml_dsa() {
     let mut policy = Policy::new(&anchors, CLASS);
     assert!(verify(&policy, &img).is_ok());
     policy.allowed = AlgorithmSet::HYBRID_ONLY;
+    policy.endorse_allowed = AlgorithmSet::HYBRID_ONLY;
     let mut v = Verifier::new(&policy);
     assert_eq!(
         v.update(&img[..192]).unwrap_err(),
@@ -809,6 +1137,7 @@ fn hybrid_only_policy_rejects_pure_ml_dsa() {
     let anchors = [TrustAnchor::active(root.id)];
     let policy = Policy {
         allowed: AlgorithmSet::HYBRID_ONLY,
+        endorse_allowed: AlgorithmSet::HYBRID_ONLY,
         ..Policy::new(&anchors, CLASS)
     };
     assert_eq!(

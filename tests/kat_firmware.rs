@@ -1,7 +1,12 @@
 //! Known-answer firmware images (suite `pqhybrid-firmware`): `kat-vectors/pqhybrid/firmware/`
-//! holds one valid image and one rejected image per `FirmwareError` variant, all signed
-//! deterministically with keys from fixed seeds, and `policy.json`, the device policy they are
-//! checked against (with the expected result of every file).
+//! holds one valid format-2 image and one rejected image per `FirmwareError` variant (except
+//! `ImageExceedsSlot`, which depends on the slot a verifier is given: `tests/firmware.rs`), all
+//! signed deterministically with keys from fixed seeds, and `policy.json`, the device policy
+//! they are checked against (with the expected result of every file).
+//!
+//! `kat-vectors/pqhybrid/firmware-v1/` keeps the format-1 image of the previous release
+//! (frozen: the signer no longer writes version 1): accepted only by a policy with
+//! `accept_v1`, else `UnsupportedVersion`.
 //!
 //! This test regenerates every file in memory, compares it byte for byte with the committed
 //! one, and verifies each committed image with the policy read from `policy.json`. It writes
@@ -15,9 +20,9 @@
 )]
 
 use pqhybrid::firmware::{
-    self, AlgorithmSet, DeviceClass, FirmwareError, ImageParams, ImageVersion, KeyId, KeyState,
-    Manifest, Policy, TrustAnchor, Verifier, endorse_deterministic, key_id,
-    sign_image_deterministic,
+    self, AlgorithmSet, ClassScope, DeviceClass, EndorsementParams, FirmwareError, ImageParams,
+    ImageVersion, KeyId, KeyState, Manifest, Policy, TrustAnchor, Verifier, endorse_deterministic,
+    key_id, sign_image_deterministic,
 };
 use pqhybrid::{Error, SignatureAlgorithm};
 use pqhybrid_kat::Tally;
@@ -26,6 +31,8 @@ const DIR: &str = "kat-vectors/pqhybrid/firmware";
 const CLASS: DeviceClass = DeviceClass(*b"pqhybrid-kat-dev");
 const MIN_SV: u64 = 5;
 const ALLOWED: AlgorithmSet = AlgorithmSet::HYBRID_ONLY;
+/// The device counter's largest value (a 32-bit counter).
+const MAX_SV: u64 = u32::MAX as u64;
 
 struct Key {
     name: &'static str,
@@ -59,6 +66,8 @@ struct Keys {
     unknown_root: Key,
     ml_dsa: Key,
     slh_dsa: Key,
+    root_b: Key,
+    ecdsa: Key,
 }
 
 fn keys() -> Keys {
@@ -70,24 +79,49 @@ fn keys() -> Keys {
         unknown_root: key("unknown-root", A::MlDsa65Ed25519Sha512, 0x40),
         ml_dsa: key("ml-dsa-65", A::MlDsa65, 0x50),
         slh_dsa: key("slh-dsa-sha2-128f", A::SlhDsaSha2_128f, 0x60),
+        root_b: key("root-b", A::MlDsa65Ed25519Sha512, 0x70),
+        ecdsa: key("ecdsa-signer", A::MlDsa65EcdsaP256Sha512, 0x80),
     }
 }
 
-fn endorse(root: &Key, release: &Key, min: u64, max: u64) -> Vec<u8> {
+fn endorse_for(root: &Key, release: &Key, min: u64, max: u64, classes: ClassScope<'_>) -> Vec<u8> {
     let mut out = vec![0u8; firmware::endorsement_max_len(root.alg)];
-    let n = endorse_deterministic(
-        root.alg,
-        &root.sk,
-        release.alg,
-        &release.pk,
-        min,
-        max,
-        ALLOWED,
-        &mut out,
-    )
-    .unwrap();
+    let mut p = EndorsementParams::new(min, max, ALLOWED, classes);
+    p.security_version_limit = u64::MAX;
+    let n =
+        endorse_deterministic(root.alg, &root.sk, release.alg, &release.pk, &p, &mut out).unwrap();
     out.truncate(n);
     out
+}
+
+/// An endorsement for the KAT device class and another one.
+fn endorse(root: &Key, release: &Key, min: u64, max: u64) -> Vec<u8> {
+    endorse_for(
+        root,
+        release,
+        min,
+        max,
+        ClassScope::Only(&[DeviceClass(*b"pqhybrid-kat-aaa"), CLASS]),
+    )
+}
+
+/// The image with the ECDSA half of its MLDSA65-ECDSA-P256 signature replaced by its
+/// `(r, n − s)` twin (same validity, other bytes): the signature slot keeps its length, the
+/// signature-length field is updated.
+fn high_s(img: &[u8], pk_len: usize) -> Vec<u8> {
+    const MLDSA_SIG: usize = 3309;
+    let t0 = 256 + 1024;
+    let len_at = t0 + 8 + pk_len;
+    let sig_len = usize::from(u16::from_le_bytes([img[len_at], img[len_at + 1]]));
+    let sig_at = len_at + 2;
+    let der = &img[sig_at + MLDSA_SIG..sig_at + sig_len];
+    let new_der = pqhybrid_kat::ecdsa_der_negate_s(der, &pqhybrid_kat::P256_ORDER);
+    let mut x = img.to_vec();
+    let slot_end = sig_at + 3381;
+    x[sig_at + MLDSA_SIG..slot_end].fill(0);
+    x[sig_at + MLDSA_SIG..sig_at + MLDSA_SIG + new_der.len()].copy_from_slice(&new_der);
+    x[len_at..len_at + 2].copy_from_slice(&((MLDSA_SIG + new_der.len()) as u16).to_le_bytes());
+    x
 }
 
 fn payload() -> Vec<u8> {
@@ -163,8 +197,8 @@ fn cases(k: &Keys) -> Vec<Case> {
     );
     add(
         F::UnsupportedVersion,
-        patch(&valid, 4, &2u16.to_le_bytes()),
-        "valid.pqfw with format version 2",
+        patch(&valid, 4, &3u16.to_le_bytes()),
+        "valid.pqfw with format version 3",
     );
     add(
         F::BadHeaderLength,
@@ -191,6 +225,7 @@ fn cases(k: &Keys) -> Vec<Case> {
         patch(&valid, t0 + 4, &2u16.to_le_bytes()),
         "valid.pqfw with signature-block algorithm id 2 (ML-DSA-65), differing from the header's 18",
     );
+    let _ = &add;
     add(
         F::Truncated,
         valid[..valid.len() - 1].to_vec(),
@@ -210,8 +245,12 @@ fn cases(k: &Keys) -> Vec<Case> {
     other.device_class = DeviceClass(*b"pqhybrid-kat-xxx");
     add(
         F::WrongDeviceClass,
-        sign(&other, &k.release, Some(&endo)),
-        "properly signed for device class pqhybrid-kat-xxx",
+        sign(
+            &other,
+            &k.release,
+            Some(&endorse_for(&k.root, &k.release, 5, 10, ClassScope::Any)),
+        ),
+        "properly signed for device class pqhybrid-kat-xxx (endorsed for any class)",
     );
     add(
         F::Rollback,
@@ -275,6 +314,56 @@ fn cases(k: &Keys) -> Vec<Case> {
         patch(&valid, sig, &[valid[sig] ^ 0x01]),
         "valid.pqfw with byte 100 of the image signature flipped",
     );
+    let mut big = params((1u64 << 32) + 3);
+    big.security_version_limit = u64::MAX;
+    add(
+        F::SecurityVersionTooLarge,
+        sign(
+            &big,
+            &k.release,
+            Some(&endorse(&k.root, &k.release, 5, u64::MAX)),
+        ),
+        "security version 2^32 + 3 (signed with the limit raised, endorsed for 5..=2^64-1): \
+         above the device counter's maximum 2^32 - 1",
+    );
+    // Signed under the valid endorsement (classes aaa, dev), which is then replaced by one of
+    // the same length for classes aaa, bbb: the image signature stays valid.
+    let other_classes = endorse_for(
+        &k.root,
+        &k.release,
+        5,
+        10,
+        ClassScope::Only(&[
+            DeviceClass(*b"pqhybrid-kat-aaa"),
+            DeviceClass(*b"pqhybrid-kat-bbb"),
+        ]),
+    );
+    let mut wrong = valid.clone();
+    let n = wrong.len();
+    wrong[n - other_classes.len()..].copy_from_slice(&other_classes);
+    add(
+        F::ClassNotEndorsed,
+        wrong,
+        "valid.pqfw with its endorsement (classes pqhybrid-kat-aaa, pqhybrid-kat-dev) replaced \
+         by the root's endorsement of the same key for pqhybrid-kat-aaa and pqhybrid-kat-bbb",
+    );
+    add(
+        F::EndorsedAnchor,
+        sign(
+            &params(7),
+            &k.root_b,
+            Some(&endorse_for(&k.root, &k.root_b, 5, 10, ClassScope::Any)),
+        ),
+        "signed by root-b (itself an active anchor) under an endorsement by the root: a root \
+         endorsing a root",
+    );
+    let ecdsa_valid = sign(&params(7), &k.ecdsa, None);
+    add(
+        F::NonCanonicalSignature,
+        high_s(&ecdsa_valid, k.ecdsa.pk.len()),
+        "signed directly by ecdsa-signer (MLDSA65-ECDSA-P256-SHA512, an active anchor; low-s), \
+         then the ECDSA s replaced by n - s: a second valid ECDSA signature, rejected by format 2",
+    );
     out
 }
 
@@ -305,15 +394,23 @@ fn policy_json(k: &Keys, cases: &[Case]) -> String {
             "trustAnchors": [
                 {"keyId": hex(&k.root.id.0), "state": "active", "key": "root"},
                 {"keyId": hex(&k.revoked_release.id.0), "state": "revoked", "key": "revoked-release"},
+                {"keyId": hex(&k.root_b.id.0), "state": "active", "key": "root-b"},
+                {"keyId": hex(&k.ecdsa.id.0), "state": "active", "key": "ecdsa-signer"},
             ],
             "minSecurityVersion": MIN_SV,
+            "maxSecurityVersion": MAX_SV,
             "deviceClass": hex(&CLASS.0),
             "allowed": ALLOWED.bits(),
             "allowedNote": "AlgorithmSet::HYBRID_ONLY (ids 16..=21)",
+            "endorseAllowed": ALLOWED.bits(),
+            "acceptV1": false,
             "trailerCapacity": firmware::DEFAULT_TRAILER_CAPACITY,
         },
+        "notCovered": "ImageExceedsSlot depends on the slot length a verifier is given \
+            (Verifier::set_slot_len), not on the image: tests/firmware.rs",
         "keys": [key_doc(&k.root), key_doc(&k.release), key_doc(&k.revoked_release),
-                 key_doc(&k.unknown_root), key_doc(&k.ml_dsa), key_doc(&k.slh_dsa)],
+                 key_doc(&k.unknown_root), key_doc(&k.ml_dsa), key_doc(&k.slh_dsa),
+                 key_doc(&k.root_b), key_doc(&k.ecdsa)],
         "files": cases.iter().map(|c| serde_json::json!({
             "file": c.file,
             "expect": c.expect.map_or("valid", FirmwareError::name),
@@ -324,7 +421,7 @@ fn policy_json(k: &Keys, cases: &[Case]) -> String {
     serde_json::to_string_pretty(&doc).unwrap() + "\n"
 }
 
-/// The policy as documented in `policy.json`.
+/// The policy as documented in `policy.json`: anchors, min, class, allowed.
 fn read_policy(doc: &serde_json::Value) -> (Vec<TrustAnchor>, u64, DeviceClass, AlgorithmSet) {
     let p = &doc["policy"];
     let anchors = p["trustAnchors"]
@@ -360,7 +457,8 @@ fn kat_firmware() {
     let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(DIR);
     let k = keys();
     let cases = cases(&k);
-    assert_eq!(cases.len(), 1 + FirmwareError::ALL.len());
+    // Every variant but ImageExceedsSlot (a property of the slot, not of the image).
+    assert_eq!(cases.len(), FirmwareError::ALL.len());
     let json = policy_json(&k, &cases);
     if std::env::var("PQHYBRID_REGENERATE").as_deref() == Ok("1") {
         std::fs::create_dir_all(&base).unwrap();
@@ -384,11 +482,18 @@ fn kat_firmware() {
     t.finish();
     let doc: serde_json::Value = serde_json::from_str(&stored_json).unwrap();
     let (anchors, min, class, allowed) = read_policy(&doc);
+    let p = &doc["policy"];
     let policy = Policy {
         trust_anchors: &anchors,
         min_security_version: min,
+        max_security_version: p["maxSecurityVersion"].as_u64().unwrap(),
         device_class: class,
         allowed,
+        endorse_allowed: AlgorithmSet::from_bits(
+            u32::try_from(p["endorseAllowed"].as_u64().unwrap()).unwrap(),
+        )
+        .unwrap(),
+        accept_v1: p["acceptV1"].as_bool().unwrap(),
     };
     for (c, entry) in cases.iter().zip(doc["files"].as_array().unwrap()) {
         let mut t = Tally::new("pqhybrid-firmware", &c.file);
@@ -401,9 +506,12 @@ fn kat_firmware() {
         let got = match r {
             Ok(img) => {
                 let m = Manifest::parse(&stored).unwrap();
-                t.check(img.header() == &m.header && img.is_delegated(), || {
-                    "manifest".into()
-                });
+                t.check(
+                    img.header() == &m.header
+                        && img.is_delegated()
+                        && img.header().format_version == firmware::FORMAT_VERSION,
+                    || "manifest".into(),
+                );
                 "valid"
             }
             Err(Error::Firmware(e)) => e.name(),
@@ -413,5 +521,56 @@ fn kat_firmware() {
             format!("{}: expected {}, got {got}", c.file, entry["expect"])
         });
         t.finish();
+    }
+}
+
+/// The frozen format-1 image: valid only under a policy that accepts version 1.
+#[test]
+fn kat_firmware_v1() {
+    let base =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("kat-vectors/pqhybrid/firmware-v1");
+    let read = |f: &str| {
+        std::fs::read(base.join(f)).unwrap_or_else(|e| {
+            panic!("kat-vectors/pqhybrid/firmware-v1/{f}: {e} (committed; the previous release's valid.pqfw)")
+        })
+    };
+    let doc: serde_json::Value =
+        serde_json::from_str(&String::from_utf8(read("policy.json")).unwrap()).unwrap();
+    let (anchors, min, class, allowed) = read_policy(&doc);
+    let mut policy = Policy::new(&anchors, class);
+    policy.min_security_version = min;
+    policy.allowed = allowed;
+    policy.endorse_allowed = allowed;
+    for f in doc["files"].as_array().unwrap() {
+        let file = f["file"].as_str().unwrap();
+        let img = read(file);
+        for accept_v1 in [true, false] {
+            policy.accept_v1 = accept_v1;
+            let key = if accept_v1 {
+                "expectAcceptV1"
+            } else {
+                "expect"
+            };
+            let mut t = Tally::new(
+                "pqhybrid-firmware-v1",
+                &format!("{file} acceptV1={accept_v1}"),
+            );
+            let mut v = Verifier::new(&policy);
+            let got = match v.update(&img).and_then(|()| v.finish()) {
+                Ok(i) => {
+                    t.check(
+                        i.header().format_version == firmware::FORMAT_VERSION_1,
+                        || "format version".into(),
+                    );
+                    "valid"
+                }
+                Err(Error::Firmware(e)) => e.name(),
+                Err(e) => panic!("{file}: unexpected error {e:?}"),
+            };
+            t.check(got == f[key].as_str().unwrap(), || {
+                format!("{file}: expected {}, got {got}", f[key])
+            });
+            t.finish();
+        }
     }
 }

@@ -14,7 +14,8 @@ use std::path::PathBuf;
 
 use pqhybrid::SignatureAlgorithm;
 use pqhybrid::firmware::{
-    AlgorithmSet, DeviceClass, ImageParams, endorse_deterministic, key_id, sign_image_deterministic,
+    AlgorithmSet, ClassScope, DeviceClass, EndorsementParams, ImageParams, endorse_deterministic,
+    key_id, sign_image_deterministic,
 };
 
 const PAYLOAD_LEN: usize = 256 * 1024;
@@ -81,9 +82,12 @@ fn main() {
         &root_sk,
         alg,
         &pk,
-        1,
-        100,
-        AlgorithmSet::HYBRID_ONLY,
+        &EndorsementParams::new(
+            1,
+            100,
+            AlgorithmSet::HYBRID_ONLY,
+            ClassScope::Only(&[DeviceClass(DEVICE_CLASS)]),
+        ),
         &mut record,
     )
     .expect("endorse");

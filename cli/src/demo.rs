@@ -5,7 +5,10 @@ use std::path::Path;
 use std::time::Instant;
 
 use pqhybrid::SignatureAlgorithm;
-use pqhybrid::firmware::{AlgorithmSet, DeviceClass, DigestAlgorithm, ImageParams, ImageVersion};
+use pqhybrid::firmware::{
+    AlgorithmSet, ClassScope, DEFAULT_MAX_SECURITY_VERSION, DeviceClass, DigestAlgorithm,
+    EndorsementParams, FORMAT_VERSION, ImageParams, ImageVersion,
+};
 
 use crate::error::{CliError, EXIT_INVALID, Result};
 use crate::fw::{self, VerifyOutcome, VerifyRequest};
@@ -19,6 +22,10 @@ const RELEASE_ALG: SignatureAlgorithm = SignatureAlgorithm::MlDsa65Ed25519Sha512
 /// The demo device's class, a UUID.
 const CLASS: [u8; 16] = [
     0x6f, 0x2d, 0x1c, 0x3a, 0x8b, 0x54, 0x4e, 0x0f, 0x9a, 0x7e, 0x12, 0xc4, 0x5d, 0x38, 0xa1, 0x07,
+];
+/// Another product's class, which the release key is not endorsed for.
+const OTHER_CLASS: [u8; 16] = [
+    0x1b, 0x8e, 0x42, 0x07, 0xd3, 0x6a, 0x4c, 0x55, 0x8f, 0x21, 0x9c, 0x3e, 0x70, 0xb4, 0x16, 0xe9,
 ];
 const IMAGE_LEN: usize = 64 * 1024;
 
@@ -102,9 +109,22 @@ fn story(dir: &Path, steps: &mut Steps) -> Result<()> {
     );
 
     // 2. Endorsement.
-    outln!("\n2. the root endorses the release key for security versions 1..=100, hybrid only");
-    let record = fw::endorse_key(&root, &release_pub, 1, 100, AlgorithmSet::HYBRID_ONLY)?;
+    outln!(
+        "\n2. the root endorses the release key for security versions 1..=100, hybrid only, \
+         device class {} only",
+        hex::format_uuid(&CLASS)
+    );
     let endorsement_path = dir.join("release.endorsement");
+    let scope = [class];
+    let endorsement =
+        EndorsementParams::new(1, 100, AlgorithmSet::HYBRID_ONLY, ClassScope::Only(&scope));
+    let record = fw::endorse_key(
+        &root,
+        &release_pub,
+        &endorsement,
+        DEFAULT_MAX_SECURITY_VERSION,
+        &endorsement_path,
+    )?;
     fs::write(&endorsement_path, &record).map_err(|e| CliError::io(&endorsement_path, &e))?;
     steps.check(
         "2",
@@ -164,17 +184,22 @@ fn story(dir: &Path, steps: &mut Steps) -> Result<()> {
     for line in text.lines() {
         outln!("    | {line}");
     }
-    let anchors = fw_anchors(&trust_store::load(&store)?);
+    let anchors = fw::fw_anchors(&trust_store::load(&store)?);
+    // The device's policy: its class, its counter, hybrid images, hybrid roots, format 2 only,
+    // the default 16 KiB trailer capacity.
     let device = |min| VerifyRequest {
-        anchors: &anchors,
         min_security_version: min,
         device_class: Some(class),
         allowed: AlgorithmSet::HYBRID_ONLY,
+        endorse_allowed: AlgorithmSet::HYBRID_ONLY,
+        ..VerifyRequest::new(&anchors)
     };
     let outcome = fw::verify_file(&signed_path, &device(5), false)?;
     let detail = match &outcome.result {
         Ok(v) => format!(
-            "VALID: security version {}, version {}, trusted through the root's endorsement: {}",
+            "VALID: format {}, security version {}, version {}, trusted through the root's \
+             endorsement: {}",
+            v.header().format_version,
             v.security_version(),
             v.version(),
             v.is_delegated()
@@ -183,7 +208,10 @@ fn story(dir: &Path, steps: &mut Steps) -> Result<()> {
     };
     steps.check(
         "4",
-        outcome.result.as_ref().is_ok_and(|v| v.is_delegated()),
+        outcome
+            .result
+            .as_ref()
+            .is_ok_and(|v| v.is_delegated() && v.header().format_version == FORMAT_VERSION),
         &detail,
     );
 
@@ -228,27 +256,39 @@ fn story(dir: &Path, steps: &mut Steps) -> Result<()> {
             label: Some("product root (revoked)".into()),
         },
     )?;
-    let anchors = fw_anchors(&trust_store::load(&store)?);
+    let revoked = fw::fw_anchors(&trust_store::load(&store)?);
     let req = VerifyRequest {
-        anchors: &anchors,
-        min_security_version: 5,
-        device_class: Some(class),
-        allowed: AlgorithmSet::HYBRID_ONLY,
+        anchors: &revoked,
+        ..device(5)
     };
     let outcome = fw::verify_file(&signed_path, &req, false)?;
     expect_rejection(steps, "7", &outcome, &["revoked"]);
-    Ok(())
-}
 
-fn fw_anchors(anchors: &[Anchor]) -> Vec<pqhybrid::firmware::TrustAnchor> {
-    use pqhybrid::firmware::{KeyId, TrustAnchor};
-    anchors
-        .iter()
-        .map(|a| match a.state {
-            AnchorState::Active => TrustAnchor::active(KeyId(a.key_id)),
-            AnchorState::Revoked => TrustAnchor::revoked(KeyId(a.key_id)),
-        })
-        .collect()
+    // 8. Class scope.
+    outln!(
+        "\n8. sign with the release key for another product's device class ({}), which the \
+         endorsement does not list",
+        hex::format_uuid(&OTHER_CLASS)
+    );
+    let mut other = params;
+    other.device_class = DeviceClass(OTHER_CLASS);
+    let other_path = dir.join("firmware-other-class.signed");
+    match fw::sign_file(
+        &release,
+        &other,
+        &payload_path,
+        &other_path,
+        Some((Some(&endorsement_path), &record)),
+        false,
+    ) {
+        Ok(_) => steps.check("8", false, "signed (a refusal was expected)"),
+        Err(e) => steps.check(
+            "8",
+            e.message.contains("ClassNotEndorsed") && !other_path.exists(),
+            &format!("refused: {}", e.message),
+        ),
+    }
+    Ok(())
 }
 
 fn expect_rejection(steps: &mut Steps, step: &str, outcome: &VerifyOutcome, reasons: &[&str]) {

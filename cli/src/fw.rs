@@ -9,9 +9,11 @@ use std::path::Path;
 use indicatif::{ProgressBar, ProgressStyle};
 use pqhybrid::SignatureAlgorithm;
 use pqhybrid::firmware::{
-    self, AlgorithmSet, DeviceClass, DigestAlgorithm, Endorsement, FIXED_HEADER_LEN, FirmwareError,
-    Header, ImageParams, ImageSigner, ImageVersion, KeyId, KeyState, MAX_TRAILER_CAPACITY, Policy,
-    SignatureBlock, SignedLengths, TrustAnchor, VerifiedImage, Verifier,
+    self, AlgorithmSet, ClassScope, DEFAULT_MAX_SECURITY_VERSION, DEFAULT_TRAILER_CAPACITY,
+    DeviceClass, DigestAlgorithm, Endorsement, EndorsementParams, FIXED_HEADER_LEN, FORMAT_VERSION,
+    FORMAT_VERSION_1, FirmwareError, Header, ImageParams, ImageSigner, ImageVersion, KeyId,
+    KeyState, MAX_ENDORSED_CLASSES, MAX_TRAILER_CAPACITY, Manifest, Policy, SignatureBlock,
+    SignedLengths, TrustAnchor, VerifiedImage, Verifier,
 };
 use pqhybrid::rng::OsRng;
 use serde_json::json;
@@ -29,6 +31,19 @@ const CHUNK: usize = 64 * 1024;
 const PROGRESS_THRESHOLD: u64 = 4 * 1024 * 1024;
 /// Largest endorsement file we read (the largest record is about 50 KB).
 const MAX_ENDORSEMENT_FILE: u64 = 256 * 1024;
+/// 32 KiB, one of the trailer capacities `verify` builds a verifier with.
+const CAPACITY_32K: usize = 32 * 1024;
+/// 64 KiB, one of the trailer capacities `verify` builds a verifier with.
+const CAPACITY_64K: usize = 64 * 1024;
+/// The trailer capacities `verify` instantiates the (const-generic) verifier with. A requested
+/// capacity uses the smallest of them that holds it; a capacity between two of them is enforced
+/// exactly (see [`verify_file`]).
+const VERIFIER_CAPACITIES: [usize; 4] = [
+    DEFAULT_TRAILER_CAPACITY,
+    CAPACITY_32K,
+    CAPACITY_64K,
+    MAX_TRAILER_CAPACITY,
+];
 
 // ---------------------------------------------------------------------------------------------
 // Algorithms, key ids, policies
@@ -140,6 +155,61 @@ pub fn parse_version(text: &str) -> Result<ImageVersion> {
     })
 }
 
+/// Parses `--trailer-capacity`: a number of bytes, optionally with a `K` / `KiB` suffix (×1024),
+/// or `max`; from 1 to [`MAX_TRAILER_CAPACITY`].
+pub fn parse_trailer_capacity(text: &str) -> std::result::Result<usize, String> {
+    let t = text.trim().to_ascii_lowercase();
+    let n = if t == "max" {
+        MAX_TRAILER_CAPACITY
+    } else {
+        let (digits, scale) = match t.strip_suffix("kib").or_else(|| t.strip_suffix('k')) {
+            Some(d) => (d.trim_end(), 1024usize),
+            None => (t.as_str(), 1),
+        };
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!(
+                "`{text}` is not a size in bytes (for example 16384, 32K or max)"
+            ));
+        }
+        digits
+            .parse::<usize>()
+            .ok()
+            .and_then(|v| v.checked_mul(scale))
+            .ok_or_else(|| format!("`{text}` is too large"))?
+    };
+    if n == 0 {
+        return Err("the trailer capacity must be at least 1 byte".into());
+    }
+    if n > MAX_TRAILER_CAPACITY {
+        return Err(format!(
+            "{n} bytes is above {MAX_TRAILER_CAPACITY}, the largest signature block any image can \
+             have (use `max`)"
+        ));
+    }
+    Ok(n)
+}
+
+/// `message [VariantName]`: every firmware rejection names its `FirmwareError` variant.
+fn tagged(message: impl std::fmt::Display, fe: FirmwareError) -> String {
+    format!("{message} [{}]", fe.name())
+}
+
+/// The device classes an endorsement covers, for messages.
+fn describe_classes(e: &Endorsement<'_>) -> String {
+    if e.format_version == FORMAT_VERSION_1 {
+        return "every device class (format 1, unscoped)".into();
+    }
+    if e.any_class {
+        return "every device class".into();
+    }
+    let list: Vec<String> = e.device_classes().map(|c| hex::format_uuid(&c.0)).collect();
+    if list.is_empty() {
+        "no device class".into()
+    } else {
+        list.join(", ")
+    }
+}
+
 fn progress_bar(len: u64, what: &str) -> ProgressBar {
     if len <= PROGRESS_THRESHOLD || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
@@ -160,11 +230,17 @@ fn progress_bar(len: u64, what: &str) -> ProgressBar {
 
 /// `pqhybrid sign`.
 pub fn sign(a: &SignArgs) -> Result<()> {
-    let key = PrivateKey::load(&a.key)?;
     let mut params = ImageParams::new(parse_device_class(&a.device_class)?, a.security_version);
     params.version = parse_version(&a.version)?;
     params.digest = digest_alg(a.digest);
     params.header_len = a.header_len;
+    params.security_version_limit = if a.force {
+        u64::MAX
+    } else {
+        a.max_security_version
+    };
+    // Refuse bad parameters before touching the key or reading any file.
+    check_image_params(&params, a.max_security_version, &a.out)?;
     params.sbom_digest = match &a.sbom {
         Some(path) => Some(sha256_file(path)?),
         None => None,
@@ -173,6 +249,7 @@ pub fn sign(a: &SignArgs) -> Result<()> {
         Some(path) => Some(read_endorsement(path)?),
         None => None,
     };
+    let key = PrivateKey::load(&a.key)?;
     let lens = sign_file(
         &key,
         &params,
@@ -204,12 +281,72 @@ pub fn sign(a: &SignArgs) -> Result<()> {
             ""
         }
     );
+    if a.security_version > a.max_security_version {
+        errln!(
+            "warning: {}: security version {} is above --max-security-version {} (signed because \
+             of --force): a device whose counter cannot store it rejects the image or truncates \
+             the value",
+            a.out.display(),
+            a.security_version,
+            a.max_security_version
+        );
+    }
+    warn_trailer(&a.out, lens.trailer_len);
     Ok(())
 }
 
-/// Reads an endorsement record file and checks that it parses.
+/// Warns (one line on stderr) when a signature block of `trailer_len` bytes does not fit the
+/// default trailer capacity, [`DEFAULT_TRAILER_CAPACITY`].
+fn warn_trailer(out: &Path, trailer_len: usize) {
+    if trailer_len > DEFAULT_TRAILER_CAPACITY {
+        errln!(
+            "warning: {}: signature block of {trailer_len} bytes exceeds the default trailer \
+             capacity of {DEFAULT_TRAILER_CAPACITY} bytes: devices with the default verifier (Rust \
+             default, C API) reject it with TrailerTooLarge; only a device built with a capacity \
+             of at least {trailer_len} bytes accepts it (`pqhybrid verify --trailer-capacity \
+             {trailer_len}`)",
+            out.display()
+        );
+    }
+}
+
+/// Checks what [`ImageSigner::new`] checks, with a message naming `out` (`max` is the
+/// user's `--max-security-version`, for the message).
+fn check_image_params(params: &ImageParams, max: u64, out: &Path) -> Result<()> {
+    ImageSigner::new(params)
+        .map(drop)
+        .map_err(|e| image_params_error(&e, params, max, out))
+}
+
+fn image_params_error(e: &pqhybrid::Error, params: &ImageParams, max: u64, out: &Path) -> CliError {
+    let reason = match fw_error(e) {
+        Some(fe @ FirmwareError::SecurityVersionTooLarge) => tagged(
+            format!(
+                "not signed: security version {} is above --max-security-version {max} (a device \
+                 counter of that width cannot store it; raise --max-security-version only for \
+                 devices with a wider counter, or pass --force)",
+                params.security_version
+            ),
+            fe,
+        ),
+        Some(fe @ FirmwareError::BadHeaderLength) => tagged(
+            format!(
+                "not signed: --header-len {} must be 192 to 4096 and a multiple of 8",
+                params.header_len
+            ),
+            fe,
+        ),
+        _ => format!("not signed: bad image parameters: {}", fw_reason(e)),
+    };
+    CliError::file(out, reason)
+}
+
+/// Reads an endorsement record file and checks that it parses as a format-2 record.
 pub fn read_endorsement(path: &Path) -> Result<Vec<u8>> {
     let meta = fs::metadata(path).map_err(|e| CliError::io(path, &e))?;
+    if meta.is_dir() {
+        return Err(CliError::file(path, "is a directory"));
+    }
     if meta.len() > MAX_ENDORSEMENT_FILE {
         return Err(CliError::file(
             path,
@@ -217,12 +354,23 @@ pub fn read_endorsement(path: &Path) -> Result<Vec<u8>> {
         ));
     }
     let bytes = fs::read(path).map_err(|e| CliError::io(path, &e))?;
-    Endorsement::parse(&bytes).map_err(|e| {
-        CliError::file(
+    if let Err(e) = Endorsement::parse(&bytes, FORMAT_VERSION) {
+        if Endorsement::parse(&bytes, FORMAT_VERSION_1).is_ok() {
+            return Err(CliError::file(
+                path,
+                tagged(
+                    "a format-1 endorsement record (not scoped to device classes), which format-2 \
+                     images cannot carry: endorse the release key again with `pqhybrid endorse \
+                     --device-class ID` (or --any-class)",
+                    FirmwareError::UnsupportedVersion,
+                ),
+            ));
+        }
+        return Err(CliError::file(
             path,
             format!("not an endorsement record ({})", fw_reason(&e)),
-        )
-    })?;
+        ));
+    }
     Ok(bytes)
 }
 
@@ -243,7 +391,7 @@ fn sha256_file(path: &Path) -> Result<[u8; 32]> {
 /// Signs the payload file `image` into `out`, streaming: the payload is read once, copied into
 /// a temporary file next to `out` behind a placeholder header while it is hashed; then the
 /// signature block is appended, the header written in place, and the file renamed to `out`.
-/// `endorsement` is `(file name for messages, record)`.
+/// `endorsement` is `(file name for messages, record)`. Nothing is written to `out` on error.
 pub fn sign_file(
     key: &PrivateKey,
     params: &ImageParams,
@@ -252,6 +400,8 @@ pub fn sign_file(
     endorsement: Option<(Option<&Path>, &[u8])>,
     deterministic: bool,
 ) -> Result<SignedLengths> {
+    let mut signer = ImageSigner::new(params)
+        .map_err(|e| image_params_error(&e, params, params.security_version_limit, out))?;
     let mut input = File::open(image).map_err(|e| CliError::io(image, &e))?;
     let in_len = input.metadata().map_err(|e| CliError::io(image, &e))?.len();
     if in_len > u64::from(u32::MAX) {
@@ -263,8 +413,6 @@ pub fn sign_file(
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| CliError::io(out, &e))?;
     let header_len = usize::from(params.header_len);
-    let mut signer = ImageSigner::new(params)
-        .map_err(|e| CliError::usage(format!("bad image parameters: {}", fw_reason(&e))))?;
 
     let werr = |e: std::io::Error| CliError::io(out, &e);
     tmp.write_all(&vec![0u8; header_len]).map_err(werr)?;
@@ -298,7 +446,7 @@ pub fn sign_file(
             &mut trailer,
         )
     };
-    let lens = signed.map_err(|e| sign_error(&e, key, params, endorsement))?;
+    let lens = signed.map_err(|e| sign_error(&e, key, params, endorsement, out))?;
     let header = header.get(..lens.header_len).unwrap_or(&header);
     let trailer = trailer.get(..lens.trailer_len).unwrap_or(&trailer);
     tmp.write_all(trailer).map_err(werr)?;
@@ -322,31 +470,61 @@ fn sign_error(
     key: &PrivateKey,
     params: &ImageParams,
     endorsement: Option<(Option<&Path>, &[u8])>,
+    out: &Path,
 ) -> CliError {
     let name = endorsement
         .and_then(|(p, _)| p)
         .map_or_else(|| "endorsement".to_owned(), |p| p.display().to_string());
     let Some(fe) = fw_error(e) else {
-        return CliError::usage(format!("signing failed: {}", describe(e)));
+        return CliError::file(out, format!("not signed: {}", describe(e)));
     };
-    let record = endorsement.and_then(|(_, r)| Endorsement::parse(r).ok());
+    let record = endorsement.and_then(|(_, r)| Endorsement::parse(r, FORMAT_VERSION).ok());
     CliError::usage(match (fe, record) {
-        (FirmwareError::AlgorithmNotAllowed, Some(r)) if !r.allowed.contains(key.alg) => format!(
-            "{name}: the endorsement does not allow {} (it allows {})",
-            key.alg.name(),
-            describe_set(r.allowed)
+        (FirmwareError::AlgorithmNotAllowed, Some(r)) if !r.allowed.contains(key.alg) => tagged(
+            format!(
+                "{name}: the endorsement does not allow {} (it allows {})",
+                key.alg.name(),
+                describe_set(r.allowed)
+            ),
+            fe,
         ),
-        (FirmwareError::AlgorithmNotAllowed, _) => {
-            format!("{} cannot sign firmware images", key.alg.name())
-        }
-        (FirmwareError::DelegationOutOfRange, Some(r)) => format!(
-            "{name}: security version {} is outside the endorsed range {}..={}",
-            params.security_version, r.min_security_version, r.max_security_version
+        (FirmwareError::AlgorithmNotAllowed, _) => tagged(
+            format!(
+                "{}: not signed: {} cannot sign firmware images",
+                out.display(),
+                key.alg.name()
+            ),
+            fe,
         ),
-        (FirmwareError::BadSignature, Some(_)) => {
-            format!("{name}: the endorsement is not for this signing key")
-        }
-        (other, _) => format!("signing failed: {}", other.description()),
+        (FirmwareError::DelegationOutOfRange, Some(r)) => tagged(
+            format!(
+                "{name}: security version {} is outside the endorsed range {}..={}",
+                params.security_version, r.min_security_version, r.max_security_version
+            ),
+            fe,
+        ),
+        (FirmwareError::ClassNotEndorsed, Some(r)) => tagged(
+            format!(
+                "{name}: the endorsement does not cover device class {} (it covers {})",
+                hex::format_uuid(&params.device_class.0),
+                describe_classes(&r)
+            ),
+            fe,
+        ),
+        (FirmwareError::EndorsedAnchor, Some(_)) => tagged(
+            format!(
+                "{name}: the endorsement is by the signing key itself; a key cannot endorse itself"
+            ),
+            fe,
+        ),
+        (FirmwareError::BadSignature, Some(_)) => tagged(
+            format!("{name}: the endorsement is not for this signing key"),
+            fe,
+        ),
+        (other, _) => tagged(
+            format!("{}: not signed: {}", out.display(), other.description()),
+            other,
+        ),
     })
 }
 
@@ -354,16 +532,42 @@ fn sign_error(
 // verify
 // ---------------------------------------------------------------------------------------------
 
-/// What to verify against.
+/// What to verify against: the device's policy.
 pub struct VerifyRequest<'a> {
     /// The trust anchors.
     pub anchors: &'a [TrustAnchor],
     /// The device's anti-rollback counter.
     pub min_security_version: u64,
+    /// The largest security version the device's counter can store.
+    pub max_security_version: u64,
     /// The device's class; `None` takes the image's own (and checks nothing).
     pub device_class: Option<DeviceClass>,
-    /// The accepted algorithms.
+    /// The algorithms accepted for image signatures.
     pub allowed: AlgorithmSet,
+    /// The algorithms a root may endorse release keys with.
+    pub endorse_allowed: AlgorithmSet,
+    /// Whether format-1 images are accepted.
+    pub accept_v1: bool,
+    /// The device verifier's trailer capacity (1 to [`MAX_TRAILER_CAPACITY`]).
+    pub trailer_capacity: usize,
+}
+
+impl<'a> VerifyRequest<'a> {
+    /// A request with the defaults of a device: minimum security version 0, maximum
+    /// [`DEFAULT_MAX_SECURITY_VERSION`], the image's own class, every algorithm, format 2 only,
+    /// [`DEFAULT_TRAILER_CAPACITY`].
+    pub fn new(anchors: &'a [TrustAnchor]) -> Self {
+        Self {
+            anchors,
+            min_security_version: 0,
+            max_security_version: DEFAULT_MAX_SECURITY_VERSION,
+            device_class: None,
+            allowed: AlgorithmSet::ALL,
+            endorse_allowed: AlgorithmSet::ALL,
+            accept_v1: false,
+            trailer_capacity: DEFAULT_TRAILER_CAPACITY,
+        }
+    }
 }
 
 /// The result of verifying one file.
@@ -389,13 +593,7 @@ pub fn verify(a: &VerifyArgs) -> Result<()> {
             if anchors.is_empty() {
                 return Err(CliError::file(path, "the trust store has no anchors"));
             }
-            anchors
-                .iter()
-                .map(|a| match a.state {
-                    AnchorState::Active => TrustAnchor::active(KeyId(a.key_id)),
-                    AnchorState::Revoked => TrustAnchor::revoked(KeyId(a.key_id)),
-                })
-                .collect()
+            fw_anchors(&anchors)
         }
         _ => {
             return Err(CliError::usage(
@@ -407,11 +605,25 @@ pub fn verify(a: &VerifyArgs) -> Result<()> {
         Some(text) => Some(parse_device_class(text)?),
         None => None,
     };
+    if a.min_security_version > a.max_security_version {
+        return Err(CliError::file(
+            &a.image,
+            format!(
+                "not verified: --min-security-version {} is above --max-security-version {}: no \
+                 image could pass",
+                a.min_security_version, a.max_security_version
+            ),
+        ));
+    }
     let req = VerifyRequest {
         anchors: &anchors,
         min_security_version: a.min_security_version,
+        max_security_version: a.max_security_version,
         device_class,
         allowed: allowed_set(&a.allow),
+        endorse_allowed: allowed_set(&a.endorse_allowed),
+        accept_v1: a.accept_v1,
+        trailer_capacity: a.trailer_capacity,
     };
     let outcome = verify_file(&a.image, &req, true)?;
     print_verify(&a.image, &req, &outcome);
@@ -421,8 +633,26 @@ pub fn verify(a: &VerifyArgs) -> Result<()> {
     }
 }
 
-/// Streams `path` through a [`Verifier`]. I/O errors are `Err` (exit 2); a rejected image is
-/// `Ok` with `result: Err(reason)`.
+/// The library's trust anchors for a trust store's lines.
+pub fn fw_anchors(anchors: &[trust_store::Anchor]) -> Vec<TrustAnchor> {
+    anchors
+        .iter()
+        .map(|a| match a.state {
+            AnchorState::Active => TrustAnchor::active(KeyId(a.key_id)),
+            AnchorState::Revoked => TrustAnchor::revoked(KeyId(a.key_id)),
+        })
+        .collect()
+}
+
+/// Streams `path` through a [`Verifier`] with the device's policy and trailer capacity. I/O
+/// errors are `Err` (exit 2); a rejected image is `Ok` with `result: Err(reason)`.
+///
+/// The verifier's capacity is a const generic: the smallest of [`VERIFIER_CAPACITIES`] that
+/// holds `req.trailer_capacity` is used. When the requested capacity lies between two of them,
+/// the device's capacity check is applied here first, at the point where the verifier applies
+/// it (after the header parses and the format version is accepted, before any other policy
+/// check), with the same error, so the result is the one a device of exactly that capacity
+/// gives.
 pub fn verify_file(path: &Path, req: &VerifyRequest<'_>, progress: bool) -> Result<VerifyOutcome> {
     let mut file = File::open(path).map_err(|e| CliError::io(path, &e))?;
     let meta = file.metadata().map_err(|e| CliError::io(path, &e))?;
@@ -449,24 +679,93 @@ pub fn verify_file(path: &Path, req: &VerifyRequest<'_>, progress: bool) -> Resu
             result: Err(reason),
         });
     };
-    file.seek(SeekFrom::Start(0))
-        .map_err(|e| CliError::io(path, &e))?;
 
     let policy = Policy {
         trust_anchors: req.anchors,
         min_security_version: req.min_security_version,
+        max_security_version: req.max_security_version,
         device_class: class,
         allowed: req.allowed,
+        endorse_allowed: req.endorse_allowed,
+        accept_v1: req.accept_v1,
     };
-    // The largest trailer any image can have: a host tool accepts every valid image.
-    let mut verifier = Box::new(Verifier::<'_, MAX_TRAILER_CAPACITY>::with_capacity(&policy));
-    let bar = if progress {
-        progress_bar(file_len, "verifying")
+    let capacity = req.trailer_capacity.min(MAX_TRAILER_CAPACITY);
+    let instance = VERIFIER_CAPACITIES
+        .into_iter()
+        .find(|&c| c >= capacity)
+        .unwrap_or(MAX_TRAILER_CAPACITY);
+    let over_capacity = header.is_some_and(|h| {
+        instance != capacity
+            && (h.format_version != FORMAT_VERSION_1 || req.accept_v1)
+            && usize::try_from(h.trailer_len).map_or(true, |n| n > capacity)
+    });
+    let result = if over_capacity {
+        Err((
+            pqhybrid::Error::Firmware(FirmwareError::TrailerTooLarge),
+            true,
+        ))
     } else {
-        ProgressBar::hidden()
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| CliError::io(path, &e))?;
+        let bar = if progress {
+            progress_bar(file_len, "verifying")
+        } else {
+            ProgressBar::hidden()
+        };
+        let r = match instance {
+            DEFAULT_TRAILER_CAPACITY => {
+                stream::<DEFAULT_TRAILER_CAPACITY>(&mut file, path, &policy, &bar)
+            }
+            CAPACITY_32K => stream::<CAPACITY_32K>(&mut file, path, &policy, &bar),
+            CAPACITY_64K => stream::<CAPACITY_64K>(&mut file, path, &policy, &bar),
+            _ => stream::<MAX_TRAILER_CAPACITY>(&mut file, path, &policy, &bar),
+        };
+        bar.finish_and_clear();
+        r?
     };
+    let result = match result {
+        Ok(v) => Ok(v),
+        Err((e, streaming)) => {
+            // The signature block, to explain an endorsement-related rejection (unverified).
+            let trailer = match &header {
+                Some(h) if h.delegated => read_trailer(&mut file, h, file_len),
+                _ => None,
+            };
+            let endorsement = match (&header, &trailer) {
+                (Some(h), Some(t)) => SignatureBlock::parse(t, h).ok().and_then(|b| b.endorsement),
+                _ => None,
+            };
+            let ctx = Explain {
+                header: header.as_ref(),
+                endorsement: endorsement.as_ref(),
+                policy: &policy,
+                capacity,
+                file_len,
+                streaming,
+            };
+            Err(explain(&e, &ctx))
+        }
+    };
+    Ok(VerifyOutcome {
+        header,
+        device_class,
+        result,
+    })
+}
+
+/// A rejection, and whether it came from `update` (while streaming) rather than `finish`.
+type Rejection = (pqhybrid::Error, bool);
+
+/// Feeds the whole file to a verifier of trailer capacity `CAP`.
+fn stream<const CAP: usize>(
+    file: &mut File,
+    path: &Path,
+    policy: &Policy<'_>,
+    bar: &ProgressBar,
+) -> Result<std::result::Result<VerifiedImage, Rejection>> {
+    // Boxed: the verifier holds the signature block inline (up to ~100 KB).
+    let mut verifier = Box::new(Verifier::<'_, CAP>::with_capacity(policy));
     let mut buf = vec![0u8; CHUNK];
-    let mut failed = None;
     loop {
         let n = file.read(&mut buf).map_err(|e| CliError::io(path, &e))?;
         let Some(chunk) = buf.get(..n).filter(|c| !c.is_empty()) else {
@@ -474,21 +773,26 @@ pub fn verify_file(path: &Path, req: &VerifyRequest<'_>, progress: bool) -> Resu
         };
         if let Err(e) = verifier.update(chunk) {
             // Errors stick; no need to read further.
-            failed = Some(e);
-            break;
+            return Ok(Err((e, true)));
         }
         bar.inc(n as u64);
     }
-    bar.finish_and_clear();
-    let result = match failed {
-        Some(e) => Err(e),
-        None => verifier.finish(),
-    };
-    Ok(VerifyOutcome {
-        header,
-        device_class,
-        result: result.map_err(|e| explain(&e, header.as_ref(), &policy, file_len)),
-    })
+    Ok(verifier.finish_in_place().map_err(|e| (e, false)))
+}
+
+/// The signature block announced by `header`, if the file holds it and it is not larger than
+/// any valid one. Unverified.
+fn read_trailer(file: &mut File, header: &Header, file_len: u64) -> Option<Vec<u8>> {
+    let len = usize::try_from(header.trailer_len)
+        .ok()
+        .filter(|&n| n <= MAX_TRAILER_CAPACITY)?;
+    if file_len < header.image_len() {
+        return None;
+    }
+    file.seek(SeekFrom::Start(header.trailer_offset())).ok()?;
+    let mut trailer = vec![0u8; len];
+    file.read_exact(&mut trailer).ok()?;
+    Some(trailer)
 }
 
 fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -503,70 +807,154 @@ fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(filled)
 }
 
-/// The user-facing reason for a rejection, with the numbers that explain it.
-fn explain(
-    e: &pqhybrid::Error,
-    header: Option<&Header>,
-    policy: &Policy<'_>,
+/// What [`explain`] needs besides the error.
+struct Explain<'a> {
+    /// The (unverified) header, if it parsed.
+    header: Option<&'a Header>,
+    /// The (unverified) endorsement, if the image has one and it parsed.
+    endorsement: Option<&'a Endorsement<'a>>,
+    /// The policy the image was checked against.
+    policy: &'a Policy<'a>,
+    /// The trailer capacity it was checked with.
+    capacity: usize,
+    /// The file's length.
     file_len: u64,
-) -> String {
-    let (Some(fe), Some(h)) = (fw_error(e), header) else {
+    /// Whether the error came while streaming (`update`) rather than from `finish`.
+    streaming: bool,
+}
+
+/// The user-facing reason for a rejection, with the numbers that explain it and the
+/// `FirmwareError` variant's name.
+fn explain(e: &pqhybrid::Error, ctx: &Explain<'_>) -> String {
+    let (Some(fe), Some(h)) = (fw_error(e), ctx.header) else {
         return fw_reason(e);
     };
+    let policy = ctx.policy;
+    let file_len = ctx.file_len;
     let signer_state = policy.key_state(&h.signer_key_id);
-    match fe {
-        FirmwareError::RevokedKey if signer_state == Some(KeyState::Revoked) => {
+    let message = match (fe, ctx.endorsement) {
+        (FirmwareError::UnsupportedVersion, _) if h.format_version == FORMAT_VERSION_1 => {
+            "format-1 (legacy) image, whose endorsement is not scoped to device classes: accepted \
+             only with --accept-v1"
+                .into()
+        }
+        (FirmwareError::TrailerTooLarge, _) => format!(
+            "signature block of {} bytes exceeds the verifier's trailer capacity of {} bytes \
+             (the default {DEFAULT_TRAILER_CAPACITY} is what the Rust default verifier and the C \
+             API hold; for a device built with a larger capacity pass --trailer-capacity)",
+            h.trailer_len, ctx.capacity
+        ),
+        (FirmwareError::RevokedKey, _) if signer_state == Some(KeyState::Revoked) => {
             format!("image signed by a revoked key ({})", h.signer_key_id)
         }
-        FirmwareError::RevokedKey => "image signed by a key endorsed by a revoked root key".into(),
-        FirmwareError::UnknownKey if h.delegated => format!(
+        (FirmwareError::RevokedKey, _) => {
+            "image signed by a key endorsed by a revoked root key".into()
+        }
+        (FirmwareError::UnknownKey, _) if h.delegated => format!(
             "signing key is not trusted: neither it ({}) nor the root that endorsed it is in the \
              trust store",
             h.signer_key_id
         ),
-        FirmwareError::UnknownKey => format!(
+        (FirmwareError::UnknownKey, _) => format!(
             "signing key is not trusted (key id {} is not in the trust store)",
             h.signer_key_id
         ),
-        FirmwareError::Rollback => format!(
+        (FirmwareError::Rollback, _) => format!(
             "rollback: security version {} is below the device minimum {}",
             h.security_version, policy.min_security_version
         ),
-        FirmwareError::WrongDeviceClass => format!(
+        (FirmwareError::SecurityVersionTooLarge, _) => format!(
+            "security version {} is above the largest the device counter can store, {} \
+             (--max-security-version)",
+            h.security_version, policy.max_security_version
+        ),
+        (FirmwareError::WrongDeviceClass, _) => format!(
             "image is for device class {}, not {}",
             hex::format_uuid(&h.device_class.0),
             hex::format_uuid(&policy.device_class.0)
         ),
-        FirmwareError::AlgorithmNotAllowed if !policy.allowed.contains(h.algorithm) => format!(
-            "signature algorithm {} is not allowed by the policy (--allow {})",
-            h.algorithm.name(),
-            describe_set(policy.allowed)
-        ),
-        FirmwareError::AlgorithmNotAllowed => {
+        (FirmwareError::AlgorithmNotAllowed, _) if !policy.allowed.contains(h.algorithm) => {
+            format!(
+                "signature algorithm {} is not allowed by the policy (--allow {})",
+                h.algorithm.name(),
+                describe_set(policy.allowed)
+            )
+        }
+        (FirmwareError::AlgorithmNotAllowed, Some(en))
+            if !policy.endorse_allowed.contains(en.root_algorithm) =>
+        {
+            format!(
+                "the endorsing root's algorithm {} is not allowed for endorsements by the policy \
+                 (--endorse-allowed {})",
+                en.root_algorithm.name(),
+                describe_set(policy.endorse_allowed)
+            )
+        }
+        (FirmwareError::AlgorithmNotAllowed, Some(en)) if !en.allowed.contains(h.algorithm) => {
+            format!(
+                "the endorsement allows the release key {} only, not {}",
+                describe_set(en.allowed),
+                h.algorithm.name()
+            )
+        }
+        (FirmwareError::AlgorithmNotAllowed, _) => {
             "algorithm not allowed: the endorsement does not allow the signing algorithm, or the \
-             policy does not allow the root's algorithm"
+             policy does not allow the root's algorithm (--endorse-allowed)"
                 .into()
         }
-        FirmwareError::DelegationOutOfRange => format!(
+        (FirmwareError::DelegationOutOfRange, Some(en)) => format!(
+            "security version {} is outside the range {}..={} the endorsement allows",
+            h.security_version, en.min_security_version, en.max_security_version
+        ),
+        (FirmwareError::DelegationOutOfRange, None) => format!(
             "security version {} is outside the range the endorsement allows",
             h.security_version
         ),
-        FirmwareError::Truncated => format!(
+        (FirmwareError::ClassNotEndorsed, Some(en)) => format!(
+            "the endorsement does not cover the image's device class {} (it covers {})",
+            hex::format_uuid(&h.device_class.0),
+            describe_classes(en)
+        ),
+        (FirmwareError::EndorsedAnchor, _) => format!(
+            "the image is signed through an endorsement, but its signing key {} is itself a trust \
+             anchor: a root cannot endorse a root, or itself",
+            h.signer_key_id
+        ),
+        (FirmwareError::NonCanonicalSignature, _) => {
+            "an ECDSA signature (image or endorsement) is not in low-s form, which format 2 \
+             requires: the signature block was altered after signing"
+                .into()
+        }
+        (FirmwareError::Truncated, _) => format!(
             "image is truncated: the file has {file_len} bytes, the header announces {}",
             h.image_len()
         ),
-        FirmwareError::LengthMismatch if file_len > h.image_len() => format!(
-            "image length mismatch: the file has {file_len} bytes, the header announces {}",
-            h.image_len()
+        (FirmwareError::LengthMismatch, _) if file_len > h.image_len() => format!(
+            "image length mismatch: the file has {file_len} bytes, the header announces {} ({} \
+             bytes follow the image)",
+            h.image_len(),
+            file_len - h.image_len()
         ),
-        FirmwareError::DigestMismatch => {
+        // After the header parsed, the only reserved bytes checked while streaming are the
+        // header padding.
+        (FirmwareError::ReservedNonZero, _) if ctx.streaming => format!(
+            "header padding (bytes {FIXED_HEADER_LEN}..{}) is not zero",
+            h.header_len
+        ),
+        (FirmwareError::ReservedNonZero, _) => {
+            "signature block: signature padding, an algorithm set or scope flags has undefined \
+             bits set"
+                .into()
+        }
+        (FirmwareError::DigestMismatch, _) => {
             "payload digest mismatch (the payload was modified after signing)".into()
         }
-        FirmwareError::BadSignature => {
+        (FirmwareError::BadSignature, _) => {
             "bad signature: the image signature or the endorsement does not verify".into()
         }
-        other => other.description().into(),
-    }
+        (other, _) => other.description().into(),
+    };
+    tagged(message, fe)
 }
 
 fn fw_error(e: &pqhybrid::Error) -> Option<FirmwareError> {
@@ -576,10 +964,10 @@ fn fw_error(e: &pqhybrid::Error) -> Option<FirmwareError> {
     }
 }
 
-/// A reason without context: the firmware error's description, or the library error.
+/// A reason without context: the firmware error's description and name, or the library error.
 fn fw_reason(e: &pqhybrid::Error) -> String {
     match fw_error(e) {
-        Some(fe) => fe.description().into(),
+        Some(fe) => tagged(fe.description(), fe),
         None => describe(e),
     }
 }
@@ -591,6 +979,10 @@ fn print_verify(path: &Path, req: &VerifyRequest<'_>, outcome: &VerifyOutcome) {
             out.push_str(&format!("{}: VALID\n", path.display()));
             let h = v.header();
             push_header_fields(&mut out, h);
+            out.push_str(&format!(
+                "  image id           {} (SHA-256 of the signed header)\n",
+                hex::encode(&v.image_id())
+            ));
             match v.delegation() {
                 Some(d) => out.push_str(&format!(
                     "  trusted through    endorsement by root key {} ({}), security versions \
@@ -615,9 +1007,14 @@ fn print_verify(path: &Path, req: &VerifyRequest<'_>, outcome: &VerifyOutcome) {
         }
     }
     out.push_str(&format!(
-        "  policy             minimum security version {}, algorithms {}, {} trust anchor(s)\n",
+        "  policy             security versions {}..={}, image algorithms {}, root algorithms {}\n\
+         \x20                    format {}, trailer capacity {} bytes, {} trust anchor(s)\n",
         req.min_security_version,
+        req.max_security_version,
         describe_set(req.allowed),
+        describe_set(req.endorse_allowed),
+        if req.accept_v1 { "1 and 2" } else { "2 only" },
+        req.trailer_capacity,
         req.anchors.len()
     ));
     if let Some(class) = outcome.device_class {
@@ -639,9 +1036,10 @@ fn push_header_fields(out: &mut String, h: &Header) {
         .sbom_digest
         .map_or_else(|| "none".to_owned(), |d| hex::encode(&d));
     out.push_str(&format!(
-        "  algorithm          {}\n  signer key id      {}\n  security version   {}\n  \
-         version            {}\n  device class       {}\n  payload            {} bytes, {} {}\n  \
-         sbom digest        {sbom}\n",
+        "  format version     {}\n  algorithm          {}\n  signer key id      {}\n  \
+         security version   {}\n  version            {}\n  device class       {}\n  \
+         payload            {} bytes, {} {}\n  sbom digest        {sbom}\n",
+        h.format_version,
         h.algorithm.name(),
         h.signer_key_id,
         h.security_version,
@@ -657,11 +1055,43 @@ fn push_header_fields(out: &mut String, h: &Header) {
 // inspect
 // ---------------------------------------------------------------------------------------------
 
-/// `pqhybrid inspect`: reads the header and the signature block (not the payload), verifies
-/// nothing.
+/// A structural problem of an image, as `verify` would see it.
+struct Problem {
+    /// What is wrong, with the numbers.
+    text: String,
+    /// The `FirmwareError` variant, if the library named one.
+    error: Option<FirmwareError>,
+}
+
+impl Problem {
+    fn new(text: impl Into<String>, error: Option<FirmwareError>) -> Self {
+        Self {
+            text: text.into(),
+            error,
+        }
+    }
+}
+
+/// Everything `inspect` found.
+struct Inspection<'a> {
+    header: Header,
+    block: Option<SignatureBlock<'a>>,
+    problem: Option<Problem>,
+    file_len: u64,
+    /// SHA-256 of the whole header, when the whole header is there and well-formed.
+    image_id: Option<[u8; 32]>,
+}
+
+/// `pqhybrid inspect`: prints the header and the signature block and runs the structural checks
+/// of the verifier (header padding, lengths, bytes after the image); verifies no digest and no
+/// signature.
 pub fn inspect(path: &Path, json: bool) -> Result<()> {
     let mut file = File::open(path).map_err(|e| CliError::io(path, &e))?;
-    let file_len = file.metadata().map_err(|e| CliError::io(path, &e))?.len();
+    let meta = file.metadata().map_err(|e| CliError::io(path, &e))?;
+    if meta.is_dir() {
+        return Err(CliError::file(path, "is a directory"));
+    }
+    let file_len = meta.len();
     let mut fixed = [0u8; FIXED_HEADER_LEN];
     let got = read_up_to(&mut file, &mut fixed).map_err(|e| CliError::io(path, &e))?;
     let header = Header::parse(fixed.get(..got).unwrap_or(&[])).map_err(|e| {
@@ -671,125 +1101,217 @@ pub fn inspect(path: &Path, json: bool) -> Result<()> {
         )
     })?;
 
-    // The signature block, if the file holds it.
-    let trailer_off = header.trailer_offset();
-    let mut trailer = Vec::new();
-    let block_problem: Option<String> =
-        if usize::try_from(header.trailer_len).map_or(true, |n| n > MAX_TRAILER_CAPACITY) {
-            Some(format!(
-                "signature block of {} bytes is larger than any valid one ({MAX_TRAILER_CAPACITY})",
-                header.trailer_len
-            ))
-        } else if file_len < header.image_len() {
-            Some(format!(
-                "file is truncated: {file_len} bytes, the header announces {}",
-                header.image_len()
-            ))
-        } else {
-            file.seek(SeekFrom::Start(trailer_off))
-                .map_err(|e| CliError::io(path, &e))?;
-            trailer.resize(usize::try_from(header.trailer_len).unwrap_or(usize::MAX), 0);
-            file.read_exact(&mut trailer)
-                .map_err(|e| CliError::io(path, &e))?;
-            None
-        };
-    let (block, block_problem) = match block_problem {
-        Some(p) => (None, Some(p)),
-        None => match SignatureBlock::parse(&trailer, &header) {
-            Ok(b) => (Some(b), None),
-            Err(e) => (None, Some(format!("signature block: {}", fw_reason(&e)))),
-        },
-    };
-    let extra = file_len.saturating_sub(header.image_len());
+    // The whole header, padding included: the library's own parser checks the padding
+    // (`Manifest::parse` on a prefix of the image), and its hash is the image id.
+    let mut head = vec![0u8; usize::from(header.header_len)];
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| CliError::io(path, &e))?;
+    let head_got = read_up_to(&mut file, &mut head).map_err(|e| CliError::io(path, &e))?;
+    let image_id = (head_got == head.len() && Manifest::parse(&head).is_ok())
+        .then(|| sha2::Sha256::digest(&head).into());
 
+    // The structural checks `verify` applies while streaming (header padding, the size of the
+    // signature block, bytes after the image), by the library's verifier.
+    let (structural, expected_len) = structural_check(&mut file, path, &header, file_len)?;
+
+    // The signature block, if the file holds it.
+    let trailer = read_trailer(&mut file, &header, file_len);
+    let (block, block_problem) = match &trailer {
+        Some(t) => match SignatureBlock::parse(t, &header) {
+            Ok(b) => (Some(b), None),
+            Err(e) => (
+                None,
+                Some(Problem::new(
+                    format!(
+                        "signature block: {}",
+                        fw_error(&e).map_or_else(|| describe(&e), |fe| fe.description().into())
+                    ),
+                    fw_error(&e),
+                )),
+            ),
+        },
+        None => (None, None),
+    };
+    let problem = structural
+        .map(|e| structural_problem(&e, &header, file_len))
+        .or_else(|| {
+            expected_len.filter(|&len| file_len < len).map(|len| {
+                Problem::new(
+                    format!("file is truncated: {file_len} bytes, the header announces {len}"),
+                    Some(FirmwareError::Truncated),
+                )
+            })
+        })
+        .or(block_problem);
+    let found = Inspection {
+        header,
+        block,
+        problem,
+        file_len,
+        image_id,
+    };
     if json {
-        let v = inspect_json(
-            path,
-            &header,
-            block.as_ref(),
-            block_problem.as_deref(),
-            file_len,
-        );
+        let v = inspect_json(path, &found);
         let text = serde_json::to_string_pretty(&v)
             .map_err(|e| CliError::usage(format!("JSON output: {e}")))?;
         outln!("{text}");
     } else {
-        let mut out = format!(
-            "{}: pqhybrid firmware image (manifest only; NOT verified: use `pqhybrid verify`)\n",
-            path.display()
-        );
-        push_header_fields(&mut out, &header);
-        out.push_str(&format!(
-            "  layout             header {} + payload {} + signature block {} = {} bytes (file: \
-             {file_len})\n",
-            header.header_len,
-            header.payload_len,
-            header.trailer_len,
-            header.image_len()
-        ));
-        if extra > 0 {
-            out.push_str(&format!(
-                "  warning            {extra} bytes follow the image\n"
-            ));
-        }
-        if let Some(b) = &block {
-            let matches = firmware::key_id(b.algorithm, b.public_key)
-                .map(|id| id == header.signer_key_id)
-                .unwrap_or(false);
-            out.push_str(&format!(
-                "  public key         {} bytes ({})\n  signature          {} bytes\n",
-                b.public_key.len(),
-                if matches {
-                    "hashes to the signer key id"
-                } else {
-                    "does NOT hash to the signer key id"
-                },
-                b.signature.len()
-            ));
-            match &b.endorsement {
-                Some(e) => out.push_str(&format!(
-                    "  endorsement        by root key {} ({}), security versions {}..={}, \
-                     algorithms {}\n",
-                    e.root_key_id()
-                        .map_or_else(|_| "?".to_owned(), |id| id.to_string()),
-                    e.root_algorithm.name(),
-                    e.min_security_version,
-                    e.max_security_version,
-                    describe_set(e.allowed)
-                )),
-                None => out.push_str("  endorsement        none\n"),
-            }
-        }
-        if let Some(p) = &block_problem {
-            out.push_str(&format!("  problem            {p}\n"));
-        }
-        out!("{out}");
+        out!("{}", inspect_text(path, &found));
     }
     Ok(())
 }
 
-fn inspect_json(
+/// Streams the file through the library's verifier under a policy that accepts whatever the
+/// image claims (its own class and signer, any security version and algorithm, format 1 or 2,
+/// the largest trailer capacity), so that only the structural checks can fail. Returns the
+/// first error and the image length the verifier expects. The signatures are not checked.
+fn structural_check(
+    file: &mut File,
     path: &Path,
-    h: &Header,
-    block: Option<&SignatureBlock<'_>>,
-    problem: Option<&str>,
+    header: &Header,
     file_len: u64,
-) -> serde_json::Value {
+) -> Result<(Option<pqhybrid::Error>, Option<u64>)> {
+    let signer = [TrustAnchor::active(header.signer_key_id)];
+    // With an endorsement the signer must not be an anchor; without, it must be one.
+    let anchors: &[TrustAnchor] = if header.delegated { &[] } else { &signer };
+    let mut policy = Policy::new(anchors, header.device_class);
+    policy.max_security_version = u64::MAX;
+    policy.accept_v1 = true;
+    let mut verifier = Box::new(Verifier::<'_, MAX_TRAILER_CAPACITY>::with_capacity(&policy));
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| CliError::io(path, &e))?;
+    let bar = progress_bar(file_len, "inspecting");
+    let mut buf = vec![0u8; CHUNK];
+    let mut failed = None;
+    loop {
+        let n = file.read(&mut buf).map_err(|e| CliError::io(path, &e))?;
+        let Some(chunk) = buf.get(..n).filter(|c| !c.is_empty()) else {
+            break;
+        };
+        if let Err(e) = verifier.update(chunk) {
+            failed = Some(e);
+            break;
+        }
+        bar.inc(n as u64);
+    }
+    bar.finish_and_clear();
+    let expected = verifier.expected_len().or(Some(header.image_len()));
+    Ok((failed, expected))
+}
+
+/// Describes an error of [`structural_check`] (the header parsed, so these are the checks
+/// after it).
+fn structural_problem(e: &pqhybrid::Error, h: &Header, file_len: u64) -> Problem {
+    let Some(fe) = fw_error(e) else {
+        return Problem::new(describe(e), None);
+    };
+    let text = match fe {
+        FirmwareError::ReservedNonZero => format!(
+            "header padding (bytes {FIXED_HEADER_LEN}..{}) is not zero; verify rejects the image",
+            h.header_len
+        ),
+        FirmwareError::LengthMismatch => format!(
+            "{} bytes follow the end of the image ({} bytes); verify rejects them",
+            file_len.saturating_sub(h.image_len()),
+            h.image_len()
+        ),
+        FirmwareError::TrailerTooLarge => format!(
+            "signature block of {} bytes is larger than any valid one ({MAX_TRAILER_CAPACITY})",
+            h.trailer_len
+        ),
+        FirmwareError::AlgorithmNotAllowed => format!(
+            "{} is not available in this build of pqhybrid",
+            h.algorithm.name()
+        ),
+        other => other.description().into(),
+    };
+    Problem::new(text, Some(fe))
+}
+
+fn signer_key_matches(b: &SignatureBlock<'_>, h: &Header) -> bool {
+    firmware::key_id(b.algorithm, b.public_key)
+        .map(|id| id == h.signer_key_id)
+        .unwrap_or(false)
+}
+
+fn inspect_text(path: &Path, found: &Inspection<'_>) -> String {
+    let header = &found.header;
+    let mut out = format!(
+        "{}: pqhybrid firmware image (manifest only; NOT verified: use `pqhybrid verify`)\n",
+        path.display()
+    );
+    push_header_fields(&mut out, header);
+    out.push_str(&format!(
+        "  layout             header {} + payload {} + signature block {} = {} bytes (file: {})\n",
+        header.header_len,
+        header.payload_len,
+        header.trailer_len,
+        header.image_len(),
+        found.file_len
+    ));
+    if usize::try_from(header.trailer_len).map_or(true, |n| n > DEFAULT_TRAILER_CAPACITY) {
+        out.push_str(&format!(
+            "  trailer capacity   the signature block exceeds the default {DEFAULT_TRAILER_CAPACITY} \
+             bytes: devices with the default verifier reject it (TrailerTooLarge)\n"
+        ));
+    }
+    if let Some(id) = &found.image_id {
+        out.push_str(&format!(
+            "  image id           {} (SHA-256 of the header; unverified)\n",
+            hex::encode(id)
+        ));
+    }
+    if let Some(b) = &found.block {
+        out.push_str(&format!(
+            "  public key         {} bytes ({})\n  signature          {} bytes\n",
+            b.public_key.len(),
+            if signer_key_matches(b, header) {
+                "hashes to the signer key id"
+            } else {
+                "does NOT hash to the signer key id"
+            },
+            b.signature.len()
+        ));
+        match &b.endorsement {
+            Some(e) => out.push_str(&format!(
+                "  endorsement        by root key {} ({}), security versions {}..={}, \
+                 algorithms {}, device classes: {}\n",
+                e.root_key_id()
+                    .map_or_else(|_| "?".to_owned(), |id| id.to_string()),
+                e.root_algorithm.name(),
+                e.min_security_version,
+                e.max_security_version,
+                describe_set(e.allowed),
+                describe_classes(e)
+            )),
+            None => out.push_str("  endorsement        none\n"),
+        }
+    }
+    if let Some(p) = &found.problem {
+        match p.error {
+            Some(fe) => out.push_str(&format!("  problem            {}\n", tagged(&p.text, fe))),
+            None => out.push_str(&format!("  problem            {}\n", p.text)),
+        }
+    }
+    out
+}
+
+fn inspect_json(path: &Path, found: &Inspection<'_>) -> serde_json::Value {
+    let h = &found.header;
+    let block = found.block.as_ref();
     let block_json = block.map(|b| {
-        let matches = firmware::key_id(b.algorithm, b.public_key)
-            .map(|id| id == h.signer_key_id)
-            .unwrap_or(false);
         json!({
             "algorithm": b.algorithm.name(),
             "public_key": hex::encode(b.public_key),
             "public_key_len": b.public_key.len(),
-            "public_key_matches_signer_key_id": matches,
+            "public_key_matches_signer_key_id": signer_key_matches(b, h),
             "signature": hex::encode(b.signature),
             "signature_len": b.signature.len(),
         })
     });
     let endorsement = block.and_then(|b| b.endorsement.as_ref()).map(|e| {
         json!({
+            "format_version": e.format_version,
             "root_algorithm": e.root_algorithm.name(),
             "root_algorithm_id": firmware::algorithm_id(e.root_algorithm),
             "root_key_id": e.root_key_id().ok().map(|id| id.to_string()),
@@ -798,6 +1320,11 @@ fn inspect_json(
             "max_security_version": e.max_security_version,
             "allowed": e.allowed.iter().map(|a| a.name()).collect::<Vec<_>>(),
             "allowed_bits": e.allowed.bits(),
+            "any_class": e.any_class,
+            "device_classes": e
+                .device_classes()
+                .map(|c| hex::format_uuid(&c.0))
+                .collect::<Vec<_>>(),
             "signature": hex::encode(e.signature),
             "signature_len": e.signature.len(),
         })
@@ -805,12 +1332,15 @@ fn inspect_json(
     json!({
         "file": path.display().to_string(),
         "verified": false,
-        "format_version": firmware::FORMAT_VERSION,
+        "format_version": h.format_version,
         "header_len": h.header_len,
         "payload_len": h.payload_len,
         "trailer_len": h.trailer_len,
+        "fits_default_trailer_capacity":
+            usize::try_from(h.trailer_len).is_ok_and(|n| n <= DEFAULT_TRAILER_CAPACITY),
         "image_len": h.image_len(),
-        "file_len": file_len,
+        "file_len": found.file_len,
+        "image_id": found.image_id.map(|id| hex::encode(&id)),
         "flags": h.flags(),
         "algorithm": h.algorithm.name(),
         "algorithm_id": firmware::algorithm_id(h.algorithm),
@@ -831,7 +1361,8 @@ fn inspect_json(
         "delegated": h.delegated,
         "signature_block": block_json,
         "endorsement": endorsement,
-        "problem": problem,
+        "problem": found.problem.as_ref().map(|p| p.text.clone()),
+        "problem_error": found.problem.as_ref().and_then(|p| p.error).map(FirmwareError::name),
     })
 }
 
@@ -841,20 +1372,44 @@ fn inspect_json(
 
 /// `pqhybrid endorse`.
 pub fn endorse(a: &EndorseArgs) -> Result<()> {
-    let root = PrivateKey::load(&a.root_key)?;
-    let release = PublicKey::load(&a.release_pubkey)?;
+    let classes = parse_endorsed_classes(&a.device_class, &a.out)?;
+    let scope = if a.any_class {
+        ClassScope::Any
+    } else if classes.is_empty() {
+        return Err(CliError::file(
+            &a.out,
+            "not written: pass --device-class ID (up to 8 times) or --any-class",
+        ));
+    } else {
+        ClassScope::Only(&classes)
+    };
     let allowed = allowed_set(&a.allow);
-    let record = endorse_key(
-        &root,
-        &release,
+    let mut params = EndorsementParams::new(
         a.min_security_version,
         a.max_security_version,
         allowed,
-    )?;
+        scope,
+    );
+    params.security_version_limit = if a.force {
+        u64::MAX
+    } else {
+        a.security_version_limit
+    };
+    let root = PrivateKey::load(&a.root_key)?;
+    let release = PublicKey::load(&a.release_pubkey)?;
+    let record = endorse_key(&root, &release, &params, a.security_version_limit, &a.out)?;
     fs::write(&a.out, &record).map_err(|e| CliError::io(&a.out, &e))?;
+    let scope_text = match scope {
+        ClassScope::Any => "every device class".to_owned(),
+        ClassScope::Only(list) => list
+            .iter()
+            .map(|c| hex::format_uuid(&c.0))
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
     errln!(
         "wrote endorsement ({} bytes) to {}: root {} ({}) endorses release key {} ({}) for \
-         security versions {}..={}, algorithms {}",
+         security versions {}..={}, algorithms {}, device classes: {scope_text}",
         record.len(),
         a.out.display(),
         hex::encode(&key_id(&root.public_key()?)?),
@@ -865,56 +1420,185 @@ pub fn endorse(a: &EndorseArgs) -> Result<()> {
         a.max_security_version,
         describe_set(allowed)
     );
+    if a.max_security_version > a.security_version_limit {
+        errln!(
+            "warning: {}: security versions up to {} exceed --security-version-limit {} \
+             (endorsed because of --force): a device whose counter cannot store them rejects \
+             such images or truncates the value",
+            a.out.display(),
+            a.max_security_version,
+            a.security_version_limit
+        );
+    }
+    // Every image the release key signs with this record has exactly this signature block
+    // (the image signature is padded to the algorithm's maximum).
+    let trailer = firmware::trailer_len(release.alg, record.len());
+    if trailer > DEFAULT_TRAILER_CAPACITY {
+        errln!(
+            "warning: {}: images signed by the {} release key with this endorsement have a \
+             {trailer}-byte signature block, over the default trailer capacity of \
+             {DEFAULT_TRAILER_CAPACITY} bytes: devices with the default verifier (Rust default, C \
+             API) reject them with TrailerTooLarge",
+            a.out.display(),
+            release.alg.name()
+        );
+    }
     Ok(())
 }
 
-/// Makes an endorsement record.
+/// Parses the `--device-class` values of `endorse`: 1 to 8 distinct classes (none for
+/// `--any-class`). Errors name the output file.
+fn parse_endorsed_classes(texts: &[String], out: &Path) -> Result<Vec<DeviceClass>> {
+    if texts.len() > MAX_ENDORSED_CLASSES {
+        return Err(CliError::file(
+            out,
+            format!(
+                "not written: {} device classes given; an endorsement lists at most \
+                 {MAX_ENDORSED_CLASSES} (use --any-class for every class)",
+                texts.len()
+            ),
+        ));
+    }
+    let mut classes: Vec<DeviceClass> = Vec::with_capacity(texts.len());
+    for text in texts {
+        let class = parse_device_class(text)
+            .map_err(|e| CliError::file(out, format!("not written: {e}")))?;
+        if classes.contains(&class) {
+            return Err(CliError::file(
+                out,
+                format!(
+                    "not written: device class {} is given twice",
+                    hex::format_uuid(&class.0)
+                ),
+            ));
+        }
+        classes.push(class);
+    }
+    Ok(classes)
+}
+
+/// Makes an endorsement record. Errors name `out`, the file the record is meant for; `limit`
+/// is the user's security-version limit (for the message; `params` holds the one enforced).
 pub fn endorse_key(
     root: &PrivateKey,
     release: &PublicKey,
-    min: u64,
-    max: u64,
-    allowed: AlgorithmSet,
+    params: &EndorsementParams<'_>,
+    limit: u64,
+    out: &Path,
 ) -> Result<Vec<u8>> {
+    let (min, max) = (params.min_security_version, params.max_security_version);
     if min > max {
-        return Err(CliError::usage(format!(
-            "--min-security-version {min} is above --max-security-version {max}"
-        )));
+        return Err(CliError::file(
+            out,
+            format!(
+                "not written: --min-security-version {min} is above --max-security-version {max}"
+            ),
+        ));
     }
     for alg in [root.alg, release.alg] {
         if firmware::algorithm_id(alg).is_none() {
-            return Err(CliError::usage(format!(
-                "{} keys cannot be used for firmware",
-                alg.name()
-            )));
+            return Err(CliError::file(
+                out,
+                format!(
+                    "not written: {} keys cannot be used for firmware",
+                    alg.name()
+                ),
+            ));
         }
     }
-    if !allowed.contains(release.alg) {
-        return Err(CliError::usage(format!(
-            "the release key is {}, which --allow {} does not include",
-            release.alg.name(),
-            describe_set(allowed)
-        )));
+    if !params.allowed.contains(release.alg) {
+        return Err(CliError::file(
+            out,
+            format!(
+                "not written: the release key is {}, which --allow {} does not include",
+                release.alg.name(),
+                describe_set(params.allowed)
+            ),
+        ));
     }
-    let mut out = vec![0u8; firmware::endorsement_max_len(root.alg)];
+    let mut buf = vec![0u8; firmware::endorsement_max_len(root.alg)];
     let n = firmware::endorse(
         root.alg,
         &root.sk,
         release.alg,
         &release.pk,
-        min,
-        max,
-        allowed,
+        params,
         &mut OsRng::default(),
-        &mut out,
+        &mut buf,
     )
-    .map_err(|e| match fw_error(&e) {
-        Some(FirmwareError::AlgorithmNotAllowed) => CliError::usage(format!(
-            "{} cannot endorse or be endorsed for firmware",
-            root.alg.name()
-        )),
-        _ => CliError::usage(format!("endorsement failed: {}", fw_reason(&e))),
+    .map_err(|e| {
+        let reason = match fw_error(&e) {
+            Some(fe @ FirmwareError::SecurityVersionTooLarge) => tagged(
+                format!(
+                    "not written: security version {max} (--max-security-version) is above \
+                     --security-version-limit {limit} (a device counter of that width cannot \
+                     store it; raise --security-version-limit only for devices with a wider \
+                     counter, or pass --force)"
+                ),
+                fe,
+            ),
+            Some(fe @ FirmwareError::EndorsedAnchor) => tagged(
+                "not written: the release key is the root key itself; a root cannot endorse \
+                 itself",
+                fe,
+            ),
+            Some(fe @ FirmwareError::AlgorithmNotAllowed) => tagged(
+                format!(
+                    "not written: {} cannot endorse or be endorsed for firmware",
+                    root.alg.name()
+                ),
+                fe,
+            ),
+            _ => format!("not written: endorsement failed: {}", fw_reason(&e)),
+        };
+        CliError::file(out, reason)
     })?;
-    out.truncate(n);
-    Ok(out)
+    buf.truncate(n);
+    Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailer_capacities() {
+        for (text, want) in [
+            ("16384", 16_384),
+            ("16K", 16_384),
+            ("16k", 16_384),
+            ("32KiB", 32_768),
+            (" 21683 ", 21_683),
+            ("1", 1),
+            ("max", MAX_TRAILER_CAPACITY),
+            ("MAX", MAX_TRAILER_CAPACITY),
+        ] {
+            assert_eq!(parse_trailer_capacity(text), Ok(want), "{text}");
+        }
+        let too_big = (MAX_TRAILER_CAPACITY + 1).to_string();
+        for bad in [
+            "",
+            "0",
+            "0K",
+            "K",
+            "-1",
+            "+5",
+            "1.5",
+            "16M",
+            "abc",
+            too_big.as_str(),
+        ] {
+            assert!(parse_trailer_capacity(bad).is_err(), "{bad}");
+        }
+        assert!(parse_trailer_capacity("99999999999999999999999").is_err());
+        assert!(parse_trailer_capacity(&format!("{}K", usize::MAX)).is_err());
+    }
+
+    #[test]
+    fn verifier_capacities_cover_every_request() {
+        // Ascending, starting at the default, ending at the largest any image needs.
+        assert!(VERIFIER_CAPACITIES.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(VERIFIER_CAPACITIES.first(), Some(&DEFAULT_TRAILER_CAPACITY));
+        assert_eq!(VERIFIER_CAPACITIES.last(), Some(&MAX_TRAILER_CAPACITY));
+    }
 }

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use pqhybrid::firmware::{DEFAULT_MAX_SECURITY_VERSION, DEFAULT_TRAILER_CAPACITY};
 
 use crate::error::{CliError, EXIT_OK, EXIT_USAGE};
 use crate::out::errln;
@@ -50,20 +51,32 @@ enum Command {
     /// Sign a firmware image.
     #[command(after_help = EXIT_CODES)]
     Sign(SignArgs),
-    /// Verify a signed firmware image against a public key or a trust store.
+    /// Verify a signed firmware image as a device does, against a public key or a trust store.
+    ///
+    /// The options are the device's policy; the defaults are those of a device with the
+    /// default verifier: a 16 KiB trailer capacity, a 32-bit anti-rollback counter, format-2
+    /// images only, every firmware algorithm.
     #[command(after_help = EXIT_CODES)]
     Verify(VerifyArgs),
-    /// Show the manifest of a signed image (does NOT verify it).
+    /// Show the manifest of a signed image and its structural problems (does NOT verify it).
+    ///
+    /// Problems are what `verify` rejects before any signature, found by the library's own
+    /// checks: non-zero header padding, bytes after the image, truncation, a malformed
+    /// signature block.
     #[command(after_help = EXIT_CODES)]
     Inspect(InspectArgs),
-    /// Endorse a release key with a root key (writes a delegation record).
+    /// Endorse a release key with a root key for device classes (writes a delegation record).
+    ///
+    /// The record lets the release key sign a range of security versions with a set of
+    /// algorithms, for the listed device classes (--device-class, up to 8) or every class
+    /// (--any-class).
     #[command(after_help = EXIT_CODES)]
     Endorse(EndorseArgs),
     /// Manage a trust-store file (the anchors `verify --trust-store` accepts).
     #[command(subcommand, name = "trust-store", after_help = trust_store_help())]
     TrustStore(TrustStoreCommand),
-    /// Run the whole story (keys, endorsement, sign, verify, tamper, rollback) in a temporary
-    /// directory.
+    /// Run the whole story (keys, endorsement, sign, verify, tamper, rollback, revocation,
+    /// class scope) in a temporary directory.
     #[command(after_help = EXIT_CODES)]
     Demo(DemoArgs),
 }
@@ -162,6 +175,20 @@ struct SignArgs {
     /// execute-in-place (192 to 4096, a multiple of 8; the padding is zero and signed).
     #[arg(long, value_name = "BYTES", default_value_t = 192)]
     header_len: u16,
+    /// The largest security version the target devices' anti-rollback counter can store
+    /// (default 2^32 - 1, a 32-bit counter). A higher --security-version is refused: a device
+    /// would truncate it when storing it, or could never accept a fix below it. Raise it only
+    /// for devices with a wider counter.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = DEFAULT_MAX_SECURITY_VERSION,
+        visible_alias = "security-version-limit"
+    )]
+    max_security_version: u64,
+    /// Sign even if --security-version is above --max-security-version (prints a warning).
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args, Debug)]
@@ -179,12 +206,38 @@ struct VerifyArgs {
     /// The device's anti-rollback counter: lower security versions are rejected.
     #[arg(long, value_name = "N", default_value_t = 0)]
     min_security_version: u64,
+    /// The largest security version the device's counter can store (default 2^32 - 1, a
+    /// 32-bit counter): higher ones are rejected (SecurityVersionTooLarge) instead of being
+    /// truncated when stored.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_SECURITY_VERSION)]
+    max_security_version: u64,
     /// The device's class (default: the image's own, which checks nothing).
     #[arg(long, value_name = "ID")]
     device_class: Option<String>,
-    /// Accepted algorithm families, comma-separated (default: all).
+    /// Algorithm families accepted for image signatures (by a trusted key or an endorsed
+    /// release key), comma-separated (default: all).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "FAMILY")]
     allow: Vec<AllowArg>,
+    /// Algorithm families a root may endorse release keys with, comma-separated (default:
+    /// all). Separate from --allow, so that a policy can say "SLH-DSA roots, hybrid-only
+    /// images": `--endorse-allowed slh-dsa --allow hybrid`.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "FAMILY")]
+    endorse_allowed: Vec<AllowArg>,
+    /// Also accept format-1 (legacy) images, whose endorsements are not scoped to device
+    /// classes. Only while a fleet still has to boot images signed before format 2.
+    #[arg(long)]
+    accept_v1: bool,
+    /// The device verifier's trailer capacity: the largest signature block it holds (default
+    /// 16384 = 16K, what the Rust default `Verifier` and the C API hold). Bytes, or with a `K`
+    /// (KiB) suffix, or `max` (the largest any image can need). Images with a larger signature
+    /// block are rejected (TrailerTooLarge), exactly as on such a device.
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = DEFAULT_TRAILER_CAPACITY,
+        value_parser = fw::parse_trailer_capacity
+    )]
+    trailer_capacity: usize,
 }
 
 #[derive(Args, Debug)]
@@ -198,6 +251,9 @@ struct InspectArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(group(
+    clap::ArgGroup::new("class_scope").required(true).args(["device_class", "any_class"])
+))]
 struct EndorseArgs {
     /// The root (endorsing) private key, PKCS#8 PEM.
     #[arg(long, value_name = "FILE")]
@@ -214,6 +270,22 @@ struct EndorseArgs {
     /// Algorithm families the release key may sign with, comma-separated (default: all).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "FAMILY")]
     allow: Vec<AllowArg>,
+    /// A device class the release key may sign for: 32 hex digits or a UUID. Repeat it for up
+    /// to 8 classes. One of --device-class and --any-class is required.
+    #[arg(long, value_name = "ID", conflicts_with = "any_class")]
+    device_class: Vec<String>,
+    /// Let the release key sign for every device class (an explicit choice: for a root that
+    /// serves one product line only).
+    #[arg(long)]
+    any_class: bool,
+    /// The largest security version the devices' anti-rollback counter can store (default
+    /// 2^32 - 1, a 32-bit counter): a --min-security-version or --max-security-version above
+    /// it is refused. Raise it only for devices with a wider counter.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_SECURITY_VERSION)]
+    security_version_limit: u64,
+    /// Endorse even if the range goes above --security-version-limit (prints a warning).
+    #[arg(long)]
+    force: bool,
     /// Output: the delegation record.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,

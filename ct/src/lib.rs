@@ -327,9 +327,12 @@ pub extern "C" fn ct_root_firmware_endorse(root_alg: u32, b: &mut FirmwareBufs) 
         sk,
         release,
         release_pk,
-        1,
-        100,
-        AlgorithmSet::HYBRID_ONLY,
+        &firmware::EndorsementParams::new(
+            1,
+            100,
+            AlgorithmSet::HYBRID_ONLY,
+            firmware::ClassScope::Any,
+        ),
         &mut rng,
         &mut b.endorsement,
     ) {

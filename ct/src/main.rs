@@ -465,9 +465,12 @@ fn firmware_paths(h: &mut Harness) {
             &root_sk,
             rel_alg,
             &rel_pk,
-            1,
-            100,
-            AlgorithmSet::HYBRID_ONLY,
+            &firmware::EndorsementParams::new(
+                1,
+                100,
+                AlgorithmSet::HYBRID_ONLY,
+                firmware::ClassScope::Any,
+            ),
             &mut rng,
             &mut endorsement,
         )

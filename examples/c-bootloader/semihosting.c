@@ -33,6 +33,23 @@ void sh_putu(uint64_t v)
     sh_puts(p);
 }
 
+void sh_puthex(const uint8_t *p, size_t len)
+{
+    static const char digits[] = "0123456789abcdef";
+    char buf[33];
+    while (len > 0) {
+        size_t n = len < 16 ? len : 16;
+        for (size_t i = 0; i < n; i++) {
+            buf[2 * i] = digits[p[i] >> 4];
+            buf[2 * i + 1] = digits[p[i] & 15];
+        }
+        buf[2 * n] = 0;
+        sh_puts(buf);
+        p += n;
+        len -= n;
+    }
+}
+
 void sh_exit(int status)
 {
     const uint32_t block[2] = {ADP_STOPPED_APPLICATION_EXIT, (uint32_t)status};

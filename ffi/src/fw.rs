@@ -1,5 +1,21 @@
 //! Firmware verification: `pqh_fw_*`, a streaming verifier over `pqhybrid::firmware::Verifier`
 //! whose state lives in caller memory (`pqh_fw_verifier`: static, stack, or a struct member).
+//!
+//! The state machine of a `pqh_fw_verifier` (the private state's tag):
+//!
+//! * LIVE: initialized at the address in `self_addr`; update, update_copy, set_slot_len,
+//!   expected_len and finish work on it.
+//! * FAILED: an update, update_copy or set_slot_len returned an error. The body (anchors,
+//!   policy, verifier) is wiped and `status` holds the error, which every later call returns
+//!   (finish returns it once more and ends the state).
+//! * DONE: finish was called (whatever its result); the body is wiped; every call is
+//!   INVALID_STATE.
+//! * DEAD: init was called and failed (or is running); the body is wiped; INVALID_STATE.
+//! * BUSY: inside a call (a caught panic leaves it so): INVALID_STATE.
+//! * anything else (zeroed memory): not initialized, INVALID_STATE.
+//!
+//! Every transition out of LIVE overwrites the tag and wipes the body, so no byte copy of a
+//! finished or failed state, put back anywhere, verifies again.
 
 use core::mem::{align_of, size_of};
 use core::ptr::{addr_of, addr_of_mut};
@@ -11,11 +27,12 @@ use pqhybrid::firmware::{
 
 use crate::alg::{SigAlgArg, sig_alg_value};
 use crate::glue::{guard, input, output, put, required};
+use crate::status::ALL_STATUSES;
 use crate::status::pqh_status::{self, *};
 
 /// Size in bytes of pqh_fw_verifier. A compile-time assertion in the library keeps it equal to
 /// the real state (on 64-bit targets; 32-bit targets use a prefix of it).
-pub const PQH_FW_VERIFIER_SIZE: usize = 17648;
+pub const PQH_FW_VERIFIER_SIZE: usize = 17696;
 /// Alignment in bytes of pqh_fw_verifier.
 pub const PQH_FW_VERIFIER_ALIGN: usize = 16;
 /// The most trust anchors a pqh_fw_policy may list (they are copied into the verifier).
@@ -28,6 +45,11 @@ pub const PQH_FW_TRAILER_CAPACITY: usize = 16384;
 pub const PQH_FW_KEY_ID_BYTES: usize = 32;
 /// Length of a device class.
 pub const PQH_FW_DEVICE_CLASS_BYTES: usize = 16;
+/// Length of an image id (pqh_fw_image_info.image_id: SHA-256 of the signed header).
+pub const PQH_FW_IMAGE_ID_BYTES: usize = 32;
+/// Capacity of pqh_fw_image_info.payload_digest: the longest payload digest (SHA-512,
+/// SHA3-512).
+pub const PQH_FW_DIGEST_MAX_BYTES: usize = 64;
 /// pqh_fw_policy.allowed_algorithms: every firmware algorithm (ML-DSA, SLH-DSA, composites).
 pub const PQH_FW_ALGS_ALL: u32 = 0x003F_FFFE;
 /// pqh_fw_policy.allowed_algorithms: the composites only (a forgery needs to break ML-DSA and
@@ -39,6 +61,13 @@ pub const PQH_FW_ALGS_ML_DSA_ONLY: u32 = 0x0000_000E;
 pub const PQH_FW_ALGS_SLH_DSA_ONLY: u32 = 0x0000_FFF0;
 /// pqh_fw_policy.allowed_algorithms: ML-DSA and SLH-DSA (no composites).
 pub const PQH_FW_ALGS_PURE_PQ: u32 = 0x0000_FFFE;
+/// pqh_fw_policy.flags: also accept images in the legacy format version 1 (their endorsements
+/// are not scoped to device classes and their ECDSA signatures may have a high s). Set it only
+/// while a fleet still has to boot images signed before format version 2.
+pub const PQH_FW_POLICY_ACCEPT_V1: u32 = 1;
+
+/// Every defined bit of pqh_fw_policy.flags.
+const POLICY_FLAGS: u32 = PQH_FW_POLICY_ACCEPT_V1;
 
 const _: () = {
     assert!(PQH_FW_ALGS_ALL == AlgorithmSet::ALL.bits());
@@ -54,13 +83,28 @@ const _: () = {
 /// The state of a streaming firmware verification, allocated by the caller (static memory, the
 /// stack, a struct member) with this size and alignment. Its content is private.
 ///
-/// Initialize it with pqh_fw_verifier_init, feed the image with pqh_fw_verifier_update, end with
-/// pqh_fw_verifier_finish. Between init and finish it must not be moved or copied (it refers to
-/// itself; a moved state gives PQH_ERR_INVALID_STATE). It holds no secrets and needs no cleanup.
+/// Use: pqh_fw_verifier_init; optionally pqh_fw_verifier_set_slot_len; feed the image in order
+/// with pqh_fw_verifier_update or pqh_fw_verifier_update_copy (pqh_fw_verifier_expected_len
+/// says how long it is once its header is in); then pqh_fw_verifier_finish. It holds no secrets
+/// and needs no cleanup.
 ///
-/// "Not initialized" (PQH_ERR_INVALID_STATE from update/finish) is detected for zeroed memory,
-/// such as static storage or a `= {0}` initializer; passing stack memory that was never
-/// written is undefined behaviour in C: call pqh_fw_verifier_init first.
+/// Fail-closed rules:
+/// - pqh_fw_verifier_init invalidates the state before it looks at the policy: if it fails,
+///   the state is dead (PQH_ERR_INVALID_STATE) even if it was verifying before.
+/// - Any error from update, update_copy or set_slot_len ends the verification: the state is
+///   wiped and every later call returns that same error (finish returns it and ends the state).
+/// - finish ends the verification whatever its result: the state is wiped and every later call
+///   returns PQH_ERR_INVALID_STATE until the next pqh_fw_verifier_init.
+///
+/// Between init and finish the state must not be moved (it refers to itself; a moved state
+/// gives PQH_ERR_INVALID_STATE). A byte copy of a live state (a snapshot) is a live state in its
+/// own right: copied back to the address where it was initialized, it resumes verification
+/// from the point where the snapshot was taken, as if the bytes fed since had not been. A
+/// finished or failed state is wiped, so no copy of it ever verifies again.
+///
+/// "Not initialized" (PQH_ERR_INVALID_STATE) is detected for zeroed memory, such as static
+/// storage or a `= {0}` initializer; passing stack memory that was never written is undefined
+/// behaviour in C: call pqh_fw_verifier_init first.
 #[repr(C, align(16))]
 pub struct pqh_fw_verifier {
     opaque: [u8; PQH_FW_VERIFIER_SIZE],
@@ -94,6 +138,10 @@ pub struct pqh_fw_trust_anchor {
 }
 
 /// What a device accepts. Copied by pqh_fw_verifier_init: it need not outlive that call.
+///
+/// Zero is not a valid max_security_version, so a policy that was zero-initialized and filled
+/// in for an older version of this structure is rejected (PQH_ERR_INVALID_ARGUMENT) instead of
+/// accepting only security version 0.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct pqh_fw_policy {
@@ -103,11 +151,28 @@ pub struct pqh_fw_policy {
     pub trust_anchors_len: usize,
     /// The lowest security version that boots (the device's anti-rollback counter).
     pub min_security_version: u64,
+    /// The largest security version the device's counter can store: UINT32_MAX for a 32-bit
+    /// counter, UINT64_MAX for a 64-bit one, the number of fuses for a fuse counter. Images with
+    /// a higher security version are rejected with PQH_ERR_FW_SECURITY_VERSION_TOO_LARGE
+    /// instead of being truncated when stored. 0, or a value below min_security_version, is
+    /// PQH_ERR_INVALID_ARGUMENT. Never store a value the counter cannot represent, and raise the
+    /// counter only after the new image has booted and been confirmed good.
+    pub max_security_version: u64,
     /// The device's class; images for other classes are rejected.
     pub device_class: [u8; PQH_FW_DEVICE_CLASS_BYTES],
-    /// The algorithms accepted for image signatures and endorsing roots: a PQH_FW_ALGS_* value or
-    /// an OR of pqh_fw_algorithm_bit() values. A bit outside them is PQH_ERR_INVALID_ARGUMENT.
+    /// The algorithms accepted for image signatures (by a directly trusted key or by an
+    /// endorsed release key): a PQH_FW_ALGS_* value or an OR of pqh_fw_algorithm_bit() values.
+    /// A bit outside them is PQH_ERR_INVALID_ARGUMENT.
     pub allowed_algorithms: u32,
+    /// The algorithms a trusted root may endorse release keys with, in the same bits. Separate
+    /// from allowed_algorithms, so that a policy can say "SLH-DSA roots, hybrid-only images"
+    /// without letting the root's algorithm sign images; 0 accepts no endorsement (only images
+    /// signed by a trust anchor directly). A bit outside PQH_FW_ALGS_ALL is
+    /// PQH_ERR_INVALID_ARGUMENT.
+    pub endorse_allowed_algorithms: u32,
+    /// PQH_FW_POLICY_* bits (0 for none): PQH_FW_POLICY_ACCEPT_V1. An undefined bit is
+    /// PQH_ERR_INVALID_ARGUMENT.
+    pub flags: u32,
 }
 
 /// What pqh_fw_verifier_finish reports about a verified image.
@@ -152,23 +217,47 @@ pub struct pqh_fw_image_info {
     pub delegation_min_security_version: u64,
     /// Delegation: the highest security version the release key may sign.
     pub delegation_max_security_version: u64,
+    /// The payload digest from the signed header, which the payload was checked against: its
+    /// first payload_digest_len bytes (the rest is zero). A bootloader that moves the payload
+    /// after verification can check the moved copy against it.
+    pub payload_digest: [u8; PQH_FW_DIGEST_MAX_BYTES],
+    /// Length of payload_digest in bytes: 32 (SHA-256, SHA3-256) or 64 (SHA-512, SHA3-512).
+    pub payload_digest_len: u32,
+    /// The image id: SHA-256 of the whole signed header (header_len bytes). An image is
+    /// identified by its header digest, not by a hash of the file: the header commits to the
+    /// payload digest, the security version, the signer and the signature block's length, while
+    /// the signature block itself is outside the signature (hedged signing gives a different
+    /// one each time). Log, compare and deduplicate images by this id.
+    pub image_id: [u8; PQH_FW_IMAGE_ID_BYTES],
 }
 
-/// The state behind `pqh_fw_verifier`. `policy` borrows `anchors`, `verifier` borrows `policy`:
-/// the references are valid while the state stays where pqh_fw_verifier_init built it, which
-/// `self_addr` checks on every call.
+/// The part of the state that a finished or failed verification wipes. `policy` borrows
+/// `anchors`, `verifier` borrows `policy`: the references are valid while the state stays where
+/// pqh_fw_verifier_init built it, which `self_addr` checks on every call.
 #[repr(C)]
-struct State {
-    magic: u64,
-    self_addr: usize,
+struct Body {
     anchors: [TrustAnchor; PQH_FW_MAX_TRUST_ANCHORS],
     policy: Policy<'static>,
     verifier: Verifier<'static>,
 }
 
+/// The state behind `pqh_fw_verifier`.
+#[repr(C)]
+struct State {
+    /// MAGIC_LIVE, MAGIC_FAILED, ... (see the module documentation).
+    tag: u64,
+    /// Where pqh_fw_verifier_init built the state (LIVE), zero otherwise.
+    self_addr: usize,
+    /// FAILED: the status that ended the verification.
+    status: i32,
+    body: Body,
+}
+
 const MAGIC_LIVE: u64 = 0x7071_6877_5f6c_6976; // "pqhw_liv"
 const MAGIC_BUSY: u64 = 0x7071_6877_5f62_7379; // "pqhw_bsy"
 const MAGIC_DONE: u64 = 0x7071_6877_5f64_6f6e; // "pqhw_don"
+const MAGIC_FAILED: u64 = 0x7071_6877_5f65_7272; // "pqhw_err"
+const MAGIC_DEAD: u64 = 0x7071_6877_5f64_6564; // "pqhw_ded"
 
 const _: () = {
     assert!(size_of::<State>() <= PQH_FW_VERIFIER_SIZE);
@@ -184,26 +273,97 @@ const _: () = {
     assert!(align_of::<State>() == PQH_FW_VERIFIER_ALIGN);
 };
 
-/// The state behind a live verifier: non-null, aligned, initialized and not moved.
-fn live(v: *mut pqh_fw_verifier) -> Result<*mut State, pqh_status> {
-    let v = required(v)?;
+/// The state at `v`: non-null and aligned (nothing else is checked).
+fn state_at(v: *const pqh_fw_verifier) -> Result<*mut State, pqh_status> {
+    let v = required(v.cast_mut())?;
     if !(v as usize).is_multiple_of(align_of::<State>()) {
         return Err(PQH_ERR_INVALID_STATE);
     }
-    let state = v.cast::<State>();
+    Ok(v.cast::<State>())
+}
+
+/// The sticky status stored in a failed state. Never PQH_OK: a value that is not an error
+/// status (memory written by someone else) is PQH_ERR_INVALID_STATE.
+fn sticky(raw: i32) -> pqh_status {
+    ALL_STATUSES
+        .iter()
+        .copied()
+        .find(|s| *s as i32 == raw && *s != PQH_OK)
+        .unwrap_or(PQH_ERR_INVALID_STATE)
+}
+
+/// The state behind a live verifier: non-null, aligned, initialized, not finished or failed,
+/// and not moved. Otherwise the status to return: the sticky error of a failed state,
+/// PQH_ERR_INVALID_STATE for any other.
+fn live(v: *const pqh_fw_verifier) -> Result<*mut State, pqh_status> {
+    let state = state_at(v)?;
     // SAFETY: `state` is non-null, aligned, and points to a caller-owned pqh_fw_verifier of
-    // PQH_FW_VERIFIER_SIZE >= size_of::<State>() bytes; `magic` and `self_addr` are plain
-    // integers, valid for any bit pattern.
-    let (magic, addr) = unsafe {
+    // PQH_FW_VERIFIER_SIZE >= size_of::<State>() bytes; `tag`, `self_addr` and `status` are
+    // plain integers, valid for any bit pattern.
+    let (tag, addr, status) = unsafe {
         (
-            addr_of!((*state).magic).read(),
+            addr_of!((*state).tag).read(),
             addr_of!((*state).self_addr).read(),
+            addr_of!((*state).status).read(),
         )
     };
-    if magic != MAGIC_LIVE || addr != state as usize {
-        return Err(PQH_ERR_INVALID_STATE);
+    match tag {
+        MAGIC_LIVE if addr == state as usize => Ok(state),
+        MAGIC_FAILED => Err(sticky(status)),
+        _ => Err(PQH_ERR_INVALID_STATE),
     }
-    Ok(state)
+}
+
+/// Ends the verification in `state`: sets `tag` (DONE, FAILED or DEAD), forgets the address,
+/// stores `status` (the sticky error of a FAILED state) and wipes the body (anchors, policy,
+/// verifier), so that no copy of these bytes, put back anywhere, is a usable state.
+///
+/// # Safety
+/// `state` must be non-null, aligned and valid for writes of size_of::<State>() bytes, and no
+/// reference into it may be live.
+unsafe fn end(state: *mut State, tag: u64, status: pqh_status) {
+    // SAFETY: the caller's contract. The body is overwritten as plain bytes through a raw
+    // pointer: its zero bytes are not valid `Policy`/`Verifier` values, but they are never read
+    // as such again: only a LIVE tag with a matching `self_addr`, which only a complete init
+    // writes (last), lets `live` hand the body out.
+    unsafe {
+        addr_of_mut!((*state).tag).write(tag);
+        addr_of_mut!((*state).self_addr).write(0);
+        addr_of_mut!((*state).status).write(status as i32);
+        addr_of_mut!((*state).body)
+            .cast::<u8>()
+            .write_bytes(0, size_of::<Body>());
+    }
+}
+
+/// Runs `f` on the verifier of a live state with the tag set to BUSY (a panic, caught on hosts,
+/// leaves the state unusable rather than inconsistent); an error ends the verification (FAILED,
+/// sticky).
+///
+/// # Safety
+/// `state` must come from [`live`] and no reference into it may be live.
+unsafe fn with_verifier(
+    state: *mut State,
+    f: impl FnOnce(&mut Verifier<'static>) -> Result<(), pqh_status>,
+) -> Result<(), pqh_status> {
+    // SAFETY: `live` checked the state is initialized and in place; `verifier` is accessed
+    // through a raw field projection, disjoint from the `policy` it borrows, and the `&mut`
+    // ends before `end` overwrites the body.
+    unsafe {
+        addr_of_mut!((*state).tag).write(MAGIC_BUSY);
+        let r = f(&mut *addr_of_mut!((*state).body.verifier));
+        match r {
+            Ok(()) => addr_of_mut!((*state).tag).write(MAGIC_LIVE),
+            Err(s) => end(state, MAGIC_FAILED, s),
+        }
+        r
+    }
+}
+
+/// Whether the byte ranges `[a, a + a_len)` and `[b, b + b_len)` overlap.
+fn overlaps(a: *const u8, a_len: usize, b: *const u8, b_len: usize) -> bool {
+    let (a, b) = (a as usize, b as usize);
+    a_len != 0 && b_len != 0 && a < b.saturating_add(b_len) && b < a.saturating_add(a_len)
 }
 
 /// The firmware algorithm bit of a signature algorithm, for pqh_fw_policy.allowed_algorithms
@@ -248,91 +408,203 @@ pub unsafe extern "C" fn pqh_fw_key_id(
     })
 }
 
+/// The validated content of a pqh_fw_policy, before it is written into a state.
+struct CheckedPolicy {
+    anchors: [TrustAnchor; PQH_FW_MAX_TRUST_ANCHORS],
+    anchors_len: usize,
+    min_security_version: u64,
+    max_security_version: u64,
+    device_class: DeviceClass,
+    allowed: AlgorithmSet,
+    endorse_allowed: AlgorithmSet,
+    accept_v1: bool,
+}
+
+/// Reads and validates a caller's policy.
+///
+/// # Safety
+/// `policy` must be non-null and valid for reads, its trust_anchors valid for
+/// trust_anchors_len elements.
+unsafe fn check_policy(policy: *const pqh_fw_policy) -> Result<CheckedPolicy, pqh_status> {
+    // SAFETY: non-null; the caller guarantees it is valid for reads. `read_unaligned` imposes
+    // no alignment requirement, and every field is valid for any bit pattern.
+    let p = unsafe { policy.read_unaligned() };
+    let n = p.trust_anchors_len;
+    if n > PQH_FW_MAX_TRUST_ANCHORS {
+        return Err(PQH_ERR_INVALID_LENGTH);
+    }
+    if n != 0 && p.trust_anchors.is_null() {
+        return Err(PQH_ERR_NULL_POINTER);
+    }
+    if p.max_security_version == 0 || p.min_security_version > p.max_security_version {
+        return Err(PQH_ERR_INVALID_ARGUMENT);
+    }
+    let allowed = AlgorithmSet::from_bits(p.allowed_algorithms).ok_or(PQH_ERR_INVALID_ARGUMENT)?;
+    let endorse_allowed =
+        AlgorithmSet::from_bits(p.endorse_allowed_algorithms).ok_or(PQH_ERR_INVALID_ARGUMENT)?;
+    if p.flags & !POLICY_FLAGS != 0 {
+        return Err(PQH_ERR_INVALID_ARGUMENT);
+    }
+    let mut anchors = [TrustAnchor::revoked(KeyId([0; 32])); PQH_FW_MAX_TRUST_ANCHORS];
+    for (i, slot) in anchors.iter_mut().take(n).enumerate() {
+        // SAFETY: `i < n = trust_anchors_len` and the caller guarantees `trust_anchors` is
+        // valid for that many elements; `read_unaligned` needs no alignment, and the fields
+        // (a byte array and a u32) are valid for any bit pattern.
+        let a = unsafe { p.trust_anchors.add(i).read_unaligned() };
+        let state = match a.state.0 {
+            x if x == pqh_fw_key_state::PQH_FW_KEY_ACTIVE as u32 => KeyState::Active,
+            x if x == pqh_fw_key_state::PQH_FW_KEY_REVOKED as u32 => KeyState::Revoked,
+            _ => return Err(PQH_ERR_INVALID_ARGUMENT),
+        };
+        *slot = TrustAnchor {
+            key_id: KeyId(a.key_id),
+            state,
+        };
+    }
+    Ok(CheckedPolicy {
+        anchors,
+        anchors_len: n,
+        min_security_version: p.min_security_version,
+        max_security_version: p.max_security_version,
+        device_class: DeviceClass(p.device_class),
+        allowed,
+        endorse_allowed,
+        accept_v1: p.flags & PQH_FW_POLICY_ACCEPT_V1 != 0,
+    })
+}
+
 /// Starts verifying an image against `policy` (copied: it need not outlive this call). `v` is
 /// caller memory of PQH_FW_VERIFIER_SIZE bytes aligned to PQH_FW_VERIFIER_ALIGN; it may be
 /// initialized again at any time to start over.
 ///
+/// Fails closed: once `v` is non-NULL and aligned, whatever it held is invalidated before the
+/// policy is read. If this call fails, `v` is dead (PQH_ERR_INVALID_STATE from every other call)
+/// until a successful init; it never keeps verifying under an earlier policy.
+///
 /// Errors: PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (`v` misaligned), PQH_ERR_INVALID_LENGTH
-/// (more than PQH_FW_MAX_TRUST_ANCHORS anchors), PQH_ERR_INVALID_ARGUMENT (a trust-anchor state
-/// or allowed-algorithm bit outside the defined values).
+/// (more than PQH_FW_MAX_TRUST_ANCHORS anchors), PQH_ERR_INVALID_ARGUMENT (a trust-anchor state,
+/// allowed or endorse-allowed algorithm bit, or flag outside the defined values;
+/// max_security_version 0 or below min_security_version).
 ///
 /// # Safety
 /// `v` must be valid for writes of PQH_FW_VERIFIER_SIZE bytes; `policy` must be valid for reads
-/// and its trust_anchors valid for trust_anchors_len elements.
+/// and its trust_anchors valid for trust_anchors_len elements; neither may lie inside `v` (it is
+/// wiped first).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pqh_fw_verifier_init(
     v: *mut pqh_fw_verifier,
     policy: *const pqh_fw_policy,
 ) -> pqh_status {
     guard(|| {
-        let v = required(v)?;
+        let state = state_at(v)?;
+        // SAFETY: `state` is non-null, aligned for `State`, and the caller guarantees
+        // PQH_FW_VERIFIER_SIZE >= size_of::<State>() writable bytes (compile-time assertion);
+        // no reference into it is live. Fail closed: the previous content is gone before the
+        // policy is even read.
+        unsafe { end(state, MAGIC_DEAD, PQH_ERR_INVALID_STATE) };
         let policy = required(policy.cast_mut())?;
-        if !(v as usize).is_multiple_of(align_of::<State>()) {
-            return Err(PQH_ERR_INVALID_STATE);
-        }
-        // SAFETY: non-null; the caller guarantees it is valid for reads. `read_unaligned`
-        // imposes no alignment requirement, and every field is valid for any bit pattern.
-        let p = unsafe { policy.read_unaligned() };
-        let n = p.trust_anchors_len;
-        if n > PQH_FW_MAX_TRUST_ANCHORS {
-            return Err(PQH_ERR_INVALID_LENGTH);
-        }
-        if n != 0 && p.trust_anchors.is_null() {
-            return Err(PQH_ERR_NULL_POINTER);
-        }
-        let allowed =
-            AlgorithmSet::from_bits(p.allowed_algorithms).ok_or(PQH_ERR_INVALID_ARGUMENT)?;
-        let mut anchors = [TrustAnchor::revoked(KeyId([0; 32])); PQH_FW_MAX_TRUST_ANCHORS];
-        for (i, slot) in anchors.iter_mut().take(n).enumerate() {
-            // SAFETY: `i < n = trust_anchors_len` and the caller guarantees `trust_anchors` is
-            // valid for that many elements; `read_unaligned` needs no alignment, and the fields
-            // (a byte array and a u32) are valid for any bit pattern.
-            let a = unsafe { p.trust_anchors.add(i).read_unaligned() };
-            let state = match a.state.0 {
-                x if x == pqh_fw_key_state::PQH_FW_KEY_ACTIVE as u32 => KeyState::Active,
-                x if x == pqh_fw_key_state::PQH_FW_KEY_REVOKED as u32 => KeyState::Revoked,
-                _ => return Err(PQH_ERR_INVALID_ARGUMENT),
-            };
-            *slot = TrustAnchor {
-                key_id: KeyId(a.key_id),
-                state,
-            };
-        }
-        let state = v.cast::<State>();
-        // SAFETY: `state` is non-null, aligned for `State` (checked above) and the caller
-        // guarantees PQH_FW_VERIFIER_SIZE >= size_of::<State>() writable bytes (compile-time
-        // assertion). Fields are written in place through raw pointers, so the references that
-        // `policy` and `verifier` keep point into this memory; they are extended to 'static and
-        // stay valid while the state is not moved or re-initialized, which `live` checks
-        // (`self_addr`) before any use, and `magic` is LIVE only once every field is written.
+        // SAFETY: non-null; the caller's contract covers the rest.
+        let p = unsafe { check_policy(policy)? };
+        // SAFETY: as above. Fields are written in place through raw pointers, so the references
+        // that `policy` and `verifier` keep point into this memory; they are extended to
+        // 'static and stay valid while the state is not moved or re-initialized, which `live`
+        // checks (`self_addr`) before any use, and the tag is LIVE only once every field is
+        // written.
         unsafe {
-            addr_of_mut!((*state).magic).write(MAGIC_BUSY);
-            addr_of_mut!((*state).self_addr).write(state as usize);
-            let anchors_ptr = addr_of_mut!((*state).anchors);
-            anchors_ptr.write(anchors);
-            let anchors: &'static [TrustAnchor] = (*anchors_ptr).get(..n).unwrap_or_default();
-            let policy_ptr = addr_of_mut!((*state).policy);
+            let anchors_ptr = addr_of_mut!((*state).body.anchors);
+            anchors_ptr.write(p.anchors);
+            let anchors: &'static [TrustAnchor] =
+                (*anchors_ptr).get(..p.anchors_len).unwrap_or_default();
+            let policy_ptr = addr_of_mut!((*state).body.policy);
             policy_ptr.write(Policy {
                 trust_anchors: anchors,
                 min_security_version: p.min_security_version,
-                device_class: DeviceClass(p.device_class),
-                allowed,
+                max_security_version: p.max_security_version,
+                device_class: p.device_class,
+                allowed: p.allowed,
+                endorse_allowed: p.endorse_allowed,
+                accept_v1: p.accept_v1,
             });
             let policy: &'static Policy<'static> = &*policy_ptr;
-            addr_of_mut!((*state).verifier).write(Verifier::new(policy));
-            addr_of_mut!((*state).magic).write(MAGIC_LIVE);
+            addr_of_mut!((*state).body.verifier).write(Verifier::new(policy));
+            addr_of_mut!((*state).status).write(PQH_OK as i32);
+            addr_of_mut!((*state).self_addr).write(state as usize);
+            addr_of_mut!((*state).tag).write(MAGIC_LIVE);
         }
         Ok(())
     })
 }
 
-/// Feeds the next `chunk_len` bytes of the image (chunks of any size, in order, including
-/// empty ones). Header-level rejections (bad magic, wrong device class, rollback, algorithm
-/// not allowed, revoked or unknown signer, ...) are reported as soon as the 192-byte fixed
-/// header is complete; errors stick and are returned again by later calls and by finish.
+/// Tells the verifier that the image is read from a slot (a flash partition) of `slot_len`
+/// bytes and that the whole slot may be fed: an image longer than the slot is rejected with
+/// PQH_ERR_FW_IMAGE_EXCEEDS_SLOT as soon as its header is in, the bytes after the image's end
+/// (the erased tail of the slot) are ignored instead of being PQH_ERR_FW_LENGTH_MISMATCH, and
+/// more than `slot_len` bytes in all are PQH_ERR_FW_LENGTH_MISMATCH. Call it right after init;
+/// a later call applies the same checks to what was already fed.
 ///
-/// Errors: PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (not initialized, finished, or moved),
-/// any PQH_ERR_FW_* status.
+/// Errors (any of them ends the verification, see pqh_fw_verifier): PQH_ERR_NULL_POINTER,
+/// PQH_ERR_INVALID_STATE, the sticky error of a failed state, PQH_ERR_FW_IMAGE_EXCEEDS_SLOT,
+/// PQH_ERR_FW_LENGTH_MISMATCH.
+///
+/// # Safety
+/// `v` must be a pqh_fw_verifier.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pqh_fw_verifier_set_slot_len(
+    v: *mut pqh_fw_verifier,
+    slot_len: u64,
+) -> pqh_status {
+    guard(|| {
+        let state = live(v)?;
+        // SAFETY: `state` comes from `live`; no reference into it is live.
+        unsafe { with_verifier(state, |ver| Ok(ver.set_slot_len(slot_len)?)) }
+    })
+}
+
+/// Writes to `*len_out` the image's total length (header + payload + signature block) as its
+/// header states it, once the 192-byte fixed header has been fed and passed the header checks.
+///
+/// The value is NOT verified until pqh_fw_verifier_finish returns PQH_OK: an attacker chooses
+/// it. Bound it by your slot size before using it to decide how much to read (or call
+/// pqh_fw_verifier_set_slot_len, which rejects an image longer than the slot), and never use it
+/// for anything but reading.
+///
+/// Errors (`*len_out` untouched; the state is not changed): PQH_ERR_NULL_POINTER,
+/// PQH_ERR_FW_TRUNCATED (the fixed header is not complete yet), the sticky error of a failed
+/// state, PQH_ERR_INVALID_STATE (not initialized, finished, or moved).
+///
+/// # Safety
+/// `v` must be a pqh_fw_verifier; `len_out` must be valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pqh_fw_verifier_expected_len(
+    v: *const pqh_fw_verifier,
+    len_out: *mut u64,
+) -> pqh_status {
+    guard(|| {
+        let state = live(v)?;
+        let len_out = required(len_out)?;
+        // SAFETY: `live` checked the state is initialized and in place; only a shared
+        // reference to `verifier` is made, and nothing writes to the state meanwhile.
+        let len = unsafe { (*addr_of!((*state).body.verifier)).expected_len() };
+        let len = len.ok_or(PQH_ERR_FW_TRUNCATED)?;
+        // SAFETY: `len_out` is non-null; validity and alignment are the caller's contract.
+        unsafe { put(len_out, len) };
+        Ok(())
+    })
+}
+
+/// Feeds the next `chunk_len` bytes of the image (chunks of any size, in order, including
+/// empty ones). Header-level rejections (bad magic, wrong device class, rollback, security
+/// version too large, algorithm not allowed, revoked or unknown signer, image exceeds the slot,
+/// ...) are reported as soon as the 192-byte fixed header is complete.
+///
+/// This hashes the bytes and keeps nothing of the payload: if the image is read from external
+/// or execute-in-place flash, what boots later may differ from what was verified (a
+/// check-then-use attack, RFC 9124). Verify what will run: copy the image into internal memory
+/// with pqh_fw_verifier_update_copy and boot that copy.
+///
+/// Errors (any of them ends the verification; later calls return the same one):
+/// PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (not initialized, finished, or moved),
+/// PQH_ERR_INVALID_ARGUMENT (`chunk` overlaps the state), any PQH_ERR_FW_* status.
 ///
 /// # Safety
 /// `v` must be a pqh_fw_verifier; `chunk` must be valid for `chunk_len` bytes.
@@ -344,19 +616,70 @@ pub unsafe extern "C" fn pqh_fw_verifier_update(
 ) -> pqh_status {
     guard(|| {
         let state = live(v)?;
-        // SAFETY: the caller guarantees `chunk` is valid for `chunk_len` bytes; it cannot
-        // overlap the verifier state, which the library owns between init and finish.
-        let chunk = unsafe { input(chunk, chunk_len)? };
-        // SAFETY: `live` checked the state is initialized and in place; `verifier` is accessed
-        // through a raw field projection, disjoint from the `policy` it borrows. `magic` is BUSY
-        // meanwhile, so a panic (caught on hosts) leaves the state unusable, not inconsistent.
+        // SAFETY: `state` comes from `live`; no reference into it is live. The chunk is
+        // borrowed only inside, after checking it does not overlap the state.
         unsafe {
-            addr_of_mut!((*state).magic).write(MAGIC_BUSY);
-            let r = (*addr_of_mut!((*state).verifier)).update(chunk);
-            addr_of_mut!((*state).magic).write(MAGIC_LIVE);
-            r?;
+            with_verifier(state, |ver| {
+                if overlaps(chunk, chunk_len, state.cast(), size_of::<State>()) {
+                    return Err(PQH_ERR_INVALID_ARGUMENT);
+                }
+                // SAFETY: the caller guarantees `chunk` is valid for `chunk_len` bytes; it does
+                // not overlap the verifier state (checked).
+                let chunk = input(chunk, chunk_len)?;
+                Ok(ver.update(chunk)?)
+            })
         }
-        Ok(())
+    })
+}
+
+/// Copies `len` bytes from `src` to `dst` and feeds the copy to the verifier: the
+/// verify-while-copying pattern. What is hashed is what was written to `dst`, so a flash device
+/// that returns different bytes on a second read cannot make the booted copy differ from the
+/// verified one (RFC 9124's check-then-use threat; MCUboot likewise copies images to internal
+/// memory before verifying them).
+///
+/// The safe boot sequence: init, set_slot_len, then update_copy the image chunk by chunk from
+/// the slot (external or XIP flash) into internal RAM, finish, and only if finish returns PQH_OK
+/// run the RAM copy (never the slot). Calling update_copy and then update on the same chunk is
+/// wrong: feed each byte once.
+///
+/// `dst` is written only if the state is live; after an error its content is unspecified
+/// (never boot it). `src` and `dst` must not overlap each other or the state.
+///
+/// Errors (any of them ends the verification; later calls return the same one):
+/// PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (not initialized, finished, or moved),
+/// PQH_ERR_INVALID_ARGUMENT (overlapping buffers), any PQH_ERR_FW_* status.
+///
+/// # Safety
+/// `v` must be a pqh_fw_verifier; `src` must be valid for reads and `dst` for writes of `len`
+/// bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pqh_fw_verifier_update_copy(
+    v: *mut pqh_fw_verifier,
+    src: *const u8,
+    dst: *mut u8,
+    len: usize,
+) -> pqh_status {
+    guard(|| {
+        let state = live(v)?;
+        // SAFETY: `state` comes from `live`; no reference into it is live. The buffers are
+        // borrowed only inside, after the overlap checks.
+        unsafe {
+            with_verifier(state, |ver| {
+                let s = state.cast::<u8>().cast_const();
+                let n = size_of::<State>();
+                if overlaps(src, len, dst, len)
+                    || overlaps(src, len, s, n)
+                    || overlaps(dst, len, s, n)
+                {
+                    return Err(PQH_ERR_INVALID_ARGUMENT);
+                }
+                // SAFETY: the caller guarantees `src` is readable and `dst` writable for `len`
+                // bytes; they overlap neither each other nor the state (checked).
+                let (src, dst) = (input(src, len)?, output(dst, len)?);
+                Ok(ver.update_copy(src, dst)?)
+            })
+        }
     })
 }
 
@@ -364,6 +687,15 @@ fn info_of(img: &VerifiedImage) -> pqh_fw_image_info {
     let h = img.header();
     let value = |a| SigAlgArg(sig_alg_value(a).map_or(0, |c| c as u32));
     let d = img.delegation();
+    let mut payload_digest = [0u8; PQH_FW_DIGEST_MAX_BYTES];
+    let digest = img.payload_digest();
+    let digest_len = digest.len().min(PQH_FW_DIGEST_MAX_BYTES);
+    if let (Some(dst), Some(src)) = (
+        payload_digest.get_mut(..digest_len),
+        digest.get(..digest_len),
+    ) {
+        dst.copy_from_slice(src);
+    }
     pqh_fw_image_info {
         security_version: img.security_version(),
         version_major: h.version.major,
@@ -383,16 +715,21 @@ fn info_of(img: &VerifiedImage) -> pqh_fw_image_info {
         delegation_root_key_id: d.map_or([0; 32], |d| d.root_key_id.0),
         delegation_min_security_version: d.map_or(0, |d| d.min_security_version),
         delegation_max_security_version: d.map_or(0, |d| d.max_security_version),
+        payload_digest,
+        // At most 64: the cast cannot truncate.
+        payload_digest_len: digest_len as u32,
+        image_id: img.image_id(),
     }
 }
 
 /// Finishes verification: PQH_OK only if the whole image arrived and every check passed
 /// (completeness, signature-block structure, key id, endorsement, payload digest, image
-/// signature); then fills `*info`. The verifier is finished either way: initialize it again to
-/// verify another image. On error `*info` is untouched.
+/// signature); then fills `*info`. The verifier is finished either way (wiped): initialize it
+/// again to verify another image. On error `*info` is untouched.
 ///
-/// Errors: PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (not initialized, finished, or moved),
-/// any PQH_ERR_FW_* status (PQH_ERR_FW_TRUNCATED for an incomplete image).
+/// Errors: PQH_ERR_NULL_POINTER (`info`: the verification is ended without a result),
+/// PQH_ERR_INVALID_STATE (not initialized, finished, or moved), the sticky error of a failed
+/// state, any PQH_ERR_FW_* status (PQH_ERR_FW_TRUNCATED for an incomplete image).
 ///
 /// # Safety
 /// `v` must be a pqh_fw_verifier; `info` must be valid for a write.
@@ -402,18 +739,41 @@ pub unsafe extern "C" fn pqh_fw_verifier_finish(
     info: *mut pqh_fw_image_info,
 ) -> pqh_status {
     guard(|| {
-        let state = live(v)?;
-        let info = required(info)?;
-        // SAFETY: `live` checked the state is initialized and in place; `magic` is set to DONE
-        // first, so the verifier is never used again after this call, and it is finished where
-        // it is (`finish_in_place`) instead of being moved onto the stack (17 KiB with the
-        // default trailer capacity). `verifier` is accessed through a raw field projection,
-        // disjoint from the `policy` it borrows.
-        let img = unsafe {
-            addr_of_mut!((*state).magic).write(MAGIC_DONE);
-            (*addr_of_mut!((*state).verifier)).finish_in_place()?
+        let state = match live(v) {
+            Ok(state) => state,
+            Err(s) => {
+                // A failed state returns its error once more and is then finished.
+                if let Ok(state) = state_at(v) {
+                    // SAFETY: non-null, aligned, a pqh_fw_verifier (the caller's contract);
+                    // the tag is a plain integer, and no reference into the state is live.
+                    unsafe {
+                        if addr_of!((*state).tag).read() == MAGIC_FAILED {
+                            end(state, MAGIC_DONE, PQH_ERR_INVALID_STATE);
+                        }
+                    }
+                }
+                return Err(s);
+            }
         };
-        // SAFETY: `info` is non-null; validity and alignment are the caller's contract.
+        // SAFETY: `live` checked the state is initialized and in place. The tag is BUSY while
+        // the verifier is finished where it is (`finish_in_place`) instead of being moved onto
+        // the stack (17 KiB with the default trailer capacity); `verifier` is accessed through
+        // a raw field projection, disjoint from the `policy` it borrows, and the `&mut` ends
+        // before `end` wipes the state, which happens whatever the result.
+        let r = unsafe {
+            addr_of_mut!((*state).tag).write(MAGIC_BUSY);
+            let r = match required(info) {
+                Ok(_) => (*addr_of_mut!((*state).body.verifier))
+                    .finish_in_place()
+                    .map_err(pqh_status::from),
+                Err(s) => Err(s),
+            };
+            end(state, MAGIC_DONE, PQH_ERR_INVALID_STATE);
+            r
+        };
+        let img = r?;
+        // SAFETY: `info` is non-null (checked above); validity and alignment are the caller's
+        // contract.
         unsafe { put(info, info_of(&img)) };
         Ok(())
     })
@@ -430,5 +790,24 @@ mod tests {
             size_of::<State>(),
             align_of::<State>()
         );
+    }
+
+    #[test]
+    fn sticky_is_never_ok() {
+        assert_eq!(sticky(0), PQH_ERR_INVALID_STATE);
+        assert_eq!(sticky(12345), PQH_ERR_INVALID_STATE);
+        assert_eq!(sticky(PQH_ERR_FW_ROLLBACK as i32), PQH_ERR_FW_ROLLBACK);
+    }
+
+    #[test]
+    fn overlap() {
+        let b = [0u8; 8];
+        let p = b.as_ptr();
+        assert!(overlaps(p, 4, p, 4));
+        // SAFETY: within the array.
+        let q = unsafe { p.add(4) };
+        assert!(!overlaps(p, 4, q, 4));
+        assert!(overlaps(p, 5, q, 4));
+        assert!(!overlaps(p, 0, p, 4));
     }
 }

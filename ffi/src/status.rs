@@ -47,11 +47,12 @@ pub enum pqh_status {
     PQH_ERR_NULL_POINTER = -20,
     /// The algorithm value names no algorithm.
     PQH_ERR_UNKNOWN_ALGORITHM = -21,
-    /// A pqh_fw_verifier is misaligned, was not initialized, was already finished, or was moved
-    /// or copied after pqh_fw_verifier_init.
+    /// A pqh_fw_verifier is misaligned, was not initialized (or its last pqh_fw_verifier_init
+    /// failed), was already finished, or was moved after pqh_fw_verifier_init.
     PQH_ERR_INVALID_STATE = -22,
     /// An argument has a value outside its documented set (a trust-anchor state, an
-    /// allowed-algorithm bit).
+    /// allowed-algorithm bit, a policy flag, a security-version range), or buffers overlap
+    /// where they must not.
     PQH_ERR_INVALID_ARGUMENT = -23,
     /// The algorithm is not compiled into this build of the library (built with the
     /// `algorithm-subset` feature of pqhybrid, without the algorithm's `alg-*` feature).
@@ -96,12 +97,25 @@ pub enum pqh_status {
     PQH_ERR_FW_DIGEST_MISMATCH = -118,
     /// Firmware: the image or endorsement signature does not verify.
     PQH_ERR_FW_BAD_SIGNATURE = -119,
+    /// Firmware: the security version is above what the device's counter can store
+    /// (pqh_fw_policy.max_security_version).
+    PQH_ERR_FW_SECURITY_VERSION_TOO_LARGE = -120,
+    /// Firmware: the endorsement does not cover the image's device class.
+    PQH_ERR_FW_CLASS_NOT_ENDORSED = -121,
+    /// Firmware: the endorsed release key is itself a trust anchor (a root endorsing a root, or
+    /// itself).
+    PQH_ERR_FW_ENDORSED_ANCHOR = -122,
+    /// Firmware: an ECDSA signature (image or endorsement) is not in low-s form (format
+    /// version 2 allows one encoding only).
+    PQH_ERR_FW_NON_CANONICAL_SIGNATURE = -123,
+    /// Firmware: the image is longer than the slot given to pqh_fw_verifier_set_slot_len.
+    PQH_ERR_FW_IMAGE_EXCEEDS_SLOT = -124,
 }
 
 use pqh_status::*;
 
 /// Every status, for pqh_status_string and the tests.
-pub(crate) const ALL_STATUSES: [pqh_status; 38] = [
+pub(crate) const ALL_STATUSES: [pqh_status; 43] = [
     PQH_OK,
     PQH_ERR_INVALID_LENGTH,
     PQH_ERR_BUFFER_TOO_SMALL,
@@ -140,6 +154,11 @@ pub(crate) const ALL_STATUSES: [pqh_status; 38] = [
     PQH_ERR_FW_DELEGATION_OUT_OF_RANGE,
     PQH_ERR_FW_DIGEST_MISMATCH,
     PQH_ERR_FW_BAD_SIGNATURE,
+    PQH_ERR_FW_SECURITY_VERSION_TOO_LARGE,
+    PQH_ERR_FW_CLASS_NOT_ENDORSED,
+    PQH_ERR_FW_ENDORSED_ANCHOR,
+    PQH_ERR_FW_NON_CANONICAL_SIGNATURE,
+    PQH_ERR_FW_IMAGE_EXCEEDS_SLOT,
 ];
 
 impl pqh_status {
@@ -188,6 +207,15 @@ impl pqh_status {
             }
             PQH_ERR_FW_DIGEST_MISMATCH => c"firmware: payload digest mismatch",
             PQH_ERR_FW_BAD_SIGNATURE => c"firmware: signature verification failed",
+            PQH_ERR_FW_SECURITY_VERSION_TOO_LARGE => {
+                c"firmware: security version above what the device counter can store"
+            }
+            PQH_ERR_FW_CLASS_NOT_ENDORSED => {
+                c"firmware: endorsement does not cover the image's device class"
+            }
+            PQH_ERR_FW_ENDORSED_ANCHOR => c"firmware: endorsed key is itself a trust anchor",
+            PQH_ERR_FW_NON_CANONICAL_SIGNATURE => c"firmware: ECDSA signature not in low-s form",
+            PQH_ERR_FW_IMAGE_EXCEEDS_SLOT => c"firmware: image is longer than its slot",
         }
     }
 }
@@ -214,6 +242,11 @@ impl From<FirmwareError> for pqh_status {
             FirmwareError::DelegationOutOfRange => PQH_ERR_FW_DELEGATION_OUT_OF_RANGE,
             FirmwareError::DigestMismatch => PQH_ERR_FW_DIGEST_MISMATCH,
             FirmwareError::BadSignature => PQH_ERR_FW_BAD_SIGNATURE,
+            FirmwareError::SecurityVersionTooLarge => PQH_ERR_FW_SECURITY_VERSION_TOO_LARGE,
+            FirmwareError::ClassNotEndorsed => PQH_ERR_FW_CLASS_NOT_ENDORSED,
+            FirmwareError::EndorsedAnchor => PQH_ERR_FW_ENDORSED_ANCHOR,
+            FirmwareError::NonCanonicalSignature => PQH_ERR_FW_NON_CANONICAL_SIGNATURE,
+            FirmwareError::ImageExceedsSlot => PQH_ERR_FW_IMAGE_EXCEEDS_SLOT,
             // `FirmwareError` is non-exhaustive; the tests check every listed variant maps.
             _ => PQH_ERR_INTERNAL,
         }

@@ -749,8 +749,11 @@ fn policy(anchors: &[pqh_fw_trust_anchor]) -> pqh_fw_policy {
         trust_anchors: anchors.as_ptr(),
         trust_anchors_len: anchors.len(),
         min_security_version: 3,
+        max_security_version: u64::from(u32::MAX),
         device_class: *b"miri-test-device",
         allowed_algorithms: PQH_FW_ALGS_HYBRID_ONLY,
+        endorse_allowed_algorithms: PQH_FW_ALGS_HYBRID_ONLY,
+        flags: 0,
     }
 }
 
@@ -872,6 +875,11 @@ fn fw_state_machine_on_garbage_and_truncated_input() {
         );
         assert_eq!(pqh_fw_verifier_update(v, null(), 1), PQH_ERR_NULL_POINTER);
         assert_eq!(
+            pqh_fw_verifier_update(v, garbage.as_ptr(), 1),
+            PQH_ERR_NULL_POINTER
+        );
+        assert_eq!(pqh_fw_verifier_init(v, &p), PQH_OK);
+        assert_eq!(
             pqh_fw_verifier_update(v, garbage.as_ptr(), 100),
             PQH_OK,
             "header incomplete"
@@ -883,7 +891,6 @@ fn fw_state_machine_on_garbage_and_truncated_input() {
             st,
             "errors stick"
         );
-        assert_eq!(pqh_fw_verifier_finish(v, null_mut()), PQH_ERR_NULL_POINTER);
         assert_eq!(pqh_fw_verifier_finish(v, info.ptr()), st);
         assert!(info.untouched());
         // Finished: no more updates or finishes until re-initialized.
@@ -1104,4 +1111,97 @@ fn ed25519_sign_verify_round_trip() {
 fn status_is_a_c_int() {
     assert_eq!(size_of::<pqh_status>(), size_of::<c_int>());
     assert_eq!(PQH_OK as i32, 0);
+}
+
+#[test]
+fn fw_new_calls_and_fail_closed() {
+    let anchors = [anchor(1, pqh_fw_key_state::PQH_FW_KEY_ACTIVE)];
+    let p = policy(&anchors);
+    let mut slot = Slot::boxed();
+    let v = slot.ptr();
+    let mut copy = Slot::boxed();
+    let c = copy.ptr();
+    let mut info = InfoBuf::new();
+    let garbage: Vec<u8> = (0..300u32).map(|i| (i * 37 + 11) as u8).collect();
+    let mut dst = vec![0xA5u8; 300];
+    let mut len = 0u64;
+    // SAFETY: `v` and `c` point to boxed, aligned states of PQH_FW_VERIFIER_SIZE bytes; every
+    // buffer passed is valid for the length given; the copies are between the two states.
+    unsafe {
+        use pqhybrid_ffi::fw::*;
+        assert_eq!(pqh_fw_verifier_init(v, &p), PQH_OK);
+        assert_eq!(pqh_fw_verifier_set_slot_len(v, 1000), PQH_OK);
+        assert_eq!(
+            pqh_fw_verifier_expected_len(v, &mut len),
+            PQH_ERR_FW_TRUNCATED
+        );
+        assert_eq!(
+            pqh_fw_verifier_update_copy(v, garbage.as_ptr(), dst.as_mut_ptr(), 100),
+            PQH_OK
+        );
+        assert_eq!(&dst[..100], &garbage[..100]);
+        // A live snapshot, then a bad re-init kills the state.
+        core::ptr::copy_nonoverlapping(v.cast::<u8>(), c.cast::<u8>(), PQH_FW_VERIFIER_SIZE);
+        let mut bad = p;
+        bad.max_security_version = 0;
+        assert_eq!(pqh_fw_verifier_init(v, &bad), PQH_ERR_INVALID_ARGUMENT);
+        assert_eq!(
+            pqh_fw_verifier_update(v, garbage.as_ptr(), 1),
+            PQH_ERR_INVALID_STATE
+        );
+        assert_eq!(
+            pqh_fw_verifier_expected_len(v, &mut len),
+            PQH_ERR_INVALID_STATE
+        );
+        // The snapshot, back in place, is live.
+        core::ptr::copy_nonoverlapping(c.cast::<u8>(), v.cast::<u8>(), PQH_FW_VERIFIER_SIZE);
+        assert_eq!(
+            pqh_fw_verifier_update_copy(
+                v,
+                garbage.as_ptr().add(100),
+                dst.as_mut_ptr().add(100),
+                100
+            ),
+            PQH_ERR_FW_BAD_MAGIC
+        );
+        assert_eq!(
+            pqh_fw_verifier_expected_len(v, &mut len),
+            PQH_ERR_FW_BAD_MAGIC
+        );
+        assert_eq!(pqh_fw_verifier_set_slot_len(v, 5), PQH_ERR_FW_BAD_MAGIC);
+        core::ptr::copy_nonoverlapping(v.cast::<u8>(), c.cast::<u8>(), PQH_FW_VERIFIER_SIZE);
+        assert_eq!(pqh_fw_verifier_finish(v, info.ptr()), PQH_ERR_FW_BAD_MAGIC);
+        assert_eq!(pqh_fw_verifier_finish(v, info.ptr()), PQH_ERR_INVALID_STATE);
+        assert_eq!(pqh_fw_verifier_finish(c, info.ptr()), PQH_ERR_FW_BAD_MAGIC);
+        core::ptr::copy_nonoverlapping(c.cast::<u8>(), v.cast::<u8>(), PQH_FW_VERIFIER_SIZE);
+        assert_eq!(
+            pqh_fw_verifier_update(v, garbage.as_ptr(), 1),
+            PQH_ERR_INVALID_STATE
+        );
+        // Overlap checks.
+        assert_eq!(pqh_fw_verifier_init(v, &p), PQH_OK);
+        assert_eq!(
+            pqh_fw_verifier_update_copy(v, dst.as_ptr(), dst.as_mut_ptr().add(10), 20),
+            PQH_ERR_INVALID_ARGUMENT
+        );
+        assert_eq!(pqh_fw_verifier_init(v, &p), PQH_OK);
+        assert_eq!(
+            pqh_fw_verifier_update(v, v.cast::<u8>(), 8),
+            PQH_ERR_INVALID_ARGUMENT
+        );
+        assert_eq!(pqh_fw_verifier_init(v, &p), PQH_OK);
+        assert_eq!(pqh_fw_verifier_set_slot_len(v, 10), PQH_OK);
+        assert_eq!(
+            pqh_fw_verifier_update(v, garbage.as_ptr(), 11),
+            PQH_ERR_FW_LENGTH_MISMATCH
+        );
+        assert_eq!(
+            pqh_fw_verifier_finish(v, null_mut()),
+            PQH_ERR_FW_LENGTH_MISMATCH
+        );
+        assert_eq!(pqh_fw_verifier_init(v, &p), PQH_OK);
+        assert_eq!(pqh_fw_verifier_finish(v, null_mut()), PQH_ERR_NULL_POINTER);
+        assert_eq!(pqh_fw_verifier_finish(v, info.ptr()), PQH_ERR_INVALID_STATE);
+    }
+    assert!(info.untouched());
 }

@@ -1,8 +1,9 @@
 //! Firmware image parsing without verification: `Header::parse`, `Manifest::parse`,
 //! `SignatureBlock::parse` and `Endorsement::parse`.
 //!
-//! Input: a mode byte (picks the algorithm and delegation flag of the header that
-//! `SignatureBlock::parse` is given), then the bytes, parsed by every parser.
+//! Input: a mode byte (bits 0-5 pick the algorithm, bit 6 format version 1 instead of 2, bit 7
+//! the delegation flag of the header that `SignatureBlock::parse` and `Endorsement::parse` are
+//! given), then the bytes, parsed by every parser.
 //!
 //! Invariants: no panic; an accepted header re-encodes to the same 192 bytes; a manifest agrees
 //! with the header and the signature block with the header's algorithm and delegation flag; an
@@ -111,8 +112,10 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // The signature block parser against a header of the mode's algorithm and flag.
-    let alg = FIRMWARE_ALGORITHMS[usize::from(mode & 0x7f) % FIRMWARE_ALGORITHMS.len()];
+    let alg = FIRMWARE_ALGORITHMS[usize::from(mode & 0x3f) % FIRMWARE_ALGORITHMS.len()];
+    let version = if mode & 0x40 != 0 { 1 } else { 2 };
     let h = Header {
+        format_version: version,
         header_len: 192,
         payload_len: 0,
         algorithm: alg,
@@ -145,7 +148,7 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 
-    match Endorsement::parse(bytes) {
+    match Endorsement::parse(bytes, version) {
         Ok(e) => check_endorsement(&e, bytes.len()),
         Err(e) => {
             let f = fw_err(e);
@@ -178,6 +181,18 @@ fn check_endorsement(e: &Endorsement<'_>, len: usize) {
     assert_eq!(e.root_public_key.len(), pk_len);
     assert!(!e.signature.is_empty() && e.signature.len() <= max_sig);
     e.root_key_id().expect("a parsed endorsement has a key id");
+    if e.format_version == 1 {
+        assert!(!e.any_class && e.classes.is_empty());
+    } else {
+        assert_eq!(e.classes.len() % 16, 0);
+        assert!(e.classes.len() <= 16 * pqhybrid::firmware::MAX_ENDORSED_CLASSES);
+        assert_eq!(
+            e.any_class,
+            e.classes.is_empty(),
+            "any-class iff no class listed"
+        );
+        assert_eq!(e.device_classes().count(), e.classes.len() / 16);
+    }
     assert_eq!(
         e.covers(e.min_security_version),
         e.min_security_version <= e.max_security_version

@@ -51,6 +51,30 @@ fuzz_target!(|data: &[u8]| {
     };
     assert_eq!(whole, streamed, "verdict depends on the chunking");
 
+    // Verify-while-copying gives the same verdict, and the copy is the image.
+    let copied = {
+        let mut v = Verifier::new(&policy);
+        let mut dst = vec![0u8; image.len()];
+        let _ = v.update_copy(image, &mut dst);
+        assert_eq!(dst, image, "update_copy did not copy");
+        v.finish()
+    };
+    assert_eq!(whole, copied, "update_copy changes the verdict");
+
+    // A valid image in a larger slot with an erased tail verifies the same; the expected
+    // length is the image's.
+    if let Ok(img) = &whole {
+        let mut slot = image.to_vec();
+        slot.extend(std::iter::repeat_n(0xff, 100));
+        let mut v = Verifier::new(&policy);
+        v.set_slot_len(slot.len() as u64).expect("slot length");
+        for c in slot.chunks(777) {
+            v.update(c).expect("slot chunk");
+        }
+        assert_eq!(v.expected_len(), Some(image.len() as u64));
+        assert_eq!(v.finish().as_ref(), Ok(img), "slot verdict differs");
+    }
+
     match whole {
         Ok(img) => check_accepted(kat, &img, image),
         Err(e) => assert!(matches!(e, Error::Firmware(_)), "non-firmware error {e:?}"),
@@ -64,6 +88,18 @@ fn check_accepted(kat: &KatPolicy, img: &VerifiedImage, image: &[u8]) {
     assert!(AlgorithmSet::HYBRID_ONLY.contains(img.algorithm()));
     let m = Manifest::parse(image).expect("an accepted image parses");
     assert_eq!(&m.header, img.header());
+    assert_eq!(
+        img.header().format_version,
+        pqhybrid::firmware::FORMAT_VERSION
+    );
+    assert!(img.security_version() <= policy.max_security_version);
+    let block_sig = m.signature_block.map(|b| (b.algorithm, b.signature));
+    if let Some((alg, sig)) = block_sig {
+        assert!(
+            alg.is_canonical_signature(sig),
+            "accepted a high-s signature"
+        );
+    }
     let block = m.signature_block.expect("an accepted image is whole");
     assert_eq!(
         key_id(block.algorithm, block.public_key).ok(),
@@ -75,6 +111,12 @@ fn check_accepted(kat: &KatPolicy, img: &VerifiedImage, image: &[u8]) {
             assert!(d.min_security_version <= img.security_version());
             assert!(img.security_version() <= d.max_security_version);
             assert!(d.allowed.contains(img.algorithm()));
+            assert!(policy.endorse_allowed.contains(d.root_algorithm));
+            assert_eq!(
+                policy.key_state(&img.signer_key_id()),
+                None,
+                "endorsed an anchor"
+            );
             assert_ne!(
                 policy.key_state(&img.signer_key_id()),
                 Some(KeyState::Revoked)

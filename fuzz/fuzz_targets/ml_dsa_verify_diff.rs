@@ -1,5 +1,6 @@
-//! Differential: the compact ML-DSA verifier (`primitives::ml_dsa_compact`, row by row, no
-//! expanded matrix) against the RustCrypto-backed `primitives::ml_dsa::VerifyingKey`.
+//! Three-way differential: the compact ML-DSA verifier (`primitives::ml_dsa_compact`, row by
+//! row, no expanded matrix), the libcrux backend (`VerifyingKey<P, Libcrux>`) and the
+//! RustCrypto backend (`VerifyingKey<P, RustCrypto>`); the fuzz crate compiles both backends.
 //!
 //! Input: `sel` (ML-DSA-44/65/87 by `sel % 3`), `mode`, then fields `seed` (32 bytes, zero
 //! padded), `msg`, `ctx`, `edits` (4-byte edit records), and the rest is an arbitrary
@@ -11,12 +12,15 @@
 //! counts); `[3, a, b, m]` xors public-key byte `a | b<<8` with `m`. `mode` bit 1 drops the
 //! last signature byte, bit 2 appends one, bit 3 drops the last public-key byte.
 //!
-//! Invariants: no panic; `compact::verify` and `VerifyingKey::from_bytes(pk)?.verify` return the
-//! same `Result` (the same `Error`, fields included); so do `compact::verify_mu` and
-//! `VerifyingKey::verify_mu` on the μ of the message; an unedited signature verifies.
+//! Invariants: no panic; `compact::verify` and `VerifyingKey::<P, B>::from_bytes(pk)?.verify`
+//! for both backends `B` return the same `Result` (the same `Error`, fields included); so do
+//! `compact::verify_mu` and `VerifyingKey::verify_mu` on the μ of the message; an unedited
+//! signature verifies. libcrux fixed verifier bugs in hint decoding and the norm check as late as
+//! 0.0.8-0.0.9: the edits aim at exactly those reject paths.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use pqhybrid::primitives::backend::{Libcrux, RustCrypto};
 use pqhybrid::primitives::bytes::ByteArray as _;
 use pqhybrid::primitives::ml_dsa::{
     MlDsa44, MlDsa65, MlDsa87, MlDsaParams, SigningKey, VerifyingKey,
@@ -140,9 +144,13 @@ fn run<P: MlDsaParams>(p: &'static Params, c: &Case<'_>) {
         pk.pop();
     }
     let got = compact::verify(p, &pk, c.msg, c.ctx, &sig);
-    let want = VerifyingKey::<P>::from_bytes(&pk).and_then(|vk| vk.verify(c.msg, c.ctx, &sig));
-    assert_eq!(got, want, "{}: compact vs RustCrypto (pure)", p.name);
-    if let Ok(vk) = VerifyingKey::<P>::from_bytes(&pk)
+    let libcrux =
+        VerifyingKey::<P, Libcrux>::from_bytes(&pk).and_then(|vk| vk.verify(c.msg, c.ctx, &sig));
+    let rustcrypto =
+        VerifyingKey::<P, RustCrypto>::from_bytes(&pk).and_then(|vk| vk.verify(c.msg, c.ctx, &sig));
+    assert_eq!(got, libcrux, "{}: compact vs libcrux (pure)", p.name);
+    assert_eq!(got, rustcrypto, "{}: compact vs RustCrypto (pure)", p.name);
+    if let Ok(vk) = VerifyingKey::<P, RustCrypto>::from_bytes(&pk)
         && let Ok(mut h) = vk.message_hasher(c.ctx)
     {
         h.update(c.msg);

@@ -236,7 +236,8 @@ fn mldsa_sk<P: ml_dsa::MlDsaParams>(sk: &[u8]) -> Result<Vec<u8>, Error> {
     // The expanded (skDecode) form is a decoder too: try it on the same bytes.
     if let Ok(k) = ml_dsa::ExpandedSigningKey::<P>::from_bytes_hazmat(sk) {
         let vk = k.verifying_key().to_bytes();
-        ml_dsa::VerifyingKey::<P>::from_bytes(vk.as_ref()).expect("expanded key's public key decodes");
+        ml_dsa::VerifyingKey::<P>::from_bytes(vk.as_ref())
+            .expect("expanded key's public key decodes");
     }
     ml_dsa::SigningKey::<P>::from_seed_slice(sk).map(|k| k.seed().to_vec())
 }

@@ -223,9 +223,10 @@ pub fn kem_alg_index(alg: pqhybrid::KemAlgorithm) -> u8 {
 
 /// The device policy of the project's firmware known-answer images
 /// (`kat-vectors/pqhybrid/firmware/policy.json`), rebuilt from the documented seeds rather than
-/// copied: the root key (seed 0x10 × 32) is an active anchor and the revoked release key (seed
-/// 0x30 × 32) a revoked one, both MLDSA65-Ed25519-SHA512; device class
-/// `"pqhybrid-kat-dev"`; minimum security version 5; composites only.
+/// copied: the root key (seed 0x10 × 32) and root-b (seed 0x70 × 32) are active anchors and the
+/// revoked release key (seed 0x30 × 32) a revoked one, all MLDSA65-Ed25519-SHA512, and
+/// ecdsa-signer (seed 0x80 × 32, MLDSA65-ECDSA-P256-SHA512) is active; device class
+/// `"pqhybrid-kat-dev"`; minimum security version 5; composites only for images and roots.
 pub struct KatPolicy {
     anchors: Vec<TrustAnchor>,
     /// The device class of the policy.
@@ -266,8 +267,21 @@ impl KatPolicy {
     pub fn new() -> Self {
         let root = kat_key(&KAT_ROOT_SEED).2;
         let revoked = kat_key(&KAT_REVOKED_SEED).2;
+        let root_b = kat_key(&[0x70; 32]).2;
+        let ecdsa_alg = SignatureAlgorithm::MlDsa65EcdsaP256Sha512;
+        let mut pk = vec![0u8; ecdsa_alg.public_key_len()];
+        let mut sk = vec![0u8; ecdsa_alg.secret_key_len()];
+        ecdsa_alg
+            .keypair_from_seed(&[0x80; 32], &mut pk, &mut sk)
+            .expect("KAT ecdsa-signer key derivation");
+        let ecdsa = key_id(ecdsa_alg, &pk).expect("KAT firmware key id");
         Self {
-            anchors: vec![TrustAnchor::active(root), TrustAnchor::revoked(revoked)],
+            anchors: vec![
+                TrustAnchor::active(root),
+                TrustAnchor::revoked(revoked),
+                TrustAnchor::active(root_b),
+                TrustAnchor::active(ecdsa),
+            ],
             device_class: DeviceClass(KAT_DEVICE_CLASS),
         }
     }
@@ -281,12 +295,11 @@ impl KatPolicy {
     /// The policy.
     #[must_use]
     pub fn policy(&self) -> Policy<'_> {
-        Policy {
-            trust_anchors: &self.anchors,
-            min_security_version: KAT_MIN_SECURITY_VERSION,
-            device_class: self.device_class,
-            allowed: AlgorithmSet::HYBRID_ONLY,
-        }
+        let mut p = Policy::new(&self.anchors, self.device_class);
+        p.min_security_version = KAT_MIN_SECURITY_VERSION;
+        p.allowed = AlgorithmSet::HYBRID_ONLY;
+        p.endorse_allowed = AlgorithmSet::HYBRID_ONLY;
+        p
     }
 }
 

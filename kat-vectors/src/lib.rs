@@ -395,6 +395,56 @@ impl Tally {
     }
 }
 
+/// The order `n` of the NIST P-256 group, big-endian.
+pub const P256_ORDER: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+];
+
+/// The malleated twin of a DER ECDSA signature `SEQUENCE { r, s }` over the curve of order
+/// `order` (big-endian): `SEQUENCE { r, n − s }`, which verifies exactly when the original does.
+/// Test support for the low-s checks (hand-rolled big-endian subtraction; `s < n` assumed).
+///
+/// # Panics
+/// If `der` is not a short-form DER sequence of two integers.
+#[must_use]
+pub fn ecdsa_der_negate_s(der: &[u8], order: &[u8]) -> Vec<u8> {
+    assert_eq!(der[0], 0x30, "not a DER sequence");
+    let rl = usize::from(der[3]);
+    let r = &der[4..4 + rl];
+    let sl = usize::from(der[5 + rl]);
+    let s = &der[6 + rl..6 + rl + sl];
+    let mut s_full = vec![0u8; order.len()];
+    let digits: Vec<u8> = s.iter().copied().skip_while(|&b| b == 0).collect();
+    s_full[order.len() - digits.len()..].copy_from_slice(&digits);
+    let mut neg = vec![0u8; order.len()];
+    let mut borrow = 0i16;
+    for i in (0..order.len()).rev() {
+        let mut d = i16::from(order[i]) - i16::from(s_full[i]) - borrow;
+        borrow = i16::from(d < 0);
+        if d < 0 {
+            d += 256;
+        }
+        neg[i] = d as u8;
+    }
+    let int = |x: &[u8]| {
+        let mut v: Vec<u8> = x.iter().copied().skip_while(|&b| b == 0).collect();
+        if v.first().is_none_or(|&b| b & 0x80 != 0) {
+            v.insert(0, 0);
+        }
+        [vec![0x02, v.len() as u8], v].concat()
+    };
+    let body = [int(r), int(&neg)].concat();
+    [vec![0x30, body.len() as u8], body].concat()
+}
+
+/// The order `n` of the NIST P-384 group, big-endian.
+pub const P384_ORDER: [u8; 48] = [
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xc7, 0x63, 0x4d, 0x81, 0xf4, 0x37, 0x2d, 0xdf,
+    0x58, 0x1a, 0x0d, 0xb2, 0x48, 0xb0, 0xa7, 0x7a, 0xec, 0xec, 0x19, 0x6a, 0xcc, 0xc5, 0x29, 0x73,
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -680,6 +680,28 @@ impl SignatureAlgorithm {
         self.verify_zero_padded(pk, ZeroPadded::new(msg), ctx, sig)
     }
 
+    /// Whether `sig` is in the single form this library signs in, so that a valid signature
+    /// cannot be re-encoded into a second valid one. ML-DSA, SLH-DSA and Ed25519 signatures have
+    /// one encoding (verification rejects the others), so this is `true` for them; an ECDSA
+    /// signature (plain `r ‖ s`, or the DER component of a composite) must have `s ≤ n/2`
+    /// ("low-s"), which the composites always produce. `false` for a signature whose ECDSA part
+    /// does not even parse, and for an algorithm compiled out of an `algorithm-subset` build.
+    /// Checks the form only: it does not verify.
+    #[must_use]
+    pub fn is_canonical_signature(self, sig: &[u8]) -> bool {
+        dispatch!(self,
+            // A compiled-out algorithm never gets this far in the firmware verifier (it is not
+            // allowed); `false` keeps the ECDSA code out of builds without it.
+            disabled => false,
+            mldsa M => true,
+            slh S => true,
+            ed25519 => true,
+            p256 => ecdsa::p256::is_low_s(sig),
+            p384 => ecdsa::p384::is_low_s(sig),
+            composite C => composite_sig::is_canonical::<C>(sig)
+        )
+    }
+
     /// [`Self::verify`] of the message `head ‖ 0^zeros` (the firmware verifier's signed header:
     /// its fixed part and the zero padding). ML-DSA and the composites hash it in chunks; the
     /// other algorithms, which need the message in one piece, get it put together in a buffer

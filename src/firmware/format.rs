@@ -6,16 +6,26 @@ use crate::SignatureAlgorithm;
 use crate::error::{Error, Field, Result, out_buf};
 
 use super::{
-    AlgorithmSet, DeviceClass, DigestAlgorithm, ENDORSE_CONTEXT, ENDORSE_TBS_PREFIX,
-    FIXED_HEADER_LEN, FLAG_DELEGATION, FLAG_SBOM, FORMAT_VERSION, FirmwareError, HEADER_MAGIC,
-    ImageVersion, KeyId, MAX_HEADER_LEN, TRAILER_MAGIC, algorithm_from_id, algorithm_id,
-    algorithm_sizes, fw, key_id,
+    AlgorithmSet, DeviceClass, DigestAlgorithm, ENDORSE_ANY_CLASS, ENDORSE_CONTEXT,
+    ENDORSE_CONTEXT_V1, ENDORSE_TBS_PREFIX, ENDORSE_TBS_PREFIX_V1, FIXED_HEADER_LEN,
+    FLAG_DELEGATION, FLAG_SBOM, FORMAT_VERSION, FORMAT_VERSION_1, FirmwareError, HEADER_MAGIC,
+    ImageVersion, KeyId, MAX_ENDORSED_CLASSES, MAX_HEADER_LEN, TRAILER_MAGIC, algorithm_from_id,
+    algorithm_id, algorithm_sizes, fw, key_id,
 };
 
 /// The longest endorsement to-be-signed data: prefix, two algorithm ids, the release key's
-/// length and bytes, min, max, allowed.
-pub(crate) const MAX_TBS_LEN: usize =
-    ENDORSE_TBS_PREFIX.len() + 2 + 2 + 2 + SignatureAlgorithm::MAX_PUBLIC_KEY_LEN + 8 + 8 + 4;
+/// length and bytes, min, max, allowed, then (version 2) the scope flags, the class count and
+/// the classes.
+pub(crate) const MAX_TBS_LEN: usize = ENDORSE_TBS_PREFIX.len()
+    + 2
+    + 2
+    + 2
+    + SignatureAlgorithm::MAX_PUBLIC_KEY_LEN
+    + 8
+    + 8
+    + 4
+    + 2
+    + 16 * MAX_ENDORSED_CLASSES;
 
 /// A bounds-checked little-endian reader; running out of input fails with `err`.
 pub(crate) struct Reader<'a> {
@@ -116,6 +126,8 @@ impl<'a> Writer<'a> {
 /// [`Verifier`](super::Verifier) has checked the signature.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Header {
+    /// The format version: [`FORMAT_VERSION`] (2), or [`FORMAT_VERSION_1`] for a legacy image.
+    pub format_version: u16,
     /// Total header length: 192 fixed bytes plus zero padding; a multiple of 8, at most 4096.
     /// The payload starts at this offset.
     pub header_len: u16,
@@ -161,7 +173,8 @@ impl Header {
         if r.take(4)? != HEADER_MAGIC {
             return fw(FirmwareError::BadMagic);
         }
-        if r.u16()? != FORMAT_VERSION {
+        let format_version = r.u16()?;
+        if format_version != FORMAT_VERSION && format_version != FORMAT_VERSION_1 {
             return fw(FirmwareError::UnsupportedVersion);
         }
         let header_len = r.u16()?;
@@ -206,6 +219,7 @@ impl Header {
             return fw(FirmwareError::ReservedNonZero);
         }
         Ok(Self {
+            format_version,
             header_len,
             payload_len,
             algorithm,
@@ -257,14 +271,18 @@ impl Header {
     /// The 192 fixed bytes.
     ///
     /// # Errors
-    /// [`FirmwareError::AlgorithmNotAllowed`] if [`Self::algorithm`] has no firmware id.
+    /// [`FirmwareError::AlgorithmNotAllowed`] if [`Self::algorithm`] has no firmware id,
+    /// [`FirmwareError::UnsupportedVersion`] for a version other than 1 and 2.
     pub fn encode_fixed(&self) -> Result<[u8; FIXED_HEADER_LEN]> {
         let alg = algorithm_id(self.algorithm)
             .ok_or(Error::Firmware(FirmwareError::AlgorithmNotAllowed))?;
+        if self.format_version != FORMAT_VERSION && self.format_version != FORMAT_VERSION_1 {
+            return fw(FirmwareError::UnsupportedVersion);
+        }
         let mut out = [0u8; FIXED_HEADER_LEN];
         let mut w = Writer::new(&mut out);
         w.put(&HEADER_MAGIC)?;
-        w.put(&FORMAT_VERSION.to_le_bytes())?;
+        w.put(&self.format_version.to_le_bytes())?;
         w.put(&self.header_len.to_le_bytes())?;
         w.put(&self.payload_len.to_le_bytes())?;
         w.put(&alg.to_le_bytes())?;
@@ -364,7 +382,7 @@ impl<'a> SignatureBlock<'a> {
         }
         let rest = r.rest();
         let endorsement = if header.delegated {
-            Some(Endorsement::parse(rest)?)
+            Some(Endorsement::parse(rest, header.format_version)?)
         } else if rest.is_empty() {
             None
         } else {
@@ -380,10 +398,14 @@ impl<'a> SignatureBlock<'a> {
 }
 
 /// An endorsement record: a root key delegates image signing to a release key for security
-/// versions in `[min_security_version, max_security_version]` and the algorithms in `allowed`.
+/// versions in `[min_security_version, max_security_version]`, the algorithms in `allowed`
+/// and (version 2) the listed device classes or every class.
 /// Produced by [`endorse`](super::endorse), embedded at the end of the signature block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Endorsement<'a> {
+    /// The record's format version (the image's): 2, or 1 for a legacy record without a class
+    /// scope.
+    pub format_version: u16,
     /// The root key's algorithm.
     pub root_algorithm: SignatureAlgorithm,
     /// The root public key.
@@ -394,18 +416,30 @@ pub struct Endorsement<'a> {
     pub max_security_version: u64,
     /// The algorithms the release key may use.
     pub allowed: AlgorithmSet,
+    /// Version 2: the release key may sign for every device class ([`ENDORSE_ANY_CLASS`]).
+    /// Always `false` in a version-1 record.
+    pub any_class: bool,
+    /// Version 2: the listed device classes, 16 bytes each (empty with `any_class`, and in a
+    /// version-1 record). [`Self::device_classes`] iterates them.
+    pub classes: &'a [u8],
     /// The root's signature over the to-be-signed data.
     pub signature: &'a [u8],
 }
 
 impl<'a> Endorsement<'a> {
-    /// Parses exactly one endorsement record (`record` has nothing after it).
+    /// Parses exactly one endorsement record of format `version` (the image header's; 1 or 2)
+    /// (`record` has nothing after it).
     ///
     /// # Errors
     /// [`FirmwareError::UnknownAlgorithm`] (root algorithm id),
-    /// [`FirmwareError::ReservedNonZero`] (undefined bit in the allowed set), or
-    /// [`FirmwareError::Malformed`] (a length that does not fit, or bytes left over).
-    pub fn parse(record: &'a [u8]) -> Result<Self> {
+    /// [`FirmwareError::ReservedNonZero`] (undefined bit in the allowed set or the scope flags),
+    /// [`FirmwareError::UnsupportedVersion`], or [`FirmwareError::Malformed`] (a length that
+    /// does not fit, more than [`MAX_ENDORSED_CLASSES`] classes, no class without
+    /// [`ENDORSE_ANY_CLASS`] or classes with it, or bytes left over).
+    pub fn parse(record: &'a [u8], version: u16) -> Result<Self> {
+        if version != FORMAT_VERSION && version != FORMAT_VERSION_1 {
+            return fw(FirmwareError::UnsupportedVersion);
+        }
         let mut r = Reader::new(record, FirmwareError::Malformed);
         let root_algorithm =
             algorithm_from_id(r.u16()?).ok_or(Error::Firmware(FirmwareError::UnknownAlgorithm))?;
@@ -418,6 +452,20 @@ impl<'a> Endorsement<'a> {
         let max_security_version = r.u64()?;
         let allowed = AlgorithmSet::from_bits(r.u32()?)
             .ok_or(Error::Firmware(FirmwareError::ReservedNonZero))?;
+        let (any_class, classes) = if version == FORMAT_VERSION_1 {
+            (false, &[][..])
+        } else {
+            let flags = r.u8()?;
+            if flags & !ENDORSE_ANY_CLASS != 0 {
+                return fw(FirmwareError::ReservedNonZero);
+            }
+            let n = usize::from(r.u8()?);
+            let any = flags & ENDORSE_ANY_CLASS != 0;
+            if n > MAX_ENDORSED_CLASSES || any != (n == 0) {
+                return fw(FirmwareError::Malformed);
+            }
+            (any, r.take(16 * n)?)
+        };
         let sig_len = usize::from(r.u16()?);
         if sig_len == 0 || sig_len > max_sig {
             return fw(FirmwareError::Malformed);
@@ -427,6 +475,9 @@ impl<'a> Endorsement<'a> {
             return fw(FirmwareError::Malformed);
         }
         Ok(Self {
+            format_version: version,
+            any_class,
+            classes,
             root_algorithm,
             root_public_key,
             min_security_version,
@@ -445,6 +496,23 @@ impl<'a> Endorsement<'a> {
         key_id(self.root_algorithm, self.root_public_key)
     }
 
+    /// The listed device classes (version 2; none for "any class" and for version 1).
+    pub fn device_classes(&self) -> impl Iterator<Item = DeviceClass> + 'a {
+        self.classes
+            .chunks_exact(16)
+            .filter_map(|c| c.try_into().ok().map(DeviceClass))
+    }
+
+    /// Whether the endorsement lets the release key sign for `class`: always for version 1
+    /// (unscoped; only accepted under a policy that accepts version 1), for every class with
+    /// [`ENDORSE_ANY_CLASS`], else if `class` is listed.
+    #[must_use]
+    pub fn covers_class(&self, class: &DeviceClass) -> bool {
+        self.format_version == FORMAT_VERSION_1
+            || self.any_class
+            || self.device_classes().any(|c| c == *class)
+    }
+
     /// Whether `security_version` is in `[min, max]`.
     #[must_use]
     pub fn covers(&self, security_version: u64) -> bool {
@@ -461,60 +529,98 @@ impl<'a> Endorsement<'a> {
     #[inline(never)]
     pub fn verify(&self, release_alg: SignatureAlgorithm, release_pk: &[u8]) -> Result<()> {
         let mut tbs = [0u8; MAX_TBS_LEN];
-        let n = endorsement_tbs(
-            self.root_algorithm,
-            release_alg,
-            release_pk,
-            self.min_security_version,
-            self.max_security_version,
-            self.allowed,
-            &mut tbs,
-        )?;
+        let n = endorsement_tbs(&self.tbs_fields(release_alg, release_pk), &mut tbs)?;
         let msg = tbs
             .get(..n)
             .ok_or(Error::Firmware(FirmwareError::Malformed))?;
+        let ctx = if self.format_version == FORMAT_VERSION_1 {
+            ENDORSE_CONTEXT_V1
+        } else {
+            ENDORSE_CONTEXT
+        };
         self.root_algorithm
-            .verify(self.root_public_key, msg, ENDORSE_CONTEXT, self.signature)
+            .verify(self.root_public_key, msg, ctx, self.signature)
             .map_err(|_| Error::Firmware(FirmwareError::BadSignature))
+    }
+
+    fn tbs_fields<'b>(&'b self, release_alg: SignatureAlgorithm, release_pk: &'b [u8]) -> Tbs<'b> {
+        Tbs {
+            version: self.format_version,
+            root_alg: self.root_algorithm,
+            release_alg,
+            release_pk,
+            min: self.min_security_version,
+            max: self.max_security_version,
+            allowed: self.allowed,
+            any_class: self.any_class,
+            classes: self.classes,
+        }
     }
 
     /// The encoded length of the record.
     #[must_use]
     pub fn encoded_len(&self) -> usize {
-        2 + 2 + self.root_public_key.len() + 8 + 8 + 4 + 2 + self.signature.len()
+        let scope = if self.format_version == FORMAT_VERSION_1 {
+            0
+        } else {
+            2 + self.classes.len()
+        };
+        2 + 2 + self.root_public_key.len() + 8 + 8 + 4 + scope + 2 + self.signature.len()
     }
 }
 
-/// Writes the endorsement to-be-signed data
-/// `"PQFW-ENDORSE-v1" ‖ u16 root alg ‖ u16 release alg ‖ u16 len ‖ release pk ‖ u64 min ‖
-/// u64 max ‖ u32 allowed` into `out`; returns its length.
-pub(crate) fn endorsement_tbs(
-    root_alg: SignatureAlgorithm,
-    release_alg: SignatureAlgorithm,
-    release_pk: &[u8],
-    min: u64,
-    max: u64,
-    allowed: AlgorithmSet,
-    out: &mut [u8; MAX_TBS_LEN],
-) -> Result<usize> {
-    let root_id = super::require_id(root_alg)?;
-    let release_id = super::require_id(release_alg)?;
+/// The fields of an endorsement's to-be-signed data.
+pub(crate) struct Tbs<'a> {
+    pub(crate) version: u16,
+    pub(crate) root_alg: SignatureAlgorithm,
+    pub(crate) release_alg: SignatureAlgorithm,
+    pub(crate) release_pk: &'a [u8],
+    pub(crate) min: u64,
+    pub(crate) max: u64,
+    pub(crate) allowed: AlgorithmSet,
+    pub(crate) any_class: bool,
+    /// Concatenated 16-byte classes (version 2).
+    pub(crate) classes: &'a [u8],
+}
+
+/// Writes the endorsement to-be-signed data into `out`; returns its length. Version 2:
+/// `"PQFW-ENDORSE-v2" ‖ u16 root alg ‖ u16 release alg ‖ u16 len ‖ release pk ‖ u64 min ‖
+/// u64 max ‖ u32 allowed ‖ u8 scope flags ‖ u8 class count ‖ classes`; version 1 ends after
+/// `allowed` and starts with `"PQFW-ENDORSE-v1"`.
+pub(crate) fn endorsement_tbs(t: &Tbs<'_>, out: &mut [u8; MAX_TBS_LEN]) -> Result<usize> {
+    let root_id = super::require_id(t.root_alg)?;
+    let release_id = super::require_id(t.release_alg)?;
     crate::error::check_len(
         Field::PublicKey,
-        algorithm_sizes(release_alg).0,
-        release_pk.len(),
+        algorithm_sizes(t.release_alg).0,
+        t.release_pk.len(),
     )?;
     let pk_len =
-        u16::try_from(release_pk.len()).map_err(|_| Error::Firmware(FirmwareError::Malformed))?;
+        u16::try_from(t.release_pk.len()).map_err(|_| Error::Firmware(FirmwareError::Malformed))?;
     let mut w = Writer::new(out);
-    w.put(ENDORSE_TBS_PREFIX)?;
+    w.put(if t.version == FORMAT_VERSION_1 {
+        ENDORSE_TBS_PREFIX_V1
+    } else {
+        ENDORSE_TBS_PREFIX
+    })?;
     w.put(&root_id.to_le_bytes())?;
     w.put(&release_id.to_le_bytes())?;
     w.put(&pk_len.to_le_bytes())?;
-    w.put(release_pk)?;
-    w.put(&min.to_le_bytes())?;
-    w.put(&max.to_le_bytes())?;
-    w.put(&allowed.bits().to_le_bytes())?;
+    w.put(t.release_pk)?;
+    w.put(&t.min.to_le_bytes())?;
+    w.put(&t.max.to_le_bytes())?;
+    w.put(&t.allowed.bits().to_le_bytes())?;
+    if t.version != FORMAT_VERSION_1 {
+        let n = t.classes.len() / 16;
+        if n > MAX_ENDORSED_CLASSES
+            || !t.classes.len().is_multiple_of(16)
+            || t.any_class != (n == 0)
+        {
+            return fw(FirmwareError::Malformed);
+        }
+        w.put(&[if t.any_class { ENDORSE_ANY_CLASS } else { 0 }, n as u8])?;
+        w.put(t.classes)?;
+    }
     Ok(w.position())
 }
 

@@ -13,8 +13,16 @@
 //!   ([`KeyId`]). It is what the image signature covers (context [`IMAGE_CONTEXT`]).
 //! * The signature block (trailer) carries the signer's public key, the image signature, and
 //!   optionally an **endorsement** ([`Endorsement`]): a root key's signature that delegates
-//!   image signing to a release key for a range of security versions and a set of algorithms
-//!   (context [`ENDORSE_CONTEXT`]; one level of delegation only).
+//!   image signing to a release key for a range of security versions, a set of algorithms and
+//!   a set of device classes (context [`ENDORSE_CONTEXT`]; one level of delegation only: the
+//!   release key is not itself an anchor).
+//! * Format version 2 ([`FORMAT_VERSION`]) is written; version 1 images (unscoped
+//!   endorsements) are read only under a policy with [`Policy::accept_v1`]. ECDSA signatures
+//!   must be low-s, so an image has one encoding; it is identified by
+//!   [`VerifiedImage::image_id`] (SHA-256 of the signed header).
+//! * "What a bootloader must do" (slot bounds, [`Verifier::set_slot_len`]; verify what you
+//!   boot, [`Verifier::update_copy`]; counter width, [`Policy::max_security_version`]; raise
+//!   the counter after the new image booted) is in `docs/firmware-format.md`.
 //! * A device stores only [`TrustAnchor`]s: 32-byte key ids with an active/revoked state
 //!   (OTP-friendly, as OpenTitan's key slots).
 //!
@@ -72,8 +80,8 @@ use crate::error::{Error, Field, Result, check_len};
 
 pub use format::{Endorsement, Header, Manifest, SignatureBlock};
 pub use sign::{
-    ImageParams, ImageSigner, SignedLengths, endorse, endorse_deterministic, sign_image,
-    sign_image_deterministic,
+    ClassScope, EndorsementParams, ImageParams, ImageSigner, SignedLengths, endorse,
+    endorse_deterministic, sign_image, sign_image_deterministic,
 };
 pub use verify::{Delegation, KeyState, Policy, TrustAnchor, VerifiedImage, Verifier};
 
@@ -81,18 +89,37 @@ pub use verify::{Delegation, KeyState, Policy, TrustAnchor, VerifiedImage, Verif
 pub const HEADER_MAGIC: [u8; 4] = *b"PQFW";
 /// The signature-block (trailer) magic, `"PQSB"`.
 pub const TRAILER_MAGIC: [u8; 4] = *b"PQSB";
-/// The format version this module reads and writes.
-pub const FORMAT_VERSION: u16 = 1;
+/// The format version this module writes (2: endorsements scoped to device classes, low-s
+/// ECDSA required). Version 1 images are read only under a policy that accepts them
+/// ([`Policy::accept_v1`]).
+pub const FORMAT_VERSION: u16 = 2;
+/// The first format version (endorsements valid for every device class; ECDSA `s` either way).
+pub const FORMAT_VERSION_1: u16 = 1;
 /// Length of the fixed part of the header.
 pub const FIXED_HEADER_LEN: usize = 192;
 /// The largest `header_len` (the header is padded with zeros to `header_len`, a multiple of 8).
 pub const MAX_HEADER_LEN: usize = 4096;
-/// The context string of the image signature (over the whole header).
+/// The context string of the image signature (over the whole header, which carries the format
+/// version: the same in both versions).
 pub const IMAGE_CONTEXT: &[u8] = b"pqhybrid/fw/v1/image";
-/// The context string of an endorsement signature.
-pub const ENDORSE_CONTEXT: &[u8] = b"pqhybrid/fw/v1/endorse";
-/// The first bytes of an endorsement's to-be-signed data.
-pub const ENDORSE_TBS_PREFIX: &[u8; 15] = b"PQFW-ENDORSE-v1";
+/// The context string of a version-2 endorsement signature.
+pub const ENDORSE_CONTEXT: &[u8] = b"pqhybrid/fw/v2/endorse";
+/// The first bytes of a version-2 endorsement's to-be-signed data.
+pub const ENDORSE_TBS_PREFIX: &[u8; 15] = b"PQFW-ENDORSE-v2";
+/// The context string of a version-1 endorsement signature.
+pub const ENDORSE_CONTEXT_V1: &[u8] = b"pqhybrid/fw/v1/endorse";
+/// The first bytes of a version-1 endorsement's to-be-signed data.
+pub const ENDORSE_TBS_PREFIX_V1: &[u8; 15] = b"PQFW-ENDORSE-v1";
+/// The most device classes a version-2 endorsement lists.
+pub const MAX_ENDORSED_CLASSES: usize = 8;
+/// Endorsement scope flag (version 2): the release key may sign for every device class (the
+/// class list is then empty).
+pub const ENDORSE_ANY_CLASS: u8 = 0x01;
+/// The default largest security version: what a 32-bit anti-rollback counter holds. The
+/// default of [`Policy::max_security_version`], and the limit [`sign_image`] and [`endorse`]
+/// enforce unless the caller raises it ([`ImageParams::security_version_limit`],
+/// [`EndorsementParams::security_version_limit`]).
+pub const DEFAULT_MAX_SECURITY_VERSION: u64 = u32::MAX as u64;
 /// The domain string of [`key_id`].
 pub const KEY_ID_DOMAIN: &[u8; 27] = b"pqhybrid/v1/firmware-key-id";
 /// The default signature algorithm for firmware.
@@ -118,7 +145,8 @@ pub const FLAG_DELEGATION: u8 = 0x02;
 pub enum FirmwareError {
     /// The header does not start with `"PQFW"`, or the signature block with `"PQSB"`.
     BadMagic,
-    /// The header's format version is not 1.
+    /// The header's format version is neither 1 nor 2, or it is 1 and the policy does not
+    /// accept version 1 ([`Policy::accept_v1`]).
     UnsupportedVersion,
     /// `header_len` is below 192, above 4096, or not a multiple of 8.
     BadHeaderLength,
@@ -158,11 +186,25 @@ pub enum FirmwareError {
     DigestMismatch,
     /// The image signature or the endorsement signature does not verify.
     BadSignature,
+    /// The security version is above what the device's counter can store
+    /// ([`Policy::max_security_version`]), or above the signer's limit.
+    SecurityVersionTooLarge,
+    /// The endorsement does not list the image's device class (version 2).
+    ClassNotEndorsed,
+    /// The endorsed release key is itself a trust anchor (a root endorsing a root, or itself),
+    /// or `endorse` was asked to endorse the root's own key.
+    EndorsedAnchor,
+    /// An ECDSA signature (image or endorsement) has a high `s` (version 2 requires `s ≤ n/2`,
+    /// so that the signature block has one encoding).
+    NonCanonicalSignature,
+    /// The image is longer than the slot the verifier was told it is in
+    /// ([`Verifier::set_slot_len`]).
+    ImageExceedsSlot,
 }
 
 impl FirmwareError {
     /// Every variant, in declaration order.
-    pub const ALL: [FirmwareError; 19] = [
+    pub const ALL: [FirmwareError; 24] = [
         Self::BadMagic,
         Self::UnsupportedVersion,
         Self::BadHeaderLength,
@@ -182,6 +224,11 @@ impl FirmwareError {
         Self::DelegationOutOfRange,
         Self::DigestMismatch,
         Self::BadSignature,
+        Self::SecurityVersionTooLarge,
+        Self::ClassNotEndorsed,
+        Self::EndorsedAnchor,
+        Self::NonCanonicalSignature,
+        Self::ImageExceedsSlot,
     ];
 
     /// The variant's name (`"Rollback"`, …), stable, for logs and file names.
@@ -207,6 +254,11 @@ impl FirmwareError {
             Self::DelegationOutOfRange => "DelegationOutOfRange",
             Self::DigestMismatch => "DigestMismatch",
             Self::BadSignature => "BadSignature",
+            Self::SecurityVersionTooLarge => "SecurityVersionTooLarge",
+            Self::ClassNotEndorsed => "ClassNotEndorsed",
+            Self::EndorsedAnchor => "EndorsedAnchor",
+            Self::NonCanonicalSignature => "NonCanonicalSignature",
+            Self::ImageExceedsSlot => "ImageExceedsSlot",
         }
     }
 
@@ -233,6 +285,13 @@ impl FirmwareError {
             Self::DelegationOutOfRange => "security version outside the endorsement's range",
             Self::DigestMismatch => "payload digest mismatch",
             Self::BadSignature => "signature verification failed",
+            Self::SecurityVersionTooLarge => {
+                "security version above what the device counter (or the signer's limit) allows"
+            }
+            Self::ClassNotEndorsed => "the endorsement does not cover the image's device class",
+            Self::EndorsedAnchor => "the endorsed key is itself a trust anchor",
+            Self::NonCanonicalSignature => "ECDSA signature not in low-s form",
+            Self::ImageExceedsSlot => "image is longer than its slot",
         }
     }
 }
@@ -357,12 +416,20 @@ pub const fn algorithm_sizes(alg: SignatureAlgorithm) -> (usize, usize) {
     }
 }
 
-/// Length of an endorsement record whose root uses `root` (its signature at the maximum
-/// length): `2 + 2 + pk + 8 + 8 + 4 + 2 + sig`.
+/// Length of a version-2 endorsement record whose root uses `root`, with its signature at the
+/// maximum length and [`MAX_ENDORSED_CLASSES`] classes:
+/// `2 + 2 + pk + 8 + 8 + 4 + 1 + 1 + 16·8 + 2 + sig` (a buffer that holds any record).
 #[must_use]
 pub const fn endorsement_max_len(root: SignatureAlgorithm) -> usize {
+    endorsement_len(root, MAX_ENDORSED_CLASSES)
+}
+
+/// Length of a version-2 endorsement record by a `root` key listing `classes` device classes
+/// (0 for "any class"), with the root signature at its maximum length.
+#[must_use]
+pub const fn endorsement_len(root: SignatureAlgorithm, classes: usize) -> usize {
     let (pk, sig) = algorithm_sizes(root);
-    2 + 2 + pk + 8 + 8 + 4 + 2 + sig
+    2 + 2 + pk + 8 + 8 + 4 + 1 + 1 + 16 * classes + 2 + sig
 }
 
 /// The exact `trailer_len` of an image signed with `alg` that embeds an endorsement record of
@@ -376,11 +443,11 @@ pub const fn trailer_len(alg: SignatureAlgorithm, endorsement_len: usize) -> usi
 }
 
 /// The trailer capacity a [`Verifier`] needs for images signed with `alg`, endorsed by a root
-/// of algorithm `root` (or `None` without delegation). Usable in a `const` context to size
-/// `Verifier<'_, CAP>`. Examples: MLDSA65-Ed25519-SHA512 alone 5 367 bytes, endorsed by the
-/// same 10 750; MLDSA87-ECDSA-P384-SHA512 endorsed by the same 14 876 (all within
-/// [`DEFAULT_TRAILER_CAPACITY`]); SLH-DSA-128s alone 7 898, 128f 17 130, 192s 16 282,
-/// 192f 35 722, 256s 29 866, 256f 49 930.
+/// of algorithm `root` (or `None` without delegation) for up to [`MAX_ENDORSED_CLASSES`]
+/// device classes. Usable in a `const` context to size `Verifier<'_, CAP>`. Examples:
+/// MLDSA65-Ed25519-SHA512 alone 5 367 bytes, endorsed by the same 10 880; MLDSA87-ECDSA-P384-SHA512
+/// endorsed by the same 15 006 (all within [`DEFAULT_TRAILER_CAPACITY`]); SLH-DSA-128s alone
+/// 7 898, 128f 17 130, 192s 16 282, 192f 35 722, 256s 29 866, 256f 49 930.
 #[must_use]
 pub const fn required_trailer_capacity(
     alg: SignatureAlgorithm,

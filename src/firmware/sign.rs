@@ -4,11 +4,14 @@ use crate::SignatureAlgorithm;
 use crate::error::{Error, Field, Result, out_buf};
 use crate::rng::{FixedBytes, TryCryptoRng};
 
-use super::format::{Endorsement, Header, MAX_TBS_LEN, Writer, endorsement_tbs, header_len_ok};
+use super::format::{
+    Endorsement, Header, MAX_TBS_LEN, Tbs, Writer, endorsement_tbs, header_len_ok,
+};
 use super::{
-    AlgorithmSet, DeviceClass, DigestAlgorithm, ENDORSE_CONTEXT, FIXED_HEADER_LEN, FirmwareError,
-    IMAGE_CONTEXT, ImageVersion, PayloadHasher, TRAILER_MAGIC, algorithm_sizes,
-    endorsement_max_len, fw, key_id, require_id, trailer_len,
+    AlgorithmSet, DEFAULT_MAX_SECURITY_VERSION, DeviceClass, DigestAlgorithm, ENDORSE_ANY_CLASS,
+    ENDORSE_CONTEXT, FIXED_HEADER_LEN, FORMAT_VERSION, FirmwareError, IMAGE_CONTEXT, ImageVersion,
+    MAX_ENDORSED_CLASSES, PayloadHasher, TRAILER_MAGIC, algorithm_sizes, endorsement_len, fw,
+    key_id, require_id, trailer_len,
 };
 
 /// Hedged (with an RNG) or deterministic signing.
@@ -57,11 +60,16 @@ pub struct ImageParams {
     /// The header length (≥ 192, a multiple of 8, ≤ 4096): where the payload starts, for
     /// example 1024 to keep an execute-in-place vector table aligned.
     pub header_len: u16,
+    /// The largest security version the signer writes (default
+    /// [`DEFAULT_MAX_SECURITY_VERSION`], what a 32-bit device counter holds); above it signing
+    /// fails with [`FirmwareError::SecurityVersionTooLarge`]. Raise it only for devices whose
+    /// counter is wider.
+    pub security_version_limit: u64,
 }
 
 impl ImageParams {
-    /// Parameters with version 0.0.0+0, SHA-256 payload digest, no SBOM and a 192-byte
-    /// header.
+    /// Parameters with version 0.0.0+0, SHA-256 payload digest, no SBOM, a 192-byte header and
+    /// the default security-version limit.
     #[must_use]
     pub const fn new(device_class: DeviceClass, security_version: u64) -> Self {
         Self {
@@ -76,6 +84,7 @@ impl ImageParams {
             digest: DigestAlgorithm::Sha256,
             sbom_digest: None,
             header_len: FIXED_HEADER_LEN as u16,
+            security_version_limit: DEFAULT_MAX_SECURITY_VERSION,
         }
     }
 }
@@ -122,10 +131,14 @@ impl ImageSigner {
     /// Starts an image.
     ///
     /// # Errors
-    /// [`FirmwareError::BadHeaderLength`].
+    /// [`FirmwareError::BadHeaderLength`], [`FirmwareError::SecurityVersionTooLarge`] (above
+    /// [`ImageParams::security_version_limit`]).
     pub fn new(params: &ImageParams) -> Result<Self> {
         if !header_len_ok(params.header_len) {
             return fw(FirmwareError::BadHeaderLength);
+        }
+        if params.security_version > params.security_version_limit {
+            return fw(FirmwareError::SecurityVersionTooLarge);
         }
         Ok(Self {
             params: *params,
@@ -165,7 +178,9 @@ impl ImageSigner {
     /// # Errors
     /// [`FirmwareError::AlgorithmNotAllowed`] (not a firmware algorithm, or not allowed by the
     /// endorsement), [`FirmwareError::DelegationOutOfRange`] (security version outside the
-    /// endorsement), [`FirmwareError::BadSignature`] (the endorsement is not for this key),
+    /// endorsement), [`FirmwareError::ClassNotEndorsed`] (the endorsement does not list the
+    /// device class), [`FirmwareError::EndorsedAnchor`] (the endorsement is the key's own),
+    /// [`FirmwareError::BadSignature`] (the endorsement is not for this key),
     /// the errors of [`Endorsement::parse`], [`Error::BufferTooSmall`] (field
     /// [`Field::Signature`]), and the agile layer's key and signing errors.
     pub fn finish<R: TryCryptoRng + ?Sized>(
@@ -224,12 +239,18 @@ impl ImageSigner {
             .get(..pk_len)
             .ok_or(Error::Firmware(FirmwareError::Malformed))?;
         if let Some(record) = endorsement {
-            let e = Endorsement::parse(record)?;
+            let e = Endorsement::parse(record, FORMAT_VERSION)?;
             if !e.allowed.contains(alg) {
                 return fw(FirmwareError::AlgorithmNotAllowed);
             }
+            if !e.covers_class(&self.params.device_class) {
+                return fw(FirmwareError::ClassNotEndorsed);
+            }
             if !e.covers(self.params.security_version) {
                 return fw(FirmwareError::DelegationOutOfRange);
+            }
+            if e.root_key_id()? == key_id(alg, pk)? {
+                return fw(FirmwareError::EndorsedAnchor);
             }
             e.verify(alg, pk)?;
         }
@@ -242,6 +263,7 @@ impl ImageSigner {
         let trailer_out = out_buf(Field::Signature, trailer_out, t_len)?;
 
         let header = Header {
+            format_version: FORMAT_VERSION,
             header_len: self.params.header_len,
             payload_len: u32::try_from(self.payload_len)
                 .map_err(|_| Error::Firmware(FirmwareError::LengthMismatch))?,
@@ -362,25 +384,68 @@ fn sign_image_impl<R: TryCryptoRng + ?Sized>(
     Ok(lens.image_len())
 }
 
+/// The device classes an endorsement covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClassScope<'a> {
+    /// Every device class (the record's [`ENDORSE_ANY_CLASS`] flag): for a root that serves
+    /// one product line only, or a release key that signs for all of them.
+    Any,
+    /// These classes only: 1 to [`MAX_ENDORSED_CLASSES`] of them.
+    Only(&'a [DeviceClass]),
+}
+
+/// What an endorsement grants a release key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EndorsementParams<'a> {
+    /// The lowest security version the release key may sign.
+    pub min_security_version: u64,
+    /// The highest security version the release key may sign.
+    pub max_security_version: u64,
+    /// The algorithms the release key may use (must contain its own).
+    pub allowed: AlgorithmSet,
+    /// The device classes the release key may sign for.
+    pub classes: ClassScope<'a>,
+    /// The largest security version the endorsement may name (default
+    /// [`DEFAULT_MAX_SECURITY_VERSION`]): a `min` or `max` above it fails with
+    /// [`FirmwareError::SecurityVersionTooLarge`].
+    pub security_version_limit: u64,
+}
+
+impl<'a> EndorsementParams<'a> {
+    /// Security versions `min..=max`, the algorithms `allowed`, the classes `classes` and the
+    /// default security-version limit.
+    #[must_use]
+    pub const fn new(min: u64, max: u64, allowed: AlgorithmSet, classes: ClassScope<'a>) -> Self {
+        Self {
+            min_security_version: min,
+            max_security_version: max,
+            allowed,
+            classes,
+            security_version_limit: DEFAULT_MAX_SECURITY_VERSION,
+        }
+    }
+}
+
 /// Endorses release key `release_pk` (of `release_alg`) with root private key `root_sk` (of
-/// `root_alg`): the release key may sign security versions `min..=max` with the algorithms in
-/// `allowed`. Writes the endorsement record to the start of `out` (which must hold
-/// [`endorsement_max_len`]`(root_alg)` bytes) and returns its length. Hedged with `rng`.
+/// `root_alg`) for what `params` grants (security versions, algorithms, device classes). Writes
+/// the version-2 endorsement record to the start of `out` (which must hold
+/// [`endorsement_len`]`(root_alg, number of classes)` bytes; [`endorsement_max_len`](super::endorsement_max_len)
+/// holds any) and returns its length. Hedged with `rng`.
 ///
 /// # Errors
 /// [`FirmwareError::AlgorithmNotAllowed`] (a non-firmware algorithm, or `release_alg` not in
 /// `allowed`), [`FirmwareError::DelegationOutOfRange`] (`min > max`),
+/// [`FirmwareError::SecurityVersionTooLarge`] (`min` or `max` above the limit),
+/// [`FirmwareError::Malformed`] (no class, or more than [`MAX_ENDORSED_CLASSES`]),
+/// [`FirmwareError::EndorsedAnchor`] (the release key is the root key),
 /// [`Error::InvalidLength`] (`release_pk`), [`Error::BufferTooSmall`], and the agile layer's
 /// key and signing errors.
-#[allow(clippy::too_many_arguments)]
 pub fn endorse<R: TryCryptoRng + ?Sized>(
     root_alg: SignatureAlgorithm,
     root_sk: &[u8],
     release_alg: SignatureAlgorithm,
     release_pk: &[u8],
-    min_security_version: u64,
-    max_security_version: u64,
-    allowed: AlgorithmSet,
+    params: &EndorsementParams<'_>,
     rng: &mut R,
     out: &mut [u8],
 ) -> Result<usize> {
@@ -389,8 +454,7 @@ pub fn endorse<R: TryCryptoRng + ?Sized>(
         root_sk,
         release_alg,
         release_pk,
-        (min_security_version, max_security_version),
-        allowed,
+        params,
         &mut Rnd::Hedged(rng),
         out,
     )
@@ -400,15 +464,12 @@ pub fn endorse<R: TryCryptoRng + ?Sized>(
 ///
 /// # Errors
 /// As [`endorse`], without [`Error::Rng`].
-#[allow(clippy::too_many_arguments)]
 pub fn endorse_deterministic(
     root_alg: SignatureAlgorithm,
     root_sk: &[u8],
     release_alg: SignatureAlgorithm,
     release_pk: &[u8],
-    min_security_version: u64,
-    max_security_version: u64,
-    allowed: AlgorithmSet,
+    params: &EndorsementParams<'_>,
     out: &mut [u8],
 ) -> Result<usize> {
     endorse_impl::<FixedBytes<'_>>(
@@ -416,40 +477,67 @@ pub fn endorse_deterministic(
         root_sk,
         release_alg,
         release_pk,
-        (min_security_version, max_security_version),
-        allowed,
+        params,
         &mut Rnd::Deterministic,
         out,
     )
 }
 
-#[allow(clippy::too_many_arguments)]
 fn endorse_impl<R: TryCryptoRng + ?Sized>(
     root_alg: SignatureAlgorithm,
     root_sk: &[u8],
     release_alg: SignatureAlgorithm,
     release_pk: &[u8],
-    (min, max): (u64, u64),
-    allowed: AlgorithmSet,
+    params: &EndorsementParams<'_>,
     rnd: &mut Rnd<'_, R>,
     out: &mut [u8],
 ) -> Result<usize> {
     let root_id = require_id(root_alg)?;
     require_id(release_alg)?;
+    let (min, max, allowed) = (
+        params.min_security_version,
+        params.max_security_version,
+        params.allowed,
+    );
     if !allowed.contains(release_alg) {
         return fw(FirmwareError::AlgorithmNotAllowed);
     }
     if min > max {
         return fw(FirmwareError::DelegationOutOfRange);
     }
+    if max > params.security_version_limit {
+        return fw(FirmwareError::SecurityVersionTooLarge);
+    }
+    // The classes, concatenated.
+    let mut class_bytes = [0u8; 16 * MAX_ENDORSED_CLASSES];
+    let (any_class, n_classes) = match params.classes {
+        ClassScope::Any => (true, 0),
+        ClassScope::Only(list) => {
+            if list.is_empty() || list.len() > MAX_ENDORSED_CLASSES {
+                return fw(FirmwareError::Malformed);
+            }
+            for (dst, c) in class_bytes.chunks_exact_mut(16).zip(list) {
+                dst.copy_from_slice(&c.0);
+            }
+            (false, list.len())
+        }
+    };
+    let classes = class_bytes
+        .get(..16 * n_classes)
+        .ok_or(Error::Firmware(FirmwareError::Malformed))?;
     let mut tbs = [0u8; MAX_TBS_LEN];
     let tbs_len = endorsement_tbs(
-        root_alg,
-        release_alg,
-        release_pk,
-        min,
-        max,
-        allowed,
+        &Tbs {
+            version: FORMAT_VERSION,
+            root_alg,
+            release_alg,
+            release_pk,
+            min,
+            max,
+            allowed,
+            any_class,
+            classes,
+        },
         &mut tbs,
     )?;
     let tbs = tbs
@@ -459,8 +547,11 @@ fn endorse_impl<R: TryCryptoRng + ?Sized>(
     let root_pk = pk_buf
         .get(..pk_len)
         .ok_or(Error::Firmware(FirmwareError::Malformed))?;
+    if root_alg == release_alg && root_pk == release_pk {
+        return fw(FirmwareError::EndorsedAnchor);
+    }
     let (_, max_sig) = algorithm_sizes(root_alg);
-    let out = out_buf(Field::Signature, out, endorsement_max_len(root_alg))?;
+    let out = out_buf(Field::Signature, out, endorsement_len(root_alg, n_classes))?;
     let mut w = Writer::new(out);
     w.put(&root_id.to_le_bytes())?;
     w.put(&len_u16(pk_len)?.to_le_bytes())?;
@@ -468,6 +559,11 @@ fn endorse_impl<R: TryCryptoRng + ?Sized>(
     w.put(&min.to_le_bytes())?;
     w.put(&max.to_le_bytes())?;
     w.put(&allowed.bits().to_le_bytes())?;
+    w.put(&[
+        if any_class { ENDORSE_ANY_CLASS } else { 0 },
+        n_classes as u8,
+    ])?;
+    w.put(classes)?;
     let len_field = w.position();
     w.put(&[0, 0])?;
     let slot = w.reserve(max_sig)?;

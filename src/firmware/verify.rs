@@ -6,8 +6,9 @@ use crate::primitives::ml_dsa::ZeroPadded;
 
 use super::format::{Header, SignatureBlock, all_zero};
 use super::{
-    AlgorithmSet, DEFAULT_TRAILER_CAPACITY, DeviceClass, FIXED_HEADER_LEN, FirmwareError,
-    IMAGE_CONTEXT, ImageVersion, KeyId, MAX_HEADER_LEN, PayloadHasher, fw, key_id,
+    AlgorithmSet, DEFAULT_MAX_SECURITY_VERSION, DEFAULT_TRAILER_CAPACITY, DeviceClass,
+    FIXED_HEADER_LEN, FORMAT_VERSION_1, FirmwareError, IMAGE_CONTEXT, ImageVersion, KeyId,
+    MAX_HEADER_LEN, PayloadHasher, fw, key_id,
 };
 
 /// The state of a trust-anchor slot.
@@ -58,22 +59,40 @@ pub struct Policy<'a> {
     pub trust_anchors: &'a [TrustAnchor],
     /// The lowest security version that boots (the device's anti-rollback counter).
     pub min_security_version: u64,
+    /// The largest security version the device's counter can store (default
+    /// [`DEFAULT_MAX_SECURITY_VERSION`], a 32-bit counter): higher ones are rejected with
+    /// [`FirmwareError::SecurityVersionTooLarge`] instead of being truncated when stored. Never
+    /// store a value the counter cannot represent.
+    pub max_security_version: u64,
     /// The device's class; images for other classes are rejected.
     pub device_class: DeviceClass,
-    /// The algorithms accepted for image signatures and for endorsing roots.
+    /// The algorithms accepted for image signatures (by a directly trusted key or by an
+    /// endorsed release key).
     pub allowed: AlgorithmSet,
+    /// The algorithms a root may endorse release keys with. Separate from [`Self::allowed`], so
+    /// that a policy can say "SLH-DSA roots, hybrid-only images" without letting the root's
+    /// algorithm sign images.
+    pub endorse_allowed: AlgorithmSet,
+    /// Whether format-version-1 images are accepted (their endorsements are not scoped to
+    /// device classes and their ECDSA signatures may have a high `s`). Default `false`; set it
+    /// only while a fleet still has to boot images signed before version 2.
+    pub accept_v1: bool,
 }
 
 impl<'a> Policy<'a> {
-    /// A policy with the given anchors and device class, minimum security version 0 and every
-    /// firmware algorithm allowed.
+    /// A policy with the given anchors and device class, minimum security version 0, maximum
+    /// [`DEFAULT_MAX_SECURITY_VERSION`], every firmware algorithm allowed for images and for
+    /// endorsements, and version-2 images only.
     #[must_use]
     pub const fn new(trust_anchors: &'a [TrustAnchor], device_class: DeviceClass) -> Self {
         Self {
             trust_anchors,
             min_security_version: 0,
+            max_security_version: DEFAULT_MAX_SECURITY_VERSION,
             device_class,
             allowed: AlgorithmSet::ALL,
+            endorse_allowed: AlgorithmSet::ALL,
+            accept_v1: false,
         }
     }
 
@@ -91,10 +110,15 @@ impl<'a> Policy<'a> {
         state
     }
 
-    /// Whether the policy allows `alg` and this build has it (see
+    /// Whether the policy allows `alg` for image signatures and this build has it (see
     /// [`SignatureAlgorithm::is_enabled`]; a compiled-out algorithm is not allowed).
     fn allows(&self, alg: SignatureAlgorithm) -> bool {
         self.allowed.contains(alg) && alg.is_enabled()
+    }
+
+    /// Whether the policy allows a root of algorithm `alg` to endorse, and this build has it.
+    fn allows_root(&self, alg: SignatureAlgorithm) -> bool {
+        self.endorse_allowed.contains(alg) && alg.is_enabled()
     }
 
     fn check_not_revoked(&self, id: &KeyId) -> Result<()> {
@@ -112,10 +136,14 @@ impl<'a> Policy<'a> {
         }
     }
 
-    /// The checks that need only the fixed header, in this order: trailer capacity, device
-    /// class, rollback, algorithm, revocation of the signer, trust in the signer (without
-    /// delegation).
+    /// The checks that need only the fixed header, in this order: format version 1 accepted,
+    /// trailer capacity, device class, rollback, counter range, algorithm, revocation of the
+    /// signer, trust in the signer (without delegation) or, with delegation, that the signer is
+    /// not itself an anchor.
     fn check_header(&self, header: &Header, trailer_capacity: usize) -> Result<()> {
+        if header.format_version == FORMAT_VERSION_1 && !self.accept_v1 {
+            return fw(FirmwareError::UnsupportedVersion);
+        }
         if usize::try_from(header.trailer_len).map_or(true, |n| n > trailer_capacity) {
             return fw(FirmwareError::TrailerTooLarge);
         }
@@ -125,11 +153,19 @@ impl<'a> Policy<'a> {
         if header.security_version < self.min_security_version {
             return fw(FirmwareError::Rollback);
         }
+        if header.security_version > self.max_security_version {
+            return fw(FirmwareError::SecurityVersionTooLarge);
+        }
         if !self.allows(header.algorithm) {
             return fw(FirmwareError::AlgorithmNotAllowed);
         }
         self.check_not_revoked(&header.signer_key_id)?;
-        if !header.delegated {
+        if header.delegated {
+            // One level of delegation: a root cannot endorse another root, or itself.
+            if self.key_state(&header.signer_key_id).is_some() {
+                return fw(FirmwareError::EndorsedAnchor);
+            }
+        } else {
             self.check_trusted(&header.signer_key_id)?;
         }
         Ok(())
@@ -157,9 +193,28 @@ pub struct Delegation {
 pub struct VerifiedImage {
     header: Header,
     delegation: Option<Delegation>,
+    image_id: [u8; 32],
 }
 
 impl VerifiedImage {
+    /// The image id: SHA-256 of the whole signed header (`header_len` bytes). The header
+    /// commits to the payload digest, the security version, the signer and the signature
+    /// block's length, so this identifies the image; a hash of the file does not (the
+    /// signature block is outside the signature, and hedged signing gives a new one each time).
+    #[must_use]
+    pub fn image_id(&self) -> [u8; 32] {
+        self.image_id
+    }
+
+    /// The payload digest the header carries and the payload was checked against
+    /// ([`DigestAlgorithm::output_len`](super::DigestAlgorithm::output_len) bytes). A
+    /// bootloader that copies the payload elsewhere after verification can re-check the copy
+    /// against it.
+    #[must_use]
+    pub fn payload_digest(&self) -> &[u8] {
+        self.header.payload_digest()
+    }
+
     /// The whole (verified) header.
     #[must_use]
     pub fn header(&self) -> &Header {
@@ -259,6 +314,10 @@ pub struct Verifier<'a, const TRAILER_CAPACITY: usize = DEFAULT_TRAILER_CAPACITY
     trailer: [u8; TRAILER_CAPACITY],
     trailer_filled: usize,
     trailer_len: usize,
+    /// Bytes received so far.
+    fed: u64,
+    /// The slot length, if the caller feeds a whole slot ([`Self::set_slot_len`]).
+    slot_len: Option<u64>,
     error: Option<Error>,
 }
 
@@ -286,14 +345,85 @@ impl<'a, const TRAILER_CAPACITY: usize> Verifier<'a, TRAILER_CAPACITY> {
             trailer: [0u8; TRAILER_CAPACITY],
             trailer_filled: 0,
             trailer_len: 0,
+            fed: 0,
+            slot_len: None,
             error: None,
         }
     }
 
     /// The header, once the fixed header has been received and passed the header checks.
+    /// **Unverified** until [`Self::finish`] succeeds: nothing in it is authenticated yet (use
+    /// [`VerifiedImage::header`] for the verified one).
     #[must_use]
-    pub fn header(&self) -> Option<&Header> {
+    pub fn unverified_header(&self) -> Option<&Header> {
         self.header.as_ref()
+    }
+
+    /// The image's total length (`header_len + payload_len + trailer_len`), once the fixed
+    /// header has been received and passed the header checks (so `trailer_len` is within the
+    /// capacity), else `None`. **Unverified** until [`Self::finish`] succeeds: a caller that
+    /// uses it to decide how much to read must bound it by its slot size (or tell the verifier
+    /// the slot size with [`Self::set_slot_len`], which does that check).
+    #[must_use]
+    pub fn expected_len(&self) -> Option<u64> {
+        match (&self.header, self.error) {
+            (Some(h), None) => Some(h.image_len()),
+            _ => None,
+        }
+    }
+
+    /// Tells the verifier that the input is a whole slot of `slot_len` bytes (for example a
+    /// flash partition): an image longer than the slot is rejected
+    /// ([`FirmwareError::ImageExceedsSlot`]) as soon as its header is in, bytes after the
+    /// image's end are ignored (the erased tail of the slot) instead of being
+    /// [`FirmwareError::LengthMismatch`], and more than `slot_len` bytes in all are
+    /// [`FirmwareError::LengthMismatch`]. Call it before the first [`Self::update`]; a later
+    /// call applies the same checks to what was already received.
+    ///
+    /// # Errors
+    /// [`FirmwareError::ImageExceedsSlot`] or [`FirmwareError::LengthMismatch`] (sticky), or a
+    /// sticky error from before.
+    pub fn set_slot_len(&mut self, slot_len: u64) -> Result<()> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        self.slot_len = Some(slot_len);
+        let r = self.check_slot();
+        if let Err(e) = r {
+            self.error = Some(e);
+        }
+        r
+    }
+
+    fn check_slot(&self) -> Result<()> {
+        let Some(slot) = self.slot_len else {
+            return Ok(());
+        };
+        if self.header.is_some_and(|h| h.image_len() > slot) {
+            return fw(FirmwareError::ImageExceedsSlot);
+        }
+        if self.fed > slot {
+            return fw(FirmwareError::LengthMismatch);
+        }
+        Ok(())
+    }
+
+    /// Copies `src` into `dst` (equal lengths), then verifies the copy: the verify-while-copying
+    /// pattern for a bootloader that loads an image from external or execute-in-place flash into
+    /// internal memory. What is hashed is what was written to `dst`, so a flash device that
+    /// returns different bytes on a second read cannot make the booted copy differ from the
+    /// verified one. Boot from the copy only after [`Self::finish`] succeeds.
+    ///
+    /// # Errors
+    /// [`Error::InvalidLength`] (field [`Field::Plaintext`](crate::error::Field::Plaintext)) if
+    /// the lengths differ (nothing copied, not sticky), else as [`Self::update`].
+    pub fn update_copy(&mut self, src: &[u8], dst: &mut [u8]) -> Result<()> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        crate::error::check_len(crate::error::Field::Plaintext, src.len(), dst.len())?;
+        dst.copy_from_slice(src);
+        self.update(dst)
     }
 
     /// Absorbs the next chunk of the image.
@@ -306,7 +436,11 @@ impl<'a, const TRAILER_CAPACITY: usize> Verifier<'a, TRAILER_CAPACITY> {
         if let Some(e) = self.error {
             return Err(e);
         }
-        let r = self.absorb(chunk);
+        self.fed = self
+            .fed
+            .saturating_add(u64::try_from(chunk.len()).unwrap_or(u64::MAX));
+        // The header's own checks (ImageExceedsSlot among them) come before the byte count.
+        let r = self.absorb(chunk).and_then(|()| self.check_slot());
         if let Err(e) = r {
             self.error = Some(e);
         }
@@ -355,6 +489,9 @@ impl<'a, const TRAILER_CAPACITY: usize> Verifier<'a, TRAILER_CAPACITY> {
                     }
                     n
                 }
+                // In a slot, the bytes after the image are the slot's tail: ignored (the total
+                // is bounded by the slot length in `update`).
+                Phase::Done if self.slot_len.is_some() => chunk.len(),
                 Phase::Done => return fw(FirmwareError::LengthMismatch),
             };
             chunk = chunk.get(n..).unwrap_or_default();
@@ -409,6 +546,9 @@ impl<'a, const TRAILER_CAPACITY: usize> Verifier<'a, TRAILER_CAPACITY> {
     fn on_header(&mut self) -> Result<()> {
         let header = Header::parse(&self.fixed)?;
         self.policy.check_header(&header, TRAILER_CAPACITY)?;
+        if self.slot_len.is_some_and(|slot| header.image_len() > slot) {
+            return fw(FirmwareError::ImageExceedsSlot);
+        }
         self.trailer_len = usize::try_from(header.trailer_len)
             .map_err(|_| Error::Firmware(FirmwareError::TrailerTooLarge))?;
         self.hasher = Some(PayloadHasher::new(header.digest_algorithm));
@@ -476,9 +616,14 @@ fn check_image(
     if key_id(block.algorithm, block.public_key)? != header.signer_key_id {
         return fw(FirmwareError::KeyIdMismatch);
     }
+    // Version 2: one encoding of the signature block (no ECDSA s ↔ n − s twin).
+    let strict = header.format_version != FORMAT_VERSION_1;
+    if strict && !block.algorithm.is_canonical_signature(block.signature) {
+        return fw(FirmwareError::NonCanonicalSignature);
+    }
     let delegation = match &block.endorsement {
         Some(e) => {
-            if !policy.allows(e.root_algorithm) {
+            if !policy.allows_root(e.root_algorithm) {
                 return fw(FirmwareError::AlgorithmNotAllowed);
             }
             let root_key_id = e.root_key_id()?;
@@ -486,8 +631,14 @@ fn check_image(
             if !e.allowed.contains(header.algorithm) {
                 return fw(FirmwareError::AlgorithmNotAllowed);
             }
+            if !e.covers_class(&header.device_class) {
+                return fw(FirmwareError::ClassNotEndorsed);
+            }
             if !e.covers(header.security_version) {
                 return fw(FirmwareError::DelegationOutOfRange);
+            }
+            if strict && !e.root_algorithm.is_canonical_signature(e.signature) {
+                return fw(FirmwareError::NonCanonicalSignature);
             }
             e.verify(block.algorithm, block.public_key)?;
             Some(Delegation {
@@ -523,5 +674,21 @@ fn check_image(
     Ok(VerifiedImage {
         header: *header,
         delegation,
+        image_id: header_digest(fixed, padding),
     })
+}
+
+/// SHA-256 of the whole header: the fixed part, then `padding` zero bytes.
+fn header_digest(fixed: &[u8; FIXED_HEADER_LEN], padding: usize) -> [u8; 32] {
+    use sha2::Digest as _;
+    let mut h = sha2::Sha256::new();
+    h.update(fixed);
+    let zeros = [0u8; 64];
+    let mut left = padding;
+    while left > 0 {
+        let n = left.min(zeros.len());
+        h.update(zeros.get(..n).unwrap_or_default());
+        left -= n;
+    }
+    h.finalize().into()
 }

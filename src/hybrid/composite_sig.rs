@@ -210,6 +210,10 @@ pub trait Traditional: sealed::Sealed {
     /// Verifies `sig` over `m_prime`.
     #[doc(hidden)]
     fn verify(vk: &Self::VerifyingKey, m_prime: &[u8], sig: &[u8]) -> Result<()>;
+    /// Whether `sig` is in the one form this library signs in: always for Ed25519 (RFC 8032
+    /// verification already rejects a non-canonical `S`); for ECDSA, strict DER with `s ≤ n/2`.
+    #[doc(hidden)]
+    fn is_canonical(sig: &[u8]) -> bool;
 }
 
 /// Marker for the Ed25519 component (RFC 8032, pure, strict verification).
@@ -257,6 +261,9 @@ impl Traditional for Ed25519 {
     }
     fn verify(vk: &Self::VerifyingKey, m_prime: &[u8], sig: &[u8]) -> Result<()> {
         vk.verify(m_prime, sig)
+    }
+    fn is_canonical(_sig: &[u8]) -> bool {
+        true
     }
 }
 
@@ -336,8 +343,13 @@ macro_rules! ecdsa_component {
                 out.copy_from_slice(&vk.to_bytes());
             }
             fn sign(sk: &Self::SigningKey, m_prime: &[u8], out: &mut [u8]) -> Result<usize> {
-                let fixed = sk.sign(m_prime)?;
+                // Low-s: the signature is not malleable (s and n − s would both verify).
+                let fixed = sk.sign_low_s(m_prime)?;
                 der_encode_sig(&fixed, $fl, out)
+            }
+            fn is_canonical(sig: &[u8]) -> bool {
+                let mut fixed = [0u8; 2 * $fl];
+                der_decode_sig(sig, $fl, &mut fixed).is_ok() && ecdsa::$m::is_low_s(&fixed)
             }
             fn verify(vk: &Self::VerifyingKey, m_prime: &[u8], sig: &[u8]) -> Result<()> {
                 let mut fixed = [0u8; 2 * $fl];
@@ -871,6 +883,12 @@ fn split_signature<C: CompositeParams>(sig: &[u8]) -> Result<(&[u8], &[u8])> {
         return Err(bad_len);
     }
     sig.split_at_checked(C::MLDSA_SIGNATURE_LEN).ok_or(bad_len)
+}
+
+/// Whether the traditional half of `sig` is in canonical form (see
+/// [`Traditional::is_canonical`]); `false` if `sig` does not split.
+pub(crate) fn is_canonical<C: CompositeParams>(sig: &[u8]) -> bool {
+    split_signature::<C>(sig).is_ok_and(|(_, trad)| C::Trad::is_canonical(trad))
 }
 
 /// `VerifyingKey::from_bytes(pk)?.verify(msg, ctx, sig)` for callers that hold the key only as

@@ -7,6 +7,9 @@
 //!   the uncompressed point (`0x04 ‖ x ‖ y`).
 //! * Signatures come in the fixed-size `r ‖ s` form (IEEE P1363) and in DER.
 //! * Verification accepts both low and high `s` (FIPS 186-5 does not require low-s).
+//!   [`p256::SigningKey::sign_low_s`] signs with `s ≤ n/2` (the form the composites use, so a
+//!   signature cannot be turned into a second valid one by replacing `s` with `n − s`), and
+//!   [`p256::is_low_s`] checks it.
 
 macro_rules! ecdsa_curve {
     ($modname:ident, $krate:ident, $hash:literal, $name:literal, $fl:expr) => {
@@ -98,6 +101,20 @@ macro_rules! ecdsa_curve {
                     Ok(out)
                 }
 
+                /// [`Self::sign`], then `s` replaced by `n − s` when `s > n/2` (low-s form, as
+                /// BIP 62): the same RFC 6979 nonce, a signature that [`is_low_s`] accepts.
+                ///
+                /// # Errors
+                /// [`Error::SigningFailed`] (never for a valid key).
+                pub fn sign_low_s(&self, msg: &[u8]) -> Result<[u8; SIGNATURE_LEN]> {
+                    let fixed = self.sign(msg)?;
+                    let sig = $krate::ecdsa::Signature::from_slice(&fixed)
+                        .map_err(|_| Error::SigningFailed)?;
+                    let mut out = [0u8; SIGNATURE_LEN];
+                    out.copy_from_slice(&sig.normalize_s().to_bytes());
+                    Ok(out)
+                }
+
                 /// Signs a message digest (the output of the curve's hash) with an RFC 6979
                 /// nonce; returns `r ‖ s`.
                 ///
@@ -127,6 +144,14 @@ macro_rules! ecdsa_curve {
                     out_buf(Field::Signature, out, der.len())?.copy_from_slice(der);
                     Ok(der.len())
                 }
+            }
+
+            /// Whether the fixed-size `r ‖ s` signature `sig` is well formed (length, `r` and
+            /// `s` in `[1, n−1]`) and has `s ≤ n/2`.
+            #[must_use]
+            pub fn is_low_s(sig: &[u8]) -> bool {
+                sig.len() == SIGNATURE_LEN
+                    && $krate::ecdsa::Signature::from_slice(sig).is_ok_and(|s| s.normalize_s() == s)
             }
 
             impl fmt::Debug for SigningKey {

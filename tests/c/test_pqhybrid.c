@@ -189,6 +189,11 @@ static const pqh_status ALL_STATUSES[] = {
     PQH_ERR_FW_DELEGATION_OUT_OF_RANGE,
     PQH_ERR_FW_DIGEST_MISMATCH,
     PQH_ERR_FW_BAD_SIGNATURE,
+    PQH_ERR_FW_SECURITY_VERSION_TOO_LARGE,
+    PQH_ERR_FW_CLASS_NOT_ENDORSED,
+    PQH_ERR_FW_ENDORSED_ANCHOR,
+    PQH_ERR_FW_NON_CANONICAL_SIGNATURE,
+    PQH_ERR_FW_IMAGE_EXCEEDS_SLOT,
 };
 
 /* ---------------------------------------------------------------------------------------- */
@@ -925,7 +930,7 @@ static bytes field(const char *s) {
     return b;
 }
 
-#define MAX_FIELDS 8
+#define MAX_FIELDS 16
 
 typedef struct {
     unsigned long xwing, sig_keygen, sig_verify, fw_images, records;
@@ -991,6 +996,9 @@ static void run_sig_verify(char **f, int nf) {
 /* A verifier in static memory, as a bootloader would keep it. */
 static pqh_fw_verifier g_verifier;
 static pqh_fw_verifier g_moved;
+/* A one-byte source and a destination holding SENTINEL, for calls on dead states. */
+static const uint8_t junk_src[1] = {0x42};
+static uint8_t junk_dst[1] = {SENTINEL};
 
 static void test_fw(void) {
     CHECK(sizeof(pqh_fw_verifier) == PQH_FW_VERIFIER_SIZE, "sizeof(pqh_fw_verifier) = %zu",
@@ -1049,8 +1057,11 @@ static void test_fw(void) {
     policy.trust_anchors = anchors;
     policy.trust_anchors_len = 1;
     policy.min_security_version = 1;
+    policy.max_security_version = UINT32_MAX;
     memcpy(policy.device_class, "c-tests-device!!", PQH_FW_DEVICE_CLASS_BYTES);
     policy.allowed_algorithms = PQH_FW_ALGS_HYBRID_ONLY;
+    policy.endorse_allowed_algorithms = PQH_FW_ALGS_ALL;
+    policy.flags = 0;
     CHECK_STATUS(pqh_fw_verifier_init(NULL, &policy), PQH_ERR_NULL_POINTER);
     CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, NULL), PQH_ERR_NULL_POINTER);
     policy.trust_anchors_len = PQH_FW_MAX_TRUST_ANCHORS + 1;
@@ -1073,34 +1084,185 @@ static void test_fw(void) {
     policy.allowed_algorithms = 1u << 22;
     CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_ERR_INVALID_ARGUMENT);
     policy.allowed_algorithms = PQH_FW_ALGS_HYBRID_ONLY;
+    /* The new policy fields: counter range, endorsement algorithms, flags. */
+    policy.max_security_version = 0;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_ERR_INVALID_ARGUMENT);
+    policy.max_security_version = 0; /* below min (1) as well */
+    policy.min_security_version = 0;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_ERR_INVALID_ARGUMENT);
+    policy.min_security_version = 8;
+    policy.max_security_version = 7;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_ERR_INVALID_ARGUMENT);
+    policy.max_security_version = 8; /* min == max: one version boots */
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    policy.min_security_version = 1;
+    policy.max_security_version = UINT64_MAX;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    policy.max_security_version = UINT32_MAX;
+    policy.endorse_allowed_algorithms = PQH_FW_ALGS_ALL | 1u;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_ERR_INVALID_ARGUMENT);
+    policy.endorse_allowed_algorithms = 1u << 31;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_ERR_INVALID_ARGUMENT);
+    policy.endorse_allowed_algorithms = 0; /* no endorsement accepted: valid */
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    policy.endorse_allowed_algorithms = PQH_FW_ALGS_SLH_DSA_ONLY;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    policy.flags = PQH_FW_POLICY_ACCEPT_V1;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    policy.flags = 2;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_ERR_INVALID_ARGUMENT);
+    policy.flags = PQH_FW_POLICY_ACCEPT_V1 | 0x80000000u;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_ERR_INVALID_ARGUMENT);
+    policy.flags = 0;
+    policy.endorse_allowed_algorithms = PQH_FW_ALGS_ALL;
+
+    /* Fail closed: a live state re-initialized with a bad policy is dead, whatever the error. */
+    {
+        pqh_fw_policy bad[10];
+        size_t nbad = 0;
+        bad[nbad] = policy, bad[nbad++].trust_anchors_len = PQH_FW_MAX_TRUST_ANCHORS + 1;
+        bad[nbad] = policy, bad[nbad++].trust_anchors = NULL;
+        bad[nbad] = policy, bad[nbad++].allowed_algorithms = 1u;
+        bad[nbad] = policy, bad[nbad++].endorse_allowed_algorithms = 1u << 30;
+        bad[nbad] = policy, bad[nbad++].max_security_version = 0;
+        bad[nbad] = policy, bad[nbad].min_security_version = 9,
+        bad[nbad++].max_security_version = 8;
+        bad[nbad] = policy, bad[nbad++].flags = 4;
+        pqh_fw_trust_anchor bad_anchor[2];
+        memcpy(bad_anchor, anchors, sizeof bad_anchor);
+        bad_anchor[1].state = (pqh_fw_key_state)3;
+        bad[nbad] = policy, bad[nbad++].trust_anchors = bad_anchor;
+        for (size_t i = 0; i <= nbad; i++) {
+            pqh_fw_image_info info;
+            uint64_t len = 77;
+            CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+            CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, (const uint8_t *)"PQFW", 4), PQH_OK);
+            /* i == nbad: a NULL policy kills the state too. */
+            pqh_status st = pqh_fw_verifier_init(&g_verifier, i < nbad ? &bad[i] : NULL);
+            CHECK(st != PQH_OK, "bad policy %zu accepted", i);
+            CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, (const uint8_t *)"x", 1),
+                         PQH_ERR_INVALID_STATE);
+            CHECK_STATUS(pqh_fw_verifier_update_copy(&g_verifier, junk_src, junk_dst, 1),
+                         PQH_ERR_INVALID_STATE);
+            CHECK_STATUS(pqh_fw_verifier_set_slot_len(&g_verifier, 1000), PQH_ERR_INVALID_STATE);
+            CHECK_STATUS(pqh_fw_verifier_expected_len(&g_verifier, &len), PQH_ERR_INVALID_STATE);
+            CHECK(len == 77, "expected_len written on error");
+            CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_INVALID_STATE);
+        }
+    }
 
     /* State checks: uninitialized, moved, finished. */
     pqh_fw_image_info info;
+    uint64_t elen = 0;
     memset(&g_moved, 0, sizeof g_moved);
     CHECK_STATUS(pqh_fw_verifier_update(&g_moved, (const uint8_t *)"x", 1), PQH_ERR_INVALID_STATE);
     CHECK_STATUS(pqh_fw_verifier_finish(&g_moved, &info), PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(pqh_fw_verifier_expected_len(&g_moved, &elen), PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(pqh_fw_verifier_set_slot_len(&g_moved, 1), PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(pqh_fw_verifier_update_copy(&g_moved, junk_src, junk_dst, 1),
+                 PQH_ERR_INVALID_STATE);
     CHECK_STATUS(pqh_fw_verifier_update(NULL, NULL, 0), PQH_ERR_NULL_POINTER);
     CHECK_STATUS(pqh_fw_verifier_finish(NULL, &info), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_verifier_expected_len(NULL, &elen), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_verifier_set_slot_len(NULL, 1), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_verifier_update_copy(NULL, junk_src, junk_dst, 1), PQH_ERR_NULL_POINTER);
+    /* Misaligned: PQH_ERR_INVALID_STATE from every call, nothing written. */
+    {
+        pqh_fw_verifier *mis = (pqh_fw_verifier *)(void *)((uint8_t *)&g_moved + 8);
+        CHECK_STATUS(pqh_fw_verifier_init(mis, &policy), PQH_ERR_INVALID_STATE);
+        CHECK_STATUS(pqh_fw_verifier_update(mis, NULL, 0), PQH_ERR_INVALID_STATE);
+        CHECK_STATUS(pqh_fw_verifier_update_copy(mis, NULL, NULL, 0), PQH_ERR_INVALID_STATE);
+        CHECK_STATUS(pqh_fw_verifier_set_slot_len(mis, 1), PQH_ERR_INVALID_STATE);
+        CHECK_STATUS(pqh_fw_verifier_expected_len(mis, &elen), PQH_ERR_INVALID_STATE);
+        CHECK_STATUS(pqh_fw_verifier_finish(mis, &info), PQH_ERR_INVALID_STATE);
+        CHECK(all_bytes((const uint8_t *)&g_moved, sizeof g_moved, 0), "misaligned init wrote");
+    }
     CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
     memcpy(&g_moved, &g_verifier, sizeof g_moved);
     CHECK_STATUS(pqh_fw_verifier_update(&g_moved, NULL, 0), PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(pqh_fw_verifier_expected_len(&g_moved, &elen), PQH_ERR_INVALID_STATE);
     CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, NULL, 0), PQH_OK);
-    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, NULL, 1), PQH_ERR_NULL_POINTER);
-    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, NULL), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_verifier_update_copy(&g_verifier, NULL, NULL, 0), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_expected_len(&g_verifier, NULL), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_verifier_expected_len(&g_verifier, &elen), PQH_ERR_FW_TRUNCATED);
     /* Not an image: rejected when the fixed header is complete. */
     uint8_t junk[200];
     memset(junk, 0, sizeof junk);
     CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, junk, 100), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_expected_len(&g_verifier, &elen), PQH_ERR_FW_TRUNCATED);
     CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, junk, 100), PQH_ERR_FW_BAD_MAGIC);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, junk, 1), PQH_ERR_FW_BAD_MAGIC);
+    CHECK_STATUS(pqh_fw_verifier_update_copy(&g_verifier, junk_src, junk_dst, 1),
+                 PQH_ERR_FW_BAD_MAGIC);
+    CHECK(junk_dst[0] == SENTINEL, "update_copy wrote into dst of a failed state");
+    CHECK_STATUS(pqh_fw_verifier_set_slot_len(&g_verifier, 1000), PQH_ERR_FW_BAD_MAGIC);
+    CHECK_STATUS(pqh_fw_verifier_expected_len(&g_verifier, &elen), PQH_ERR_FW_BAD_MAGIC);
+    /* A failed state copied elsewhere and back is still failed. */
+    memcpy(&g_moved, &g_verifier, sizeof g_moved);
+    memset(&g_verifier, 0, sizeof g_verifier);
+    memcpy(&g_verifier, &g_moved, sizeof g_moved);
     CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, junk, 1), PQH_ERR_FW_BAD_MAGIC);
     memset(&info, SENTINEL, sizeof info);
     CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_FW_BAD_MAGIC);
     CHECK(all_bytes((const uint8_t *)&info, sizeof info, SENTINEL), "info written on error");
     CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, junk, 1), PQH_ERR_INVALID_STATE);
     CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(pqh_fw_verifier_expected_len(&g_verifier, &elen), PQH_ERR_INVALID_STATE);
+    /* The failed copy taken before finish is still failed, never live. */
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_moved, &info), PQH_ERR_FW_BAD_MAGIC);
     /* An empty image is truncated; re-initializing starts over. */
     CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
     CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_FW_TRUNCATED);
+    CHECK(all_bytes((const uint8_t *)&info, sizeof info, SENTINEL), "info written on error");
+
+    /* Every error ends the verification and sticks, argument errors included. */
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, NULL, 1), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, junk, 1), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_verifier_expected_len(&g_verifier, &elen), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update_copy(&g_verifier, NULL, junk_dst, 1),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, junk, 1), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update_copy(&g_verifier, junk_src, NULL, 1),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, NULL), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_INVALID_STATE);
+    /* Overlapping buffers: src with dst, or either with the state itself. */
+    uint8_t both[64];
+    memset(both, 0, sizeof both);
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update_copy(&g_verifier, both, both + 16, 32),
+                 PQH_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, junk, 1), PQH_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update_copy(&g_verifier, both, both, 8),
+                 PQH_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update_copy(&g_verifier, both, both + 8, 8), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update_copy(&g_verifier, junk, (uint8_t *)&g_verifier + 100, 8),
+                 PQH_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update_copy(&g_verifier, (const uint8_t *)&g_verifier + 100, junk,
+                                             8),
+                 PQH_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, (const uint8_t *)&g_verifier, 8),
+                 PQH_ERR_INVALID_ARGUMENT);
+    /* Slot length: more bytes than the slot holds is a length mismatch (sticky). */
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_set_slot_len(&g_verifier, 10), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, junk, 10), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, junk, 1), PQH_ERR_FW_LENGTH_MISMATCH);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_FW_LENGTH_MISMATCH);
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, junk, 10), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_set_slot_len(&g_verifier, 9), PQH_ERR_FW_LENGTH_MISMATCH);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, junk, 1), PQH_ERR_FW_LENGTH_MISMATCH);
 }
 
 /* The firmware known-answer policy and images (kat-vectors/pqhybrid/firmware/). */
@@ -1132,6 +1294,11 @@ static const struct {
     {"DelegationOutOfRange", PQH_ERR_FW_DELEGATION_OUT_OF_RANGE},
     {"DigestMismatch", PQH_ERR_FW_DIGEST_MISMATCH},
     {"BadSignature", PQH_ERR_FW_BAD_SIGNATURE},
+    {"SecurityVersionTooLarge", PQH_ERR_FW_SECURITY_VERSION_TOO_LARGE},
+    {"ClassNotEndorsed", PQH_ERR_FW_CLASS_NOT_ENDORSED},
+    {"EndorsedAnchor", PQH_ERR_FW_ENDORSED_ANCHOR},
+    {"NonCanonicalSignature", PQH_ERR_FW_NON_CANONICAL_SIGNATURE},
+    {"ImageExceedsSlot", PQH_ERR_FW_IMAGE_EXCEEDS_SLOT},
 };
 
 static uint8_t *read_file(const char *path, size_t *len) {
@@ -1146,10 +1313,12 @@ static uint8_t *read_file(const char *path, size_t *len) {
     return buf;
 }
 
-/* Verifies `image` in chunks of `chunk` bytes; the first error of update, else finish. */
-static pqh_status verify_image(pqh_fw_verifier *v, const uint8_t *image, size_t len, size_t chunk,
-                               pqh_fw_image_info *info) {
-    pqh_status st = pqh_fw_verifier_init(v, &g_kat_policy);
+/* Verifies `image` in chunks of `chunk` bytes under `policy`; the first error of update, else
+ * finish. */
+static pqh_status verify_with(pqh_fw_verifier *v, const pqh_fw_policy *policy,
+                              const uint8_t *image, size_t len, size_t chunk,
+                              pqh_fw_image_info *info) {
+    pqh_status st = pqh_fw_verifier_init(v, policy);
     if (st != PQH_OK) return st;
     for (size_t off = 0; off < len; off += chunk) {
         size_t n = len - off < chunk ? len - off : chunk;
@@ -1164,13 +1333,452 @@ static pqh_status verify_image(pqh_fw_verifier *v, const uint8_t *image, size_t 
     return pqh_fw_verifier_finish(v, info);
 }
 
+/* Verifies `image` in chunks of `chunk` bytes under the known-answer policy. */
+static pqh_status verify_image(pqh_fw_verifier *v, const uint8_t *image, size_t len, size_t chunk,
+                               pqh_fw_image_info *info) {
+    return verify_with(v, &g_kat_policy, image, len, chunk, info);
+}
+
+/* SHA-256 (FIPS 180-4), only to check image ids and payload digests independently. */
+static const uint32_t SHA256_K[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+    0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+    0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+    0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+    0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+    0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+    0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+    0xc67178f2};
+
+#define ROR32(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static void sha256_block(uint32_t h[8], const uint8_t *p) {
+    uint32_t w[64];
+    for (int i = 0; i < 16; i++) {
+        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+               (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
+    }
+    for (int i = 16; i < 64; i++) {
+        uint32_t s0 = ROR32(w[i - 15], 7) ^ ROR32(w[i - 15], 18) ^ (w[i - 15] >> 3);
+        uint32_t s1 = ROR32(w[i - 2], 17) ^ ROR32(w[i - 2], 19) ^ (w[i - 2] >> 10);
+        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
+    for (int i = 0; i < 64; i++) {
+        uint32_t t1 = k + (ROR32(e, 6) ^ ROR32(e, 11) ^ ROR32(e, 25)) + ((e & f) ^ (~e & g)) +
+                      SHA256_K[i] + w[i];
+        uint32_t t2 = (ROR32(a, 2) ^ ROR32(a, 13) ^ ROR32(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+        k = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
+    }
+    h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += k;
+}
+
+static void sha256(const uint8_t *p, size_t n, uint8_t out[32]) {
+    uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    size_t off = 0;
+    for (; n - off >= 64; off += 64) sha256_block(h, p + off);
+    uint8_t last[128];
+    size_t rest = n - off;
+    memset(last, 0, sizeof last);
+    if (rest) memcpy(last, p + off, rest);
+    last[rest] = 0x80;
+    size_t total = rest + 9 <= 64 ? 64 : 128;
+    uint64_t bits = (uint64_t)n * 8;
+    for (int i = 0; i < 8; i++) last[total - 1 - i] = (uint8_t)(bits >> (8 * i));
+    sha256_block(h, last);
+    if (total == 128) sha256_block(h, last + 64);
+    for (int i = 0; i < 8; i++) {
+        out[4 * i] = (uint8_t)(h[i] >> 24), out[4 * i + 1] = (uint8_t)(h[i] >> 16);
+        out[4 * i + 2] = (uint8_t)(h[i] >> 8), out[4 * i + 3] = (uint8_t)h[i];
+    }
+}
+
+static void test_sha256(void) {
+    static const uint8_t abc_digest[32] = {
+        0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
+        0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
+    static const uint8_t two_block_digest[32] = {
+        0x24, 0x8d, 0x6a, 0x61, 0xd2, 0x06, 0x38, 0xb8, 0xe5, 0xc0, 0x26, 0x93, 0x0c, 0x3e, 0x60, 0x39,
+        0xa3, 0x3c, 0xe4, 0x59, 0x64, 0xff, 0x21, 0x67, 0xf6, 0xec, 0xed, 0xd4, 0x19, 0xdb, 0x06, 0xc1};
+    uint8_t d[32];
+    sha256((const uint8_t *)"abc", 3, d);
+    CHECK(memcmp(d, abc_digest, 32) == 0, "SHA-256(abc)");
+    const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    sha256((const uint8_t *)m, strlen(m), d);
+    CHECK(memcmp(d, two_block_digest, 32) == 0, "SHA-256 (two blocks)");
+}
+
+static uint32_t le16(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
+static uint32_t le32(const uint8_t *p) { return le16(p) | le16(p + 2) << 16; }
+static uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
+
+/* Header offsets (docs/firmware-format.md). */
+#define FW_FIXED_HEADER 192
+#define FW_OFF_DIGEST_ALG 14
+#define FW_OFF_SECURITY_VERSION 16
+#define FW_OFF_PAYLOAD_DIGEST 80
+#define FW_OFF_TRAILER_LEN 176
+
+/* The image info of a verified `image`: the image id is SHA-256 of its header, the payload
+ * digest is the header's (and, for SHA-256, the payload's SHA-256). */
+static void check_info_digests(const pqh_fw_image_info *info, const uint8_t *image, size_t len) {
+    CHECK(info->header_len >= FW_FIXED_HEADER && info->header_len <= len &&
+              info->payload_len <= len - info->header_len,
+          "info lengths");
+    if (info->header_len > len || info->payload_len > len - info->header_len) return;
+    uint8_t d[32];
+    sha256(image, info->header_len, d);
+    CHECK(memcmp(d, info->image_id, PQH_FW_IMAGE_ID_BYTES) == 0,
+          "image id is not SHA-256 of the header");
+    uint8_t alg = image[FW_OFF_DIGEST_ALG];
+    uint32_t want = (alg == 1 || alg == 3) ? 32 : 64;
+    CHECK(info->payload_digest_len == want, "payload digest length %u for digest algorithm %u",
+          (unsigned)info->payload_digest_len, (unsigned)alg);
+    CHECK(memcmp(info->payload_digest, image + FW_OFF_PAYLOAD_DIGEST, PQH_FW_DIGEST_MAX_BYTES) == 0,
+          "payload digest differs from the header's");
+    CHECK(info->payload_digest_len <= PQH_FW_DIGEST_MAX_BYTES &&
+              all_bytes(info->payload_digest + info->payload_digest_len,
+                        PQH_FW_DIGEST_MAX_BYTES - info->payload_digest_len, 0),
+          "payload digest padding");
+    if (alg == 1) {
+        sha256(image + info->header_len, info->payload_len, d);
+        CHECK(memcmp(d, info->payload_digest, 32) == 0, "payload digest is not SHA-256(payload)");
+    }
+}
+
+/* A third state buffer, for copying states around. */
+static pqh_fw_verifier g_copy;
+
+/* The new calls on the valid known-answer image: expected_len, slot mode, update_copy, the
+ * payload digest and image id, the new policy fields, and states that are finished or failed
+ * wherever their bytes are copied. */
+static void test_fw_valid_image(const uint8_t *image, size_t len) {
+    pqh_fw_image_info info, ref;
+    uint64_t elen = 0;
+    CHECK(len > FW_FIXED_HEADER, "valid image length %zu", len);
+    if (len <= FW_FIXED_HEADER) return;
+    const size_t header_len = le16(image + 6), payload_len = le32(image + 8);
+    const size_t trailer_len = le32(image + FW_OFF_TRAILER_LEN);
+    const uint64_t sv = le64(image + FW_OFF_SECURITY_VERSION);
+    CHECK(header_len + payload_len + trailer_len == len, "header lengths add up to %zu", len);
+
+    /* expected_len: available once the fixed header passed the checks. */
+    memset(&ref, 0, sizeof ref);
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &g_kat_policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_expected_len(&g_verifier, &elen), PQH_ERR_FW_TRUNCATED);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, image, FW_FIXED_HEADER - 1), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_expected_len(&g_verifier, &elen), PQH_ERR_FW_TRUNCATED);
+    CHECK(elen == 0, "expected_len written before the header");
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, image + FW_FIXED_HEADER - 1, 1), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_expected_len(&g_verifier, &elen), PQH_OK);
+    CHECK(elen == len, "expected_len %llu, image %zu", (unsigned long long)elen, len);
+    CHECK_STATUS(pqh_fw_verifier_expected_len(&g_verifier, NULL), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, image + FW_FIXED_HEADER,
+                                        len - FW_FIXED_HEADER),
+                 PQH_OK);
+    elen = 0;
+    CHECK_STATUS(pqh_fw_verifier_expected_len(&g_verifier, &elen), PQH_OK);
+    CHECK(elen == len, "expected_len after the image");
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &ref), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_expected_len(&g_verifier, &elen), PQH_ERR_INVALID_STATE);
+    check_info_digests(&ref, image, len);
+    CHECK(ref.security_version == sv, "security version");
+
+    /* A flash slot larger than the image, erased (0xFF) after it. */
+    const size_t slot = len + 5000;
+    uint8_t *flash = xmalloc(slot);
+    memset(flash, 0xFF, slot);
+    memcpy(flash, image, len);
+    /* Without a slot length, the erased tail is a length mismatch. */
+    CHECK_STATUS(verify_image(&g_verifier, flash, slot, 4096, &info), PQH_ERR_FW_LENGTH_MISMATCH);
+    const size_t chunks[] = {slot, 1, 256, 4096};
+    for (size_t c = 0; c < COUNT(chunks); c++) {
+        CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &g_kat_policy), PQH_OK);
+        CHECK_STATUS(pqh_fw_verifier_set_slot_len(&g_verifier, slot), PQH_OK);
+        pqh_status st = PQH_OK;
+        for (size_t off = 0; off < slot && st == PQH_OK; off += chunks[c]) {
+            size_t n = slot - off < chunks[c] ? slot - off : chunks[c];
+            st = pqh_fw_verifier_update(&g_verifier, flash + off, n);
+        }
+        CHECK(st == PQH_OK, "slot in %zu-byte chunks: %s", chunks[c], pqh_status_string(st));
+        memset(&info, 0, sizeof info);
+        CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_OK);
+        CHECK(memcmp(info.image_id, ref.image_id, 32) == 0, "image id in slot mode");
+    }
+    /* Stop at the image's end: read the fixed header, ask the length, read the rest. */
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &g_kat_policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_set_slot_len(&g_verifier, slot), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, flash, FW_FIXED_HEADER), PQH_OK);
+    elen = 0;
+    CHECK_STATUS(pqh_fw_verifier_expected_len(&g_verifier, &elen), PQH_OK);
+    CHECK(elen == len && elen <= slot, "expected_len in slot mode");
+    if (elen == len) {
+        CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, flash + FW_FIXED_HEADER,
+                                            (size_t)elen - FW_FIXED_HEADER),
+                     PQH_OK);
+    }
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_OK);
+    /* A slot exactly the image's length. */
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &g_kat_policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_set_slot_len(&g_verifier, len), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, image, len), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, flash + len, 1), PQH_ERR_FW_LENGTH_MISMATCH);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_FW_LENGTH_MISMATCH);
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &g_kat_policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_set_slot_len(&g_verifier, len), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, image, len), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_OK);
+    /* A slot one byte too small: rejected as soon as the header is in, and it sticks. */
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &g_kat_policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_set_slot_len(&g_verifier, len - 1), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, image, FW_FIXED_HEADER - 1), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, image + FW_FIXED_HEADER - 1, 1),
+                 PQH_ERR_FW_IMAGE_EXCEEDS_SLOT);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, image + FW_FIXED_HEADER, 1),
+                 PQH_ERR_FW_IMAGE_EXCEEDS_SLOT);
+    CHECK_STATUS(pqh_fw_verifier_expected_len(&g_verifier, &elen), PQH_ERR_FW_IMAGE_EXCEEDS_SLOT);
+    CHECK_STATUS(pqh_fw_verifier_set_slot_len(&g_verifier, slot), PQH_ERR_FW_IMAGE_EXCEEDS_SLOT);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_FW_IMAGE_EXCEEDS_SLOT);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_INVALID_STATE);
+    /* The slot length told after the header: the same check. */
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &g_kat_policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, image, len), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_set_slot_len(&g_verifier, len - 1), PQH_ERR_FW_IMAGE_EXCEEDS_SLOT);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, NULL, 0), PQH_ERR_FW_IMAGE_EXCEEDS_SLOT);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_FW_IMAGE_EXCEEDS_SLOT);
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &g_kat_policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_set_slot_len(&g_verifier, 0), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, image, 1), PQH_ERR_FW_LENGTH_MISMATCH);
+
+    /* Verify while copying from the slot into "internal RAM". */
+    uint8_t *ram = xmalloc(len);
+    const size_t copy_chunks[] = {len, 1, 777, 4096};
+    for (size_t c = 0; c < COUNT(copy_chunks); c++) {
+        memset(ram, SENTINEL, len);
+        CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &g_kat_policy), PQH_OK);
+        CHECK_STATUS(pqh_fw_verifier_set_slot_len(&g_verifier, slot), PQH_OK);
+        pqh_status st = PQH_OK;
+        for (size_t off = 0; off < len && st == PQH_OK; off += copy_chunks[c]) {
+            size_t n = len - off < copy_chunks[c] ? len - off : copy_chunks[c];
+            st = pqh_fw_verifier_update_copy(&g_verifier, flash + off, ram + off, n);
+        }
+        CHECK(st == PQH_OK, "update_copy in %zu-byte chunks: %s", copy_chunks[c],
+              pqh_status_string(st));
+        memset(&info, 0, sizeof info);
+        CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_OK);
+        CHECK(memcmp(ram, image, len) == 0, "update_copy: the copy differs");
+        CHECK(memcmp(info.image_id, ref.image_id, 32) == 0 &&
+                  memcmp(info.payload_digest, ref.payload_digest, 64) == 0,
+              "update_copy: info");
+        check_info_digests(&info, ram, len);
+    }
+    /* The slot changes after the copy (external flash serving other bytes the second time):
+     * the RAM copy is still the verified image. */
+    flash[header_len] ^= 0x01;
+    CHECK(memcmp(ram, image, len) == 0, "RAM copy");
+    CHECK_STATUS(verify_image(&g_verifier, ram, len, 4096, &info), PQH_OK);
+    CHECK_STATUS(verify_image(&g_verifier, flash, len, 4096, &info), PQH_ERR_FW_DIGEST_MISMATCH);
+    /* A tampered source: the copy is what was checked, and it is rejected. */
+    memset(ram, 0, len);
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &g_kat_policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update_copy(&g_verifier, flash, ram, len), PQH_OK);
+    memset(&info, SENTINEL, sizeof info);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_FW_DIGEST_MISMATCH);
+    CHECK(all_bytes((const uint8_t *)&info, sizeof info, SENTINEL), "info written on error");
+    CHECK(memcmp(ram, flash, len) == 0, "update_copy: the tampered copy");
+    /* A tampered header fails at the chunk that completes it; the rest is not copied. */
+    memcpy(flash, image, len);
+    flash[0] ^= 0x20;
+    memset(ram, SENTINEL, len);
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &g_kat_policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update_copy(&g_verifier, flash, ram, FW_FIXED_HEADER),
+                 PQH_ERR_FW_BAD_MAGIC);
+    CHECK_STATUS(pqh_fw_verifier_update_copy(&g_verifier, flash + FW_FIXED_HEADER,
+                                             ram + FW_FIXED_HEADER, len - FW_FIXED_HEADER),
+                 PQH_ERR_FW_BAD_MAGIC);
+    CHECK(all_bytes(ram + FW_FIXED_HEADER, len - FW_FIXED_HEADER, SENTINEL),
+          "update_copy copied after an error");
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_FW_BAD_MAGIC);
+
+    /* The policy's counter maximum, endorsement algorithms and flags. */
+    pqh_fw_policy p = g_kat_policy;
+    if (sv > p.min_security_version) {
+        p.max_security_version = sv - 1;
+        CHECK_STATUS(verify_with(&g_verifier, &p, image, len, 1000, &info),
+                     PQH_ERR_FW_SECURITY_VERSION_TOO_LARGE);
+    }
+    p.max_security_version = sv;
+    CHECK_STATUS(verify_with(&g_verifier, &p, image, len, 1000, &info), PQH_OK);
+    p = g_kat_policy;
+    if (ref.delegated) {
+        uint32_t root_bit = pqh_fw_algorithm_bit(ref.delegation_root_algorithm);
+        CHECK(root_bit != 0, "root algorithm bit");
+        p.endorse_allowed_algorithms = 0;
+        CHECK_STATUS(verify_with(&g_verifier, &p, image, len, 1000, &info),
+                     PQH_ERR_FW_ALGORITHM_NOT_ALLOWED);
+        p.endorse_allowed_algorithms = PQH_FW_ALGS_ALL & ~root_bit;
+        CHECK_STATUS(verify_with(&g_verifier, &p, image, len, 1000, &info),
+                     PQH_ERR_FW_ALGORITHM_NOT_ALLOWED);
+        p.endorse_allowed_algorithms = root_bit;
+        CHECK_STATUS(verify_with(&g_verifier, &p, image, len, 1000, &info), PQH_OK);
+        /* Roots may endorse, but the image algorithm is not allowed for images. */
+        p.allowed_algorithms = PQH_FW_ALGS_ALL & ~pqh_fw_algorithm_bit(ref.algorithm);
+        p.endorse_allowed_algorithms = PQH_FW_ALGS_ALL;
+        CHECK_STATUS(verify_with(&g_verifier, &p, image, len, 1000, &info),
+                     PQH_ERR_FW_ALGORITHM_NOT_ALLOWED);
+    }
+    p = g_kat_policy;
+    p.flags = PQH_FW_POLICY_ACCEPT_V1; /* changes nothing for a version-2 image */
+    CHECK_STATUS(verify_with(&g_verifier, &p, image, len, 1000, &info), PQH_OK);
+
+    /* Fail closed in the middle of an image: a failed re-init leaves nothing to finish. */
+    pqh_fw_trust_anchor bad_anchors[PQH_FW_MAX_TRUST_ANCHORS];
+    memcpy(bad_anchors, g_kat_anchors, sizeof bad_anchors);
+    bad_anchors[0].state = (pqh_fw_key_state)3;
+    p = g_kat_policy;
+    p.trust_anchors = bad_anchors;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &g_kat_policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, image, len / 2), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &p), PQH_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, image + len / 2, len - len / 2),
+                 PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_INVALID_STATE);
+
+    /* Finished and failed states are dead wherever their bytes are copied. A snapshot of a
+     * live state is a live state in its own right (documented). */
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &g_kat_policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, image, len), PQH_OK);
+    memcpy(&g_copy, &g_verifier, sizeof g_copy); /* live snapshot */
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_OK);
+    memcpy(&g_moved, &g_verifier, sizeof g_moved); /* finished */
+    memset(&g_verifier, 0xA5, sizeof g_verifier);
+    memcpy(&g_verifier, &g_moved, sizeof g_moved);
+    memset(&info, SENTINEL, sizeof info);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, image, 1), PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(pqh_fw_verifier_expected_len(&g_verifier, &elen), PQH_ERR_INVALID_STATE);
+    CHECK(all_bytes((const uint8_t *)&info, sizeof info, SENTINEL), "info written");
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_moved, &info), PQH_ERR_INVALID_STATE);
+    memcpy(&g_verifier, &g_copy, sizeof g_copy);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_OK);
+    /* Failed at finish (payload), then copied out and back. */
+    memcpy(flash, image, len);
+    flash[header_len + 3] ^= 0x80;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &g_kat_policy), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, flash, len), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_FW_DIGEST_MISMATCH);
+    memcpy(&g_moved, &g_verifier, sizeof g_moved);
+    memset(&g_verifier, 0, sizeof g_verifier);
+    memcpy(&g_verifier, &g_moved, sizeof g_moved);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_INVALID_STATE);
+    /* Failed at an update (rollback), then copied out and back: the same error, never OK. */
+    p = g_kat_policy;
+    p.min_security_version = sv + 1;
+    p.max_security_version = sv + 1;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &p), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, image, len), PQH_ERR_FW_ROLLBACK);
+    memcpy(&g_moved, &g_verifier, sizeof g_moved);
+    memset(&g_verifier, 0, sizeof g_verifier);
+    memcpy(&g_verifier, &g_moved, sizeof g_moved);
+    CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, NULL, 0), PQH_ERR_FW_ROLLBACK);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_FW_ROLLBACK);
+    memcpy(&g_verifier, &g_moved, sizeof g_moved);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_FW_ROLLBACK);
+    CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_INVALID_STATE);
+    free(ram);
+    free(flash);
+}
+
+/* The re-initialization repro of issue 12, item 1, on the rolled-back known-answer image: it
+ * verifies under counter 0; after init with counter 0 and a failed re-init with counter 5 and
+ * an undefined anchor state, feeding it must not verify. */
+static void test_fw_reinit_repro(const uint8_t *image, size_t len) {
+    pqh_fw_image_info info;
+    pqh_fw_policy p0 = g_kat_policy;
+    p0.min_security_version = 0;
+    CHECK_STATUS(verify_with(&g_verifier, &p0, image, len, 4096, &info), PQH_OK);
+    pqh_fw_trust_anchor bad_anchors[PQH_FW_MAX_TRUST_ANCHORS];
+    memcpy(bad_anchors, g_kat_anchors, sizeof bad_anchors);
+    bad_anchors[0].state = (pqh_fw_key_state)3;
+    pqh_fw_policy p5 = g_kat_policy;
+    p5.min_security_version = 5;
+    p5.trust_anchors = bad_anchors;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &p0), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &p5), PQH_ERR_INVALID_ARGUMENT);
+    pqh_status st = pqh_fw_verifier_update(&g_verifier, image, len);
+    CHECK(st == PQH_ERR_INVALID_STATE, "update after a failed re-init: %s",
+          pqh_status_string(st));
+    st = pqh_fw_verifier_finish(&g_verifier, &info);
+    CHECK(st == PQH_ERR_INVALID_STATE, "finish after a failed re-init: %s",
+          pqh_status_string(st));
+    /* The same with the other policy errors. */
+    for (int k = 0; k < 4; k++) {
+        pqh_fw_policy bad = p0;
+        bad.min_security_version = 5;
+        if (k == 0) bad.trust_anchors_len = PQH_FW_MAX_TRUST_ANCHORS + 1;
+        if (k == 1) bad.allowed_algorithms |= 1u;
+        if (k == 2) bad.max_security_version = 0;
+        if (k == 3) bad.flags = 0x10;
+        CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &p0), PQH_OK);
+        CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, image, 100), PQH_OK);
+        CHECK(pqh_fw_verifier_init(&g_verifier, &bad) != PQH_OK, "bad policy %d", k);
+        CHECK_STATUS(pqh_fw_verifier_update(&g_verifier, image + 100, len - 100),
+                     PQH_ERR_INVALID_STATE);
+        CHECK_STATUS(pqh_fw_verifier_finish(&g_verifier, &info), PQH_ERR_INVALID_STATE);
+    }
+}
+
+/* The frozen format-1 image (kat-vectors/pqhybrid/firmware-v1/valid.pqfw, next to the format-2
+ * files): rejected unless the policy sets PQH_FW_POLICY_ACCEPT_V1. */
+static void test_fw_v1_image(const char *valid_path) {
+    static const char suffix[] = "/firmware/valid.pqfw";
+    size_t n = strlen(valid_path), sn = strlen(suffix);
+    if (n < sn || strcmp(valid_path + n - sn, suffix) != 0) {
+        printf("note: %s is not .../firmware/valid.pqfw; format-1 image not tested\n",
+               valid_path);
+        return;
+    }
+    char *path = xmalloc(n + 4);
+    memcpy(path, valid_path, n - sn);
+    strcpy(path + n - sn, "/firmware-v1/valid.pqfw");
+    size_t len = 0;
+    uint8_t *image = read_file(path, &len);
+    if (!image) {
+        printf("note: %s not found; format-1 image not tested\n", path);
+        free(path);
+        return;
+    }
+    pqh_fw_image_info info;
+    pqh_fw_policy p = g_kat_policy;
+    CHECK(len > 6 && le16(image + 4) == 1, "%s is not format version 1", path);
+    CHECK_STATUS(verify_with(&g_verifier, &p, image, len, 1000, &info),
+                 PQH_ERR_FW_UNSUPPORTED_VERSION);
+    p.flags = PQH_FW_POLICY_ACCEPT_V1;
+    memset(&info, 0, sizeof info);
+    CHECK_STATUS(verify_with(&g_verifier, &p, image, len, 1000, &info), PQH_OK);
+    check_info_digests(&info, image, len);
+    free(image);
+    free(path);
+}
+
 static void run_fw_record(char **f, int nf, vector_counts *vc) {
     if (strcmp(f[0], "fw-policy") == 0) {
-        CHECK(nf == 5, "fw-policy record");
-        if (nf != 5) return;
+        /* fw-policy <min> <class> <allowed> <trailer capacity> [<max> <endorse allowed>
+         * <accept v1>]; without the last three (an older vector file): the Rust defaults. */
+        CHECK(nf == 5 || nf == 8, "fw-policy record has %d fields", nf);
+        if (nf != 5 && nf != 8) return;
         size_t n = 0;
         memset(&g_kat_policy, 0, sizeof g_kat_policy);
         g_kat_policy.min_security_version = strtoull(f[1], NULL, 10);
+        g_kat_policy.max_security_version = nf == 8 ? strtoull(f[5], NULL, 10) : UINT32_MAX;
+        g_kat_policy.endorse_allowed_algorithms =
+            nf == 8 ? (uint32_t)strtoul(f[6], NULL, 10) : PQH_FW_ALGS_ALL;
+        g_kat_policy.flags = nf == 8 && strcmp(f[7], "1") == 0 ? PQH_FW_POLICY_ACCEPT_V1 : 0;
+        CHECK(nf != 8 || strcmp(f[7], "0") == 0 || strcmp(f[7], "1") == 0, "accept v1 %s",
+              f[7]);
         CHECK(unhex(f[2], g_kat_policy.device_class, PQH_FW_DEVICE_CLASS_BYTES, &n) == 0 &&
                   n == PQH_FW_DEVICE_CLASS_BYTES,
               "fw-policy device class");
@@ -1244,6 +1852,11 @@ static void run_fw_record(char **f, int nf, vector_counts *vc) {
                 CHECK(pqh_sig_alg_name(info.algorithm) != NULL, "algorithm name");
             }
         }
+        if (expect == PQH_OK) {
+            test_fw_valid_image(image, len);
+            if (strstr(f[2], "/firmware/valid.pqfw")) test_fw_v1_image(f[2]);
+        }
+        if (expect == PQH_ERR_FW_ROLLBACK) test_fw_reinit_repro(image, len);
         /* Feeding past the end of a valid image is a length mismatch. */
         if (expect == PQH_OK) {
             pqh_fw_image_info info;
@@ -1338,6 +1951,7 @@ int main(int argc, char **argv) {
     test_kem();
     test_aead();
     test_rng_os();
+    test_sha256();
     test_fw();
     vector_counts vc = {0, 0, 0, 0, 0};
     if (run_vectors(argv[1], &vc) != 0) {

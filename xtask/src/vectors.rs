@@ -9,6 +9,7 @@
 //! sig-keygen <algorithm name> <sk> <pk>
 //! sig-verify <algorithm name> <pk> <msg> <ctx> <sig>
 //! fw-policy <min security version> <device class> <allowed bits> <trailer capacity>
+//!           <max security version> <endorse-allowed bits> <accept v1: 0|1>
 //! fw-anchor <key id> <active|revoked>
 //! fw-image <expected: valid | FirmwareError name> <path of the .pqfw file>
 //! end <number of records>
@@ -166,13 +167,20 @@ fn firmware(root: &Path, out: &mut String) -> Result<usize, String> {
         || pqhybrid_kat::hex(p["deviceClass"].as_str().unwrap_or("!")),
         what,
     )?;
+    let accept_v1 = p["acceptV1"]
+        .as_bool()
+        .ok_or_else(|| format!("{what}: policy.acceptV1 is not a boolean"))?;
+    // fw-policy <min> <class> <allowed> <trailer capacity> <max> <endorse allowed> <accept v1>
     let _ = writeln!(
         out,
-        "fw-policy {} {} {} {}",
+        "fw-policy {} {} {} {} {} {} {}",
         num("minSecurityVersion")?,
         hex(&class),
         num("allowed")?,
-        num("trailerCapacity")?
+        num("trailerCapacity")?,
+        num("maxSecurityVersion")?,
+        num("endorseAllowed")?,
+        u8::from(accept_v1)
     );
     let mut n = 1;
     for a in p["trustAnchors"].as_array().ok_or("no trustAnchors")? {

@@ -419,7 +419,9 @@ fn kem_benches(b: &mut Bench, alg: Kem) {
 /// (feature `compact-verify`).
 #[cfg(all(not(an505), not(feature = "verify-only")))]
 fn backend_ml_dsa_verify(b: &mut Bench) {
-    use pqhybrid::primitives::ml_dsa::{MlDsa44, MlDsa65, MlDsa87, MlDsaParams, SigningKey, VerifyingKey};
+    use pqhybrid::primitives::ml_dsa::{
+        MlDsa44, MlDsa65, MlDsa87, MlDsaParams, SigningKey, VerifyingKey,
+    };
     fn one<P: MlDsaParams>(b: &mut Bench, name: &str) {
         let sk = SigningKey::<P>::from_seed(&[0x5a; 32]);
         let sig = match sk.sign_deterministic(MSG, b"") {
@@ -434,6 +436,85 @@ fn backend_ml_dsa_verify(b: &mut Bench) {
     one::<MlDsa44>(b, "ML-DSA-44");
     one::<MlDsa65>(b, "ML-DSA-65");
     one::<MlDsa87>(b, "ML-DSA-87");
+}
+
+/// The typed API with a held (already expanded) key, per lattice backend: what the primitive
+/// costs without the agile layer's key derivation from the seed on every call (agile `sign`
+/// includes keygen, agile `decaps` re-derives the key). Rows are named `… [libcrux]` and
+/// `… [RustCrypto]`; the RustCrypto rows exist with the `rustcrypto-rows` feature, which
+/// compiles the second backend beside the default one.
+#[cfg(all(not(an505), not(feature = "verify-only")))]
+fn typed_backend_rows(b: &mut Bench) {
+    use pqhybrid::primitives::backend::{Libcrux, MlDsaBackend, MlKemBackend};
+    use pqhybrid::primitives::ml_dsa::{self, MlDsa65, SigningKey};
+    use pqhybrid::primitives::ml_kem::{DecapsulationKey, EncapsulationKey, MlKem768};
+
+    fn rows<B: MlDsaBackend<MlDsa65> + MlKemBackend<MlKem768>>(b: &mut Bench, tag: &str) {
+        let mut name = [0u8; 48];
+        let kem = label(&mut name, "ML-KEM-768 typed ", tag);
+        let mut dk = DecapsulationKey::<MlKem768, B>::from_seed(&[0x33; 64]);
+        b.run(kem, "keygen", &mut || {
+            dk = DecapsulationKey::<MlKem768, B>::from_seed(black_box(&[0x33; 64]));
+            Ok(())
+        });
+        let ek_bytes = dk.encapsulation_key().to_bytes();
+        let mut ct = None;
+        b.run(kem, "encaps", &mut || {
+            let ek = EncapsulationKey::<MlKem768, B>::from_bytes(black_box(ek_bytes.as_ref()))?;
+            ct = Some(ek.encapsulate(&mut BenchRng(0x0123_4567_89ab_cdef))?);
+            Ok(())
+        });
+        if let Some((ct, ss)) = ct {
+            b.run(kem, "decaps (held key)", &mut || {
+                let ss2 = dk.decapsulate(black_box(ct.as_ref()))?;
+                if ss2.as_bytes() == ss.as_bytes() {
+                    Ok(())
+                } else {
+                    Err(pqhybrid::Error::VerificationFailed)
+                }
+            });
+        }
+        let mut name2 = [0u8; 48];
+        let dsa = label(&mut name2, "ML-DSA-65 typed ", tag);
+        let mut sk = SigningKey::<MlDsa65, B>::from_seed(&[0x5a; 32]);
+        b.run(dsa, "keygen", &mut || {
+            sk = SigningKey::<MlDsa65, B>::from_seed(black_box(&[0x5a; 32]));
+            Ok(())
+        });
+        let mut sig = None;
+        b.run(dsa, "sign (held key)", &mut || {
+            sig = Some(sk.sign_deterministic(black_box(MSG), b"")?);
+            Ok(())
+        });
+        let pk = sk.verifying_key().to_bytes();
+        if let Some(sig) = sig {
+            b.run(dsa, "verify", &mut || {
+                ml_dsa::VerifyingKey::<MlDsa65, B>::from_bytes(black_box(pk.as_ref()))?.verify(
+                    MSG,
+                    b"",
+                    sig.as_ref(),
+                )
+            });
+        }
+    }
+
+    /// `prefix ‖ "[" ‖ tag ‖ "]"` in `buf`.
+    fn label<'a>(buf: &'a mut [u8; 48], prefix: &str, tag: &str) -> &'a str {
+        let mut n = 0;
+        for part in [prefix, "[", tag, "]"] {
+            for &c in part.as_bytes() {
+                if let Some(d) = buf.get_mut(n) {
+                    *d = c;
+                    n += 1;
+                }
+            }
+        }
+        core::str::from_utf8(buf.get(..n).unwrap_or_default()).unwrap_or("?")
+    }
+
+    rows::<Libcrux>(b, "libcrux");
+    #[cfg(feature = "rustcrypto-rows")]
+    rows::<pqhybrid::primitives::backend::RustCrypto>(b, "RustCrypto");
 }
 
 /// The raw `ml-dsa` crate (decode + verify), to separate pqhybrid's wrapper cost.
@@ -514,6 +595,7 @@ fn main() -> ! {
         signature_benches(&mut b, Sig::MlDsa65, SIGN);
         raw_ml_dsa_65_verify(&mut b);
         backend_ml_dsa_verify(&mut b);
+        typed_backend_rows(&mut b);
         signature_benches(&mut b, Sig::MlDsa87, SIGN);
         signature_benches(&mut b, Sig::Ed25519, SIGN);
         signature_benches(&mut b, Sig::EcdsaP256Sha256, SIGN);

@@ -3,9 +3,9 @@
 use js_sys::{Array, Function, Promise, Reflect, Symbol, Uint8Array};
 use pqhybrid::SignatureAlgorithm;
 use pqhybrid::firmware::{
-    self as fw, AlgorithmSet, DEFAULT_TRAILER_CAPACITY, DeviceClass, FIRMWARE_ALGORITHMS,
-    FirmwareError, Header, KeyId, KeyState, MAX_TRAILER_CAPACITY, Manifest, TrustAnchor,
-    VerifiedImage, Verifier,
+    self as fw, AlgorithmSet, DEFAULT_MAX_SECURITY_VERSION, DEFAULT_TRAILER_CAPACITY, DeviceClass,
+    FIRMWARE_ALGORITHMS, FirmwareError, Header, KeyId, KeyState, MAX_TRAILER_CAPACITY, Manifest,
+    TrustAnchor, VerifiedImage, Verifier,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -123,7 +123,8 @@ fn family(name: &str) -> Result<AlgorithmSet, JsValue> {
     })
 }
 
-fn allowed_of(v: &JsValue) -> Result<AlgorithmSet, JsValue> {
+/// An algorithm set option (`allowed`, `endorseAllowed`): default every firmware algorithm.
+fn allowed_of(v: &JsValue, what: &str) -> Result<AlgorithmSet, JsValue> {
     if v.is_undefined() || v.is_null() {
         return Ok(AlgorithmSet::ALL);
     }
@@ -135,9 +136,9 @@ fn allowed_of(v: &JsValue) -> Result<AlgorithmSet, JsValue> {
         {
             return Ok(s);
         }
-        return Err(invalid_arg(
-            "allowed: bits outside the firmware algorithm ids 1..=21",
-        ));
+        return Err(invalid_arg(&format!(
+            "{what}: bits outside the firmware algorithm ids 1..=21"
+        )));
     }
     let names: Vec<String> = if let Some(s) = v.as_string() {
         s.split(',').map(str::to_owned).collect()
@@ -146,14 +147,14 @@ fn allowed_of(v: &JsValue) -> Result<AlgorithmSet, JsValue> {
             .iter()
             .map(|x| {
                 x.as_string()
-                    .ok_or_else(|| invalid_arg("allowed: strings only"))
+                    .ok_or_else(|| invalid_arg(&format!("{what}: strings only")))
             })
             .collect::<Result<_, _>>()?
     } else {
-        return Err(invalid_arg(
-            "allowed must be a family list (\"hybrid,ml-dsa\"), an array of families or \
-             algorithm names, or AlgorithmSet bits",
-        ));
+        return Err(invalid_arg(&format!(
+            "{what} must be a family list (\"hybrid,ml-dsa\"), an array of families or \
+             algorithm names, or AlgorithmSet bits"
+        )));
     };
     let mut set = AlgorithmSet::NONE;
     for n in names.iter().filter(|n| !n.trim().is_empty()) {
@@ -193,22 +194,27 @@ fn anchors_of(v: &JsValue) -> Result<Vec<TrustAnchor>, JsValue> {
     Ok(out)
 }
 
-/// What a device accepts: trust anchors (key ids with their state), the minimum security
-/// version (anti-rollback), the device class, the allowed algorithms and the verifier's
-/// signature-block capacity.
+/// What a device accepts: trust anchors (key ids with their state), the security-version
+/// range (anti-rollback minimum, the largest value the device's counter stores), the device
+/// class, the algorithms allowed for image signatures and for endorsing roots, whether format
+/// version 1 is accepted, and the verifier's signature-block capacity.
 #[wasm_bindgen]
 pub struct Policy {
     anchors: Vec<TrustAnchor>,
     min_security_version: u64,
+    max_security_version: u64,
     device_class: [u8; 16],
     allowed: AlgorithmSet,
+    endorse_allowed: AlgorithmSet,
+    accept_v1: bool,
     large: bool,
 }
 
 #[wasm_bindgen]
 impl Policy {
-    /// `new Policy({deviceClass, trustAnchors?, trustStore?, minSecurityVersion?, allowed?,
-    /// trailerCapacity?})`; see `PolicyOptions`.
+    /// `new Policy({deviceClass, trustAnchors?, trustStore?, minSecurityVersion?,
+    /// maxSecurityVersion?, allowed?, endorseAllowed?, acceptV1?, trailerCapacity?})`; see
+    /// `PolicyOptions`.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "PolicyOptions")] options: JsValue,
@@ -243,7 +249,27 @@ impl Policy {
         } else {
             to_u64(&msv, "minSecurityVersion")?
         };
-        let allowed = allowed_of(&get(&options, "allowed"))?;
+        let msv = get(&options, "maxSecurityVersion");
+        let max_security_version = if msv.is_undefined() {
+            DEFAULT_MAX_SECURITY_VERSION
+        } else {
+            to_u64(&msv, "maxSecurityVersion")?
+        };
+        if min_security_version > max_security_version {
+            return Err(invalid_arg(&format!(
+                "minSecurityVersion {min_security_version} is above maxSecurityVersion \
+                 {max_security_version}: no image could boot"
+            )));
+        }
+        let allowed = allowed_of(&get(&options, "allowed"), "allowed")?;
+        let endorse_allowed = allowed_of(&get(&options, "endorseAllowed"), "endorseAllowed")?;
+        let v1 = get(&options, "acceptV1");
+        let accept_v1 = if v1.is_undefined() {
+            false
+        } else {
+            v1.as_bool()
+                .ok_or_else(|| invalid_arg("acceptV1 must be a boolean"))?
+        };
         let cap = get(&options, "trailerCapacity");
         let large = if cap.is_undefined() {
             false
@@ -259,8 +285,11 @@ impl Policy {
         Ok(Policy {
             anchors,
             min_security_version,
+            max_security_version,
             device_class,
             allowed,
+            endorse_allowed,
+            accept_v1,
             large,
         })
     }
@@ -286,6 +315,13 @@ impl Policy {
         self.min_security_version
     }
 
+    /// The largest security version the device's counter stores (higher ones are rejected
+    /// with `Firmware.SecurityVersionTooLarge`).
+    #[wasm_bindgen(getter, js_name = maxSecurityVersion)]
+    pub fn max_security_version(&self) -> u64 {
+        self.max_security_version
+    }
+
     /// The device class (16 bytes).
     #[wasm_bindgen(getter, js_name = deviceClass)]
     pub fn device_class(&self) -> Vec<u8> {
@@ -302,6 +338,24 @@ impl Policy {
     #[wasm_bindgen(getter, js_name = allowedBits)]
     pub fn allowed_bits(&self) -> u32 {
         self.allowed.bits()
+    }
+
+    /// The algorithms a root may endorse release keys with (names).
+    #[wasm_bindgen(getter, js_name = endorseAllowed, unchecked_return_type = "SignatureAlgorithmName[]")]
+    pub fn endorse_allowed(&self) -> JsValue {
+        str_array(self.endorse_allowed.iter().map(SignatureAlgorithm::name))
+    }
+
+    /// `endorseAllowed` as `AlgorithmSet` bits.
+    #[wasm_bindgen(getter, js_name = endorseAllowedBits)]
+    pub fn endorse_allowed_bits(&self) -> u32 {
+        self.endorse_allowed.bits()
+    }
+
+    /// Whether format-version-1 images are accepted.
+    #[wasm_bindgen(getter, js_name = acceptV1)]
+    pub fn accept_v1(&self) -> bool {
+        self.accept_v1
     }
 
     /// The verifier's signature-block capacity in bytes (16384, or the maximum any algorithm
@@ -332,7 +386,7 @@ fn version_obj(h: &Header) -> JsValue {
 
 fn header_obj(h: &Header) -> Obj {
     Obj::new()
-        .with("formatVersion", fw::FORMAT_VERSION)
+        .with("formatVersion", h.format_version)
         .with("headerLen", h.header_len)
         .with("payloadLen", h.payload_len)
         .with("trailerLen", h.trailer_len)
@@ -371,6 +425,8 @@ fn verified_obj(v: &VerifiedImage) -> JsValue {
         None => JsValue::NULL,
     };
     header_obj(v.header())
+        .bytes("payloadDigest", v.payload_digest())
+        .bytes("imageId", &v.image_id())
         .with("valid", true)
         .with("delegation", delegation)
         .into_js()
@@ -409,12 +465,13 @@ impl FirmwareVerifier {
         // dropped before them, and never escapes the struct.
         let anchors_ref: &'static [TrustAnchor] =
             unsafe { &*(core::ptr::from_ref::<[TrustAnchor]>(&*anchors)) };
-        let fw_policy = Box::new(fw::Policy {
-            trust_anchors: anchors_ref,
-            min_security_version: policy.min_security_version,
-            device_class: DeviceClass(policy.device_class),
-            allowed: policy.allowed,
-        });
+        let mut p = fw::Policy::new(anchors_ref, DeviceClass(policy.device_class));
+        p.min_security_version = policy.min_security_version;
+        p.max_security_version = policy.max_security_version;
+        p.allowed = policy.allowed;
+        p.endorse_allowed = policy.endorse_allowed;
+        p.accept_v1 = policy.accept_v1;
+        let fw_policy = Box::new(p);
         // SAFETY: as above.
         let policy_ref: &'static fw::Policy<'static> =
             unsafe { &*(core::ptr::from_ref::<fw::Policy<'static>>(&*fw_policy)) };
@@ -440,6 +497,55 @@ impl FirmwareVerifier {
         };
         self.processed += chunk.len() as f64;
         r.js()
+    }
+
+    /// The image's total length in bytes (`headerLen + payloadLen + trailerLen`), once the
+    /// fixed header (192 bytes) is in and has passed the header checks; `undefined` before,
+    /// and after an error. **Unverified** until `finish()` succeeds: bound it by what you are
+    /// prepared to read (or call `setSlotLen`, which does).
+    #[wasm_bindgen(js_name = expectedLen)]
+    pub fn expected_len(&self) -> Result<Option<f64>, JsValue> {
+        let n = match self.inner.as_ref() {
+            Some(Inner::Default(v)) => v.expected_len(),
+            Some(Inner::Large(v)) => v.expected_len(),
+            None => return Err(finished()),
+        };
+        // At most 2^16 + 2 * 2^32: exact as a number.
+        Ok(n.map(|n| n as f64))
+    }
+
+    /// Tells the verifier that the input is a whole slot of `slotLen` bytes (a flash
+    /// partition, a fixed-size download): an image longer than the slot is rejected
+    /// (`Firmware.ImageExceedsSlot`) as soon as its header is in, bytes after the image's end
+    /// are ignored (instead of `Firmware.LengthMismatch`), and more than `slotLen` bytes in all
+    /// are `Firmware.LengthMismatch`. Call it before the first `update`; a later call checks
+    /// what was already received. Errors stick.
+    #[wasm_bindgen(js_name = setSlotLen)]
+    pub fn set_slot_len(
+        &mut self,
+        #[wasm_bindgen(js_name = slotLen, unchecked_param_type = "number | bigint")]
+        slot_len: JsValue,
+    ) -> Result<(), JsValue> {
+        let n = to_u64(&slot_len, "slotLen")?;
+        match self.inner.as_mut() {
+            Some(Inner::Default(v)) => v.set_slot_len(n),
+            Some(Inner::Large(v)) => v.set_slot_len(n),
+            None => return Err(finished()),
+        }
+        .js()
+    }
+
+    /// The header fields once the fixed header is in and has passed the header checks, else
+    /// `null`. **Not verified**: nothing in it is authenticated until `finish()` succeeds
+    /// (use the result of `finish()` for anything that matters).
+    #[wasm_bindgen(js_name = unverifiedHeader, unchecked_return_type = "ImageHeader | null")]
+    pub fn unverified_header(&self) -> Result<JsValue, JsValue> {
+        let h = match self.inner.as_ref() {
+            Some(Inner::Default(v)) => v.unverified_header().copied(),
+            Some(Inner::Large(v)) => v.unverified_header().copied(),
+            None => return Err(finished()),
+        };
+        Ok(h.map_or(JsValue::NULL, |h| header_obj(&h).into_js()))
     }
 
     /// Bytes passed to `update` so far.
@@ -604,6 +710,19 @@ pub fn inspect_firmware(image: &[u8]) -> Result<JsValue, JsValue> {
         .into_js())
 }
 
+/// The device classes an endorsement lists: `[]` for "any class", `null` for a version-1
+/// record (not scoped to classes).
+fn classes_of(e: &fw::Endorsement<'_>) -> JsValue {
+    if e.format_version == fw::FORMAT_VERSION_1 {
+        return JsValue::NULL;
+    }
+    let arr = Array::new();
+    for c in e.device_classes() {
+        arr.push(&Uint8Array::from(&c.0[..]));
+    }
+    arr.into()
+}
+
 fn block_obj(b: fw::SignatureBlock<'_>) -> JsValue {
     let matches = fw::key_id(b.algorithm, b.public_key).ok();
     let endorsement = match b.endorsement {
@@ -619,6 +738,16 @@ fn block_obj(b: fw::SignatureBlock<'_>) -> JsValue {
             .with("minSecurityVersion", bigint(e.min_security_version))
             .with("maxSecurityVersion", bigint(e.max_security_version))
             .with("allowed", allowed_names(e.allowed))
+            .with("formatVersion", e.format_version)
+            .with(
+                "anyClass",
+                if e.format_version == fw::FORMAT_VERSION_1 {
+                    JsValue::NULL
+                } else {
+                    JsValue::from(e.any_class)
+                },
+            )
+            .with("deviceClasses", classes_of(&e))
             .bytes("signature", e.signature)
             .into_js(),
         None => JsValue::NULL,

@@ -57,7 +57,8 @@ export type FirmwareErrorCode =
   | "Firmware.TrailerTooLarge" | "Firmware.WrongDeviceClass" | "Firmware.Rollback"
   | "Firmware.AlgorithmNotAllowed" | "Firmware.RevokedKey" | "Firmware.UnknownKey"
   | "Firmware.KeyIdMismatch" | "Firmware.DelegationOutOfRange" | "Firmware.DigestMismatch"
-  | "Firmware.BadSignature";
+  | "Firmware.BadSignature" | "Firmware.SecurityVersionTooLarge" | "Firmware.ClassNotEndorsed"
+  | "Firmware.EndorsedAnchor" | "Firmware.NonCanonicalSignature" | "Firmware.ImageExceedsSlot";
 
 /** The `code` of every error this package throws. */
 export type ErrorCode =
@@ -152,11 +153,28 @@ export interface PolicyOptions {
   /** Anti-rollback: images with a lower security version are rejected. Default 0. */
   minSecurityVersion?: number | bigint;
   /**
-   * Allowed algorithms: families "hybrid", "ml-dsa", "slh-dsa", "pure-pq", "all" or algorithm
-   * names, comma-separated or as an array, or AlgorithmSet bits. Default: every firmware
-   * algorithm.
+   * The largest security version the device's anti-rollback counter can store: higher ones are
+   * rejected (Firmware.SecurityVersionTooLarge) rather than truncated when stored. Default
+   * 2^32 − 1 (a 32-bit counter). Must not be below minSecurityVersion.
+   */
+  maxSecurityVersion?: number | bigint;
+  /**
+   * Algorithms accepted for image signatures (by a trusted key or an endorsed release key):
+   * families "hybrid", "ml-dsa", "slh-dsa", "pure-pq", "all" or algorithm names,
+   * comma-separated or as an array, or AlgorithmSet bits. Default: every firmware algorithm.
    */
   allowed?: string | string[] | number;
+  /**
+   * Algorithms a root may endorse release keys with, in the same forms as `allowed` (for
+   * example SLH-DSA roots with hybrid-only images: `allowed: "hybrid", endorseAllowed:
+   * "slh-dsa"`). Default: every firmware algorithm.
+   */
+  endorseAllowed?: string | string[] | number;
+  /**
+   * Accept format-version-1 images (endorsements not scoped to device classes, ECDSA s not
+   * required low). Default false: they are rejected with Firmware.UnsupportedVersion.
+   */
+  acceptV1?: boolean;
   /**
    * Signature-block capacity in bytes. Default 16384 (every ML-DSA and composite algorithm);
    * larger values (up to the SLH-DSA-256f maximum) select the large verifier.
@@ -175,6 +193,7 @@ export interface ImageVersion {
 
 /** The header fields of an image. */
 export interface ImageHeader {
+  /** 2, or 1 for a legacy image (accepted only with `acceptV1`). */
   formatVersion: number;
   headerLen: number;
   payloadLen: number;
@@ -204,6 +223,11 @@ export interface Delegation {
 /** The manifest of an image that passed every check. */
 export interface VerifiedImage extends ImageHeader {
   valid: true;
+  /**
+   * SHA-256 of the whole header (32 bytes): identifies the image. A hash of the file does not
+   * (the signature block is not signed, and hedged signing differs each time).
+   */
+  imageId: Uint8Array;
   delegation: Delegation | null;
 }
 
@@ -214,6 +238,15 @@ export interface Endorsement {
   minSecurityVersion: bigint;
   maxSecurityVersion: bigint;
   allowed: SignatureAlgorithmName[];
+  /** The record's format version (the image's). */
+  formatVersion: number;
+  /** Version 2: the release key may sign for every device class; null for version 1. */
+  anyClass: boolean | null;
+  /**
+   * Version 2: the device classes the release key may sign for (16 bytes each; empty with
+   * anyClass); null for version 1 (not scoped to classes).
+   */
+  deviceClasses: Uint8Array[] | null;
   signature: Uint8Array;
 }
 

@@ -92,10 +92,25 @@ test('policy and trust-store errors', () => {
   throwsCode(assert, () => new pq.Policy({ ...options, allowed: 'quantum-magic' }), 'UnknownAlgorithm');
   throwsCode(assert, () => new pq.Policy({ ...options, allowed: 1 }), 'InvalidArgument'); // bit 0 is not an id
   throwsCode(assert, () => new pq.Policy({ ...options, trailerCapacity: 1e9 }), 'InvalidArgument');
+  // Format 2 options.
+  throwsCode(assert, () => new pq.Policy({ ...options, maxSecurityVersion: -1 }), 'InvalidArgument');
+  throwsCode(assert, () => new pq.Policy({ ...options, maxSecurityVersion: 2n ** 64n }), 'InvalidArgument');
+  throwsCode(assert, () => new pq.Policy({ ...options, maxSecurityVersion: 1.5 }), 'InvalidArgument');
+  throwsCode(assert, () => new pq.Policy({ ...options, maxSecurityVersion: '7' }), 'InvalidArgument');
+  let e = throwsCode(assert, () => new pq.Policy({ ...options, minSecurityVersion: 8, maxSecurityVersion: 7n }), 'InvalidArgument');
+  assert.match(e.message, /minSecurityVersion 8 is above maxSecurityVersion 7/);
+  throwsCode(assert, () => new pq.Policy({ ...options, endorseAllowed: 'slh-dsa,ecdsa-p256-sha256' }), 'InvalidArgument');
+  throwsCode(assert, () => new pq.Policy({ ...options, endorseAllowed: 'quantum-magic' }), 'UnknownAlgorithm');
+  e = throwsCode(assert, () => new pq.Policy({ ...options, endorseAllowed: 1 << 22 }), 'InvalidArgument');
+  assert.match(e.message, /^endorseAllowed/);
+  throwsCode(assert, () => new pq.Policy({ ...options, endorseAllowed: [2] }), 'InvalidArgument');
+  throwsCode(assert, () => new pq.Policy({ ...options, endorseAllowed: {} }), 'InvalidArgument');
+  throwsCode(assert, () => new pq.Policy({ ...options, acceptV1: 'yes' }), 'InvalidArgument');
+  throwsCode(assert, () => new pq.Policy({ ...options, acceptV1: 1 }), 'InvalidArgument');
   throwsCode(assert, () => new pq.Policy({ ...options, trustAnchors: [{ keyId: '00', state: 'active' }] }), 'InvalidArgument');
   throwsCode(assert, () => new pq.Policy({ ...options, trustAnchors: [{ keyId: '00'.repeat(32), state: 'maybe' }] }), 'InvalidArgument');
   const id = 'ab'.repeat(32);
-  let e = throwsCode(assert, () => pq.parseTrustStore(`${id} active\n${id} revoked\n`), 'InvalidTrustStore');
+  e = throwsCode(assert, () => pq.parseTrustStore(`${id} active\n${id} revoked\n`), 'InvalidTrustStore');
   assert.match(e.message, /line 2/);
   e = throwsCode(assert, () => pq.parseTrustStore(`# c\n\nxyz active\n`), 'InvalidTrustStore');
   assert.match(e.message, /line 3/);
@@ -110,10 +125,21 @@ test('policy and trust-store errors', () => {
 });
 
 test('tampered, rolled-back and otherwise rejected firmware: every Firmware.* code', () => {
-  const { options, image } = firmwareKat();
+  const { json, options, image } = firmwareKat();
   const policy = new pq.Policy(options);
   const valid = image('valid.pqfw');
-  const reject = (bytes, code, p = policy) => throwsCode(assert, () => pq.verifyFirmware(p, bytes), code);
+  // One shot, or through a FirmwareVerifier prepared by `setup` (setSlotLen).
+  const reject = (bytes, code, p = policy, setup) => throwsCode(assert, () => {
+    if (!setup) return pq.verifyFirmware(p, bytes);
+    const v = new pq.FirmwareVerifier(p);
+    try {
+      setup(v);
+      v.update(bytes);
+      return v.finish();
+    } finally {
+      v.free();
+    }
+  }, code);
   // Tampering done here, not only through the KAT files.
   const flip = (i) => { const b = Uint8Array.from(valid); b[i] ^= 0x01; return b; };
   reject(flip(0), 'Firmware.BadMagic');
@@ -129,10 +155,36 @@ test('tampered, rolled-back and otherwise rejected firmware: every Firmware.* co
   reject(valid, 'Firmware.AlgorithmNotAllowed', new pq.Policy({ ...options, allowed: 'ml-dsa' }));
   reject(valid, 'Firmware.UnknownKey', new pq.Policy({ ...options, trustAnchors: [] }));
   reject(valid, 'Firmware.RevokedKey', new pq.Policy({ ...options, trustAnchors: [{ keyId: options.trustAnchors[0].keyId, state: 'revoked' }] }));
-  // Every code of firmwareErrorCodes() is produced by some KAT file (kat.test.mjs checks each).
+  // Format 2 rejections made here through the policy (the KAT files make each from the image).
+  reject(valid, 'Firmware.SecurityVersionTooLarge', new pq.Policy({ ...options, maxSecurityVersion: 6 }));
+  reject(valid, 'Firmware.AlgorithmNotAllowed', new pq.Policy({ ...options, endorseAllowed: 'ml-dsa' }));
+  const release = json.keys.find((k) => k.name === 'release').keyId;
+  reject(valid, 'Firmware.EndorsedAnchor', new pq.Policy({ ...options, trustAnchors: [...options.trustAnchors, { keyId: release }] }));
+  // Revocation still comes first for an endorsed key that is also listed (revoked).
+  reject(valid, 'Firmware.RevokedKey', new pq.Policy({ ...options, trustAnchors: [...options.trustAnchors, { keyId: release, state: 'revoked' }] }));
+  // A slot shorter than the image its header announces (firmware.test.mjs: setSlotLen).
+  reject(valid.subarray(0, valid.length - 1), 'Firmware.ImageExceedsSlot', policy, (v) => v.setSlotLen(valid.length - 1));
+  // Every code of firmwareErrorCodes() is produced by some KAT file (kat.test.mjs checks each),
+  // but ImageExceedsSlot, which depends on the slot (just above; firmware.test.mjs).
   const codes = pq.firmwareErrorCodes();
-  const { json } = firmwareKat();
-  assert.deepEqual(new Set(codes), new Set(json.files.filter((f) => f.expect !== 'valid').map((f) => `Firmware.${f.expect}`)));
+  assert.equal(codes.length, 24);
+  for (const c of ['SecurityVersionTooLarge', 'ClassNotEndorsed', 'EndorsedAnchor', 'NonCanonicalSignature', 'ImageExceedsSlot']) {
+    assert.ok(codes.includes(`Firmware.${c}`), c);
+  }
+  assert.deepEqual(
+    new Set(codes.filter((c) => c !== 'Firmware.ImageExceedsSlot')),
+    new Set(json.files.filter((f) => f.expect !== 'valid').map((f) => `Firmware.${f.expect}`)),
+  );
+  // Each new rejection as an exception: name, code, and the core's message.
+  for (const [file, message] of [
+    ['SecurityVersionTooLarge.pqfw', /device counter/],
+    ['ClassNotEndorsed.pqfw', /endorsement does not cover the image's device class/],
+    ['EndorsedAnchor.pqfw', /endorsed key is itself a trust anchor/],
+    ['NonCanonicalSignature.pqfw', /low-s/],
+  ]) {
+    const err = reject(image(file), `Firmware.${file.replace('.pqfw', '')}`);
+    assert.match(err.message, message);
+  }
 });
 
 test('streaming verifier: sticky errors, use after finish, bad stream input', async () => {

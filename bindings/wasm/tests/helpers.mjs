@@ -86,9 +86,15 @@ export function throwsCode(assert, fn, code, extra = {}) {
   return err;
 }
 
-/** The firmware policy of kat-vectors/pqhybrid/firmware/policy.json. */
-export function firmwareKat() {
-  const j = JSON.parse(readFileSync(join(firmwareKatDir, 'policy.json'), 'utf8'));
+/** The frozen format-1 image of the previous release (accepted only with `acceptV1`). */
+export const firmwareV1KatDir = join(repoRoot, 'kat-vectors', 'pqhybrid', 'firmware-v1');
+
+/**
+ * The firmware policy of `dir`/policy.json (kat-vectors/pqhybrid/firmware by default) as
+ * `Policy` options, the same anchors as a trust-store file, and a reader of the images.
+ */
+export function firmwareKat(dir = firmwareKatDir) {
+  const j = JSON.parse(readFileSync(join(dir, 'policy.json'), 'utf8'));
   const p = j.policy;
   const options = {
     deviceClass: p.deviceClass,
@@ -97,9 +103,13 @@ export function firmwareKat() {
     allowed: p.allowed,
     trailerCapacity: p.trailerCapacity,
   };
+  // Format 2 policy fields (absent from the format-1 policy: the defaults, as documented there).
+  for (const k of ['maxSecurityVersion', 'endorseAllowed', 'acceptV1']) {
+    if (p[k] !== undefined) options[k] = p[k];
+  }
   const trustStore =
     '# pqhybrid trust store\n' +
     p.trustAnchors.map((a) => `${a.keyId}  ${a.state}  # ${a.key}`).join('\n') +
     '\n';
-  return { json: j, options, trustStore, image: (f) => readFileSync(join(firmwareKatDir, f)) };
+  return { json: j, options, trustStore, image: (f) => readFileSync(join(dir, f)) };
 }

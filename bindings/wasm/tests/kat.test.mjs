@@ -3,9 +3,10 @@
 // are read in place (see helpers.katDir) and checked against kat-vectors/MANIFEST.tsv.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { pq, hex, b64, eq, loadKat, firmwareKat, firmwareKatDir } from './helpers.mjs';
+import { pq, hex, b64, eq, loadKat, firmwareKat, firmwareKatDir, firmwareV1KatDir } from './helpers.mjs';
 
 /** Runs `cases` (each [id, fn]) and fails listing every failing id; returns the count. */
 function tally(t, cases) {
@@ -80,7 +81,8 @@ test('firmware known-answer files: each verdict per policy.json', async (t) => {
       }]);
     }
   }
-  assert.equal(json.files.length, 20);
+  // One file per rejection but ImageExceedsSlot (a property of the slot: firmware.test.mjs).
+  assert.equal(json.files.length, pq.firmwareErrorCodes().length);
   tally(t, cases);
   // The async helpers: a Node stream, a web ReadableStream, a Blob.
   for (const f of json.files) {
@@ -90,6 +92,47 @@ test('firmware known-answer files: each verdict per policy.json', async (t) => {
     assert.equal(await run(new Blob([image(f.file)]).stream()), want, f.file);
     assert.equal(await run(new Blob([image(f.file)])), want, f.file);
   }
+});
+
+test('firmware format 1 (frozen): UnsupportedVersion unless acceptV1', (t) => {
+  const { json, options, image } = firmwareKat(firmwareV1KatDir);
+  assert.equal(options.acceptV1, undefined, 'the format-1 policy predates acceptV1');
+  const verdict = (p, bytes) => { try { pq.verifyFirmware(p, bytes); return 'valid'; } catch (e) { return e.code; } };
+  const code = (e) => (e === 'valid' ? 'valid' : `Firmware.${e}`);
+  const cases = [];
+  for (const f of json.files) {
+    const bytes = image(f.file);
+    cases.push([`${f.file} (default policy)`, () => assert.equal(verdict(new pq.Policy(options), bytes), code(f.expect))]);
+    cases.push([`${f.file} (acceptV1: false)`, () => assert.equal(verdict(new pq.Policy({ ...options, acceptV1: false }), bytes), code(f.expect))]);
+    cases.push([`${f.file} (acceptV1: true)`, () => assert.equal(verdict(new pq.Policy({ ...options, acceptV1: true }), bytes), code(f.expectAcceptV1))]);
+    for (const chunk of [1, 777]) {
+      cases.push([`${f.file} (acceptV1: true, chunks of ${chunk})`, () => {
+        const v = new pq.FirmwareVerifier(new pq.Policy({ ...options, acceptV1: true }));
+        let got;
+        try {
+          for (let i = 0; i < bytes.length; i += chunk) v.update(bytes.subarray(i, i + chunk));
+          got = v.finish().formatVersion === 1 ? 'valid' : 'wrong formatVersion';
+        } catch (e) {
+          got = e.code;
+        }
+        v.free();
+        assert.equal(got, code(f.expectAcceptV1));
+      }]);
+    }
+  }
+  tally(t, cases);
+  // The verified format-1 manifest and what inspect says about its (unscoped) endorsement.
+  const v1 = image('valid.pqfw');
+  const r = pq.verifyFirmware(new pq.Policy({ ...options, acceptV1: true }), v1);
+  assert.equal(r.formatVersion, 1);
+  assert.equal(r.securityVersion, 7n);
+  assert.ok(eq(r.imageId, createHash('sha256').update(v1.subarray(0, r.headerLen)).digest()));
+  const i = pq.inspectFirmware(v1);
+  assert.equal(i.formatVersion, 1);
+  assert.equal(i.problem, null);
+  assert.equal(i.signatureBlock.endorsement.formatVersion, 1);
+  assert.equal(i.signatureBlock.endorsement.anyClass, null);
+  assert.equal(i.signatureBlock.endorsement.deviceClasses, null);
 });
 
 test('firmware: every manifest field of valid.pqfw', async () => {
@@ -102,9 +145,13 @@ test('firmware: every manifest field of valid.pqfw', async () => {
   assert.equal(r.securityVersion, 7n);
   assert.equal(r.headerLen, 256);
   assert.equal(r.payloadLen, 1024);
-  assert.equal(r.imageLen, 12030);
+  assert.equal(r.imageLen, 12064);
+  assert.equal(r.formatVersion, 2);
   assert.equal(r.digestAlgorithm, 'SHA-256');
-  assert.equal(r.payloadDigest.length, 32);
+  const bytes = image('valid.pqfw');
+  const sha256 = (b) => createHash('sha256').update(b).digest();
+  assert.ok(eq(r.payloadDigest, sha256(bytes.subarray(256, 256 + 1024))), 'payloadDigest is the payload\'s SHA-256');
+  assert.ok(eq(r.imageId, sha256(bytes.subarray(0, 256))), 'imageId is the SHA-256 of the whole header');
   assert.equal(r.version.text, `${r.version.major}.${r.version.minor}.${r.version.revision}+${r.version.build}`);
   assert.equal(pq.toHex(r.deviceClass), json.policy.deviceClass);
   assert.equal(pq.toHex(r.signerKeyId), key('release').keyId);
@@ -118,6 +165,20 @@ test('firmware: every manifest field of valid.pqfw', async () => {
   assert.equal(pq.toHex(i.signatureBlock.publicKey), key('release').pk);
   assert.equal(pq.toHex(i.signatureBlock.publicKeyId), key('release').keyId);
   assert.equal(pq.toHex(i.signatureBlock.endorsement.rootPublicKey), key('root').pk);
+  assert.equal(i.formatVersion, 2);
+  assert.equal(i.imageId, undefined, 'not verified: no image id');
+  const e = i.signatureBlock.endorsement;
+  assert.equal(e.formatVersion, 2);
+  assert.equal(e.anyClass, false);
+  const text = (b) => Buffer.from(b).toString('latin1');
+  assert.deepEqual(e.deviceClasses.map(text), ['pqhybrid-kat-aaa', 'pqhybrid-kat-dev']);
+  assert.deepEqual([e.minSecurityVersion, e.maxSecurityVersion], [5n, 10n]);
+  // Endorsed for every class (the flag, no list), and for two classes without the device's.
+  const any = pq.inspectFirmware(image('WrongDeviceClass.pqfw')).signatureBlock.endorsement;
+  assert.deepEqual([any.anyClass, any.deviceClasses], [true, []]);
+  const other = pq.inspectFirmware(image('ClassNotEndorsed.pqfw')).signatureBlock.endorsement;
+  assert.equal(other.anyClass, false);
+  assert.deepEqual(other.deviceClasses.map(text), ['pqhybrid-kat-aaa', 'pqhybrid-kat-bbb']);
   // inspect reports what it cannot read instead of throwing.
   const bad = pq.inspectFirmware(image('Malformed.pqfw'));
   assert.equal(bad.signatureBlock, null);

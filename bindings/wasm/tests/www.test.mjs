@@ -95,7 +95,8 @@ test('page: valid image with a trust store, then a tampered image', async () => 
   assert.equal(ok.kind, 'valid', ok.text);
   assert.match(ok.text, /VALID — MLDSA65-Ed25519-SHA512/);
   const table = await page.textContent('#fields');
-  for (const s of ['Security version', '1.4.2+20260101', 'Signer key id', '12e41fe11b6b03cb', 'SHA-256', 'Root key id', '7d425d0a35ddb8dc', 'trust store (2 anchors)']) {
+  const anchors = firmwareKat().json.policy.trustAnchors.length;
+  for (const s of ['Security version', '1.4.2+20260101', 'Signer key id', '12e41fe11b6b03cb', 'SHA-256', 'Root key id', '7d425d0a35ddb8dc', `trust store (${anchors} anchors)`, 'format 2', 'Image id', 'Device classes', 'pqhybrid-kat-dev']) {
     assert.ok(table.includes(s), `fields show ${s}`);
   }
   await page.screenshot({ path: join(artifacts, 'www-valid.png'), fullPage: true });

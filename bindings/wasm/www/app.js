@@ -4,6 +4,8 @@ import init, * as pq from '../pkg/web/pqhybrid.js';
 
 const $ = (id) => document.getElementById(id);
 const hex = (b) => (b ? pq.toHex(b) : '—');
+/** A device class: hex, and the text when it is printable ASCII ("acme-sensor-rev2"). */
+const classText = (b) => (b.every((c) => c >= 0x20 && c < 0x7f) ? `${hex(b)} "${String.fromCharCode(...b)}"` : hex(b));
 const state = { image: null, keyText: null, keyName: '' };
 
 function setupDrop(dropId, inputId, onFile) {
@@ -100,15 +102,15 @@ async function verify() {
     } finally {
       policy.free();
     }
-    fill(tbody, result ?? manifest, !!result, describe, dcInput);
+    fill(tbody, result ?? manifest, !!result, describe, dcInput, manifest);
   } catch (e) {
     v.dataset.code = e.code ?? 'Error';
     showVerdict('error', `Cannot check: ${e.code ?? 'error'}`, e.message);
-    if (manifest) fill(tbody, manifest, false, '', '');
+    if (manifest) fill(tbody, manifest, false, '', '', manifest);
   }
 }
 
-function fill(tbody, m, verified, describe, dcInput) {
+function fill(tbody, m, verified, describe, dcInput, inspected) {
   if (!m) return;
   section(tbody, verified ? 'Manifest (verified)' : 'Manifest (as the image claims it — not verified)');
   row(tbody, 'Algorithm', `${m.algorithm} (id ${m.algorithmId})`);
@@ -122,6 +124,7 @@ function fill(tbody, m, verified, describe, dcInput) {
   row(tbody, 'Signature block', `${m.trailerLen} bytes`);
   row(tbody, 'Image length', `${m.imageLen} bytes`);
   row(tbody, 'Header', `format ${m.formatVersion}, ${m.headerLen} bytes, flags 0x${m.flags.toString(16).padStart(2, '0')}`);
+  if (verified) row(tbody, 'Image id (SHA-256 of the header)', code(hex(m.imageId)));
   const d = verified ? m.delegation : m.signatureBlock?.endorsement;
   if (m.delegated && d) {
     section(tbody, 'Endorsement (delegation)');
@@ -129,6 +132,14 @@ function fill(tbody, m, verified, describe, dcInput) {
     row(tbody, 'Root key id', code(hex(d.rootKeyId)));
     row(tbody, 'Security versions', `${d.minSecurityVersion} … ${d.maxSecurityVersion}`);
     row(tbody, 'Allowed algorithms', d.allowed.join(', '));
+    // The class scope, from the parsed signature block (the same bytes the verifier checked).
+    const e = inspected?.signatureBlock?.endorsement;
+    if (e) {
+      const scope = e.deviceClasses === null ? 'every class (format 1: not scoped)'
+        : e.anyClass ? 'every class (endorsed for any class)'
+          : e.deviceClasses.map(classText).join(', ');
+      row(tbody, 'Device classes', code(scope));
+    }
   } else {
     row(tbody, 'Delegation', 'none (signed directly by a trust anchor)');
   }

@@ -490,14 +490,22 @@ fn xwing_vectors(c: &mut Corpus) {
     }
 }
 
-/// The project's signed firmware images (`kat-vectors/pqhybrid/firmware/*.pqfw`).
+/// The project's signed firmware images (`kat-vectors/pqhybrid/firmware/*.pqfw`, and the
+/// format-1 image in `firmware-v1/`).
 fn firmware_images(c: &mut Corpus, root: &Path) {
-    let dir = root.join("kat-vectors/pqhybrid/firmware");
-    let mut names: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "pqfw"))
-        .collect();
+    let mut names: Vec<PathBuf> = Vec::new();
+    for sub in [
+        "kat-vectors/pqhybrid/firmware",
+        "kat-vectors/pqhybrid/firmware-v1",
+    ] {
+        let dir = root.join(sub);
+        names.extend(
+            fs::read_dir(&dir)
+                .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "pqfw")),
+        );
+    }
     names.sort();
     let plans: [&[u8]; 4] = [&[], &[1], &[7, 0, 13, 192], &[255, 64]];
     for path in names {
@@ -543,7 +551,9 @@ fn firmware_images(c: &mut Corpus, root: &Path) {
                 .iter()
                 .position(|a| *a == h.algorithm)
                 .unwrap_or(0) as u8;
-            let mode = idx | if h.delegated { 0x80 } else { 0 };
+            let mode = idx
+                | if h.delegated { 0x80 } else { 0 }
+                | if h.format_version == 1 { 0x40 } else { 0 };
             let start = usize::try_from(h.trailer_offset()).unwrap_or(usize::MAX);
             if let Some(trailer) = image.get(start..) {
                 c.add("fw_header", Builder::new().u8(mode).rest(trailer).finish());
