@@ -858,7 +858,7 @@ void pqh_panic_handler(void);
  * Size in bytes of pqh_fw_verifier. A compile-time assertion in the library keeps it equal to
  * the real state (on 64-bit targets; 32-bit targets use a prefix of it).
  */
-#define PQH_FW_VERIFIER_SIZE 17696
+#define PQH_FW_VERIFIER_SIZE 17712
 
 /**
  * Alignment in bytes of pqh_fw_verifier.

@@ -377,10 +377,29 @@ fn every_error_variant_is_reachable() {
     let mut long = img.clone();
     long.push(0);
     expect(FirmwareError::LengthMismatch, verify(&policy, &long));
-    let mut small = Verifier::<'_, 4096>::with_capacity(&policy);
+    let mut small = Verifier::<'_, [u8; 4096]>::with_capacity(&policy);
     expect(
         FirmwareError::TrailerTooLarge,
         small.update(&img).and_then(|()| small.finish()),
+    );
+    // A caller-provided trailer buffer (a C state, a static, the heap): the capacity is its
+    // length, exactly; the verdict is the inline verifier's.
+    let trailer_len = img.len() - t0;
+    let mut exact = vec![0xa5u8; trailer_len];
+    let mut v = Verifier::with_buffer(&policy, exact.as_mut_slice());
+    v.update(&img).unwrap();
+    let got = v.finish().unwrap();
+    assert_eq!(got.image_id(), verify(&policy, &img).unwrap().image_id());
+    let mut v = Verifier::with_buffer(&policy, vec![0u8; trailer_len - 1]);
+    expect(
+        FirmwareError::TrailerTooLarge,
+        v.update(&img).and_then(|()| v.finish()),
+    );
+    let mut v = Verifier::with_buffer(&policy, vec![0u8; trailer_len].into_boxed_slice());
+    expect(
+        FirmwareError::DigestMismatch,
+        v.update(&patched(t0 - 1, &[img[t0 - 1] ^ 1]))
+            .and_then(|()| v.finish()),
     );
     let other = Policy {
         device_class: OTHER_CLASS,
@@ -1217,7 +1236,7 @@ fn slh_dsa_image_needs_a_larger_capacity() {
     assert_eq!(verify(&policy, &img), fwerr(FirmwareError::TrailerTooLarge));
     const CAP: usize =
         firmware::required_trailer_capacity(SignatureAlgorithm::SlhDsaSha2_128f, None);
-    let mut v = Verifier::<'_, CAP>::with_capacity(&policy);
+    let mut v = Verifier::<'_, [u8; CAP]>::with_capacity(&policy);
     for c in img.chunks(777) {
         v.update(c).unwrap();
     }

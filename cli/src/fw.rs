@@ -31,19 +31,6 @@ const CHUNK: usize = 64 * 1024;
 const PROGRESS_THRESHOLD: u64 = 4 * 1024 * 1024;
 /// Largest endorsement file we read (the largest record is about 50 KB).
 const MAX_ENDORSEMENT_FILE: u64 = 256 * 1024;
-/// 32 KiB, one of the trailer capacities `verify` builds a verifier with.
-const CAPACITY_32K: usize = 32 * 1024;
-/// 64 KiB, one of the trailer capacities `verify` builds a verifier with.
-const CAPACITY_64K: usize = 64 * 1024;
-/// The trailer capacities `verify` instantiates the (const-generic) verifier with. A requested
-/// capacity uses the smallest of them that holds it; a capacity between two of them is enforced
-/// exactly (see [`verify_file`]).
-const VERIFIER_CAPACITIES: [usize; 4] = [
-    DEFAULT_TRAILER_CAPACITY,
-    CAPACITY_32K,
-    CAPACITY_64K,
-    MAX_TRAILER_CAPACITY,
-];
 
 // ---------------------------------------------------------------------------------------------
 // Algorithms, key ids, policies
@@ -689,22 +676,10 @@ pub fn verify_file(path: &Path, req: &VerifyRequest<'_>, progress: bool) -> Resu
         endorse_allowed: req.endorse_allowed,
         accept_v1: req.accept_v1,
     };
+    // The verifier's trailer buffer is exactly the requested capacity, so the capacity is
+    // enforced as a device with that buffer enforces it.
     let capacity = req.trailer_capacity.min(MAX_TRAILER_CAPACITY);
-    let instance = VERIFIER_CAPACITIES
-        .into_iter()
-        .find(|&c| c >= capacity)
-        .unwrap_or(MAX_TRAILER_CAPACITY);
-    let over_capacity = header.is_some_and(|h| {
-        instance != capacity
-            && (h.format_version != FORMAT_VERSION_1 || req.accept_v1)
-            && usize::try_from(h.trailer_len).map_or(true, |n| n > capacity)
-    });
-    let result = if over_capacity {
-        Err((
-            pqhybrid::Error::Firmware(FirmwareError::TrailerTooLarge),
-            true,
-        ))
-    } else {
+    let result = {
         file.seek(SeekFrom::Start(0))
             .map_err(|e| CliError::io(path, &e))?;
         let bar = if progress {
@@ -712,14 +687,7 @@ pub fn verify_file(path: &Path, req: &VerifyRequest<'_>, progress: bool) -> Resu
         } else {
             ProgressBar::hidden()
         };
-        let r = match instance {
-            DEFAULT_TRAILER_CAPACITY => {
-                stream::<DEFAULT_TRAILER_CAPACITY>(&mut file, path, &policy, &bar)
-            }
-            CAPACITY_32K => stream::<CAPACITY_32K>(&mut file, path, &policy, &bar),
-            CAPACITY_64K => stream::<CAPACITY_64K>(&mut file, path, &policy, &bar),
-            _ => stream::<MAX_TRAILER_CAPACITY>(&mut file, path, &policy, &bar),
-        };
+        let r = stream(&mut file, path, &policy, capacity, &bar);
         bar.finish_and_clear();
         r?
     };
@@ -756,15 +724,15 @@ pub fn verify_file(path: &Path, req: &VerifyRequest<'_>, progress: bool) -> Resu
 /// A rejection, and whether it came from `update` (while streaming) rather than `finish`.
 type Rejection = (pqhybrid::Error, bool);
 
-/// Feeds the whole file to a verifier of trailer capacity `CAP`.
-fn stream<const CAP: usize>(
+/// Feeds the whole file to a verifier of trailer capacity `capacity`.
+fn stream(
     file: &mut File,
     path: &Path,
     policy: &Policy<'_>,
+    capacity: usize,
     bar: &ProgressBar,
 ) -> Result<std::result::Result<VerifiedImage, Rejection>> {
-    // Boxed: the verifier holds the signature block inline (up to ~100 KB).
-    let mut verifier = Box::new(Verifier::<'_, CAP>::with_capacity(policy));
+    let mut verifier = Verifier::with_buffer(policy, vec![0u8; capacity]);
     let mut buf = vec![0u8; CHUNK];
     loop {
         let n = file.read(&mut buf).map_err(|e| CliError::io(path, &e))?;
@@ -1177,7 +1145,7 @@ fn structural_check(
     let mut policy = Policy::new(anchors, header.device_class);
     policy.max_security_version = u64::MAX;
     policy.accept_v1 = true;
-    let mut verifier = Box::new(Verifier::<'_, MAX_TRAILER_CAPACITY>::with_capacity(&policy));
+    let mut verifier = Verifier::with_buffer(&policy, vec![0u8; MAX_TRAILER_CAPACITY]);
     file.seek(SeekFrom::Start(0))
         .map_err(|e| CliError::io(path, &e))?;
     let bar = progress_bar(file_len, "inspecting");
@@ -1592,13 +1560,5 @@ mod tests {
         }
         assert!(parse_trailer_capacity("99999999999999999999999").is_err());
         assert!(parse_trailer_capacity(&format!("{}K", usize::MAX)).is_err());
-    }
-
-    #[test]
-    fn verifier_capacities_cover_every_request() {
-        // Ascending, starting at the default, ending at the largest any image needs.
-        assert!(VERIFIER_CAPACITIES.windows(2).all(|w| w[0] < w[1]));
-        assert_eq!(VERIFIER_CAPACITIES.first(), Some(&DEFAULT_TRAILER_CAPACITY));
-        assert_eq!(VERIFIER_CAPACITIES.last(), Some(&MAX_TRAILER_CAPACITY));
     }
 }

@@ -32,7 +32,7 @@ use crate::status::pqh_status::{self, *};
 
 /// Size in bytes of pqh_fw_verifier. A compile-time assertion in the library keeps it equal to
 /// the real state (on 64-bit targets; 32-bit targets use a prefix of it).
-pub const PQH_FW_VERIFIER_SIZE: usize = 17696;
+pub const PQH_FW_VERIFIER_SIZE: usize = 17712;
 /// Alignment in bytes of pqh_fw_verifier.
 pub const PQH_FW_VERIFIER_ALIGN: usize = 16;
 /// The most trust anchors a pqh_fw_policy may list (they are copied into the verifier).
@@ -231,14 +231,21 @@ pub struct pqh_fw_image_info {
     pub image_id: [u8; PQH_FW_IMAGE_ID_BYTES],
 }
 
+/// The verifier of the C API: its signature-block buffer is `Body::trailer`, so the verifier
+/// value itself is small and `pqh_fw_verifier_init` builds it without a 16 KiB temporary on the
+/// stack.
+type CVerifier = Verifier<'static, &'static mut [u8]>;
+
 /// The part of the state that a finished or failed verification wipes. `policy` borrows
-/// `anchors`, `verifier` borrows `policy`: the references are valid while the state stays where
-/// pqh_fw_verifier_init built it, which `self_addr` checks on every call.
+/// `anchors`, `verifier` borrows `policy` and (mutably, exclusively) `trailer`: the references
+/// are valid while the state stays where pqh_fw_verifier_init built it, which `self_addr` checks
+/// on every call. `trailer` is never accessed except through the verifier.
 #[repr(C)]
 struct Body {
     anchors: [TrustAnchor; PQH_FW_MAX_TRUST_ANCHORS],
     policy: Policy<'static>,
-    verifier: Verifier<'static>,
+    trailer: [u8; DEFAULT_TRAILER_CAPACITY],
+    verifier: CVerifier,
 }
 
 /// The state behind `pqh_fw_verifier`.
@@ -344,7 +351,7 @@ unsafe fn end(state: *mut State, tag: u64, status: pqh_status) {
 /// `state` must come from [`live`] and no reference into it may be live.
 unsafe fn with_verifier(
     state: *mut State,
-    f: impl FnOnce(&mut Verifier<'static>) -> Result<(), pqh_status>,
+    f: impl FnOnce(&mut CVerifier) -> Result<(), pqh_status>,
 ) -> Result<(), pqh_status> {
     // SAFETY: `live` checked the state is initialized and in place; `verifier` is accessed
     // through a raw field projection, disjoint from the `policy` it borrows, and the `&mut`
@@ -526,7 +533,9 @@ pub unsafe extern "C" fn pqh_fw_verifier_init(
                 accept_v1: p.accept_v1,
             });
             let policy: &'static Policy<'static> = &*policy_ptr;
-            addr_of_mut!((*state).body.verifier).write(Verifier::new(policy));
+            // The only reference to `trailer` there is: the verifier's.
+            let trailer: &'static mut [u8] = &mut *addr_of_mut!((*state).body.trailer);
+            addr_of_mut!((*state).body.verifier).write(Verifier::with_buffer(policy, trailer));
             addr_of_mut!((*state).status).write(PQH_OK as i32);
             addr_of_mut!((*state).self_addr).write(state as usize);
             addr_of_mut!((*state).tag).write(MAGIC_LIVE);

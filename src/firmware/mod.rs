@@ -444,7 +444,7 @@ pub const fn trailer_len(alg: SignatureAlgorithm, endorsement_len: usize) -> usi
 
 /// The trailer capacity a [`Verifier`] needs for images signed with `alg`, endorsed by a root
 /// of algorithm `root` (or `None` without delegation) for up to [`MAX_ENDORSED_CLASSES`]
-/// device classes. Usable in a `const` context to size `Verifier<'_, CAP>`. Examples:
+/// device classes. Usable in a `const` context to size `Verifier<'_, [u8; CAP]>`. Examples:
 /// MLDSA65-Ed25519-SHA512 alone 5 367 bytes, endorsed by the same 10 880; MLDSA87-ECDSA-P384-SHA512
 /// endorsed by the same 15 006 (all within [`DEFAULT_TRAILER_CAPACITY`]); SLH-DSA-128s alone
 /// 7 898, 128f 17 130, 192s 16 282, 192f 35 722, 256s 29 866, 256f 49 930.

@@ -287,10 +287,15 @@ enum Phase {
 }
 
 /// Verifies an image streamed in chunks of any size (including empty ones), for example
-/// straight from flash in a bootloader. Allocates nothing: the 192-byte fixed header and the
-/// signature block (at most `TRAILER_CAPACITY` bytes, see
-/// [`required_trailer_capacity`](super::required_trailer_capacity)) are buffered inline, the
-/// payload is only hashed.
+/// straight from flash in a bootloader. Allocates nothing: the 192-byte fixed header is buffered
+/// inline, the signature block in the trailer buffer `B` (its length is the trailer capacity, see
+/// [`required_trailer_capacity`](super::required_trailer_capacity)), and the payload is only
+/// hashed.
+///
+/// The trailer buffer is inline by default (`[u8; DEFAULT_TRAILER_CAPACITY]`, or `[u8; N]` with
+/// [`Self::with_capacity`]), or any caller buffer with [`Self::with_buffer`]: a `&mut [u8]` in a
+/// static or a C state (the verifier value is then about 1 KiB, cheap to build and move on a
+/// small stack), or a `Vec<u8>`/`Box<[u8]>` on a host.
 ///
 /// Errors found in the header (bad magic or version, malformed fields, wrong device class,
 /// rollback, algorithm not allowed, revoked or unknown signer, trailer too large) are returned
@@ -302,7 +307,7 @@ enum Phase {
 /// signature-block structure, key id, endorsement (root algorithm allowed, root trusted,
 /// release algorithm allowed by the endorsement, security version in range, root signature),
 /// payload digest, image signature.
-pub struct Verifier<'a, const TRAILER_CAPACITY: usize = DEFAULT_TRAILER_CAPACITY> {
+pub struct Verifier<'a, B = [u8; DEFAULT_TRAILER_CAPACITY]> {
     policy: &'a Policy<'a>,
     phase: Phase,
     fixed: [u8; FIXED_HEADER_LEN],
@@ -311,7 +316,7 @@ pub struct Verifier<'a, const TRAILER_CAPACITY: usize = DEFAULT_TRAILER_CAPACITY
     remaining: u64,
     header: Option<Header>,
     hasher: Option<PayloadHasher>,
-    trailer: [u8; TRAILER_CAPACITY],
+    trailer: B,
     trailer_filled: usize,
     trailer_len: usize,
     /// Bytes received so far.
@@ -329,11 +334,24 @@ impl<'a> Verifier<'a> {
     }
 }
 
-impl<'a, const TRAILER_CAPACITY: usize> Verifier<'a, TRAILER_CAPACITY> {
-    /// A verifier with trailer capacity `TRAILER_CAPACITY`
-    /// (`Verifier::<'_, 65536>::with_capacity(&policy)`).
+impl<'a, const TRAILER_CAPACITY: usize> Verifier<'a, [u8; TRAILER_CAPACITY]> {
+    /// A verifier with an inline trailer buffer of `TRAILER_CAPACITY` bytes
+    /// (`Verifier::<'_, [u8; 65536]>::with_capacity(&policy)`).
     #[must_use]
     pub fn with_capacity(policy: &'a Policy<'a>) -> Self {
+        Self::with_buffer(policy, [0u8; TRAILER_CAPACITY])
+    }
+}
+
+impl<'a, B: AsRef<[u8]> + AsMut<[u8]>> Verifier<'a, B> {
+    /// A verifier that buffers the signature block in `trailer`: the trailer capacity is
+    /// `trailer.as_ref().len()` (an image whose signature block is longer is
+    /// [`FirmwareError::TrailerTooLarge`]). Its content is ignored and overwritten.
+    ///
+    /// For a verifier in caller memory (a static, the C API's state) pass a `&mut [u8]` that
+    /// lives there: the verifier itself is then small, so building it costs little stack.
+    #[must_use]
+    pub fn with_buffer(policy: &'a Policy<'a>, trailer: B) -> Self {
         Self {
             policy,
             phase: Phase::Fixed,
@@ -342,7 +360,7 @@ impl<'a, const TRAILER_CAPACITY: usize> Verifier<'a, TRAILER_CAPACITY> {
             remaining: 0,
             header: None,
             hasher: None,
-            trailer: [0u8; TRAILER_CAPACITY],
+            trailer,
             trailer_filled: 0,
             trailer_len: 0,
             fed: 0,
@@ -479,6 +497,7 @@ impl<'a, const TRAILER_CAPACITY: usize> Verifier<'a, TRAILER_CAPACITY> {
                 Phase::Trailer => {
                     let dst = self
                         .trailer
+                        .as_mut()
                         .get_mut(self.trailer_filled..self.trailer_len)
                         .unwrap_or_default();
                     let n = dst.len().min(chunk.len());
@@ -545,7 +564,8 @@ impl<'a, const TRAILER_CAPACITY: usize> Verifier<'a, TRAILER_CAPACITY> {
 
     fn on_header(&mut self) -> Result<()> {
         let header = Header::parse(&self.fixed)?;
-        self.policy.check_header(&header, TRAILER_CAPACITY)?;
+        self.policy
+            .check_header(&header, self.trailer.as_ref().len())?;
         if self.slot_len.is_some_and(|slot| header.image_len() > slot) {
             return fw(FirmwareError::ImageExceedsSlot);
         }
@@ -568,7 +588,7 @@ impl<'a, const TRAILER_CAPACITY: usize> Verifier<'a, TRAILER_CAPACITY> {
 
     /// [`Self::finish`] without moving the verifier: for a verifier that lives in a static or
     /// in caller-provided memory (a bootloader, the C API), where moving the whole state (its
-    /// trailer buffer included) onto the stack would cost `TRAILER_CAPACITY` bytes of stack.
+    /// inline trailer buffer included) onto the stack would cost its capacity in stack.
     /// The result is the same as [`Self::finish`]'s; calling it again repeats the final checks
     /// and returns the same result, and [`Self::update`] fails once the image is complete.
     ///
@@ -585,6 +605,7 @@ impl<'a, const TRAILER_CAPACITY: usize> Verifier<'a, TRAILER_CAPACITY> {
         };
         let trailer = self
             .trailer
+            .as_ref()
             .get(..self.trailer_len)
             .ok_or(Error::Firmware(FirmwareError::TrailerTooLarge))?;
         check_image(self.policy, header, &self.fixed, hasher.clone(), trailer)

@@ -149,7 +149,7 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
         root,
         AN386.target,
         "size",
-        &["--features", "verify-only"],
+        &["--no-default-features", "--features", "verify-only"],
         &[(RUSTFLAGS_AN386, SIZE_RUSTFLAGS)],
     )?;
     let out = run_qemu(&AN386, &elf)?;
@@ -842,9 +842,11 @@ fn render_markdown(r: &Results) -> String {
          MLDSA65-Ed25519-SHA512 images uses: `pqhybrid` with its `algorithm-subset`, \
          `alg-ml-dsa-65` and `alg-ed25519` features (every other algorithm stays in \
          `SignatureAlgorithm` but returns `Error::AlgorithmDisabled`, and the firmware verifier \
-         rejects it as not allowed), and sha2's compact software backend \
-         (`--cfg sha2_backend_soft=\"compact\"`). The Rust verify-only firmware \
-         (`--profile size --features verify-only`) still carries semihosting output and \
+         rejects it as not allowed), sha2's compact software backend \
+         (`--cfg sha2_backend_soft=\"compact\"`), and Ed25519 without curve25519-dalek's \
+         precomputed basepoint tables (pqhybrid's `precomputed-tables` feature off: 7.5 KiB \
+         less flash, a slower Ed25519 verify). The Rust verify-only firmware \
+         (`--profile size --no-default-features --features verify-only`) still carries semihosting output and \
          `core::fmt`; its stack figure is its firmware verify with the verifier on the stack. \
          The C bootloader links `libpqhybrid_ffi.a` (thumbv7em, `--no-default-features`, \
          opt-level \"s\", fat LTO) with `--gc-sections`; the signed image sits in its own flash \

@@ -296,7 +296,7 @@ fn verify_image<const CAP: usize>(image: &[u8], anchors: &[TrustAnchor]) -> pqhy
     let mut policy = Policy::new(anchors, DeviceClass(fw_ids::DEVICE_CLASS));
     policy.min_security_version = 5;
     policy.allowed = AlgorithmSet::HYBRID_ONLY;
-    let mut v = Verifier::<'_, CAP>::with_capacity(&policy);
+    let mut v = Verifier::<'_, [u8; CAP]>::with_capacity(&policy);
     for chunk in image.chunks(1024) {
         v.update(chunk)?;
     }

@@ -435,10 +435,8 @@ fn verified_obj(v: &VerifiedImage) -> JsValue {
 // ---------------------------------------------------------------------------------------------
 // The streaming verifier
 
-enum Inner {
-    Default(Box<Verifier<'static, DEFAULT_TRAILER_CAPACITY>>),
-    Large(Box<Verifier<'static, MAX_TRAILER_CAPACITY>>),
-}
+/// The core verifier, its trailer buffer on the heap (the policy's capacity).
+type Inner = Verifier<'static, Vec<u8>>;
 
 /// A streaming firmware verifier: `update(chunk)` any number of times, then `finish()`.
 /// It keeps its own copy of the policy; the payload is hashed, never buffered.
@@ -475,11 +473,12 @@ impl FirmwareVerifier {
         // SAFETY: as above.
         let policy_ref: &'static fw::Policy<'static> =
             unsafe { &*(core::ptr::from_ref::<fw::Policy<'static>>(&*fw_policy)) };
-        let inner = if policy.large {
-            Inner::Large(Box::new(Verifier::with_capacity(policy_ref)))
+        let capacity = if policy.large {
+            MAX_TRAILER_CAPACITY
         } else {
-            Inner::Default(Box::new(Verifier::with_capacity(policy_ref)))
+            DEFAULT_TRAILER_CAPACITY
         };
+        let inner = Verifier::with_buffer(policy_ref, vec![0u8; capacity]);
         FirmwareVerifier {
             inner: Some(inner),
             policy: fw_policy,
@@ -491,8 +490,7 @@ impl FirmwareVerifier {
     /// Absorbs the next chunk. Throws the first rejection (`Firmware.*` codes); errors stick.
     pub fn update(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
         let r = match self.inner.as_mut() {
-            Some(Inner::Default(v)) => v.update(chunk),
-            Some(Inner::Large(v)) => v.update(chunk),
+            Some(v) => v.update(chunk),
             None => return Err(finished()),
         };
         self.processed += chunk.len() as f64;
@@ -506,8 +504,7 @@ impl FirmwareVerifier {
     #[wasm_bindgen(js_name = expectedLen)]
     pub fn expected_len(&self) -> Result<Option<f64>, JsValue> {
         let n = match self.inner.as_ref() {
-            Some(Inner::Default(v)) => v.expected_len(),
-            Some(Inner::Large(v)) => v.expected_len(),
+            Some(v) => v.expected_len(),
             None => return Err(finished()),
         };
         // At most 2^16 + 2 * 2^32: exact as a number.
@@ -528,8 +525,7 @@ impl FirmwareVerifier {
     ) -> Result<(), JsValue> {
         let n = to_u64(&slot_len, "slotLen")?;
         match self.inner.as_mut() {
-            Some(Inner::Default(v)) => v.set_slot_len(n),
-            Some(Inner::Large(v)) => v.set_slot_len(n),
+            Some(v) => v.set_slot_len(n),
             None => return Err(finished()),
         }
         .js()
@@ -541,8 +537,7 @@ impl FirmwareVerifier {
     #[wasm_bindgen(js_name = unverifiedHeader, unchecked_return_type = "ImageHeader | null")]
     pub fn unverified_header(&self) -> Result<JsValue, JsValue> {
         let h = match self.inner.as_ref() {
-            Some(Inner::Default(v)) => v.unverified_header().copied(),
-            Some(Inner::Large(v)) => v.unverified_header().copied(),
+            Some(v) => v.unverified_header().copied(),
             None => return Err(finished()),
         };
         Ok(h.map_or(JsValue::NULL, |h| header_obj(&h).into_js()))
@@ -559,8 +554,7 @@ impl FirmwareVerifier {
     #[wasm_bindgen(unchecked_return_type = "VerifiedImage")]
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
         let r = match self.inner.take() {
-            Some(Inner::Default(v)) => v.finish(),
-            Some(Inner::Large(v)) => v.finish(),
+            Some(v) => v.finish(),
             None => return Err(finished()),
         };
         Ok(verified_obj(&r.js()?))
