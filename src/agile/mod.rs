@@ -8,6 +8,11 @@
 //! [`SignatureAlgorithm::seed_len`] bytes, which for a composite is a 32-byte root seed that
 //! derives both halves (see [`crate::hybrid`]).
 //!
+//! A signer or a device that uses one private key more than once holds it as a [`SigningKey`]
+//! or a [`DecapsulationKey`]: decoded and expanded once, the same outputs as the
+//! [`SignatureAlgorithm`] and [`KemAlgorithm`] methods, without re-deriving the key on every
+//! call (for ML-DSA and ML-KEM, a key generation each time).
+//!
 //! Output buffers may be longer than needed; exactly the documented number of bytes is written
 //! at their start. A buffer that is too short fails with [`Error::BufferTooSmall`](crate::Error::BufferTooSmall) before
 //! anything is computed or written.
@@ -25,8 +30,12 @@
 //! # Ok(()) }
 //! ```
 
+mod decapsulation_key;
 mod kem;
 mod signature;
+mod signing_key;
 
+pub use decapsulation_key::DecapsulationKey;
 pub use kem::KemAlgorithm;
 pub use signature::SignatureAlgorithm;
+pub use signing_key::SigningKey;

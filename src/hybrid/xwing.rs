@@ -167,7 +167,15 @@ impl DecapsulationKey {
     /// The matching encapsulation key.
     #[must_use]
     pub fn encapsulation_key(&self) -> EncapsulationKey {
-        EncapsulationKey::new(self.mlkem.encapsulation_key(), self.pk_x)
+        // pk_X = X25519(sk_X, 9) is never low-order: the clamped scalar is 8·m with
+        // 2^251 ≤ m < 2^252 < ℓ, so it is not a multiple of the base point's prime order ℓ and
+        // the result is a point of order ℓ. No probe X25519 needed (it was half of key
+        // generation's cost in WASM).
+        EncapsulationKey {
+            mlkem: self.mlkem.encapsulation_key(),
+            pk_x: self.pk_x,
+            pk_x_low_order: false,
+        }
     }
 
     /// Decapsulates `ct` (§5.5, `Decapsulate`). A modified ML-KEM ciphertext yields a

@@ -902,7 +902,7 @@ fn target_lines(r: &Results) -> Vec<String> {
     let mut lines = Vec::new();
     let m4 = "mps2-an386";
     // (algorithm, operation, what, instruction budget, stack budget)
-    let budgets: [Budget; 15] = [
+    let budgets: [Budget; 17] = [
         (
             "ML-DSA-65",
             "verify",
@@ -939,6 +939,13 @@ fn target_lines(r: &Results) -> Vec<String> {
             None,
         ),
         (
+            "ML-DSA-65",
+            "sign (held key)",
+            "libcrux ML-DSA-65 sign (agile, held `agile::SigningKey`)",
+            Some(7_000_000),
+            None,
+        ),
+        (
             "ML-KEM-768",
             "keygen",
             "libcrux ML-KEM-768 keygen (agile)",
@@ -956,6 +963,13 @@ fn target_lines(r: &Results) -> Vec<String> {
             "ML-KEM-768",
             "decaps",
             "libcrux ML-KEM-768 decaps (agile: key from the seed + decaps)",
+            Some(1_300_000),
+            Some(28 * KIB),
+        ),
+        (
+            "ML-KEM-768",
+            "decaps (held key)",
+            "libcrux ML-KEM-768 decaps (agile, held `agile::DecapsulationKey`)",
             Some(1_300_000),
             Some(28 * KIB),
         ),

@@ -368,10 +368,22 @@ fn signature_benches(b: &mut Bench, alg: Sig, ops: &[&str]) {
             "keygen" => b.run(name, "keygen", &mut || {
                 alg.keypair_from_seed(black_box(seed), &mut pk, &mut sk)
             }),
-            "sign" => b.run(name, "sign", &mut || {
-                alg.sign_deterministic(black_box(&sk[..sk_len]), MSG, b"", &mut sig)
-                    .map(|_| ())
-            }),
+            "sign" => {
+                b.run(name, "sign", &mut || {
+                    alg.sign_deterministic(black_box(&sk[..sk_len]), MSG, b"", &mut sig)
+                        .map(|_| ())
+                });
+                // The agile layer's held key: decoded and expanded once, outside the
+                // measurement (a signer that signs more than once).
+                match pqhybrid::agile::SigningKey::new(alg, &sk[..sk_len]) {
+                    Ok(key) => b.run(name, "sign (held key)", &mut || {
+                        black_box(&key)
+                            .sign_deterministic(MSG, b"", &mut sig)
+                            .map(|_| ())
+                    }),
+                    Err(e) => check(Err(e)),
+                }
+            }
             "verify" => b.run(name, "verify", &mut || {
                 alg.verify(black_box(&pk[..pk_len]), MSG, b"", &sig[..sig_len])
             }),
@@ -409,6 +421,18 @@ fn kem_benches(b: &mut Bench, alg: Kem) {
     b.run(name, "decaps", &mut || {
         alg.decapsulate(black_box(&sk[..sk_len]), &ct[..ct_len], &mut ss2)
     });
+    if ss != ss2 {
+        check(Err(pqhybrid::Error::VerificationFailed));
+    }
+    // The agile layer's held key: expanded once, outside the measurement (a device that
+    // decapsulates more than once).
+    ss2 = [0u8; 32];
+    match pqhybrid::agile::DecapsulationKey::new(alg, &sk[..sk_len]) {
+        Ok(dk) => b.run(name, "decaps (held key)", &mut || {
+            black_box(&dk).decapsulate(&ct[..ct_len], &mut ss2)
+        }),
+        Err(e) => check(Err(e)),
+    }
     if ss != ss2 {
         check(Err(pqhybrid::Error::VerificationFailed));
     }
