@@ -1196,8 +1196,12 @@ typedef uint32_t pqh_kem_alg;
 #endif // __cplusplus
 
 /**
- * A signature algorithm. The values are stable ABI: they never change and are never reused.
- * Functions take it as a 32-bit value; an unknown value gives PQH_ERR_UNKNOWN_ALGORITHM.
+ * A signature algorithm. The value is the library's one number for the algorithm (its id in
+ * `pqhybrid::agile::SIGNATURES`): for the algorithms firmware images may use (1-21) it is also
+ * the firmware format's algorithm id, which pqh_fw_image_info and `pqhybrid inspect` report.
+ * Stable ABI: values never change and are never reused (16-24 were renumbered once, before the
+ * first release, to make C and firmware numbers one). Functions take it as a 32-bit value; an
+ * unknown value gives PQH_ERR_UNKNOWN_ALGORITHM.
  */
 enum pqh_sig_alg
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -1267,39 +1271,39 @@ enum pqh_sig_alg
     /**
      * Ed25519.
      */
-    PQH_SIG_ED25519 = 16,
+    PQH_SIG_ED25519 = 22,
     /**
      * ECDSA-P256-SHA256.
      */
-    PQH_SIG_ECDSA_P256_SHA256 = 17,
+    PQH_SIG_ECDSA_P256_SHA256 = 23,
     /**
      * ECDSA-P384-SHA384.
      */
-    PQH_SIG_ECDSA_P384_SHA384 = 18,
+    PQH_SIG_ECDSA_P384_SHA384 = 24,
     /**
      * MLDSA44-Ed25519-SHA512.
      */
-    PQH_SIG_MLDSA44_ED25519_SHA512 = 19,
+    PQH_SIG_MLDSA44_ED25519_SHA512 = 16,
     /**
      * MLDSA44-ECDSA-P256-SHA256.
      */
-    PQH_SIG_MLDSA44_ECDSA_P256_SHA256 = 20,
+    PQH_SIG_MLDSA44_ECDSA_P256_SHA256 = 17,
     /**
      * MLDSA65-Ed25519-SHA512.
      */
-    PQH_SIG_MLDSA65_ED25519_SHA512 = 21,
+    PQH_SIG_MLDSA65_ED25519_SHA512 = 18,
     /**
      * MLDSA65-ECDSA-P256-SHA512.
      */
-    PQH_SIG_MLDSA65_ECDSA_P256_SHA512 = 22,
+    PQH_SIG_MLDSA65_ECDSA_P256_SHA512 = 19,
     /**
      * MLDSA65-ECDSA-P384-SHA512.
      */
-    PQH_SIG_MLDSA65_ECDSA_P384_SHA512 = 23,
+    PQH_SIG_MLDSA65_ECDSA_P384_SHA512 = 20,
     /**
      * MLDSA87-ECDSA-P384-SHA512.
      */
-    PQH_SIG_MLDSA87_ECDSA_P384_SHA512 = 24,
+    PQH_SIG_MLDSA87_ECDSA_P384_SHA512 = 21,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -2099,6 +2103,92 @@ pqh_status pqh_sig_verify(pqh_sig_alg alg,
                           size_t ctx_len,
                           const uint8_t *sig,
                           size_t sig_len);
+
+#if defined(PQH_STD)
+/**
+ * Imports a signature public key from a DER `SubjectPublicKeyInfo` (RFC 5280; the encodings
+ * of RFC 9881 for ML-DSA, RFC 9909 for SLH-DSA, RFC 8410 for Ed25519, RFC 5480 for ECDSA and
+ * draft-ietf-lamps-pq-composite-sigs for the composites): writes the algorithm to `*alg_out`,
+ * the raw public key (what pqh_sig_verify and pqh_fw_key_id take) to `pk` (capacity `pk_cap`;
+ * PQH_SIG_PUBLICKEYBYTES_MAX always suffices) and its length to `*pk_len`.
+ *
+ * Strict DER, no trailing bytes. The key is checked for its length only; its contents are
+ * validated when it is used (pqh_sig_verify gives PQH_ERR_INVALID_KEY). An ECDSA key
+ * (`id-ecPublicKey`) on P-256 imports as PQH_SIG_ECDSA_P256_SHA256 and on P-384 as
+ * PQH_SIG_ECDSA_P384_SHA384.
+ *
+ * Errors: PQH_ERR_NULL_POINTER, PQH_ERR_MALFORMED_ENCODING (not a DER SubjectPublicKeyInfo of
+ * a supported algorithm), PQH_ERR_INVALID_LENGTH (a key of the wrong length for its
+ * algorithm), PQH_ERR_UNKNOWN_ALGORITHM (a KEM key), PQH_ERR_BUFFER_TOO_SMALL.
+ *
+ * # Safety
+ * `der` must be valid for `der_len` bytes and `pk` for `pk_cap` bytes; `alg_out` and `pk_len`
+ * must be valid for a write; outputs must not overlap the input.
+ */
+pqh_status pqh_sig_public_key_from_spki(const uint8_t *der,
+                                        size_t der_len,
+                                        pqh_sig_alg *alg_out,
+                                        uint8_t *pk,
+                                        size_t pk_cap,
+                                        size_t *pk_len);
+#endif
+
+#if defined(PQH_STD)
+/**
+ * As pqh_sig_public_key_from_spki, from the PEM text `pem` (`pem_len` bytes, e.g. strlen(pem)
+ * or the size of a file written by `pqhybrid keygen` / `pqhybrid pubkey`): one
+ * `-----BEGIN PUBLIC KEY-----` block (RFC 7468) around the DER.
+ *
+ * Errors: as pqh_sig_public_key_from_spki; text that is not one such PEM block is
+ * PQH_ERR_MALFORMED_ENCODING.
+ *
+ * # Safety
+ * `pem` must be valid for `pem_len` bytes (it need not be NUL-terminated) and `pk` for
+ * `pk_cap` bytes; `alg_out` and `pk_len` must be valid for a write; outputs must not overlap
+ * the input.
+ */
+pqh_status pqh_sig_public_key_from_pem(const char *pem,
+                                       size_t pem_len,
+                                       pqh_sig_alg *alg_out,
+                                       uint8_t *pk,
+                                       size_t pk_cap,
+                                       size_t *pk_len);
+#endif
+
+#if defined(PQH_STD)
+/**
+ * Imports a KEM public key from a DER `SubjectPublicKeyInfo` (RFC 9935 for ML-KEM,
+ * draft-connolly-cfrg-xwing-kem for X-Wing, draft-ietf-lamps-pq-composite-kem for the
+ * composites): writes the algorithm to `*alg_out`, the raw public key (what
+ * pqh_kem_encapsulate takes) to `pk` (capacity `pk_cap`; PQH_KEM_PUBLICKEYBYTES_MAX always
+ * suffices) and its length to `*pk_len`. Checks and errors as pqh_sig_public_key_from_spki,
+ * with PQH_ERR_UNKNOWN_ALGORITHM for a signature key.
+ *
+ * # Safety
+ * As pqh_sig_public_key_from_spki.
+ */
+pqh_status pqh_kem_public_key_from_spki(const uint8_t *der,
+                                        size_t der_len,
+                                        pqh_kem_alg *alg_out,
+                                        uint8_t *pk,
+                                        size_t pk_cap,
+                                        size_t *pk_len);
+#endif
+
+#if defined(PQH_STD)
+/**
+ * As pqh_kem_public_key_from_spki, from PEM text (see pqh_sig_public_key_from_pem).
+ *
+ * # Safety
+ * As pqh_sig_public_key_from_pem.
+ */
+pqh_status pqh_kem_public_key_from_pem(const char *pem,
+                                       size_t pem_len,
+                                       pqh_kem_alg *alg_out,
+                                       uint8_t *pk,
+                                       size_t pk_cap,
+                                       size_t *pk_len);
+#endif
 
 /**
  * A static, NUL-terminated English description of a status code; "unknown status" for a value

@@ -127,6 +127,12 @@ pub enum Error {
     ///
     /// [`SignatureAlgorithm::is_enabled`]: crate::SignatureAlgorithm::is_enabled
     AlgorithmDisabled,
+    /// An algorithm name that names no algorithm of this library (`"ML-DSA-65".parse()` of
+    /// [`SignatureAlgorithm`] or [`KemAlgorithm`]).
+    ///
+    /// [`SignatureAlgorithm`]: crate::SignatureAlgorithm
+    /// [`KemAlgorithm`]: crate::KemAlgorithm
+    UnknownAlgorithm,
     /// A signed firmware image was rejected ([`crate::firmware`]); the [`FirmwareError`] says
     /// why.
     Firmware(FirmwareError),
@@ -166,6 +172,7 @@ impl fmt::Display for Error {
             Error::SeedUnavailable => f.write_str("key was imported without its seed"),
             Error::SigningFailed => f.write_str("signing did not terminate"),
             Error::AlgorithmDisabled => f.write_str("algorithm not enabled in this build"),
+            Error::UnknownAlgorithm => f.write_str("unknown algorithm name"),
             Error::Firmware(e) => write!(f, "firmware image rejected: {e}"),
         }
     }

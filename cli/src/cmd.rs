@@ -4,11 +4,12 @@ use std::io::Write;
 use std::path::Path;
 
 use pqhybrid::SignatureAlgorithm;
+use pqhybrid::firmware::{KeyId, KeyState, TrustStoreEntry};
 
 use crate::error::{CliError, Result};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::out::{errln, out, outln};
-use crate::trust_store::{self, Anchor, AnchorState};
+use crate::trust_store::{self, C_MAX_TRUST_ANCHORS};
 use crate::{fw, hex};
 
 /// `pqhybrid keygen`.
@@ -75,6 +76,8 @@ pub fn print_algorithms() {
 /// `pqhybrid pubkey`.
 pub fn pubkey(key: &Path, out: Option<&Path>) -> Result<()> {
     let sk = PrivateKey::load(key)?;
+    // Refuse a key that cannot sign firmware before anything is written.
+    fw::require_firmware_key(sk.alg, key)?;
     let pk = sk.public_key()?;
     drop(sk);
     let pem = pk.to_pem()?;
@@ -99,7 +102,7 @@ pub fn pubkey(key: &Path, out: Option<&Path>) -> Result<()> {
 /// `pqhybrid keyid`.
 pub fn keyid(pubkey: &Path) -> Result<()> {
     let pk = PublicKey::load(pubkey)?;
-    outln!("{}", hex::encode(&fw::key_id(&pk)?));
+    outln!("{}", hex::encode(&fw::key_id_of_file(&pk, pubkey)?));
     Ok(())
 }
 
@@ -114,24 +117,25 @@ pub fn trust_store_add(
     if label.is_some_and(|l| l.contains(['\n', '\r'])) {
         return Err(CliError::usage("--label must be a single line"));
     }
-    let anchor = Anchor {
-        key_id: fw::key_id(&pk)?,
+    let anchor = TrustStoreEntry {
+        key_id: KeyId(fw::key_id_of_file(&pk, pubkey)?),
         state: if revoked {
-            AnchorState::Revoked
+            KeyState::Revoked
         } else {
-            AnchorState::Active
+            KeyState::Active
         },
         label: label.map(str::to_owned),
     };
-    let replaced = trust_store::add(store, &anchor)?;
+    let added = trust_store::add(store, &anchor)?;
     errln!(
         "{} {} ({}) as {} in {}",
-        if replaced { "updated" } else { "added" },
-        hex::encode(&anchor.key_id),
+        if added.replaced { "updated" } else { "added" },
+        anchor.key_id,
         pk.alg.name(),
-        anchor.state.keyword(),
+        anchor.state_keyword(),
         store.display()
     );
+    warn_anchor_count(store, added.anchors);
     Ok(())
 }
 
@@ -142,5 +146,19 @@ pub fn trust_store_list(store: &Path) -> Result<()> {
         outln!("{}", a.to_line());
     }
     errln!("{} anchor(s) in {}", anchors.len(), store.display());
+    warn_anchor_count(store, anchors.len());
     Ok(())
+}
+
+/// Warns (one line on stderr) when a store holds more anchors than a device built on the C
+/// API can load ([`C_MAX_TRUST_ANCHORS`]).
+fn warn_anchor_count(store: &Path, anchors: usize) {
+    if anchors > C_MAX_TRUST_ANCHORS {
+        errln!(
+            "warning: {}: {anchors} trust anchors, more than the {C_MAX_TRUST_ANCHORS} the C \
+             verifier holds (PQH_FW_MAX_TRUST_ANCHORS): a device built on the C API cannot load \
+             this store",
+            store.display()
+        );
+    }
 }

@@ -7,7 +7,7 @@ use std::time::Instant;
 use pqhybrid::SignatureAlgorithm;
 use pqhybrid::firmware::{
     AlgorithmSet, ClassScope, DEFAULT_MAX_SECURITY_VERSION, DeviceClass, DigestAlgorithm,
-    EndorsementParams, FORMAT_VERSION, ImageParams, ImageVersion,
+    EndorsementParams, FORMAT_VERSION, ImageParams, ImageVersion, KeyId, KeyState, TrustStoreEntry,
 };
 
 use crate::error::{CliError, EXIT_INVALID, Result};
@@ -15,7 +15,7 @@ use crate::fw::{self, VerifyOutcome, VerifyRequest};
 use crate::hex;
 use crate::keys::PrivateKey;
 use crate::out::outln;
-use crate::trust_store::{self, Anchor, AnchorState};
+use crate::trust_store;
 
 const ROOT_ALG: SignatureAlgorithm = SignatureAlgorithm::MlDsa87EcdsaP384Sha512;
 const RELEASE_ALG: SignatureAlgorithm = SignatureAlgorithm::MlDsa65Ed25519Sha512;
@@ -174,9 +174,9 @@ fn story(dir: &Path, steps: &mut Steps) -> Result<()> {
     let store = dir.join("device.trust");
     trust_store::add(
         &store,
-        &Anchor {
-            key_id: root_id,
-            state: AnchorState::Active,
+        &TrustStoreEntry {
+            key_id: KeyId(root_id),
+            state: KeyState::Active,
             label: Some("product root".into()),
         },
     )?;
@@ -250,9 +250,9 @@ fn story(dir: &Path, steps: &mut Steps) -> Result<()> {
     outln!("\n7. revoke the root in the trust store and verify the good image again");
     trust_store::add(
         &store,
-        &Anchor {
-            key_id: root_id,
-            state: AnchorState::Revoked,
+        &TrustStoreEntry {
+            key_id: KeyId(root_id),
+            state: KeyState::Revoked,
             label: Some("product root (revoked)".into()),
         },
     )?;

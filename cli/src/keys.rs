@@ -100,10 +100,15 @@ impl PrivateKey {
     }
 
     /// Writes the PKCS#8 PEM private key to a new file with mode 0600. An existing file is an
-    /// error unless `force`.
+    /// error unless `force`; with `force` the path is replaced (see [`replace_private_file`]),
+    /// never written through: a symlink at `path` is replaced by the key file, its target is
+    /// left alone.
     pub fn save(&self, path: &Path, force: bool) -> Result<()> {
         let pem = self.to_pem()?;
-        let mut file = create_private_file(path, force)?;
+        if force {
+            return replace_private_file(path, pem.as_bytes());
+        }
+        let mut file = create_private_file(path)?;
         file.write_all(pem.as_bytes())
             .and_then(|()| file.sync_all())
             .map_err(|e| CliError::io(path, &e))
@@ -158,16 +163,12 @@ fn read_key_text(path: &Path) -> Result<Zeroizing<String>> {
     Ok(Zeroizing::new(text.to_owned()))
 }
 
-/// Creates a file readable and writable only by its owner (0600 on Unix). Refuses to replace an
-/// existing file unless `force`; with `force` the existing file is truncated and its mode reset.
-pub fn create_private_file(path: &Path, force: bool) -> Result<File> {
+/// Creates a new file readable and writable only by its owner (0600 on Unix). Refuses any
+/// existing path, a symlink (even a dangling one) included: `O_CREAT | O_EXCL` does not follow
+/// links.
+fn create_private_file(path: &Path) -> Result<File> {
     let mut opts = OpenOptions::new();
-    opts.write(true);
-    if force {
-        opts.create(true).truncate(true);
-    } else {
-        opts.create_new(true);
-    }
+    opts.write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
@@ -190,4 +191,35 @@ pub fn create_private_file(path: &Path, force: bool) -> Result<File> {
             .map_err(|e| CliError::io(path, &e))?;
     }
     Ok(file)
+}
+
+/// Writes `secret` to a new 0600 file next to `path` and renames it onto `path`, replacing
+/// whatever was there: a regular file, or a symlink itself (never the link's target). Nothing
+/// is written through an existing path, and `path` is not touched if writing fails.
+fn replace_private_file(path: &Path, secret: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    // `tempfile` creates the file with `O_EXCL` and mode 0600 on Unix.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".pqhybrid-key-")
+        .tempfile_in(dir)
+        .map_err(|e| CliError::io(path, &e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(fs::Permissions::from_mode(0o600))
+            .map_err(|e| CliError::io(path, &e))?;
+    }
+    tmp.write_all(secret)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| CliError::io(path, &e))?;
+    if path.is_dir() && !path.is_symlink() {
+        return Err(CliError::file(path, "is a directory"));
+    }
+    tmp.persist(path)
+        .map_err(|e| CliError::io(path, &e.error))?;
+    Ok(())
 }

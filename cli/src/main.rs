@@ -10,6 +10,7 @@ mod hex;
 mod keys;
 mod out;
 mod trust_store;
+mod usage;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -341,10 +342,18 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            // --help and --version print and succeed; anything else is a usage error (exit 2).
-            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
-            let _ = e.print();
-            return ExitCode::from(code);
+            // --help and --version print and succeed; anything else is a usage error (exit 2),
+            // one line like every other error.
+            if !e.use_stderr() {
+                let _ = e.print();
+                return ExitCode::from(EXIT_OK);
+            }
+            let args: Vec<String> = std::env::args_os()
+                .skip(1)
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            errln!("error: {}", usage::one_line(&e, &args));
+            return ExitCode::from(EXIT_USAGE);
         }
     };
     match run(cli.command) {

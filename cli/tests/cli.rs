@@ -2093,3 +2093,301 @@ fn inspect_and_verify_report_an_impossible_signature_block_length() {
         one_line_error(&err, "huge.signed", &["TrailerTooLarge"]);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 13: the CLI's own contract.
+
+/// A PKCS#8 PEM private key file of a classical algorithm (written by the library, as
+/// `openssl genpkey` writes it), and its SPKI PEM public key.
+fn classical_key(d: &Path, alg: pqhybrid::SignatureAlgorithm, name: &str) {
+    let (mut pk, mut sk) = (
+        vec![0u8; alg.public_key_len()],
+        vec![0u8; alg.secret_key_len()],
+    );
+    alg.keypair_from_seed(&[9u8; 32], &mut pk, &mut sk).unwrap();
+    let pem = pqhybrid::encoding::encode_private_key_pem(alg.into(), &sk).unwrap();
+    fs::write(d.join(format!("{name}.key")), pem.as_bytes()).unwrap();
+    let pem = pqhybrid::encoding::encode_public_key_pem(alg.into(), &pk).unwrap();
+    fs::write(d.join(format!("{name}.pub")), pem).unwrap();
+}
+
+/// `sign --key`, `pubkey --key` (and `keyid --pubkey`, `trust-store add --pubkey`) with an
+/// Ed25519 or P-256 key: one line naming the key file, nothing written.
+#[test]
+fn classical_keys_are_refused_naming_the_key_file() {
+    use pqhybrid::SignatureAlgorithm as A;
+    let dir = setup();
+    let d = dir.path();
+    for (alg, name) in [(A::Ed25519, "ed"), (A::EcdsaP256Sha256, "p256")] {
+        classical_key(d, alg, name);
+        let key = format!("{name}.key");
+        let public = format!("{name}.pub");
+        let out = run(d, &["pubkey", "--key", &key]);
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        assert!(
+            out.stdout.is_empty(),
+            "public key written: {}",
+            stdout(&out)
+        );
+        one_line_error(
+            &stderr(&out),
+            &key,
+            &[alg.name(), "cannot sign firmware images"],
+        );
+        let err = fails(d, &["pubkey", "--key", &key, "--out", "x.pub"], 2);
+        one_line_error(&err, &key, &[alg.name()]);
+        assert!(!d.join("x.pub").exists());
+
+        let out_file = format!("{name}.signed");
+        let err = fails(
+            d,
+            &[
+                "sign",
+                "--key",
+                &key,
+                "--image",
+                "payload.bin",
+                "--out",
+                &out_file,
+                "--security-version",
+                "1",
+                "--version",
+                "1.0.0",
+                "--device-class",
+                CLASS,
+            ],
+            2,
+        );
+        one_line_error(
+            &err,
+            &key,
+            &[
+                alg.name(),
+                "cannot sign firmware images",
+                "[AlgorithmNotAllowed]",
+            ],
+        );
+        assert!(!d.join(&out_file).exists());
+
+        let err = fails(d, &["keyid", "--pubkey", &public], 2);
+        one_line_error(&err, &public, &[alg.name()]);
+        let err = fails(
+            d,
+            &[
+                "trust-store",
+                "add",
+                "--store",
+                "s.trust",
+                "--pubkey",
+                &public,
+            ],
+            2,
+        );
+        one_line_error(&err, &public, &[alg.name()]);
+        assert!(!d.join("s.trust").exists());
+    }
+}
+
+/// Argument errors are one `error: ` line with the usage exit code, pointing to the right
+/// `--help`; a bare `pqhybrid` prints a one-line hint, not the whole help.
+#[test]
+fn argument_errors_are_one_line() {
+    let dir = setup();
+    let d = dir.path();
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &[],
+            &[
+                "needs a command",
+                "keygen",
+                "trust-store",
+                "`pqhybrid --help`",
+            ],
+        ),
+        (&["frobnicate"], &["frobnicate", "`pqhybrid --help`"]),
+        (&["sgn"], &["'sgn'", "'sign'"]),
+        (
+            &["verify", "--image", "fw.signed"],
+            &["--pubkey", "--trust-store", "`pqhybrid verify --help`"],
+        ),
+        (
+            &[
+                "verify",
+                "--pubkey",
+                "release.pub",
+                "--image",
+                "x",
+                "--bogus",
+            ],
+            &["--bogus", "`pqhybrid verify --help`"],
+        ),
+        (
+            &[
+                "verify",
+                "--pubkey",
+                "release.pub",
+                "--image",
+                "x",
+                "--allow",
+                "foo",
+            ],
+            &["'foo'", "hybrid, ml-dsa"],
+        ),
+        (
+            &[
+                "verify",
+                "--pubkey",
+                "a",
+                "--image",
+                "x",
+                "--trailer-capacity",
+                "1M",
+            ],
+            &["--trailer-capacity", "not a size"],
+        ),
+        (
+            &["keygen", "--frce"],
+            &["'--force'", "`pqhybrid keygen --help`"],
+        ),
+        (
+            &["trust-store"],
+            &["add, list", "`pqhybrid trust-store --help`"],
+        ),
+        (
+            &["trust-store", "add", "--store", "s"],
+            &["--pubkey", "`pqhybrid trust-store add --help`"],
+        ),
+        (
+            &["sign", "--key", "release.key", "--security-version", "x"],
+            &["'x'", "--security-version"],
+        ),
+    ];
+    for (args, needles) in cases {
+        let out = run(d, args);
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{args:?}: {}", stdout(&out));
+        let err = stderr(&out);
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 1, "{args:?}: one line expected: {err}");
+        assert!(lines[0].starts_with("error: "), "{args:?}: {err}");
+        assert!(lines[0].ends_with("--help`)"), "{args:?}: {err}");
+        assert!(!err.contains("Usage:"), "{args:?}: {err}");
+        for n in *needles {
+            assert!(lines[0].contains(n), "{args:?}: {n} missing: {err}");
+        }
+    }
+    // --help, --version and `help` still print in full, to stdout, and succeed.
+    for args in [
+        &["--help"][..],
+        &["help"],
+        &["sign", "--help"],
+        &["--version"],
+    ] {
+        let out = ok(d, args);
+        assert!(out.stderr.is_empty(), "{args:?}: {}", stderr(&out));
+        assert!(!out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+/// `keygen --force` onto a symlink replaces the link with the key file; the link's target is
+/// not written. Without --force a symlink (even a dangling one) is refused.
+#[test]
+fn keygen_force_replaces_a_symlink_instead_of_following_it() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(d.join("target.txt"), b"not a key\n").unwrap();
+    fs::set_permissions(d.join("target.txt"), fs::Permissions::from_mode(0o644)).unwrap();
+    symlink("target.txt", d.join("k.pem")).unwrap();
+    symlink("nowhere.txt", d.join("dangling.pem")).unwrap();
+
+    let err = fails(d, &["keygen", "--out", "k.pem"], 2);
+    one_line_error(&err, "k.pem", &["--force"]);
+    let err = fails(d, &["keygen", "--out", "dangling.pem"], 2);
+    one_line_error(&err, "dangling.pem", &["--force"]);
+    assert!(!d.join("nowhere.txt").exists());
+
+    ok(d, &["keygen", "--out", "k.pem", "--force"]);
+    assert_eq!(fs::read(d.join("target.txt")).unwrap(), b"not a key\n");
+    let mode = fs::metadata(d.join("target.txt"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o644, "target's mode changed: {mode:o}");
+    let meta = fs::symlink_metadata(d.join("k.pem")).unwrap();
+    assert!(meta.file_type().is_file(), "k.pem is still a link");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    let key = fs::read_to_string(d.join("k.pem")).unwrap();
+    assert!(key.starts_with("-----BEGIN PRIVATE KEY-----"), "{key}");
+    ok(d, &["pubkey", "--key", "k.pem", "--out", "k.pub"]);
+
+    ok(d, &["keygen", "--out", "dangling.pem", "--force"]);
+    assert!(!d.join("nowhere.txt").exists());
+    assert!(
+        fs::symlink_metadata(d.join("dangling.pem"))
+            .unwrap()
+            .file_type()
+            .is_file()
+    );
+    // No temporary file is left behind.
+    let names: Vec<String> = fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.starts_with(".pqhybrid-key-")),
+        "{names:?}"
+    );
+}
+
+/// `trust-store add` (and `list`) warn, in one line naming the store, when the store holds more
+/// anchors than the C verifier's `PQH_FW_MAX_TRUST_ANCHORS` (16); up to 16, no warning.
+#[test]
+fn trust_store_warns_above_the_c_verifier_capacity() {
+    use pqhybrid::SignatureAlgorithm as A;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let alg = A::MlDsa44Ed25519Sha512;
+    for i in 0..17u8 {
+        let (mut pk, mut sk) = (
+            vec![0u8; alg.public_key_len()],
+            vec![0u8; alg.secret_key_len()],
+        );
+        alg.keypair_from_seed(&[i; 32], &mut pk, &mut sk).unwrap();
+        let pem = pqhybrid::encoding::encode_public_key_pem(alg.into(), &pk).unwrap();
+        fs::write(d.join(format!("k{i}.pub")), pem).unwrap();
+    }
+    let add = |i: u8, extra: &[&str]| {
+        let public = format!("k{i}.pub");
+        let mut args = vec![
+            "trust-store",
+            "add",
+            "--store",
+            "dev.trust",
+            "--pubkey",
+            &public,
+        ];
+        args.extend_from_slice(extra);
+        stderr(&ok(d, &args))
+    };
+    for i in 0..16 {
+        let err = add(i, &[]);
+        assert!(!err.contains("warning"), "anchor {i}: {err}");
+    }
+    let err = stderr(&ok(d, &["trust-store", "list", "--store", "dev.trust"]));
+    assert!(!err.contains("warning"), "{err}");
+    // Updating an anchor of a full store adds none.
+    let err = add(3, &["--revoked"]);
+    assert!(!err.contains("warning"), "{err}");
+
+    let err = add(16, &[]);
+    let w = warning_line(&err, "dev.trust");
+    for n in ["17 trust anchors", "16", "PQH_FW_MAX_TRUST_ANCHORS", "C"] {
+        assert!(w.contains(n), "{n} missing: {w}");
+    }
+    let text = fs::read_to_string(d.join("dev.trust")).unwrap();
+    assert_eq!(text.lines().filter(|l| !l.starts_with('#')).count(), 17);
+    let out = ok(d, &["trust-store", "list", "--store", "dev.trust"]);
+    assert_eq!(stdout(&out).lines().count(), 17);
+    warning_line(&stderr(&out), "dev.trust");
+}

@@ -1,11 +1,16 @@
 //! Algorithm identifiers (`pqh_sig_alg`, `pqh_kem_alg`, `pqh_aead_alg`) and every size as a
-//! constant (`#define` in the header). Generated once from the core's length functions; the
-//! unit tests below and the C tests keep them equal to the run-time values.
+//! constant (`#define` in the header). Typed by hand (cbindgen needs literals) and checked
+//! against the core's descriptor table (`pqhybrid::agile::SIGNATURES`) at compile time: a value
+//! or size that differs from the table does not build.
 
 use pqhybrid::{KemAlgorithm, SignatureAlgorithm};
 
-/// A signature algorithm. The values are stable ABI: they never change and are never reused.
-/// Functions take it as a 32-bit value; an unknown value gives PQH_ERR_UNKNOWN_ALGORITHM.
+/// A signature algorithm. The value is the library's one number for the algorithm (its id in
+/// `pqhybrid::agile::SIGNATURES`): for the algorithms firmware images may use (1-21) it is also
+/// the firmware format's algorithm id, which pqh_fw_image_info and `pqhybrid inspect` report.
+/// Stable ABI: values never change and are never reused (16-24 were renumbered once, before the
+/// first release, to make C and firmware numbers one). Functions take it as a 32-bit value; an
+/// unknown value gives PQH_ERR_UNKNOWN_ALGORITHM.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(non_camel_case_types)]
@@ -41,23 +46,23 @@ pub enum pqh_sig_alg {
     /// SLH-DSA-SHAKE-256f.
     PQH_SIG_SLHDSA_SHAKE_256F = 15,
     /// Ed25519.
-    PQH_SIG_ED25519 = 16,
+    PQH_SIG_ED25519 = 22,
     /// ECDSA-P256-SHA256.
-    PQH_SIG_ECDSA_P256_SHA256 = 17,
+    PQH_SIG_ECDSA_P256_SHA256 = 23,
     /// ECDSA-P384-SHA384.
-    PQH_SIG_ECDSA_P384_SHA384 = 18,
+    PQH_SIG_ECDSA_P384_SHA384 = 24,
     /// MLDSA44-Ed25519-SHA512.
-    PQH_SIG_MLDSA44_ED25519_SHA512 = 19,
+    PQH_SIG_MLDSA44_ED25519_SHA512 = 16,
     /// MLDSA44-ECDSA-P256-SHA256.
-    PQH_SIG_MLDSA44_ECDSA_P256_SHA256 = 20,
+    PQH_SIG_MLDSA44_ECDSA_P256_SHA256 = 17,
     /// MLDSA65-Ed25519-SHA512.
-    PQH_SIG_MLDSA65_ED25519_SHA512 = 21,
+    PQH_SIG_MLDSA65_ED25519_SHA512 = 18,
     /// MLDSA65-ECDSA-P256-SHA512.
-    PQH_SIG_MLDSA65_ECDSA_P256_SHA512 = 22,
+    PQH_SIG_MLDSA65_ECDSA_P256_SHA512 = 19,
     /// MLDSA65-ECDSA-P384-SHA512.
-    PQH_SIG_MLDSA65_ECDSA_P384_SHA512 = 23,
+    PQH_SIG_MLDSA65_ECDSA_P384_SHA512 = 20,
     /// MLDSA87-ECDSA-P384-SHA512.
-    PQH_SIG_MLDSA87_ECDSA_P384_SHA512 = 24,
+    PQH_SIG_MLDSA87_ECDSA_P384_SHA512 = 21,
 }
 
 /// A key-encapsulation mechanism. The values are stable ABI: they never change and are never
@@ -467,8 +472,25 @@ pub const PQH_MLKEM1024_ECDH_P384_SHA3_256_SHAREDSECRETBYTES: usize = 32;
 /// MLKEM1024-ECDH-P384-SHA3-256: randomness bytes of pqh_kem_encapsulate_deterministic (PQH_HAZMAT).
 pub const PQH_MLKEM1024_ECDH_P384_SHA3_256_ENCAPSRANDOMBYTES: usize = 80;
 
-/// Sizes of one algorithm, for the tests: (public key, secret key, seed, signature or ciphertext).
-#[cfg(test)]
+// Every C value is the core table's id, and every size macro the table's length.
+#[allow(clippy::indexing_slicing)] // `i` < len; evaluated at compile time
+const _: () = {
+    assert!(SIG_ALGS.len() == SignatureAlgorithm::ALL.len());
+    let mut i = 0;
+    while i < SIG_ALGS.len() {
+        let (c, alg) = SIG_ALGS[i];
+        assert!(c as u32 == alg.info().id as u32);
+        let (c2, pk, sk, seed, sig) = SIG_SIZES[i];
+        assert!(c2 as u32 == c as u32);
+        assert!(pk == alg.public_key_len());
+        assert!(sk == alg.secret_key_len());
+        assert!(seed == alg.seed_len());
+        assert!(sig == alg.signature_len());
+        i += 1;
+    }
+};
+
+/// Sizes of one algorithm, in [`SIG_ALGS`] order: (public key, secret key, seed, signature).
 pub(crate) const SIG_SIZES: [(pqh_sig_alg, usize, usize, usize, usize); 24] = [
     (
         pqh_sig_alg::PQH_SIG_MLDSA44,
@@ -640,8 +662,28 @@ pub(crate) const SIG_SIZES: [(pqh_sig_alg, usize, usize, usize, usize); 24] = [
     ),
 ];
 
-/// KEM sizes, for the tests: (public key, secret key, seed, ciphertext, shared secret, randomness).
-#[cfg(test)]
+// Every C value is the core table's id, and every size macro the table's length.
+#[allow(clippy::indexing_slicing)] // `i` < len; evaluated at compile time
+const _: () = {
+    assert!(KEM_ALGS.len() == KemAlgorithm::ALL.len());
+    let mut i = 0;
+    while i < KEM_ALGS.len() {
+        let (c, alg) = KEM_ALGS[i];
+        assert!(c as u32 == alg.info().id as u32);
+        let (c2, pk, sk, seed, ct, ss, rnd) = KEM_SIZES[i];
+        assert!(c2 as u32 == c as u32);
+        assert!(pk == alg.public_key_len());
+        assert!(sk == alg.secret_key_len());
+        assert!(seed == alg.seed_len());
+        assert!(ct == alg.ciphertext_len());
+        assert!(ss == alg.shared_secret_len());
+        assert!(rnd == alg.encaps_randomness_len());
+        i += 1;
+    }
+};
+
+/// KEM sizes, in [`KEM_ALGS`] order: (public key, secret key, seed, ciphertext, shared secret,
+/// randomness).
 pub(crate) const KEM_SIZES: [(pqh_kem_alg, usize, usize, usize, usize, usize, usize); 7] = [
     (
         pqh_kem_alg::PQH_KEM_MLKEM512,
@@ -794,20 +836,16 @@ pub struct AeadAlgArg(pub u32);
 impl SigAlgArg {
     /// The algorithm, or `None` for a value that names none.
     pub(crate) fn get(self) -> Option<SignatureAlgorithm> {
-        SIG_ALGS
-            .iter()
-            .find(|(c, _)| *c as u32 == self.0)
-            .map(|&(_, a)| a)
+        u16::try_from(self.0)
+            .ok()
+            .and_then(SignatureAlgorithm::from_id)
     }
 }
 
 impl KemAlgArg {
     /// The algorithm, or `None` for a value that names none.
     pub(crate) fn get(self) -> Option<KemAlgorithm> {
-        KEM_ALGS
-            .iter()
-            .find(|(c, _)| *c as u32 == self.0)
-            .map(|&(_, a)| a)
+        u16::try_from(self.0).ok().and_then(KemAlgorithm::from_id)
     }
 }
 

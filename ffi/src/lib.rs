@@ -31,10 +31,11 @@ pub mod alg;
 pub mod fw;
 mod glue;
 pub mod kem;
-mod names;
 mod panic;
 pub mod rng;
 pub mod sig;
+#[cfg(feature = "std")]
+pub mod spki;
 pub mod status;
 pub mod version;
 

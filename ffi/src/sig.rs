@@ -18,7 +18,7 @@ fn alg(a: SigAlgArg) -> Result<SignatureAlgorithm, pqh_status> {
 #[unsafe(no_mangle)]
 pub extern "C" fn pqh_sig_alg_name(alg: SigAlgArg) -> *const c_char {
     match alg.get() {
-        Some(a) => crate::names::sig_name(a).as_ptr(),
+        Some(a) => a.info().c_name.as_ptr(),
         None => core::ptr::null(),
     }
 }
@@ -42,7 +42,7 @@ pub unsafe extern "C" fn pqh_sig_alg_from_name(
         // SAFETY: `name` is non-null and NUL-terminated by the caller's contract.
         let name = unsafe { core::ffi::CStr::from_ptr(name) };
         let name = name.to_str().map_err(|_| PQH_ERR_UNKNOWN_ALGORITHM)?;
-        let a = SignatureAlgorithm::from_name(name).ok_or(PQH_ERR_UNKNOWN_ALGORITHM)?;
+        let a: SignatureAlgorithm = name.parse()?;
         let c = sig_alg_value(a).ok_or(PQH_ERR_UNKNOWN_ALGORITHM)?;
         // SAFETY: `out` is non-null; validity is the caller's contract.
         unsafe { put(out, c) };

@@ -269,6 +269,7 @@ impl From<Error> for pqh_status {
             Error::SeedUnavailable => PQH_ERR_SEED_UNAVAILABLE,
             Error::SigningFailed => PQH_ERR_SIGNING_FAILED,
             Error::AlgorithmDisabled => PQH_ERR_ALGORITHM_DISABLED,
+            Error::UnknownAlgorithm => PQH_ERR_UNKNOWN_ALGORITHM,
             Error::Firmware(f) => f.into(),
             // `Error` is non-exhaustive; the tests check every listed variant maps.
             _ => PQH_ERR_INTERNAL,
@@ -325,6 +326,7 @@ mod tests {
             Error::SeedUnavailable,
             Error::SigningFailed,
             Error::AlgorithmDisabled,
+            Error::UnknownAlgorithm,
         ];
         let mut seen = std::vec::Vec::new();
         for e in errors

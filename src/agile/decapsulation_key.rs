@@ -24,14 +24,18 @@ trait Held: Sized {
     fn write_public_key(&self, out: &mut [u8]);
 }
 
+// Every method of every impl is `#[inline(never)]`: the dispatching `match` would otherwise be
+// one frame sized for the largest KEM's operation.
 impl<P: ml_kem::MlKemParams> Held for ml_kem::DecapsulationKey<P> {
     fn from_secret(sk: &[u8]) -> Result<Self> {
         Self::from_seed_slice(sk)
     }
+    #[inline(never)]
     fn decapsulate_into(&self, ct: &[u8], out: &mut [u8]) -> Result<()> {
         out.copy_from_slice(self.decapsulate(ct)?.as_bytes());
         Ok(())
     }
+    #[inline(never)]
     fn write_public_key(&self, out: &mut [u8]) {
         out.copy_from_slice(self.encapsulation_key().to_bytes().as_ref());
     }
@@ -41,10 +45,12 @@ impl Held for xwing::DecapsulationKey {
     fn from_secret(sk: &[u8]) -> Result<Self> {
         Self::from_seed_slice(sk)
     }
+    #[inline(never)]
     fn decapsulate_into(&self, ct: &[u8], out: &mut [u8]) -> Result<()> {
         out.copy_from_slice(self.decapsulate(ct)?.as_bytes());
         Ok(())
     }
+    #[inline(never)]
     fn write_public_key(&self, out: &mut [u8]) {
         out.copy_from_slice(&self.encapsulation_key().to_bytes());
     }
@@ -54,10 +60,12 @@ impl<C: CompositeKemParams> Held for composite_kem::DecapsulationKey<C> {
     fn from_secret(sk: &[u8]) -> Result<Self> {
         Self::from_bytes(sk)
     }
+    #[inline(never)]
     fn decapsulate_into(&self, ct: &[u8], out: &mut [u8]) -> Result<()> {
         out.copy_from_slice(self.decapsulate(ct)?.as_bytes());
         Ok(())
     }
+    #[inline(never)]
     fn write_public_key(&self, out: &mut [u8]) {
         out.copy_from_slice(self.encapsulation_key().to_bytes().as_ref());
     }
@@ -88,6 +96,7 @@ macro_rules! keys {
                 }
             }
 
+            #[inline(never)]
             fn write_public_key(&self, out: &mut [u8]) {
                 match self {
                     $( Keys::$V(k) => k.write_public_key(out), )*

@@ -4,11 +4,13 @@
 #[cfg_attr(not(feature = "hazmat"), allow(unused_imports))]
 use crate::error::Error;
 use crate::error::{Field, Result, array_ref, check_len, out_buf};
-use crate::hybrid::composite_kem::{self, CompositeKemParams};
+use crate::hybrid::composite_kem;
 use crate::hybrid::xwing;
-use crate::primitives::ml_kem::{self, MlKemSizes};
+use crate::primitives::ml_kem;
 use crate::rng::TryCryptoRng;
 use crate::secret::Secret;
+
+use super::kem_info::{KEMS, KemInfo};
 
 /// A key-encapsulation mechanism.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -70,68 +72,28 @@ macro_rules! dispatch {
     };
 }
 
-const fn max(a: usize, b: usize) -> usize {
-    if a > b { a } else { b }
-}
-
-type CompositeX25519 = composite_kem::MlKem768X25519Sha3_256;
-type CompositeP256 = composite_kem::MlKem768EcdhP256Sha3_256;
-type CompositeP384 = composite_kem::MlKem1024EcdhP384Sha3_256;
-
 impl KemAlgorithm {
-    /// Every algorithm, in declaration order.
-    pub const ALL: [KemAlgorithm; 7] = [
-        Self::MlKem512,
-        Self::MlKem768,
-        Self::MlKem1024,
-        Self::XWing,
-        Self::MlKem768X25519Sha3_256,
-        Self::MlKem768EcdhP256Sha3_256,
-        Self::MlKem1024EcdhP384Sha3_256,
-    ];
+    /// Every algorithm, in declaration order (from [`KEMS`]).
+    #[allow(clippy::indexing_slicing)] // `i` < len; evaluated at compile time
+    pub const ALL: [KemAlgorithm; KEMS.len()] = {
+        let mut all = [KemAlgorithm::MlKem512; KEMS.len()];
+        let mut i = 0;
+        while i < all.len() {
+            all[i] = KEMS[i].algorithm;
+            i += 1;
+        }
+        all
+    };
     /// The largest public key of any KEM (MLKEM1024-ECDH-P384-SHA3-256, 1665 bytes).
-    pub const MAX_PUBLIC_KEY_LEN: usize = max(
-        max(
-            ml_kem::ML_KEM_1024_ENCAPSULATION_KEY_LEN,
-            xwing::PUBLIC_KEY_LEN,
-        ),
-        max(
-            CompositeX25519::PUBLIC_KEY_LEN,
-            max(CompositeP256::PUBLIC_KEY_LEN, CompositeP384::PUBLIC_KEY_LEN),
-        ),
-    );
+    pub const MAX_PUBLIC_KEY_LEN: usize = table_max!(KEMS, public_key_len);
     /// The largest canonical private key of any KEM (MLKEM1024-ECDH-P384-SHA3-256, 128 bytes).
-    pub const MAX_SECRET_KEY_LEN: usize = max(
-        max(ml_kem::SEED_LEN, xwing::SEED_LEN),
-        max(
-            CompositeX25519::SECRET_KEY_LEN,
-            max(CompositeP256::SECRET_KEY_LEN, CompositeP384::SECRET_KEY_LEN),
-        ),
-    );
+    pub const MAX_SECRET_KEY_LEN: usize = table_max!(KEMS, secret_key_len);
     /// The largest key-generation seed of any KEM (ML-KEM, 64 bytes).
-    pub const MAX_SEED_LEN: usize = max(
-        ml_kem::SEED_LEN,
-        max(xwing::SEED_LEN, composite_kem::ROOT_SEED_LEN),
-    );
+    pub const MAX_SEED_LEN: usize = table_max!(KEMS, seed_len);
     /// The largest ciphertext of any KEM (MLKEM1024-ECDH-P384-SHA3-256, 1665 bytes).
-    pub const MAX_CIPHERTEXT_LEN: usize = max(
-        max(ml_kem::ML_KEM_1024_CIPHERTEXT_LEN, xwing::CIPHERTEXT_LEN),
-        max(
-            CompositeX25519::CIPHERTEXT_LEN,
-            max(CompositeP256::CIPHERTEXT_LEN, CompositeP384::CIPHERTEXT_LEN),
-        ),
-    );
+    pub const MAX_CIPHERTEXT_LEN: usize = table_max!(KEMS, ciphertext_len);
     /// The largest deterministic-encapsulation randomness of any KEM (80 bytes).
-    pub const MAX_ENCAPS_RANDOMNESS_LEN: usize = max(
-        max(ml_kem::ENCAPS_RANDOMNESS_LEN, xwing::ENCAPS_RANDOMNESS_LEN),
-        max(
-            CompositeX25519::ENCAPS_RANDOMNESS_LEN,
-            max(
-                CompositeP256::ENCAPS_RANDOMNESS_LEN,
-                CompositeP384::ENCAPS_RANDOMNESS_LEN,
-            ),
-        ),
-    );
+    pub const MAX_ENCAPS_RANDOMNESS_LEN: usize = table_max!(KEMS, encaps_randomness_len);
     /// Shared-secret length of every KEM here.
     pub const SHARED_SECRET_LEN: usize = 32;
 
@@ -139,15 +101,41 @@ impl KemAlgorithm {
     /// composite names are the draft's OID names without `id-`).
     #[must_use]
     pub const fn name(self) -> &'static str {
-        match self {
-            Self::MlKem512 => "ML-KEM-512",
-            Self::MlKem768 => "ML-KEM-768",
-            Self::MlKem1024 => "ML-KEM-1024",
-            Self::XWing => "X-Wing",
-            Self::MlKem768X25519Sha3_256 => "MLKEM768-X25519-SHA3-256",
-            Self::MlKem768EcdhP256Sha3_256 => "MLKEM768-ECDH-P256-SHA3-256",
-            Self::MlKem1024EcdhP384Sha3_256 => "MLKEM1024-ECDH-P384-SHA3-256",
+        self.info().name
+    }
+
+    /// Everything about the KEM: its entry in [`KEMS`].
+    #[must_use]
+    pub const fn info(self) -> &'static KemInfo {
+        // Every variant, no catch-all: a new one fails to compile here until it is listed.
+        let i = match self {
+            v @ (Self::MlKem512
+            | Self::MlKem768
+            | Self::MlKem1024
+            | Self::XWing
+            | Self::MlKem768X25519Sha3_256
+            | Self::MlKem768EcdhP256Sha3_256
+            | Self::MlKem1024EcdhP384Sha3_256) => v as usize,
+        };
+        // Entry `i` is the variant with discriminant `i` (checked at compile time).
+        #[allow(clippy::indexing_slicing)]
+        &KEMS[i]
+    }
+
+    /// The KEM with id `id` ([`KemInfo::id`]: the C ABI's value), or `None`.
+    #[must_use]
+    pub const fn from_id(id: u16) -> Option<Self> {
+        let mut i = 0;
+        while i < KEMS.len() {
+            // `i` < len.
+            #[allow(clippy::indexing_slicing)]
+            let e = &KEMS[i];
+            if e.id == id {
+                return Some(e.algorithm);
+            }
+            i += 1;
         }
+        None
     }
 
     /// The algorithm with the given [`Self::name`] (ASCII case-insensitive).
@@ -160,23 +148,15 @@ impl KemAlgorithm {
 
     /// Public (encapsulation) key length.
     #[must_use]
-    pub fn public_key_len(self) -> usize {
-        dispatch!(self,
-            mlkem P => P::ENCAPSULATION_KEY_LEN,
-            xwing => xwing::PUBLIC_KEY_LEN,
-            composite C => C::PUBLIC_KEY_LEN,
-        )
+    pub const fn public_key_len(self) -> usize {
+        self.info().public_key_len
     }
 
     /// Canonical private-key length: the 64-byte seed `d ‖ z` for ML-KEM, the 32-byte seed for
     /// X-Wing, and the draft's `mlkemSeed ‖ tradSK` for the composites.
     #[must_use]
-    pub fn secret_key_len(self) -> usize {
-        dispatch!(self,
-            mlkem P => ml_kem::SEED_LEN,
-            xwing => xwing::SEED_LEN,
-            composite C => C::SECRET_KEY_LEN,
-        )
+    pub const fn secret_key_len(self) -> usize {
+        self.info().secret_key_len
     }
 
     /// Seed length for [`Self::keypair_from_seed`].
@@ -185,28 +165,20 @@ impl KemAlgorithm {
     /// but a composite takes a 32-byte root seed that is expanded into its private key
     /// `mlkemSeed ‖ tradSK` (see [`crate::hybrid::composite_kem`]).
     #[must_use]
-    pub fn seed_len(self) -> usize {
-        dispatch!(self,
-            mlkem P => ml_kem::SEED_LEN,
-            xwing => xwing::SEED_LEN,
-            composite C => composite_kem::ROOT_SEED_LEN,
-        )
+    pub const fn seed_len(self) -> usize {
+        self.info().seed_len
     }
 
     /// Ciphertext length.
     #[must_use]
-    pub fn ciphertext_len(self) -> usize {
-        dispatch!(self,
-            mlkem P => P::CIPHERTEXT_LEN,
-            xwing => xwing::CIPHERTEXT_LEN,
-            composite C => C::CIPHERTEXT_LEN,
-        )
+    pub const fn ciphertext_len(self) -> usize {
+        self.info().ciphertext_len
     }
 
     /// Shared-secret length.
     #[must_use]
-    pub fn shared_secret_len(self) -> usize {
-        Self::SHARED_SECRET_LEN
+    pub const fn shared_secret_len(self) -> usize {
+        self.info().shared_secret_len
     }
 
     /// Length of the randomness of `encapsulate_deterministic` (feature `hazmat`): ML-KEM's `m` (32
@@ -214,12 +186,8 @@ impl KemAlgorithm {
     /// traditional ephemeral secret being the raw X25519 key (32) or the big-endian ECDH scalar
     /// (32 for P-256, 48 for P-384).
     #[must_use]
-    pub fn encaps_randomness_len(self) -> usize {
-        dispatch!(self,
-            mlkem P => ml_kem::ENCAPS_RANDOMNESS_LEN,
-            xwing => xwing::ENCAPS_RANDOMNESS_LEN,
-            composite C => C::ENCAPS_RANDOMNESS_LEN,
-        )
+    pub const fn encaps_randomness_len(self) -> usize {
+        self.info().encaps_randomness_len
     }
 
     /// Derives a key pair from `seed`; writes the public key and the canonical private key.
@@ -355,7 +323,7 @@ impl KemAlgorithm {
                     .split_first_chunk::<{ composite_kem::MLKEM_RANDOMNESS_LEN }>()
                     .ok_or(Error::InvalidLength {
                         field: Field::Randomness,
-                        expected: C::ENCAPS_RANDOMNESS_LEN,
+                        expected: <C as composite_kem::CompositeKemParams>::ENCAPS_RANDOMNESS_LEN,
                         actual: randomness.len(),
                     })?;
                 let (ct, ss) = composite_kem::EncapsulationKey::<C>::from_bytes(pk)?
@@ -393,6 +361,15 @@ impl KemAlgorithm {
             },
         );
         Ok(())
+    }
+}
+
+impl core::str::FromStr for KemAlgorithm {
+    type Err = crate::Error;
+
+    /// [`KemAlgorithm::from_name`], or [`Error::UnknownAlgorithm`].
+    fn from_str(name: &str) -> Result<Self> {
+        Self::from_name(name).ok_or(crate::Error::UnknownAlgorithm)
     }
 }
 

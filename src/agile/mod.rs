@@ -30,12 +30,35 @@
 //! # Ok(()) }
 //! ```
 
+/// The largest value of a length field over a descriptor table, in a `const` context (for the
+/// `MAX_*` constants).
+macro_rules! table_max {
+    ($table:expr, $field:ident) => {{
+        let mut m = 0;
+        let mut i = 0;
+        while i < $table.len() {
+            // `i` < len.
+            #[allow(clippy::indexing_slicing)]
+            let v = $table[i].$field;
+            if v > m {
+                m = v;
+            }
+            i += 1;
+        }
+        m
+    }};
+}
+
 mod decapsulation_key;
 mod kem;
+mod kem_info;
 mod signature;
+mod signature_info;
 mod signing_key;
 
 pub use decapsulation_key::DecapsulationKey;
 pub use kem::KemAlgorithm;
+pub use kem_info::{KEMS, KemInfo};
 pub use signature::SignatureAlgorithm;
+pub use signature_info::{SIGNATURES, SignatureFamily, SignatureInfo};
 pub use signing_key::SigningKey;

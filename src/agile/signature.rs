@@ -11,6 +11,8 @@ use crate::primitives::ml_dsa::ZeroPadded;
 use crate::primitives::{ecdsa, ed25519, ml_dsa, slh_dsa};
 use crate::rng::{FixedBytes, TryCryptoRng};
 
+use super::signature_info::{SIGNATURES, SignatureInfo};
+
 /// A signature algorithm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -229,78 +231,85 @@ enum Rnd<'a, R: ?Sized> {
 }
 
 impl SignatureAlgorithm {
-    /// Every algorithm, in declaration order.
-    pub const ALL: [SignatureAlgorithm; 24] = [
-        Self::MlDsa44,
-        Self::MlDsa65,
-        Self::MlDsa87,
-        Self::SlhDsaSha2_128s,
-        Self::SlhDsaSha2_128f,
-        Self::SlhDsaSha2_192s,
-        Self::SlhDsaSha2_192f,
-        Self::SlhDsaSha2_256s,
-        Self::SlhDsaSha2_256f,
-        Self::SlhDsaShake128s,
-        Self::SlhDsaShake128f,
-        Self::SlhDsaShake192s,
-        Self::SlhDsaShake192f,
-        Self::SlhDsaShake256s,
-        Self::SlhDsaShake256f,
-        Self::Ed25519,
-        Self::EcdsaP256Sha256,
-        Self::EcdsaP384Sha384,
-        Self::MlDsa44Ed25519Sha512,
-        Self::MlDsa44EcdsaP256Sha256,
-        Self::MlDsa65Ed25519Sha512,
-        Self::MlDsa65EcdsaP256Sha512,
-        Self::MlDsa65EcdsaP384Sha512,
-        Self::MlDsa87EcdsaP384Sha512,
-    ];
+    /// Every algorithm, in declaration order (from [`SIGNATURES`]).
+    #[allow(clippy::indexing_slicing)] // `i` < len; evaluated at compile time
+    pub const ALL: [SignatureAlgorithm; SIGNATURES.len()] = {
+        let mut all = [SignatureAlgorithm::MlDsa44; SIGNATURES.len()];
+        let mut i = 0;
+        while i < all.len() {
+            all[i] = SIGNATURES[i].algorithm;
+            i += 1;
+        }
+        all
+    };
 
     /// The largest public key of any algorithm (composite MLDSA87-ECDSA-P384-SHA512).
-    pub const MAX_PUBLIC_KEY_LEN: usize = max(
-        ml_dsa::ML_DSA_87_PUBLIC_KEY_LEN,
-        composite_sig::MAX_PUBLIC_KEY_LEN,
-    );
+    pub const MAX_PUBLIC_KEY_LEN: usize = table_max!(SIGNATURES, public_key_len);
     /// The largest private key of any algorithm (SLH-DSA-*-256 seeds and the ECDSA P-384
     /// composites, 96 bytes).
-    pub const MAX_SECRET_KEY_LEN: usize =
-        max(slh_dsa::MAX_SEED_LEN, composite_sig::MAX_SECRET_KEY_LEN);
+    pub const MAX_SECRET_KEY_LEN: usize = table_max!(SIGNATURES, secret_key_len);
     /// The largest seed of any algorithm (SLH-DSA-*-256).
-    pub const MAX_SEED_LEN: usize = max(slh_dsa::MAX_SEED_LEN, composite_sig::ROOT_SEED_LEN);
+    pub const MAX_SEED_LEN: usize = table_max!(SIGNATURES, seed_len);
     /// The largest signature of any algorithm (SLH-DSA-SHA2-256f).
-    pub const MAX_SIGNATURE_LEN: usize = max(49_856, composite_sig::MAX_SIGNATURE_LEN);
+    pub const MAX_SIGNATURE_LEN: usize = table_max!(SIGNATURES, signature_len);
+
+    /// Everything about the algorithm: its entry in [`SIGNATURES`].
+    #[must_use]
+    pub const fn info(self) -> &'static SignatureInfo {
+        // Every variant, no catch-all: a new one fails to compile here until it is listed (and
+        // the compile-time checks of `SIGNATURES` fail until it has its entry there).
+        let i = match self {
+            v @ (Self::MlDsa44
+            | Self::MlDsa65
+            | Self::MlDsa87
+            | Self::SlhDsaSha2_128s
+            | Self::SlhDsaSha2_128f
+            | Self::SlhDsaSha2_192s
+            | Self::SlhDsaSha2_192f
+            | Self::SlhDsaSha2_256s
+            | Self::SlhDsaSha2_256f
+            | Self::SlhDsaShake128s
+            | Self::SlhDsaShake128f
+            | Self::SlhDsaShake192s
+            | Self::SlhDsaShake192f
+            | Self::SlhDsaShake256s
+            | Self::SlhDsaShake256f
+            | Self::Ed25519
+            | Self::EcdsaP256Sha256
+            | Self::EcdsaP384Sha384
+            | Self::MlDsa44Ed25519Sha512
+            | Self::MlDsa44EcdsaP256Sha256
+            | Self::MlDsa65Ed25519Sha512
+            | Self::MlDsa65EcdsaP256Sha512
+            | Self::MlDsa65EcdsaP384Sha512
+            | Self::MlDsa87EcdsaP384Sha512) => v as usize,
+        };
+        // Entry `i` is the variant with discriminant `i` (checked at compile time).
+        #[allow(clippy::indexing_slicing)]
+        &SIGNATURES[i]
+    }
+
+    /// The algorithm with id `id` ([`SignatureInfo::id`]: the C ABI's value), or `None`.
+    #[must_use]
+    pub const fn from_id(id: u16) -> Option<Self> {
+        let mut i = 0;
+        while i < SIGNATURES.len() {
+            // `i` < len.
+            #[allow(clippy::indexing_slicing)]
+            let e = &SIGNATURES[i];
+            if e.id == id {
+                return Some(e.algorithm);
+            }
+            i += 1;
+        }
+        None
+    }
 
     /// The algorithm's standard name (`"ML-DSA-65"`, `"SLH-DSA-SHA2-128s"`, `"Ed25519"`,
     /// `"ECDSA-P256-SHA256"`, …).
     #[must_use]
     pub const fn name(self) -> &'static str {
-        match self {
-            Self::MlDsa44 => "ML-DSA-44",
-            Self::MlDsa65 => "ML-DSA-65",
-            Self::MlDsa87 => "ML-DSA-87",
-            Self::SlhDsaSha2_128s => "SLH-DSA-SHA2-128s",
-            Self::SlhDsaSha2_128f => "SLH-DSA-SHA2-128f",
-            Self::SlhDsaSha2_192s => "SLH-DSA-SHA2-192s",
-            Self::SlhDsaSha2_192f => "SLH-DSA-SHA2-192f",
-            Self::SlhDsaSha2_256s => "SLH-DSA-SHA2-256s",
-            Self::SlhDsaSha2_256f => "SLH-DSA-SHA2-256f",
-            Self::SlhDsaShake128s => "SLH-DSA-SHAKE-128s",
-            Self::SlhDsaShake128f => "SLH-DSA-SHAKE-128f",
-            Self::SlhDsaShake192s => "SLH-DSA-SHAKE-192s",
-            Self::SlhDsaShake192f => "SLH-DSA-SHAKE-192f",
-            Self::SlhDsaShake256s => "SLH-DSA-SHAKE-256s",
-            Self::SlhDsaShake256f => "SLH-DSA-SHAKE-256f",
-            Self::Ed25519 => "Ed25519",
-            Self::EcdsaP256Sha256 => "ECDSA-P256-SHA256",
-            Self::EcdsaP384Sha384 => "ECDSA-P384-SHA384",
-            Self::MlDsa44Ed25519Sha512 => "MLDSA44-Ed25519-SHA512",
-            Self::MlDsa44EcdsaP256Sha256 => "MLDSA44-ECDSA-P256-SHA256",
-            Self::MlDsa65Ed25519Sha512 => "MLDSA65-Ed25519-SHA512",
-            Self::MlDsa65EcdsaP256Sha512 => "MLDSA65-ECDSA-P256-SHA512",
-            Self::MlDsa65EcdsaP384Sha512 => "MLDSA65-ECDSA-P384-SHA512",
-            Self::MlDsa87EcdsaP384Sha512 => "MLDSA87-ECDSA-P384-SHA512",
-        }
+        self.info().name
     }
 
     /// The algorithm with the given [`Self::name`] (ASCII case-insensitive).
@@ -342,32 +351,7 @@ impl SignatureAlgorithm {
     /// draft-ietf-lamps-pq-composite-sigs.
     #[must_use]
     pub const fn is_hybrid(self) -> bool {
-        match self {
-            Self::MlDsa44
-            | Self::MlDsa65
-            | Self::MlDsa87
-            | Self::SlhDsaSha2_128s
-            | Self::SlhDsaSha2_128f
-            | Self::SlhDsaSha2_192s
-            | Self::SlhDsaSha2_192f
-            | Self::SlhDsaSha2_256s
-            | Self::SlhDsaSha2_256f
-            | Self::SlhDsaShake128s
-            | Self::SlhDsaShake128f
-            | Self::SlhDsaShake192s
-            | Self::SlhDsaShake192f
-            | Self::SlhDsaShake256s
-            | Self::SlhDsaShake256f
-            | Self::Ed25519
-            | Self::EcdsaP256Sha256
-            | Self::EcdsaP384Sha384 => false,
-            Self::MlDsa44Ed25519Sha512
-            | Self::MlDsa44EcdsaP256Sha256
-            | Self::MlDsa65Ed25519Sha512
-            | Self::MlDsa65EcdsaP256Sha512
-            | Self::MlDsa65EcdsaP384Sha512
-            | Self::MlDsa87EcdsaP384Sha512 => true,
-        }
+        self.info().hybrid
     }
 
     /// The algorithm's object identifier, dotted: ML-DSA and SLH-DSA from the NIST CSOR
@@ -376,46 +360,14 @@ impl SignatureAlgorithm {
     /// draft-ietf-lamps-pq-composite-sigs-19 §7.
     #[must_use]
     pub const fn oid(self) -> &'static str {
-        match self {
-            Self::MlDsa44 => "2.16.840.1.101.3.4.3.17",
-            Self::MlDsa65 => "2.16.840.1.101.3.4.3.18",
-            Self::MlDsa87 => "2.16.840.1.101.3.4.3.19",
-            Self::SlhDsaSha2_128s => "2.16.840.1.101.3.4.3.20",
-            Self::SlhDsaSha2_128f => "2.16.840.1.101.3.4.3.21",
-            Self::SlhDsaSha2_192s => "2.16.840.1.101.3.4.3.22",
-            Self::SlhDsaSha2_192f => "2.16.840.1.101.3.4.3.23",
-            Self::SlhDsaSha2_256s => "2.16.840.1.101.3.4.3.24",
-            Self::SlhDsaSha2_256f => "2.16.840.1.101.3.4.3.25",
-            Self::SlhDsaShake128s => "2.16.840.1.101.3.4.3.26",
-            Self::SlhDsaShake128f => "2.16.840.1.101.3.4.3.27",
-            Self::SlhDsaShake192s => "2.16.840.1.101.3.4.3.28",
-            Self::SlhDsaShake192f => "2.16.840.1.101.3.4.3.29",
-            Self::SlhDsaShake256s => "2.16.840.1.101.3.4.3.30",
-            Self::SlhDsaShake256f => "2.16.840.1.101.3.4.3.31",
-            Self::Ed25519 => "1.3.101.112",
-            Self::EcdsaP256Sha256 => "1.2.840.10045.4.3.2",
-            Self::EcdsaP384Sha384 => "1.2.840.10045.4.3.3",
-            Self::MlDsa44Ed25519Sha512 => "1.3.6.1.5.5.7.6.39",
-            Self::MlDsa44EcdsaP256Sha256 => "1.3.6.1.5.5.7.6.40",
-            Self::MlDsa65Ed25519Sha512 => "1.3.6.1.5.5.7.6.48",
-            Self::MlDsa65EcdsaP256Sha512 => "1.3.6.1.5.5.7.6.45",
-            Self::MlDsa65EcdsaP384Sha512 => "1.3.6.1.5.5.7.6.46",
-            Self::MlDsa87EcdsaP384Sha512 => "1.3.6.1.5.5.7.6.49",
-        }
+        self.info().oid
     }
 
     /// Public-key length in bytes (ECDSA: uncompressed SEC1 point; composites:
     /// `mldsaPK ‖ tradPK`).
     #[must_use]
-    pub fn public_key_len(self) -> usize {
-        dispatch!(self,
-            mldsa M => <M as ml_dsa::MlDsaSizes>::PUBLIC_KEY_LEN,
-            slh S => <S as slh_dsa::SlhDsaSizes>::PUBLIC_KEY_LEN,
-            ed25519 => ed25519::PUBLIC_KEY_LEN,
-            p256 => ecdsa::p256::PUBLIC_KEY_LEN,
-            p384 => ecdsa::p384::PUBLIC_KEY_LEN,
-            composite C => <C as CompositeParams>::PUBLIC_KEY_LEN,
-        )
+    pub const fn public_key_len(self) -> usize {
+        self.info().public_key_len
     }
 
     /// Private-key length in bytes, the form every method of this type takes and returns:
@@ -425,30 +377,16 @@ impl SignatureAlgorithm {
     ///   with P-256, 96 with P-384), which differs from the 32-byte root seed of
     ///   [`Self::seed_len`].
     #[must_use]
-    pub fn secret_key_len(self) -> usize {
-        dispatch!(self,
-            mldsa M => ml_dsa::SEED_LEN,
-            slh S => <S as slh_dsa::SlhDsaSizes>::SEED_LEN,
-            ed25519 => ed25519::SEED_LEN,
-            p256 => ecdsa::p256::SECRET_KEY_LEN,
-            p384 => ecdsa::p384::SECRET_KEY_LEN,
-            composite C => <C as CompositeParams>::SECRET_KEY_LEN,
-        )
+    pub const fn secret_key_len(self) -> usize {
+        self.info().secret_key_len
     }
 
     /// Seed length for [`Self::keypair_from_seed`]: [`Self::secret_key_len`] for the
     /// single algorithms, 32 (the root seed of
     /// [`composite_sig::SigningKey::from_root_seed`]) for the composites.
     #[must_use]
-    pub fn seed_len(self) -> usize {
-        dispatch!(self,
-            mldsa M => self.secret_key_len(),
-            slh S => self.secret_key_len(),
-            ed25519 => self.secret_key_len(),
-            p256 => self.secret_key_len(),
-            p384 => self.secret_key_len(),
-            composite C => composite_sig::ROOT_SEED_LEN,
-        )
+    pub const fn seed_len(self) -> usize {
+        self.info().seed_len
     }
 
     /// Signature length in bytes. ECDSA: the fixed-size `r ‖ s`. Composites: the **maximum**
@@ -456,45 +394,15 @@ impl SignatureAlgorithm {
     /// [`Self::sign`] returns the actual length and [`Self::verify`] takes the signature at
     /// its actual length. Ed25519 composites always have exactly this length.
     #[must_use]
-    pub fn signature_len(self) -> usize {
-        dispatch!(self,
-            mldsa M => <M as ml_dsa::MlDsaSizes>::SIGNATURE_LEN,
-            slh S => <S as slh_dsa::SlhDsaSizes>::SIGNATURE_LEN,
-            ed25519 => ed25519::SIGNATURE_LEN,
-            p256 => ecdsa::p256::SIGNATURE_LEN,
-            p384 => ecdsa::p384::SIGNATURE_LEN,
-            composite C => <C as CompositeParams>::MAX_SIGNATURE_LEN,
-        )
+    pub const fn signature_len(self) -> usize {
+        self.info().signature_len
     }
 
     /// Whether the algorithm takes a context string (ML-DSA, SLH-DSA and the composites do;
     /// Ed25519 and ECDSA accept only the empty context).
     #[must_use]
     pub const fn supports_context(self) -> bool {
-        match self {
-            Self::MlDsa44
-            | Self::MlDsa65
-            | Self::MlDsa87
-            | Self::SlhDsaSha2_128s
-            | Self::SlhDsaSha2_128f
-            | Self::SlhDsaSha2_192s
-            | Self::SlhDsaSha2_192f
-            | Self::SlhDsaSha2_256s
-            | Self::SlhDsaSha2_256f
-            | Self::SlhDsaShake128s
-            | Self::SlhDsaShake128f
-            | Self::SlhDsaShake192s
-            | Self::SlhDsaShake192f
-            | Self::SlhDsaShake256s
-            | Self::SlhDsaShake256f
-            | Self::MlDsa44Ed25519Sha512
-            | Self::MlDsa44EcdsaP256Sha256
-            | Self::MlDsa65Ed25519Sha512
-            | Self::MlDsa65EcdsaP256Sha512
-            | Self::MlDsa65EcdsaP384Sha512
-            | Self::MlDsa87EcdsaP384Sha512 => true,
-            Self::Ed25519 | Self::EcdsaP256Sha256 | Self::EcdsaP384Sha384 => false,
-        }
+        self.info().context
     }
 
     /// Derives a key pair from `seed` ([`Self::seed_len`] bytes). Writes the public key to the
@@ -773,9 +681,13 @@ fn padded(msg: ZeroPadded<'_>, f: impl FnOnce(&[u8]) -> Result<()>) -> Result<()
     f(buf.get(..len).ok_or(too_long)?)
 }
 
-/// The larger of two lengths, for the `MAX_*` constants.
-const fn max(a: usize, b: usize) -> usize {
-    if a > b { a } else { b }
+impl core::str::FromStr for SignatureAlgorithm {
+    type Err = Error;
+
+    /// [`SignatureAlgorithm::from_name`], or [`Error::UnknownAlgorithm`].
+    fn from_str(name: &str) -> Result<Self> {
+        Self::from_name(name).ok_or(Error::UnknownAlgorithm)
+    }
 }
 
 impl core::fmt::Display for SignatureAlgorithm {

@@ -35,10 +35,14 @@ trait Held: Sized {
     fn write_public_key(&self, out: &mut [u8]) -> Result<()>;
 }
 
+// Every method of every impl is `#[inline(never)]`: the dispatching `match` over all algorithms
+// would otherwise be one frame sized for the largest algorithm's operation (a Cortex-M stack
+// budget issue, as in `SignatureAlgorithm`'s per-family helpers).
 impl<P: ml_dsa::MlDsaParams> Held for ml_dsa::SigningKey<P> {
     fn from_secret(sk: &[u8]) -> Result<Self> {
         Self::from_seed_slice(sk)
     }
+    #[inline(never)]
     fn sign_into<R: TryCryptoRng + ?Sized>(
         &self,
         msg: &[u8],
@@ -53,6 +57,7 @@ impl<P: ml_dsa::MlDsaParams> Held for ml_dsa::SigningKey<P> {
         out.copy_from_slice(sig.as_ref());
         Ok(out.len())
     }
+    #[inline(never)]
     fn write_public_key(&self, out: &mut [u8]) -> Result<()> {
         out.copy_from_slice(self.verifying_key().to_bytes().as_ref());
         Ok(())
@@ -63,6 +68,7 @@ impl<S: slh_dsa::ParameterSet> Held for slh_dsa::SigningKey<S> {
     fn from_secret(sk: &[u8]) -> Result<Self> {
         Self::from_seed(sk)
     }
+    #[inline(never)]
     fn sign_into<R: TryCryptoRng + ?Sized>(
         &self,
         msg: &[u8],
@@ -77,6 +83,7 @@ impl<S: slh_dsa::ParameterSet> Held for slh_dsa::SigningKey<S> {
         out.copy_from_slice(&sig);
         Ok(out.len())
     }
+    #[inline(never)]
     fn write_public_key(&self, out: &mut [u8]) -> Result<()> {
         out.copy_from_slice(&self.verifying_key().to_bytes());
         Ok(())
@@ -87,6 +94,7 @@ impl Held for ed25519::SigningKey {
     fn from_secret(sk: &[u8]) -> Result<Self> {
         Self::from_seed_slice(sk)
     }
+    #[inline(never)]
     fn sign_into<R: TryCryptoRng + ?Sized>(
         &self,
         msg: &[u8],
@@ -97,6 +105,7 @@ impl Held for ed25519::SigningKey {
         out.copy_from_slice(&self.sign(msg));
         Ok(out.len())
     }
+    #[inline(never)]
     fn write_public_key(&self, out: &mut [u8]) -> Result<()> {
         out.copy_from_slice(&self.verifying_key().to_bytes());
         Ok(())
@@ -110,6 +119,7 @@ macro_rules! held_ecdsa {
             fn from_secret(sk: &[u8]) -> Result<Self> {
                 Self::from_bytes(sk)
             }
+            #[inline(never)]
             fn sign_into<R: TryCryptoRng + ?Sized>(
                 &self,
                 msg: &[u8],
@@ -120,6 +130,7 @@ macro_rules! held_ecdsa {
                 out.copy_from_slice(&self.sign(msg)?);
                 Ok(out.len())
             }
+            #[inline(never)]
             fn write_public_key(&self, out: &mut [u8]) -> Result<()> {
                 out.copy_from_slice(&self.verifying_key().to_bytes());
                 Ok(())
@@ -134,6 +145,7 @@ impl<C: CompositeParams> Held for composite_sig::SigningKey<C> {
     fn from_secret(sk: &[u8]) -> Result<Self> {
         Self::from_bytes(sk)
     }
+    #[inline(never)]
     fn sign_into<R: TryCryptoRng + ?Sized>(
         &self,
         msg: &[u8],
@@ -146,6 +158,7 @@ impl<C: CompositeParams> Held for composite_sig::SigningKey<C> {
             None => self.sign_deterministic(msg, ctx, out),
         }
     }
+    #[inline(never)]
     fn write_public_key(&self, out: &mut [u8]) -> Result<()> {
         composite_sig::SigningKey::write_public_key(self, out).map(|_| ())
     }
@@ -186,6 +199,7 @@ macro_rules! keys {
         }
 
         impl Keys {
+            #[inline(never)]
             fn sign_into<R: TryCryptoRng + ?Sized>(
                 &self,
                 msg: &[u8],
@@ -201,6 +215,7 @@ macro_rules! keys {
                 }
             }
 
+            #[inline(never)]
             fn write_public_key(&self, out: &mut [u8]) -> Result<()> {
                 match self {
                     $(

@@ -162,7 +162,7 @@ impl SeedKind {
     const fn seed_len(self) -> usize {
         match self {
             SeedKind::MlKem512 | SeedKind::MlKem768 | SeedKind::MlKem1024 => ml_kem::SEED_LEN,
-            _ => ml_dsa::SEED_LEN,
+            SeedKind::MlDsa44 | SeedKind::MlDsa65 | SeedKind::MlDsa87 => ml_dsa::SEED_LEN,
         }
     }
 }
@@ -191,7 +191,18 @@ fn format(alg: Algorithm) -> Format {
                 pq_seed_len: mldsa,
                 trad: Trad::Ec(Curve::P384),
             },
-            _ => Format::SlhDsa,
+            S::SlhDsaSha2_128s
+            | S::SlhDsaSha2_128f
+            | S::SlhDsaSha2_192s
+            | S::SlhDsaSha2_192f
+            | S::SlhDsaSha2_256s
+            | S::SlhDsaSha2_256f
+            | S::SlhDsaShake128s
+            | S::SlhDsaShake128f
+            | S::SlhDsaShake192s
+            | S::SlhDsaShake192f
+            | S::SlhDsaShake256s
+            | S::SlhDsaShake256f => Format::SlhDsa,
         },
         Algorithm::Kem(k) => match k {
             KemAlgorithm::MlKem512 => Format::Seed(SeedKind::MlKem512),

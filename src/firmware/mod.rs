@@ -69,6 +69,8 @@
 
 mod format;
 mod sign;
+#[cfg(feature = "alloc")]
+mod trust_store;
 mod verify;
 
 use core::fmt;
@@ -76,12 +78,18 @@ use core::fmt;
 use sha2::Digest as _;
 
 use crate::SignatureAlgorithm;
+use crate::agile::{SIGNATURES, SignatureFamily};
 use crate::error::{Error, Field, Result, check_len};
 
 pub use format::{Endorsement, Header, Manifest, SignatureBlock};
 pub use sign::{
     ClassScope, EndorsementParams, ImageParams, ImageSigner, SignedLengths, endorse,
     endorse_deterministic, sign_image, sign_image_deterministic,
+};
+#[cfg(feature = "alloc")]
+pub use trust_store::{
+    TRUST_STORE_HEADER, TrustStoreEntry, TrustStoreError, TrustStoreErrorKind, parse_trust_store,
+    state_keyword,
 };
 pub use verify::{Delegation, KeyState, Policy, TrustAnchor, VerifiedImage, Verifier};
 
@@ -318,59 +326,42 @@ pub(crate) fn fw<T>(e: FirmwareError) -> Result<T> {
 /// SHAKE-128f, SHAKE-192s, SHAKE-192f, SHAKE-256s, SHAKE-256f), 16–21 the composites
 /// (MLDSA44-Ed25519-SHA512, MLDSA44-ECDSA-P256-SHA256, MLDSA65-Ed25519-SHA512,
 /// MLDSA65-ECDSA-P256-SHA512, MLDSA65-ECDSA-P384-SHA512, MLDSA87-ECDSA-P384-SHA512).
-pub const FIRMWARE_ALGORITHMS: [SignatureAlgorithm; 21] = [
-    SignatureAlgorithm::MlDsa44,
-    SignatureAlgorithm::MlDsa65,
-    SignatureAlgorithm::MlDsa87,
-    SignatureAlgorithm::SlhDsaSha2_128s,
-    SignatureAlgorithm::SlhDsaSha2_128f,
-    SignatureAlgorithm::SlhDsaSha2_192s,
-    SignatureAlgorithm::SlhDsaSha2_192f,
-    SignatureAlgorithm::SlhDsaSha2_256s,
-    SignatureAlgorithm::SlhDsaSha2_256f,
-    SignatureAlgorithm::SlhDsaShake128s,
-    SignatureAlgorithm::SlhDsaShake128f,
-    SignatureAlgorithm::SlhDsaShake192s,
-    SignatureAlgorithm::SlhDsaShake192f,
-    SignatureAlgorithm::SlhDsaShake256s,
-    SignatureAlgorithm::SlhDsaShake256f,
-    SignatureAlgorithm::MlDsa44Ed25519Sha512,
-    SignatureAlgorithm::MlDsa44EcdsaP256Sha256,
-    SignatureAlgorithm::MlDsa65Ed25519Sha512,
-    SignatureAlgorithm::MlDsa65EcdsaP256Sha512,
-    SignatureAlgorithm::MlDsa65EcdsaP384Sha512,
-    SignatureAlgorithm::MlDsa87EcdsaP384Sha512,
-];
+#[allow(clippy::indexing_slicing)] // evaluated at compile time: an index error is a build error
+pub const FIRMWARE_ALGORITHMS: [SignatureAlgorithm; FIRMWARE_ALGORITHM_COUNT] = {
+    // Entry `id - 1` is the algorithm with firmware id `id` (ids are contiguous from 1: checked
+    // at compile time in `agile::SIGNATURES`).
+    let mut all = [SignatureAlgorithm::MlDsa44; FIRMWARE_ALGORITHM_COUNT];
+    let mut i = 0;
+    while i < SIGNATURES.len() {
+        let e = &SIGNATURES[i];
+        if e.firmware {
+            all[e.id as usize - 1] = e.algorithm;
+        }
+        i += 1;
+    }
+    all
+};
+
+/// How many algorithms firmware images may use (from [`SIGNATURES`]).
+#[allow(clippy::indexing_slicing)] // `i` < len
+const FIRMWARE_ALGORITHM_COUNT: usize = {
+    let mut n = 0;
+    let mut i = 0;
+    while i < SIGNATURES.len() {
+        if SIGNATURES[i].firmware {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+};
 
 /// The firmware algorithm id of `alg` (see [`FIRMWARE_ALGORITHMS`]), or `None` for the
 /// algorithms firmware does not allow (plain Ed25519 and ECDSA).
 #[must_use]
 pub const fn algorithm_id(alg: SignatureAlgorithm) -> Option<u16> {
-    use SignatureAlgorithm as A;
-    Some(match alg {
-        A::MlDsa44 => 1,
-        A::MlDsa65 => 2,
-        A::MlDsa87 => 3,
-        A::SlhDsaSha2_128s => 4,
-        A::SlhDsaSha2_128f => 5,
-        A::SlhDsaSha2_192s => 6,
-        A::SlhDsaSha2_192f => 7,
-        A::SlhDsaSha2_256s => 8,
-        A::SlhDsaSha2_256f => 9,
-        A::SlhDsaShake128s => 10,
-        A::SlhDsaShake128f => 11,
-        A::SlhDsaShake192s => 12,
-        A::SlhDsaShake192f => 13,
-        A::SlhDsaShake256s => 14,
-        A::SlhDsaShake256f => 15,
-        A::MlDsa44Ed25519Sha512 => 16,
-        A::MlDsa44EcdsaP256Sha256 => 17,
-        A::MlDsa65Ed25519Sha512 => 18,
-        A::MlDsa65EcdsaP256Sha512 => 19,
-        A::MlDsa65EcdsaP384Sha512 => 20,
-        A::MlDsa87EcdsaP384Sha512 => 21,
-        A::Ed25519 | A::EcdsaP256Sha256 | A::EcdsaP384Sha384 => return None,
-    })
+    let info = alg.info();
+    if info.firmware { Some(info.id) } else { None }
 }
 
 /// The algorithm with firmware id `id`, or `None`.
@@ -393,27 +384,7 @@ pub(crate) fn require_id(alg: SignatureAlgorithm) -> Result<u16> {
 /// values as [`SignatureAlgorithm::public_key_len`] and [`SignatureAlgorithm::signature_len`]).
 #[must_use]
 pub const fn algorithm_sizes(alg: SignatureAlgorithm) -> (usize, usize) {
-    use SignatureAlgorithm as A;
-    match alg {
-        A::MlDsa44 => (1312, 2420),
-        A::MlDsa65 => (1952, 3309),
-        A::MlDsa87 => (2592, 4627),
-        A::SlhDsaSha2_128s | A::SlhDsaShake128s => (32, 7856),
-        A::SlhDsaSha2_128f | A::SlhDsaShake128f => (32, 17_088),
-        A::SlhDsaSha2_192s | A::SlhDsaShake192s => (48, 16_224),
-        A::SlhDsaSha2_192f | A::SlhDsaShake192f => (48, 35_664),
-        A::SlhDsaSha2_256s | A::SlhDsaShake256s => (64, 29_792),
-        A::SlhDsaSha2_256f | A::SlhDsaShake256f => (64, 49_856),
-        A::Ed25519 => (32, 64),
-        A::EcdsaP256Sha256 => (65, 64),
-        A::EcdsaP384Sha384 => (97, 96),
-        A::MlDsa44Ed25519Sha512 => (1344, 2484),
-        A::MlDsa44EcdsaP256Sha256 => (1377, 2492),
-        A::MlDsa65Ed25519Sha512 => (1984, 3373),
-        A::MlDsa65EcdsaP256Sha512 => (2017, 3381),
-        A::MlDsa65EcdsaP384Sha512 => (2049, 3413),
-        A::MlDsa87EcdsaP384Sha512 => (2689, 4731),
-    }
+    (alg.public_key_len(), alg.signature_len())
 }
 
 /// Length of a version-2 endorsement record whose root uses `root`, with its signature at the
@@ -468,16 +439,35 @@ impl AlgorithmSet {
     /// No algorithm.
     pub const NONE: Self = Self(0);
     /// Every firmware algorithm (ids 1–21).
-    pub const ALL: Self = Self(0x003F_FFFE);
+    pub const ALL: Self = Self::family(None);
     /// The composites only (ids 16–21): a forgery needs a break of ML-DSA **and** of the
     /// classical algorithm.
-    pub const HYBRID_ONLY: Self = Self(0x003F_0000);
+    pub const HYBRID_ONLY: Self = Self::family(Some(SignatureFamily::Composite));
     /// Pure ML-DSA only (ids 1–3).
-    pub const ML_DSA_ONLY: Self = Self(0x0000_000E);
+    pub const ML_DSA_ONLY: Self = Self::family(Some(SignatureFamily::MlDsa));
     /// SLH-DSA only (ids 4–15).
-    pub const SLH_DSA_ONLY: Self = Self(0x0000_FFF0);
+    pub const SLH_DSA_ONLY: Self = Self::family(Some(SignatureFamily::SlhDsa));
     /// The non-composite post-quantum algorithms: ML-DSA and SLH-DSA (ids 1–15).
-    pub const PURE_PQ: Self = Self(0x0000_FFFE);
+    pub const PURE_PQ: Self = Self::ML_DSA_ONLY.union(Self::SLH_DSA_ONLY);
+
+    /// The firmware algorithms of `family` (every one for `None`), from [`SIGNATURES`].
+    #[allow(clippy::indexing_slicing)] // `i` < len
+    const fn family(family: Option<SignatureFamily>) -> Self {
+        let mut bits = 0u32;
+        let mut i = 0;
+        while i < SIGNATURES.len() {
+            let e = &SIGNATURES[i];
+            let wanted = match family {
+                None => true,
+                Some(f) => e.family as u8 == f as u8,
+            };
+            if e.firmware && wanted {
+                bits |= 1 << e.id;
+            }
+            i += 1;
+        }
+        Self(bits)
+    }
 
     /// The set with bits `bits`, or `None` if a bit outside ids 1–21 is set.
     #[must_use]
@@ -721,3 +711,13 @@ impl fmt::Display for ImageVersion {
         )
     }
 }
+
+// The masks derived from the algorithm table are the documented ids (format v1/v2).
+const _: () = {
+    assert!(AlgorithmSet::ALL.bits() == 0x003F_FFFE);
+    assert!(AlgorithmSet::HYBRID_ONLY.bits() == 0x003F_0000);
+    assert!(AlgorithmSet::ML_DSA_ONLY.bits() == 0x0000_000E);
+    assert!(AlgorithmSet::SLH_DSA_ONLY.bits() == 0x0000_FFF0);
+    assert!(AlgorithmSet::PURE_PQ.bits() == 0x0000_FFFE);
+    assert!(FIRMWARE_ALGORITHMS.len() == 21);
+};

@@ -4,7 +4,7 @@
 //! |---|---|---|
 //! | [`ml_kem`] | FIPS 203 | the lattice [`backend`]: `libcrux-ml-kem` or `ml-kem` |
 //! | [`ml_dsa`] | FIPS 204 | the lattice [`backend`]: `libcrux-ml-dsa` or `ml-dsa` |
-//! | [`ml_dsa_compact`] | FIPS 204 (verification only, low memory) | own code over `shake` |
+//! | [`ml_dsa_compact`] | FIPS 204 (verification only, low memory) | own code over `shake` (or `libcrux-sha3` with `compact-verify-fast`) |
 //! | [`slh_dsa`] | FIPS 205 | `slh-dsa` |
 //! | [`ed25519`] | RFC 8032 | `ed25519-dalek` |
 //! | [`ecdsa`] | FIPS 186-5, RFC 6979 | `p256`, `p384` |

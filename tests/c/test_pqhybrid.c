@@ -887,6 +887,249 @@ static void test_rng_os(void) {
 }
 
 /* ---------------------------------------------------------------------------------------- */
+/* Public-key import: SubjectPublicKeyInfo DER and PEM (hosts, PQH_STD).                      */
+
+/* A DER length field at out; returns its size. */
+static size_t der_len(uint8_t *out, size_t n) {
+    if (n < 0x80) {
+        out[0] = (uint8_t)n;
+        return 1;
+    }
+    if (n < 0x100) {
+        out[0] = 0x81;
+        out[1] = (uint8_t)n;
+        return 2;
+    }
+    out[0] = 0x82;
+    out[1] = (uint8_t)(n >> 8);
+    out[2] = (uint8_t)n;
+    return 3;
+}
+
+/* SEQUENCE { SEQUENCE { oid_tlv }, BIT STRING { 0, pk } } into out; returns its length. */
+static size_t make_spki(const uint8_t *oid_tlv, size_t oid_len, const uint8_t *pk, size_t pk_len,
+                        uint8_t *out) {
+    uint8_t alg_id[32], bits_hdr[4], seq_hdr[4];
+    size_t a = 0;
+    alg_id[a++] = 0x30;
+    a += der_len(alg_id + a, oid_len);
+    memcpy(alg_id + a, oid_tlv, oid_len);
+    a += oid_len;
+    size_t b = 0;
+    bits_hdr[b++] = 0x03;
+    b += der_len(bits_hdr + b, pk_len + 1);
+    size_t body = a + b + 1 + pk_len;
+    size_t h = 0;
+    seq_hdr[h++] = 0x30;
+    h += der_len(seq_hdr + h, body);
+    size_t n = 0;
+    memcpy(out + n, seq_hdr, h);
+    n += h;
+    memcpy(out + n, alg_id, a);
+    n += a;
+    memcpy(out + n, bits_hdr, b);
+    n += b;
+    out[n++] = 0x00; /* no unused bits */
+    memcpy(out + n, pk, pk_len);
+    return n + pk_len;
+}
+
+/* PEM armour (RFC 7468: 64-column base64) of der into out (NUL-terminated); returns strlen. */
+static size_t make_pem(const char *label, const uint8_t *der, size_t len, char *out) {
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t n = (size_t)sprintf(out, "-----BEGIN %s-----\n", label), col = 0;
+    for (size_t i = 0; i < len; i += 3) {
+        uint32_t v = (uint32_t)der[i] << 16;
+        if (i + 1 < len) v |= (uint32_t)der[i + 1] << 8;
+        if (i + 2 < len) v |= der[i + 2];
+        out[n++] = b64[(v >> 18) & 63];
+        out[n++] = b64[(v >> 12) & 63];
+        out[n++] = i + 1 < len ? b64[(v >> 6) & 63] : '=';
+        out[n++] = i + 2 < len ? b64[v & 63] : '=';
+        col += 4;
+        if (col == 64 && i + 3 < len) {
+            out[n++] = '\n';
+            col = 0;
+        }
+    }
+    n += (size_t)sprintf(out + n, "\n-----END %s-----\n", label);
+    return n;
+}
+
+/* AlgorithmIdentifier OIDs (DER TLVs). */
+static const uint8_t OID_ED25519[] = {0x06, 0x03, 0x2b, 0x65, 0x70};
+static const uint8_t OID_MLDSA65[] = {0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65,
+                                      0x03, 0x04, 0x03, 0x12};
+static const uint8_t OID_MLDSA65_ED25519[] = {0x06, 0x08, 0x2b, 0x06, 0x01,
+                                              0x05, 0x05, 0x07, 0x06, 0x30};
+static const uint8_t OID_XWING[] = {0x06, 0x0b, 0x2b, 0x06, 0x01, 0x04, 0x01,
+                                    0x83, 0xe6, 0x2d, 0x81, 0xc8, 0x7a};
+
+static void test_spki(void) {
+    /* RFC 8410 section 10.1: an Ed25519 public key as written by OpenSSL (and pqhybrid). */
+    static const char rfc8410_pem[] = "-----BEGIN PUBLIC KEY-----\n"
+                                      "MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n"
+                                      "-----END PUBLIC KEY-----\n";
+    static const uint8_t rfc8410_pk[32] = {
+        0x19, 0xbf, 0x44, 0x09, 0x69, 0x84, 0xcd, 0xfe, 0x85, 0x41, 0xba,
+        0xc1, 0x67, 0xdc, 0x3b, 0x96, 0xc8, 0x50, 0x86, 0xaa, 0x30, 0xb6,
+        0xb6, 0xcb, 0x0c, 0x5c, 0x38, 0xad, 0x70, 0x31, 0x66, 0xe1};
+    pqh_sig_alg salg = PQH_SIG_MLDSA44;
+    pqh_kem_alg kalg = PQH_KEM_MLKEM512;
+    uint8_t pk[PQH_SIG_PUBLICKEYBYTES_MAX];
+    size_t pk_len = 0;
+    CHECK_STATUS(pqh_sig_public_key_from_pem(rfc8410_pem, strlen(rfc8410_pem), &salg, pk,
+                                             sizeof pk, &pk_len),
+                 PQH_OK);
+    CHECK(salg == PQH_SIG_ED25519 && pk_len == 32 && memcmp(pk, rfc8410_pk, 32) == 0,
+          "RFC 8410 PEM key");
+
+    /* Signature keys: DER and PEM round trips, and the firmware key id of the imported key. */
+    static const struct {
+        pqh_sig_alg alg;
+        const uint8_t *oid;
+        size_t oid_len;
+    } sig_keys[] = {
+        {PQH_SIG_ED25519, OID_ED25519, sizeof OID_ED25519},
+        {PQH_SIG_MLDSA65, OID_MLDSA65, sizeof OID_MLDSA65},
+        {PQH_SIG_MLDSA65_ED25519_SHA512, OID_MLDSA65_ED25519, sizeof OID_MLDSA65_ED25519},
+    };
+    static uint8_t der[PQH_SIG_PUBLICKEYBYTES_MAX + 64];
+    static char pem[2 * (PQH_SIG_PUBLICKEYBYTES_MAX + 64) + 128];
+    uint8_t seed[PQH_SIG_SEEDBYTES_MAX], sk[PQH_SIG_SECRETKEYBYTES_MAX];
+    uint8_t raw[PQH_SIG_PUBLICKEYBYTES_MAX];
+    memset(seed, 0x5a, sizeof seed);
+    for (size_t i = 0; i < sizeof sig_keys / sizeof sig_keys[0]; i++) {
+        pqh_sig_alg alg = sig_keys[i].alg;
+        size_t raw_len = pqh_sig_public_key_len(alg);
+        CHECK_STATUS(pqh_sig_keypair_from_seed(alg, seed, pqh_sig_seed_len(alg), raw, sizeof raw,
+                                               sk, sizeof sk),
+                     PQH_OK);
+        size_t der_n = make_spki(sig_keys[i].oid, sig_keys[i].oid_len, raw, raw_len, der);
+        salg = PQH_SIG_MLDSA44;
+        pk_len = 0;
+        memset(pk, SENTINEL, sizeof pk);
+        CHECK_STATUS(pqh_sig_public_key_from_spki(der, der_n, &salg, pk, sizeof pk, &pk_len),
+                     PQH_OK);
+        CHECK(salg == alg && pk_len == raw_len && memcmp(pk, raw, raw_len) == 0,
+              "%s: SPKI DER import", pqh_sig_alg_name(alg));
+        CHECK(all_bytes(pk + raw_len, sizeof pk - raw_len, SENTINEL), "%s: wrote past the key",
+              pqh_sig_alg_name(alg));
+        size_t pem_n = make_pem("PUBLIC KEY", der, der_n, pem);
+        salg = PQH_SIG_MLDSA44;
+        pk_len = 0;
+        CHECK_STATUS(pqh_sig_public_key_from_pem(pem, pem_n, &salg, pk, sizeof pk, &pk_len),
+                     PQH_OK);
+        CHECK(salg == alg && pk_len == raw_len && memcmp(pk, raw, raw_len) == 0,
+              "%s: PEM import", pqh_sig_alg_name(alg));
+        /* The exact capacity is enough; one byte less is not, and nothing is written. */
+        CHECK_STATUS(pqh_sig_public_key_from_spki(der, der_n, &salg, pk, raw_len, &pk_len),
+                     PQH_OK);
+        salg = PQH_SIG_MLDSA44;
+        pk_len = 7;
+        memset(pk, SENTINEL, sizeof pk);
+        CHECK_STATUS(pqh_sig_public_key_from_spki(der, der_n, &salg, pk, raw_len - 1, &pk_len),
+                     PQH_ERR_BUFFER_TOO_SMALL);
+        CHECK(salg == PQH_SIG_MLDSA44 && pk_len == 7 && all_bytes(pk, sizeof pk, SENTINEL),
+              "%s: short buffer wrote", pqh_sig_alg_name(alg));
+        /* Truncated and trailing bytes. */
+        CHECK_STATUS(pqh_sig_public_key_from_spki(der, der_n - 1, &salg, pk, sizeof pk, &pk_len),
+                     PQH_ERR_MALFORMED_ENCODING);
+        der[der_n] = 0;
+        CHECK_STATUS(pqh_sig_public_key_from_spki(der, der_n + 1, &salg, pk, sizeof pk, &pk_len),
+                     PQH_ERR_MALFORMED_ENCODING);
+        /* The key id of the imported key is the key id of the raw key. */
+        if (pqh_fw_algorithm_bit(alg) != 0) {
+            uint8_t id1[PQH_FW_KEY_ID_BYTES], id2[PQH_FW_KEY_ID_BYTES];
+            CHECK_STATUS(pqh_sig_public_key_from_pem(pem, pem_n, &salg, pk, sizeof pk, &pk_len),
+                         PQH_OK);
+            CHECK_STATUS(pqh_fw_key_id(salg, pk, pk_len, id1, sizeof id1), PQH_OK);
+            CHECK_STATUS(pqh_fw_key_id(alg, raw, raw_len, id2, sizeof id2), PQH_OK);
+            CHECK(memcmp(id1, id2, sizeof id1) == 0, "%s: key id of the imported key",
+                  pqh_sig_alg_name(alg));
+        }
+    }
+
+    /* A key of the wrong length for its OID (an Ed25519 OID around 31 bytes). */
+    size_t n = make_spki(OID_ED25519, sizeof OID_ED25519, rfc8410_pk, 31, der);
+    CHECK_STATUS(pqh_sig_public_key_from_spki(der, n, &salg, pk, sizeof pk, &pk_len),
+                 PQH_ERR_INVALID_LENGTH);
+    /* An unknown OID (ML-DSA-65's with its last arc changed to 99). */
+    uint8_t bad_oid[sizeof OID_MLDSA65];
+    memcpy(bad_oid, OID_MLDSA65, sizeof bad_oid);
+    bad_oid[sizeof bad_oid - 1] = 99;
+    n = make_spki(bad_oid, sizeof bad_oid, rfc8410_pk, 32, der);
+    CHECK_STATUS(pqh_sig_public_key_from_spki(der, n, &salg, pk, sizeof pk, &pk_len),
+                 PQH_ERR_MALFORMED_ENCODING);
+    /* Not DER, empty, NULL pointers. */
+    CHECK_STATUS(pqh_sig_public_key_from_spki((const uint8_t *)"hello", 5, &salg, pk, sizeof pk,
+                                              &pk_len),
+                 PQH_ERR_MALFORMED_ENCODING);
+    CHECK_STATUS(pqh_sig_public_key_from_spki(NULL, 0, &salg, pk, sizeof pk, &pk_len),
+                 PQH_ERR_MALFORMED_ENCODING);
+    CHECK_STATUS(pqh_sig_public_key_from_spki(NULL, 10, &salg, pk, sizeof pk, &pk_len),
+                 PQH_ERR_NULL_POINTER);
+    n = make_spki(OID_ED25519, sizeof OID_ED25519, rfc8410_pk, 32, der);
+    CHECK_STATUS(pqh_sig_public_key_from_spki(der, n, NULL, pk, sizeof pk, &pk_len),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_sig_public_key_from_spki(der, n, &salg, NULL, sizeof pk, &pk_len),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_sig_public_key_from_spki(der, n, &salg, pk, sizeof pk, NULL),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_sig_public_key_from_pem(NULL, 10, &salg, pk, sizeof pk, &pk_len),
+                 PQH_ERR_NULL_POINTER);
+    /* PEM: another label, a private-key block, damaged base64, DER instead of PEM. */
+    size_t pem_n = make_pem("CERTIFICATE", der, n, pem);
+    CHECK_STATUS(pqh_sig_public_key_from_pem(pem, pem_n, &salg, pk, sizeof pk, &pk_len),
+                 PQH_ERR_MALFORMED_ENCODING);
+    pem_n = make_pem("PUBLIC KEY", der, n, pem);
+    pem[30] = '!';
+    CHECK_STATUS(pqh_sig_public_key_from_pem(pem, pem_n, &salg, pk, sizeof pk, &pk_len),
+                 PQH_ERR_MALFORMED_ENCODING);
+    CHECK_STATUS(pqh_sig_public_key_from_pem((const char *)der, n, &salg, pk, sizeof pk, &pk_len),
+                 PQH_ERR_MALFORMED_ENCODING);
+    CHECK_STATUS(pqh_sig_public_key_from_pem(rfc8410_pem, strlen(rfc8410_pem) - 10, &salg, pk,
+                                             sizeof pk, &pk_len),
+                 PQH_ERR_MALFORMED_ENCODING);
+
+    /* KEM keys: X-Wing round trip; a KEM key is not a signature key and vice versa. */
+    uint8_t kseed[PQH_XWING_SEEDBYTES], kpk[PQH_XWING_PUBLICKEYBYTES], ksk[PQH_XWING_SECRETKEYBYTES];
+    uint8_t kout[PQH_KEM_PUBLICKEYBYTES_MAX];
+    memset(kseed, 0x33, sizeof kseed);
+    CHECK_STATUS(pqh_kem_keypair_from_seed(PQH_KEM_XWING, kseed, sizeof kseed, kpk, sizeof kpk,
+                                           ksk, sizeof ksk),
+                 PQH_OK);
+    n = make_spki(OID_XWING, sizeof OID_XWING, kpk, sizeof kpk, der);
+    pk_len = 0;
+    CHECK_STATUS(pqh_kem_public_key_from_spki(der, n, &kalg, kout, sizeof kout, &pk_len), PQH_OK);
+    CHECK(kalg == PQH_KEM_XWING && pk_len == sizeof kpk && memcmp(kout, kpk, sizeof kpk) == 0,
+          "X-Wing: SPKI DER import");
+    pem_n = make_pem("PUBLIC KEY", der, n, pem);
+    kalg = PQH_KEM_MLKEM512;
+    pk_len = 0;
+    CHECK_STATUS(pqh_kem_public_key_from_pem(pem, pem_n, &kalg, kout, sizeof kout, &pk_len),
+                 PQH_OK);
+    CHECK(kalg == PQH_KEM_XWING && pk_len == sizeof kpk && memcmp(kout, kpk, sizeof kpk) == 0,
+          "X-Wing: PEM import");
+    salg = PQH_SIG_MLDSA44;
+    CHECK_STATUS(pqh_sig_public_key_from_spki(der, n, &salg, pk, sizeof pk, &pk_len),
+                 PQH_ERR_UNKNOWN_ALGORITHM);
+    CHECK_STATUS(pqh_sig_public_key_from_pem(pem, pem_n, &salg, pk, sizeof pk, &pk_len),
+                 PQH_ERR_UNKNOWN_ALGORITHM);
+    CHECK(salg == PQH_SIG_MLDSA44, "KEM key into the signature import wrote the algorithm");
+    CHECK_STATUS(pqh_kem_public_key_from_pem(rfc8410_pem, strlen(rfc8410_pem), &kalg, kout,
+                                             sizeof kout, &pk_len),
+                 PQH_ERR_UNKNOWN_ALGORITHM);
+    n = make_spki(OID_ED25519, sizeof OID_ED25519, rfc8410_pk, 32, der);
+    CHECK_STATUS(pqh_kem_public_key_from_spki(der, n, &kalg, kout, sizeof kout, &pk_len),
+                 PQH_ERR_UNKNOWN_ALGORITHM);
+    CHECK_STATUS(pqh_kem_public_key_from_spki(der, n, &kalg, kout, sizeof kout, NULL),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_kem_public_key_from_pem(NULL, 1, &kalg, kout, sizeof kout, &pk_len),
+                 PQH_ERR_NULL_POINTER);
+}
+
+/* ---------------------------------------------------------------------------------------- */
 /* Known-answer vectors (target/c-tests/vectors.txt, written by the xtask).                   */
 
 static int hexval(char c) {
@@ -1951,6 +2194,7 @@ int main(int argc, char **argv) {
     test_kem();
     test_aead();
     test_rng_os();
+    test_spki();
     test_sha256();
     test_fw();
     vector_counts vc = {0, 0, 0, 0, 0};

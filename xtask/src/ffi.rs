@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::{CROSS_TARGET_DIR, Ctx, EMBEDDED_TARGETS, StepResult, THUMBV6M, run, show, step};
+use crate::{CROSS_TARGET_DIR, Ctx, EMBEDDED_TARGETS, StepResult, THUMBV6M, run, step};
 
 /// The generated, committed header.
 const HEADER: &str = "include/pqhybrid.h";
@@ -272,8 +272,70 @@ fn every_function_is_called(root: &Path) -> StepResult {
     Ok(())
 }
 
-/// `cargo xtask install-c --prefix DIR`.
-pub(crate) fn install_c(ctx: &Ctx, prefix: &Path) -> StepResult {
+/// The shared library's ABI version, as in its soname `libpqhybrid.so.<abi>` (`ffi/build.rs`
+/// computes the same): the major version from 1.0 on, `0.<minor>` before (semver: a 0.x minor
+/// release may break the ABI).
+fn abi_version() -> String {
+    let major = env!("CARGO_PKG_VERSION_MAJOR");
+    if major == "0" {
+        format!("0.{}", env!("CARGO_PKG_VERSION_MINOR"))
+    } else {
+        major.to_owned()
+    }
+}
+
+/// The soname of the shared library, `libpqhybrid.so.<abi>`.
+fn soname() -> String {
+    format!("libpqhybrid.so.{}", abi_version())
+}
+
+/// What `install-c` installs besides the header, the static library and the package files.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct InstallOptions {
+    /// Install only the static library: no `libpqhybrid.so*`, so `-lpqhybrid` (and with it
+    /// `pkg-config --static --libs pqhybrid`) links the static library. Environment:
+    /// `PQH_INSTALL_STATIC_ONLY=1`.
+    pub(crate) static_only: bool,
+    /// Build with the `hazmat` feature (`pqh_kem_encapsulate_deterministic`, for known-answer
+    /// tests); the `.pc` files and the CMake targets then define PQH_HAZMAT. Environment:
+    /// `PQH_INSTALL_HAZMAT=1`.
+    pub(crate) hazmat: bool,
+}
+
+impl InstallOptions {
+    /// The options from `PQH_INSTALL_STATIC_ONLY` and `PQH_INSTALL_HAZMAT` (`1` or `0`).
+    pub(crate) fn from_env() -> Result<Self, String> {
+        let flag = |name: &str| match std::env::var(name).as_deref() {
+            Err(_) | Ok("" | "0") => Ok(false),
+            Ok("1") => Ok(true),
+            Ok(other) => Err(format!("{name}={other}: expected 1 or 0")),
+        };
+        Ok(Self {
+            static_only: flag("PQH_INSTALL_STATIC_ONLY")?,
+            hazmat: flag("PQH_INSTALL_HAZMAT")?,
+        })
+    }
+}
+
+/// Replaces `link` by a symbolic link to `target` (a file name in the same directory).
+fn symlink(target: &str, link: &Path) -> StepResult {
+    let _ = std::fs::remove_file(link);
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(target, link)
+            .map_err(|e| format!("symlink {} -> {target}: {e}", link.display()))
+    }
+    #[cfg(not(unix))]
+    {
+        let dir = link.parent().unwrap_or(Path::new("."));
+        copy(&dir.join(target), link)
+    }
+}
+
+/// Installs the header, the libraries, the pkg-config files and the CMake package into
+/// `prefix`. Everything is relocatable: the `.pc` files locate the prefix from their own
+/// directory (`${pcfiledir}`), the CMake package from `CMAKE_CURRENT_LIST_DIR`.
+pub(crate) fn install_c_with(ctx: &Ctx, prefix: &Path, opts: InstallOptions) -> StepResult {
     let prefix = if prefix.is_absolute() {
         prefix.to_path_buf()
     } else {
@@ -282,69 +344,140 @@ pub(crate) fn install_c(ctx: &Ctx, prefix: &Path) -> StepResult {
             .join(prefix)
     };
     header(ctx, true)?;
-    let (lib_dir, libs) = build_ffi(
-        ctx,
-        &[],
-        &[],
-        &target_dir(ctx).join("install-c-native-static-libs.txt"),
-    )?;
+    let features: &[&str] = if opts.hazmat {
+        &["--features", "hazmat"]
+    } else {
+        &[]
+    };
+    let libs_file = if opts.hazmat {
+        "install-c-hazmat-native-static-libs.txt"
+    } else {
+        "install-c-native-static-libs.txt"
+    };
+    let (lib_dir, libs) = build_ffi(ctx, features, &[], &target_dir(ctx).join(libs_file))?;
     let inc = prefix.join("include");
     let lib = prefix.join("lib");
+    let version = env!("CARGO_PKG_VERSION");
+    let soname = soname();
+    let real_so = format!("libpqhybrid.so.{version}");
+    let mut installed = vec![
+        "include/pqhybrid.h".to_owned(),
+        "lib/libpqhybrid.a".to_owned(),
+    ];
     copy(&ctx.root.join(HEADER), &inc.join("pqhybrid.h"))?;
     copy(
         &lib_dir.join("libpqhybrid_ffi.a"),
         &lib.join("libpqhybrid.a"),
     )?;
-    let so = lib_dir.join("libpqhybrid_ffi.so");
-    if so.is_file() {
-        copy(&so, &lib.join("libpqhybrid.so"))?;
+    if opts.static_only {
+        // A shared library left by an earlier install would still win over the static one.
+        for name in ["libpqhybrid.so", soname.as_str(), real_so.as_str()] {
+            let path = lib.join(name);
+            if path.symlink_metadata().is_ok() {
+                std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                println!("    removed lib/{name} (static-only install)");
+            }
+        }
     } else {
-        return Err(format!("{} was not built", so.display()));
+        let so = lib_dir.join("libpqhybrid_ffi.so");
+        if !so.is_file() {
+            return Err(format!("{} was not built", so.display()));
+        }
+        copy(&so, &lib.join(&real_so))?;
+        symlink(&real_so, &lib.join(&soname))?;
+        symlink(&soname, &lib.join("libpqhybrid.so"))?;
+        installed.push(format!("lib/{real_so}"));
+        installed.push(format!("lib/{soname} -> {real_so}"));
+        installed.push(format!("lib/libpqhybrid.so -> {soname}"));
     }
-    let version = env!("CARGO_PKG_VERSION");
+    let cflags = if opts.hazmat {
+        "-I${includedir} -DPQH_HAZMAT"
+    } else {
+        "-I${includedir}"
+    };
+    let private = libs.join(" ");
+    let pc_head = "# Written by `cargo xtask install-c`. Relocatable: the prefix is two \
+                   directories above\n# this file.\n\
+                   prefix=${pcfiledir}/../..\nexec_prefix=${prefix}\nlibdir=${prefix}/lib\n\
+                   includedir=${prefix}/include\n\n";
     let pc = format!(
-        "prefix={prefix}\nexec_prefix=${{prefix}}\nlibdir=${{prefix}}/lib\nincludedir=${{prefix}}/include\n\n\
-         Name: pqhybrid\n\
+        "{pc_head}Name: pqhybrid\n\
          Description: Hybrid classical + post-quantum signatures and KEMs (C API)\n\
          Version: {version}\n\
          Libs: -L${{libdir}} -lpqhybrid\n\
          Libs.private: {private}\n\
-         Cflags: -I${{includedir}}\n",
-        prefix = prefix.display(),
-        private = libs.join(" "),
+         Cflags: {cflags}\n"
+    );
+    // `pkg-config --static` only adds Libs.private: with both libraries in lib/, `-lpqhybrid`
+    // still links the shared one. This file names the archive itself.
+    let pc_static = format!(
+        "{pc_head}Name: pqhybrid-static\n\
+         Description: Hybrid classical + post-quantum signatures and KEMs (C API), static library\n\
+         Version: {version}\n\
+         Libs: ${{libdir}}/libpqhybrid.a {private}\n\
+         Cflags: {cflags}\n"
     );
     write(&lib.join("pkgconfig").join("pqhybrid.pc"), &pc)?;
+    write(
+        &lib.join("pkgconfig").join("pqhybrid-static.pc"),
+        &pc_static,
+    )?;
     let cmake_dir = lib.join("cmake").join("pqhybrid");
     write(
         &cmake_dir.join("pqhybridConfig.cmake"),
-        &cmake_config(&libs),
+        &cmake_config(&libs, &real_so, &soname, opts.hazmat),
     )?;
     write(
         &cmake_dir.join("pqhybridConfigVersion.cmake"),
         &cmake_version(version),
     )?;
-    println!("installed pqhybrid {version} into {}", prefix.display());
-    for f in [
-        "include/pqhybrid.h",
-        "lib/libpqhybrid.a",
-        "lib/libpqhybrid.so",
-        "lib/pkgconfig/pqhybrid.pc",
-        "lib/cmake/pqhybrid/pqhybridConfig.cmake",
-        "lib/cmake/pqhybrid/pqhybridConfigVersion.cmake",
-    ] {
+    installed.extend(
+        [
+            "lib/pkgconfig/pqhybrid.pc",
+            "lib/pkgconfig/pqhybrid-static.pc",
+            "lib/cmake/pqhybrid/pqhybridConfig.cmake",
+            "lib/cmake/pqhybrid/pqhybridConfigVersion.cmake",
+        ]
+        .map(str::to_owned),
+    );
+    let mut what = Vec::new();
+    if opts.static_only {
+        what.push("static only");
+    }
+    if opts.hazmat {
+        what.push("hazmat");
+    }
+    let what = if what.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", what.join(", "))
+    };
+    println!(
+        "installed pqhybrid {version}{what} into {}",
+        prefix.display()
+    );
+    for f in installed {
         println!("    {f}");
     }
     Ok(())
 }
 
-fn cmake_config(libs: &[String]) -> String {
+fn cmake_config(libs: &[String], real_so: &str, soname: &str, hazmat: bool) -> String {
     let libs = libs.join(";");
+    let defs = if hazmat {
+        "\n    INTERFACE_COMPILE_DEFINITIONS \"PQH_HAZMAT\""
+    } else {
+        ""
+    };
     format!(
         r#"# pqhybrid CMake package, written by `cargo xtask install-c`. Relocatable.
 #
 #   find_package(pqhybrid REQUIRED)
 #   target_link_libraries(app PRIVATE pqhybrid::pqhybrid)         # static library
 #   target_link_libraries(app PRIVATE pqhybrid::pqhybrid_shared)  # shared library
+#
+# pqhybrid::pqhybrid_shared exists only if the shared library is installed (not after
+# `PQH_INSTALL_STATIC_ONLY=1 cargo xtask install-c`).
 
 get_filename_component(_pqhybrid_prefix "${{CMAKE_CURRENT_LIST_DIR}}/../../.." ABSOLUTE)
 
@@ -352,17 +485,17 @@ if(NOT TARGET pqhybrid::pqhybrid)
   add_library(pqhybrid::pqhybrid STATIC IMPORTED)
   set_target_properties(pqhybrid::pqhybrid PROPERTIES
     IMPORTED_LOCATION "${{_pqhybrid_prefix}}/lib/libpqhybrid.a"
-    INTERFACE_INCLUDE_DIRECTORIES "${{_pqhybrid_prefix}}/include"
+    INTERFACE_INCLUDE_DIRECTORIES "${{_pqhybrid_prefix}}/include"{defs}
     # The system libraries the Rust static library needs (rustc --print native-static-libs).
     INTERFACE_LINK_LIBRARIES "{libs}")
 endif()
 
-if(NOT TARGET pqhybrid::pqhybrid_shared)
+if(NOT TARGET pqhybrid::pqhybrid_shared AND EXISTS "${{_pqhybrid_prefix}}/lib/{real_so}")
   add_library(pqhybrid::pqhybrid_shared SHARED IMPORTED)
   set_target_properties(pqhybrid::pqhybrid_shared PROPERTIES
-    IMPORTED_LOCATION "${{_pqhybrid_prefix}}/lib/libpqhybrid.so"
-    IMPORTED_SONAME "libpqhybrid.so"
-    INTERFACE_INCLUDE_DIRECTORIES "${{_pqhybrid_prefix}}/include")
+    IMPORTED_LOCATION "${{_pqhybrid_prefix}}/lib/{real_so}"
+    IMPORTED_SONAME "{soname}"
+    INTERFACE_INCLUDE_DIRECTORIES "${{_pqhybrid_prefix}}/include"{defs})
 endif()
 
 set(pqhybrid_INCLUDE_DIRS "${{_pqhybrid_prefix}}/include")
@@ -371,7 +504,6 @@ unset(_pqhybrid_prefix)
 "#
     )
 }
-
 fn cmake_version(version: &str) -> String {
     format!(
         r#"# pqhybrid CMake package version, written by `cargo xtask install-c`.
@@ -407,66 +539,179 @@ endif()
     )
 }
 
-/// `cargo xtask c-example`: installs into `target/c-host/prefix`, builds `examples/c-host`
-/// with CMake (`find_package(pqhybrid)`, static) and with pkg-config (shared), and runs both.
+/// The `DT_NEEDED` entries of an ELF file (`readelf -d`), or `None` without readelf.
+fn needed(exe: &Path) -> Option<Vec<String>> {
+    let out = Command::new("readelf").arg("-d").arg(exe).output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    Some(
+        text.lines()
+            .filter(|l| l.contains("(NEEDED)"))
+            .filter_map(|l| Some(l.split_once('[')?.1.split_once(']')?.0.to_owned()))
+            .collect(),
+    )
+}
+
+/// Checks how `exe` links pqhybrid: `Some(soname)` dynamically against exactly that soname,
+/// `None` statically (no `libpqhybrid` in its `DT_NEEDED`).
+fn check_linkage(exe: &Path, want: Option<&str>) -> StepResult {
+    let Some(needed) = needed(exe) else {
+        println!(
+            "    (readelf not found: linkage of {} not checked)",
+            exe.display()
+        );
+        return Ok(());
+    };
+    let ours: Vec<&String> = needed
+        .iter()
+        .filter(|n| n.starts_with("libpqhybrid"))
+        .collect();
+    match (want, ours.as_slice()) {
+        (None, []) => {
+            println!("    {}: pqhybrid linked statically", exe.display());
+            Ok(())
+        }
+        (Some(w), [n]) if n.as_str() == w => {
+            println!("    {}: NEEDED {n}", exe.display());
+            Ok(())
+        }
+        _ => Err(format!(
+            "{}: expected {}, DT_NEEDED has {ours:?}",
+            exe.display(),
+            want.map_or("pqhybrid linked statically".to_owned(), |w| format!(
+                "NEEDED {w}"
+            ))
+        )),
+    }
+}
+
+/// Builds `examples/c-host` with its Makefile (pkg-config) into `exe`, runs it and checks its
+/// linkage.
+fn make_example(
+    ctx: &Ctx,
+    prefix: &Path,
+    vars: &[&str],
+    exe: &Path,
+    linkage: Option<&str>,
+) -> StepResult {
+    let lib = prefix.join("lib");
+    let mut make = Command::new("make");
+    make.current_dir(&ctx.root)
+        .args(["-s", "-B", "-C", C_HOST])
+        .env("PKG_CONFIG_PATH", lib.join("pkgconfig"))
+        .args(vars)
+        .arg(format!("OUT={}", exe.display()))
+        .arg(format!("LDFLAGS=-Wl,-rpath,{}", lib.display()));
+    run(make)?;
+    run(Command::new(exe))?;
+    check_linkage(exe, linkage)
+}
+
+/// `cargo xtask c-example`: builds and runs `examples/c-host` by every documented route, from
+/// installs that are moved after installation (both must be relocatable):
+/// * the default install (both libraries): CMake (`pqhybrid::pqhybrid`, static, and
+///   `pqhybrid::pqhybrid_shared`), pkg-config `pqhybrid` (shared) and `pqhybrid-static`;
+/// * a static-only install with `hazmat` (`PQH_INSTALL_STATIC_ONLY=1 PQH_INSTALL_HAZMAT=1`):
+///   `pkg-config --static pqhybrid` and CMake, with pqh_kem_encapsulate_deterministic.
+///
+/// Each executable's linkage is checked with readelf (static, or `DT_NEEDED` the soname).
 pub(crate) fn c_example(ctx: &Ctx) -> StepResult {
     ensure_tool("cmake", "cmake")?;
     ensure_tool("pkg-config", "pkg-config")?;
     ensure_tool("gcc", "gcc")?;
+    ensure_tool("make", "make")?;
     let base = ctx.root.join(C_HOST_DIR);
-    let prefix = base.join("prefix");
-    let _ = std::fs::remove_dir_all(&prefix);
-    step("install-c", || install_c(ctx, &prefix))?;
+    let soname = soname();
+    let installs = [
+        ("prefix", InstallOptions::default()),
+        (
+            "prefix-static-hazmat",
+            InstallOptions {
+                static_only: true,
+                hazmat: true,
+            },
+        ),
+    ];
+    for (name, opts) in installs {
+        let stage = base.join(format!("{name}.staged"));
+        let prefix = base.join(name);
+        let build = base.join(format!("build-{name}"));
+        for d in [&stage, &prefix, &build] {
+            let _ = std::fs::remove_dir_all(d);
+        }
+        step(&format!("install-c ({name})"), || {
+            install_c_with(ctx, &stage, opts)?;
+            // Relocate: nothing may refer to the directory it was installed into.
+            std::fs::rename(&stage, &prefix)
+                .map_err(|e| format!("mv {} {}: {e}", stage.display(), prefix.display()))
+        })?;
 
-    let build = base.join("build");
-    let _ = std::fs::remove_dir_all(&build);
-    let mut configure = Command::new("cmake");
-    configure
-        .current_dir(&ctx.root)
-        .arg("-S")
-        .arg(ctx.root.join(C_HOST))
-        .arg("-B")
-        .arg(&build)
-        .arg(format!("-DCMAKE_PREFIX_PATH={}", prefix.display()))
-        .arg("-DCMAKE_BUILD_TYPE=Release");
-    run(configure)?;
-    let mut b = Command::new("cmake");
-    b.current_dir(&ctx.root)
-        .arg("--build")
-        .arg(&build)
-        .args(["--parallel", "2"]);
-    run(b)?;
-    run(Command::new(build.join("pqhybrid-c-host")))?;
+        step(&format!("c-host: CMake ({name})"), || {
+            let mut configure = Command::new("cmake");
+            configure
+                .current_dir(&ctx.root)
+                .arg("-S")
+                .arg(ctx.root.join(C_HOST))
+                .arg("-B")
+                .arg(&build)
+                .arg(format!("-DCMAKE_PREFIX_PATH={}", prefix.display()))
+                .arg("-DCMAKE_BUILD_TYPE=Release");
+            run(configure)?;
+            let mut b = Command::new("cmake");
+            b.current_dir(&ctx.root)
+                .arg("--build")
+                .arg(&build)
+                .args(["--parallel", "2"]);
+            run(b)?;
+            let exe = build.join("pqhybrid-c-host");
+            run(Command::new(&exe))?;
+            check_linkage(&exe, None)?;
+            let shared = build.join("pqhybrid-c-host-shared");
+            if opts.static_only {
+                if shared.exists() {
+                    return Err(format!(
+                        "{} was built from a static-only install",
+                        shared.display()
+                    ));
+                }
+                Ok(())
+            } else {
+                run(Command::new(&shared))?;
+                check_linkage(&shared, Some(&soname))
+            }
+        })?;
 
-    // The same program through pkg-config, against the shared library.
-    let pc_dir = prefix.join("lib").join("pkgconfig");
-    let mut flags = Command::new("pkg-config");
-    flags
-        .env("PKG_CONFIG_PATH", &pc_dir)
-        .args(["--cflags", "--libs", "pqhybrid"]);
-    let shown = show(&flags);
-    let out = flags
-        .output()
-        .map_err(|e| format!("could not run `{shown}`: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "`{shown}` failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
+        step(&format!("c-host: pkg-config ({name})"), || {
+            if opts.static_only {
+                // Only libpqhybrid.a in lib/: `--static` links it, with its system libraries.
+                make_example(
+                    ctx,
+                    &prefix,
+                    &["PKG_CONFIG_FLAGS=--static"],
+                    &base.join("c-host-pc-static-only"),
+                    None,
+                )
+            } else {
+                make_example(
+                    ctx,
+                    &prefix,
+                    &[],
+                    &base.join("c-host-pc-shared"),
+                    Some(&soname),
+                )?;
+                make_example(
+                    ctx,
+                    &prefix,
+                    &["PQHYBRID_PC=pqhybrid-static"],
+                    &base.join("c-host-pc-static"),
+                    None,
+                )
+            }
+        })?;
     }
-    let flags = String::from_utf8_lossy(&out.stdout).into_owned();
-    println!("    pkg-config --cflags --libs pqhybrid: {}", flags.trim());
-    let exe = base.join("pqhybrid-c-host-shared");
-    let mut cc = Command::new("gcc");
-    cc.current_dir(&ctx.root)
-        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-O2"])
-        .arg(ctx.root.join(C_HOST).join("main.c"))
-        .args(flags.split_whitespace())
-        .arg(format!("-Wl,-rpath,{}", prefix.join("lib").display()))
-        .arg("-o")
-        .arg(&exe);
-    run(cc)?;
-    run(Command::new(&exe))
+    Ok(())
 }
 
 /// Builds the staticlib for the bare-metal targets (part of `check-targets`).

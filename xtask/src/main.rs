@@ -45,9 +45,11 @@ commands:
   header --check  fail if regenerating include/pqhybrid.h would change it
   c-tests         build the static C library, compile tests/c/ with gcc -fsanitize=address,undefined
                   and run it on the known-answer vectors (converted to target/c-tests/vectors.txt)
-  install-c --prefix DIR
-                  install include/pqhybrid.h, lib/libpqhybrid.{a,so}, lib/pkgconfig/pqhybrid.pc
-                  and lib/cmake/pqhybrid/ (find_package(pqhybrid)) into DIR
+  install-c --prefix DIR [--static-only] [--hazmat]
+                  install include/pqhybrid.h, lib/libpqhybrid.a, lib/libpqhybrid.so.0.1(.0) with
+                  its links (not with --static-only), lib/pkgconfig/pqhybrid.pc and
+                  pqhybrid-static.pc (relocatable), and lib/cmake/pqhybrid/ (find_package(pqhybrid))
+                  into DIR; --hazmat builds pqh_kem_encapsulate_deterministic in (PQH_HAZMAT)
   c-example       install-c into target/c-host/prefix, build examples/c-host with CMake and with
                   pkg-config, and run both (installs cmake with apt-get if missing and root)
   clippy          cargo clippy --workspace --all-targets --all-features -- -D warnings
@@ -107,9 +109,20 @@ fn main() -> ExitCode {
         },
         ("bench", []) => step("bench", || bench::run(&ctx.root, false)),
         ("bench", ["--quick"]) => step("bench", || bench::run(&ctx.root, true)),
-        ("install-c", ["--prefix", dir]) => {
+        ("install-c", ["--prefix", dir, flags @ ..])
+            if flags
+                .iter()
+                .all(|f| matches!(*f, "--static-only" | "--hazmat")) =>
+        {
             let dir = PathBuf::from(dir);
-            step("install-c", || ffi::install_c(&ctx, &dir))
+            let static_only = flags.contains(&"--static-only");
+            let hazmat = flags.contains(&"--hazmat");
+            step("install-c", || {
+                let mut opts = ffi::InstallOptions::from_env()?;
+                opts.static_only |= static_only;
+                opts.hazmat |= hazmat;
+                ffi::install_c_with(&ctx, &dir, opts)
+            })
         }
         ("header" | "install-c" | "cortex-m" | "wasm" | "ct" | "fuzz" | "bench", other) => {
             eprintln!("xtask: bad arguments for `{cmd}`: {other:?}\n\n{HELP}");

@@ -5,24 +5,18 @@ use pqhybrid::SignatureAlgorithm;
 use pqhybrid::firmware::{
     self as fw, AlgorithmSet, DEFAULT_MAX_SECURITY_VERSION, DEFAULT_TRAILER_CAPACITY, DeviceClass,
     FIRMWARE_ALGORITHMS, FirmwareError, Header, KeyId, KeyState, MAX_TRAILER_CAPACITY, Manifest,
-    TrustAnchor, VerifiedImage, Verifier,
+    TrustAnchor, TrustStoreEntry, VerifiedImage, Verifier,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::util::{
     JsResult, Obj, bigint, err, fixed_bytes, get, hex, invalid_arg, js_error, sig_alg, str_array,
-    to_u64, unhex,
+    to_u64,
 };
 
 // ---------------------------------------------------------------------------------------------
 // Trust stores and policies
-
-struct StoreEntry {
-    key_id: [u8; 32],
-    state: KeyState,
-    label: Option<String>,
-}
 
 fn state_name(s: KeyState) -> &'static str {
     match s {
@@ -31,58 +25,10 @@ fn state_name(s: KeyState) -> &'static str {
     }
 }
 
-fn trust_store_error(msg: String) -> JsValue {
-    js_error("InvalidTrustStore", &msg)
-}
-
-/// The CLI's trust-store text format (cli/README.md): `<64 hex key id>  <active|revoked>
-/// [# label]` per line, `#` comments, blank lines ignored, each key id at most once.
-fn parse_store(text: &str) -> Result<Vec<StoreEntry>, JsValue> {
-    let mut out: Vec<StoreEntry> = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let n = i + 1;
-        let (body, comment) = match raw.split_once('#') {
-            Some((b, c)) => (b, Some(c.trim())),
-            None => (raw, None),
-        };
-        let mut fields = body.split_whitespace();
-        let Some(id) = fields.next() else { continue };
-        let key_id = unhex(id)
-            .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
-            .ok_or_else(|| {
-                trust_store_error(format!("line {n}: `{id}` is not a key id (64 hex digits)"))
-            })?;
-        let state = match fields.next() {
-            Some(s) if s.eq_ignore_ascii_case("active") => KeyState::Active,
-            Some(s) if s.eq_ignore_ascii_case("revoked") => KeyState::Revoked,
-            Some(s) => {
-                return Err(trust_store_error(format!(
-                    "line {n}: unknown state `{s}` (expected `active` or `revoked`)"
-                )));
-            }
-            None => {
-                return Err(trust_store_error(format!(
-                    "line {n}: missing state (`active` or `revoked`)"
-                )));
-            }
-        };
-        if let Some(extra) = fields.next() {
-            return Err(trust_store_error(format!(
-                "line {n}: unexpected `{extra}` (labels go after `#`)"
-            )));
-        }
-        if out.iter().any(|a| a.key_id == key_id) {
-            return Err(trust_store_error(format!(
-                "line {n}: key id {id} is listed twice"
-            )));
-        }
-        out.push(StoreEntry {
-            key_id,
-            state,
-            label: comment.filter(|c| !c.is_empty()).map(str::to_owned),
-        });
-    }
-    Ok(out)
+/// The CLI's trust-store text format (cli/README.md), parsed by the library
+/// (`pqhybrid::firmware::parse_trust_store`). Throws `InvalidTrustStore` naming the line.
+fn parse_store(text: &str) -> Result<Vec<TrustStoreEntry>, JsValue> {
+    fw::parse_trust_store(text).map_err(|e| js_error("InvalidTrustStore", &e.to_string()))
 }
 
 /// Parses a trust store in the CLI's text format: `[{keyId, state, label}]`. Throws
@@ -93,7 +39,7 @@ pub fn parse_trust_store(text: &str) -> Result<JsValue, JsValue> {
     for e in parse_store(text)? {
         arr.push(
             &Obj::new()
-                .bytes("keyId", &e.key_id)
+                .bytes("keyId", &e.key_id.0)
                 .with("state", state_name(e.state))
                 .with("label", e.label.map(JsValue::from).unwrap_or(JsValue::NULL))
                 .into_js(),
@@ -232,12 +178,7 @@ impl Policy {
         let mut anchors = anchors_of(&get(&options, "trustAnchors"))?;
         let store = get(&options, "trustStore");
         if let Some(text) = store.as_string() {
-            for e in parse_store(&text)? {
-                anchors.push(TrustAnchor {
-                    key_id: KeyId(e.key_id),
-                    state: e.state,
-                });
-            }
+            anchors.extend(parse_store(&text)?.iter().map(TrustStoreEntry::anchor));
         } else if !store.is_undefined() {
             return Err(invalid_arg(
                 "trustStore must be the text of a trust-store file",

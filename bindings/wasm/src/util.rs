@@ -21,6 +21,7 @@ pub(crate) fn code_of(e: &Error) -> String {
         Error::SeedUnavailable => "SeedUnavailable".into(),
         Error::SigningFailed => "SigningFailed".into(),
         Error::AlgorithmDisabled => "AlgorithmDisabled".into(),
+        Error::UnknownAlgorithm => "UnknownAlgorithm".into(),
         Error::Firmware(f) => format!("Firmware.{}", f.name()),
         _ => "Unknown".into(),
     }

@@ -18,8 +18,11 @@
 //! scratch polynomial (zⱼ, then `t₁[i]`), a 192-byte w₁ row, a SHAKE128 block, and the Keccak
 //! states. Measured stack frames (`-Z emit-stack-sizes`, `thumbv7em-none-eabihf`, release,
 //! rustc 1.95): the row loop 4344 bytes, [`verify_mu`] 200, [`verify`] 696, Keccak-p 260 — about
-//! 5.5 KiB at the deepest point, the same for ML-DSA-44, -65 and -87. The price is time: k·ℓ
-//! forward NTTs instead of ℓ, and Â is sampled anew for every signature (on an x86-64 host this
+//! 5.5 KiB at the deepest point, the same for ML-DSA-44, -65 and -87 (with
+//! `compact-verify-fast`, whose Keccak states are larger, about 7.2 KiB; see the `xof` module for
+//! the two Keccak crates). The price is time: k·ℓ forward NTTs instead of ℓ (keeping ℓ NTT(zⱼ)
+//! would save about 0.6 M instructions on a Cortex-M4 for ℓ·768 bytes of stack, which the
+//! firmware verifier's 16 KiB budget does not have), and Â is sampled anew for every signature (on an x86-64 host this
 //! is 1.3–1.9× the RustCrypto verifier with a pre-decoded key, and faster than decoding the key
 //! and verifying).
 //!
@@ -48,9 +51,9 @@ mod arith;
 mod encode;
 mod params;
 mod sample;
+mod xof;
 
-use shake::Shake256;
-use shake::digest::{ExtendableOutput, Update, XofReader};
+use xof::{Shake256Xof, Xof};
 
 use crate::error::{Error, Field, Result, check_ctx, check_len};
 
@@ -72,10 +75,10 @@ const MAX_W1_POLY_LEN: usize = 192;
 /// hash that starts μ.
 #[must_use]
 pub fn public_key_hash(pk: &[u8]) -> [u8; MU_LEN] {
-    let mut h = Shake256::default();
-    h.update(pk);
+    let mut h = Shake256Xof::new();
+    h.absorb_final(pk);
     let mut tr = [0u8; MU_LEN];
-    h.finalize_xof().read(&mut tr);
+    h.squeeze(&mut tr);
     tr
 }
 
@@ -102,15 +105,23 @@ pub fn verify(
         max: crate::MAX_CONTEXT_LEN,
         actual: ctx.len(),
     })?;
-    let mut h = Shake256::default();
-    h.update(&public_key_hash(pk));
-    // M' = 0 ‖ |ctx| ‖ ctx ‖ M (Algorithm 3 line 5, pure domain).
-    h.update(&[0, ctx_len]);
-    h.update(ctx);
-    h.update(msg);
-    let mut mu = [0u8; MU_LEN];
-    h.finalize_xof().read(&mut mu);
+    let mu = message_representative(pk, ctx_len, ctx, msg);
     verify_mu(params, pk, &mu, sig)
+}
+
+/// `μ = SHAKE256(tr ‖ 0 ‖ |ctx| ‖ ctx ‖ msg, 64)` (FIPS 204 Algorithm 3 line 5 and Algorithm 8
+/// line 7, pure domain). Its own frame: the SHAKE states are gone before [`verify_mu`] runs.
+#[inline(never)]
+fn message_representative(pk: &[u8], ctx_len: u8, ctx: &[u8], msg: &[u8]) -> [u8; MU_LEN] {
+    let tr = public_key_hash(pk);
+    let mut h = Shake256Xof::new();
+    h.absorb(&tr);
+    h.absorb(&[0, ctx_len]);
+    h.absorb(ctx);
+    h.absorb_final(msg);
+    let mut mu = [0u8; MU_LEN];
+    h.squeeze(&mut mu);
+    mu
 }
 
 /// Verification over the message representative μ (FIPS 204 Algorithm 8 from line 7, i.e.
@@ -184,8 +195,8 @@ fn w1_hash(
     sample_in_ball(c_tilde, params.tau, &mut c_hat);
     ntt(&mut c_hat);
 
-    let mut hash = Shake256::default();
-    hash.update(mu);
+    let mut hash = Shake256Xof::new();
+    hash.absorb(mu);
     let mut acc: Poly = [0; N];
     let mut scratch: Poly = [0; N];
     let mut w1_row = [0u8; MAX_W1_POLY_LEN];
@@ -224,7 +235,8 @@ fn w1_hash(
             let r1 = use_hint(params.gamma2, hint, caddq(reduce32(a)));
             w.put(r1.unsigned_abs(), params.w1_bits);
         }
-        hash.update(w1_row);
+        hash.absorb(w1_row);
     }
-    hash.finalize_xof().read(out);
+    hash.absorb_final(&[]);
+    hash.squeeze(out);
 }

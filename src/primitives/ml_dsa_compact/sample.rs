@@ -2,32 +2,37 @@
 //! 30, with `CoeffFromThreeBytes`, Algorithm 14), the latter fused with the matrix–vector
 //! product so that no entry of Â is ever stored.
 
-use shake::digest::{ExtendableOutput, Update, XofReader};
-use shake::{Shake128, Shake256};
+use super::xof::{Shake128Xof, Shake256Xof, Xof};
 
 use super::arith::{N, Poly, Q, mont_mul};
 
 /// SHAKE128 rate: one Keccak-f block of output, 56 candidate coefficients.
 const SHAKE128_RATE: usize = 168;
+/// SHAKE256 rate: one Keccak-f block of output.
+const SHAKE256_RATE: usize = 136;
 
 /// `SampleInBall(c̃)` (FIPS 204 Algorithm 29): the challenge c with τ coefficients ±1,
 /// written to `c` (normal domain, coefficients in {−1, 0, 1}). The whole c̃ (λ/4 bytes) seeds
 /// SHAKE256, as in the final FIPS 204 (not only its first 32 bytes as in draft versions).
 pub(crate) fn sample_in_ball(c_tilde: &[u8], tau: usize, c: &mut Poly) {
-    let mut h = Shake256::default();
-    h.update(c_tilde);
-    let mut xof = h.finalize_xof();
-    let mut s = [0u8; 8];
-    xof.read(&mut s);
+    let mut xof = Shake256Xof::new();
+    xof.absorb_final(c_tilde);
+    // Whole blocks: the first 8 bytes are the signs, then candidate positions.
+    let mut block = [0u8; SHAKE256_RATE];
+    xof.squeeze(&mut block);
     // h = BytesToBits(s): sign bit k is bit k of s read little-endian.
-    let mut signs = u64::from_le_bytes(s);
+    let mut signs = u64::from_le_bytes(*block.first_chunk::<8>().unwrap_or(&[0; 8]));
+    let mut pos = 8;
     c.fill(0);
     for i in N.saturating_sub(tau)..N {
         // j ← the first byte ≤ i (Algorithm 29 lines 7–10).
         let j = loop {
-            let mut b = [0u8; 1];
-            xof.read(&mut b);
-            let [b] = b;
+            if pos == SHAKE256_RATE {
+                xof.squeeze(&mut block);
+                pos = 0;
+            }
+            let b = block.get(pos).copied().unwrap_or(0);
+            pos += 1;
             if usize::from(b) <= i {
                 break usize::from(b);
             }
@@ -49,14 +54,13 @@ pub(crate) fn sample_in_ball(c_tilde: &[u8], tau: usize, c: &mut Poly) {
 /// column index s is the first byte, the row index r the second) is sampled by Algorithm 30 and
 /// consumed coefficient by coefficient as it is accepted.
 pub(crate) fn rej_ntt_poly_mul_acc(rho: &[u8], col: u8, row: u8, z_hat: &Poly, acc: &mut Poly) {
-    let mut g = Shake128::default();
-    g.update(rho);
-    g.update(&[col, row]);
-    let mut xof = g.finalize_xof();
+    let mut xof = Shake128Xof::new();
+    xof.absorb(rho);
+    xof.absorb_final(&[col, row]);
     let mut slots = acc.iter_mut().zip(z_hat.iter());
     let mut block = [0u8; SHAKE128_RATE];
     loop {
-        xof.read(&mut block);
+        xof.squeeze(&mut block);
         for three in block.chunks_exact(3) {
             let [b0, b1, b2] = *three else { continue };
             // CoeffFromThreeBytes (Algorithm 14): 23 bits, top bit of b2 cleared; reject ≥ q.
