@@ -119,7 +119,6 @@ keys! {
 /// A private key of any [`KemAlgorithm`], expanded once, held ready to decapsulate.
 ///
 /// ```
-/// # #[cfg(feature = "std")] {
 /// use pqhybrid::KemAlgorithm;
 /// use pqhybrid::agile::DecapsulationKey;
 /// # fn main() -> pqhybrid::Result<()> {
@@ -135,7 +134,6 @@ keys! {
 /// let mut ss2 = [0u8; 32];
 /// dk.decapsulate(&ct[..alg.ciphertext_len()], &mut ss2)?;
 /// assert_eq!(ss, ss2);
-/// # }
 /// # Ok(()) }
 /// ```
 pub struct DecapsulationKey {

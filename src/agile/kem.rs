@@ -204,22 +204,25 @@ impl KemAlgorithm {
         let pk_out = out_buf(Field::PublicKey, pk_out, self.public_key_len())?;
         let sk_out = out_buf(Field::SecretKey, sk_out, self.secret_key_len())?;
         dispatch!(self,
-            mlkem P => {
+            mlkem P => own_frame(|| {
                 let dk = ml_kem::DecapsulationKey::<P>::from_seed_slice(seed)?;
                 pk_out.copy_from_slice(dk.encapsulation_key().to_bytes().as_ref());
                 sk_out.copy_from_slice(seed);
-            },
-            xwing => {
+                Ok(())
+            })?,
+            xwing => own_frame(|| {
                 let dk = xwing::DecapsulationKey::from_seed_slice(seed)?;
                 pk_out.copy_from_slice(&dk.encapsulation_key().to_bytes());
                 sk_out.copy_from_slice(dk.seed());
-            },
-            composite C => {
+                Ok(())
+            })?,
+            composite C => own_frame(|| {
                 let root = array_ref::<{ composite_kem::ROOT_SEED_LEN }>(Field::Seed, seed)?;
                 let dk = composite_kem::DecapsulationKey::<C>::from_root_seed(root);
                 pk_out.copy_from_slice(dk.encapsulation_key().to_bytes().as_ref());
                 sk_out.copy_from_slice(dk.to_bytes().as_ref());
-            },
+                Ok(())
+            })?,
         );
         Ok(())
     }
@@ -259,22 +262,25 @@ impl KemAlgorithm {
         let ct_out = out_buf(Field::Ciphertext, ct_out, self.ciphertext_len())?;
         let ss_out = out_buf(Field::SharedSecret, ss_out, self.shared_secret_len())?;
         dispatch!(self,
-            mlkem P => {
+            mlkem P => own_frame(|| {
                 let (ct, ss) = ml_kem::EncapsulationKey::<P>::from_bytes(pk)?.encapsulate(rng)?;
                 ct_out.copy_from_slice(ct.as_ref());
                 ss_out.copy_from_slice(ss.as_bytes());
-            },
-            xwing => {
+                Ok(())
+            })?,
+            xwing => own_frame(|| {
                 let (ct, ss) = xwing::EncapsulationKey::from_bytes(pk)?.encapsulate(rng)?;
                 ct_out.copy_from_slice(&ct);
                 ss_out.copy_from_slice(ss.as_bytes());
-            },
-            composite C => {
+                Ok(())
+            })?,
+            composite C => own_frame(|| {
                 let (ct, ss) =
                     composite_kem::EncapsulationKey::<C>::from_bytes(pk)?.encapsulate(rng)?;
                 ct_out.copy_from_slice(ct.as_ref());
                 ss_out.copy_from_slice(ss.as_bytes());
-            },
+                Ok(())
+            })?,
         );
         Ok(())
     }
@@ -303,22 +309,24 @@ impl KemAlgorithm {
         let ct_out = out_buf(Field::Ciphertext, ct_out, self.ciphertext_len())?;
         let ss_out = out_buf(Field::SharedSecret, ss_out, self.shared_secret_len())?;
         dispatch!(self,
-            mlkem P => {
+            mlkem P => own_frame(|| {
                 let m = array_ref::<{ ml_kem::ENCAPS_RANDOMNESS_LEN }>(Field::Randomness, randomness)?;
                 let (ct, ss) =
                     ml_kem::EncapsulationKey::<P>::from_bytes(pk)?.encapsulate_deterministic(m);
                 ct_out.copy_from_slice(ct.as_ref());
                 ss_out.copy_from_slice(ss.as_bytes());
-            },
-            xwing => {
+                Ok(())
+            })?,
+            xwing => own_frame(|| {
                 let eseed =
                     array_ref::<{ xwing::ENCAPS_RANDOMNESS_LEN }>(Field::Randomness, randomness)?;
                 let (ct, ss) =
                     xwing::EncapsulationKey::from_bytes(pk)?.encapsulate_deterministic(eseed)?;
                 ct_out.copy_from_slice(&ct);
                 ss_out.copy_from_slice(ss.as_bytes());
-            },
-            composite C => {
+                Ok(())
+            })?,
+            composite C => own_frame(|| {
                 let (m, ephemeral) = randomness
                     .split_first_chunk::<{ composite_kem::MLKEM_RANDOMNESS_LEN }>()
                     .ok_or(Error::InvalidLength {
@@ -330,7 +338,8 @@ impl KemAlgorithm {
                     .encapsulate_deterministic(m, ephemeral)?;
                 ct_out.copy_from_slice(ct.as_ref());
                 ss_out.copy_from_slice(ss.as_bytes());
-            },
+                Ok(())
+            })?,
         );
         Ok(())
     }
@@ -347,21 +356,32 @@ impl KemAlgorithm {
         check_len(Field::Ciphertext, self.ciphertext_len(), ct.len())?;
         let ss_out = out_buf(Field::SharedSecret, ss_out, self.shared_secret_len())?;
         dispatch!(self,
-            mlkem P => {
+            mlkem P => own_frame(|| {
                 let ss = ml_kem::DecapsulationKey::<P>::from_seed_slice(sk)?.decapsulate(ct)?;
                 ss_out.copy_from_slice(ss.as_bytes());
-            },
-            xwing => {
+                Ok(())
+            })?,
+            xwing => own_frame(|| {
                 let ss = xwing::DecapsulationKey::from_seed_slice(sk)?.decapsulate(ct)?;
                 ss_out.copy_from_slice(ss.as_bytes());
-            },
-            composite C => {
+                Ok(())
+            })?,
+            composite C => own_frame(|| {
                 let ss = composite_kem::DecapsulationKey::<C>::from_bytes(sk)?.decapsulate(ct)?;
                 ss_out.copy_from_slice(ss.as_bytes());
-            },
+                Ok(())
+            })?,
         );
         Ok(())
     }
+}
+
+/// Runs `f` in a stack frame of its own: each arm of the dispatching methods above gets one, so
+/// that their frame is not sized for every KEM's keys at once (on a Cortex-M4 the agile ML-KEM-768
+/// key generation took 46 KB of stack with the arms inlined, against 30 KB for the typed API).
+#[inline(never)]
+fn own_frame(f: impl FnOnce() -> Result<()>) -> Result<()> {
+    f()
 }
 
 impl core::str::FromStr for KemAlgorithm {
