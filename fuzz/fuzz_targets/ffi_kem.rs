@@ -60,9 +60,10 @@ fuzz_target!(|data: &[u8]| {
     let d = input.rest();
     let null = |bit: u16| flags & (1 << bit) != 0;
     let arg = KemAlgArg(alg_value);
-    let alg = alg_value
-        .checked_sub(1)
-        .and_then(|i| KemAlgorithm::ALL.get(i as usize).copied());
+    // The C value is the algorithm's id in the core table.
+    let alg = u16::try_from(alg_value)
+        .ok()
+        .and_then(KemAlgorithm::from_id);
     let (pk_len, sk_len, ct_len) = alg.map_or((32, 32, 32), |k| {
         (k.public_key_len(), k.secret_key_len(), k.ciphertext_len())
     });

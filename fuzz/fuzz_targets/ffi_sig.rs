@@ -82,9 +82,10 @@ fuzz_target!(|data: &[u8]| {
     let d = input.rest();
     let null = |bit: u16| flags & (1 << bit) != 0;
     let arg = SigAlgArg(alg_value);
-    let alg = alg_value
-        .checked_sub(1)
-        .and_then(|i| SignatureAlgorithm::ALL.get(i as usize).copied());
+    // The C value is the algorithm's id in the core table.
+    let alg = u16::try_from(alg_value)
+        .ok()
+        .and_then(SignatureAlgorithm::from_id);
     let (pk_len, sk_len, sig_len, seed_len) = alg.map_or((32, 32, 64, 32), |a| {
         (
             a.public_key_len(),
