@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 /// The fuzz targets, in the order they run (each is `fuzz/fuzz_targets/<name>.rs`).
-pub const TARGETS: [&str; 13] = [
+pub const TARGETS: [&str; 14] = [
     "sig_decode",
     "kem_decode",
     "spki",
@@ -24,6 +24,7 @@ pub const TARGETS: [&str; 13] = [
     "ml_dsa_verify_diff",
     "fw_header",
     "fw_verify",
+    "trust_store",
     "ffi_sig",
     "ffi_kem",
     "ffi_fw",

@@ -545,6 +545,22 @@ fn firmware_images(c: &mut Corpus, root: &Path) {
         // fw_header: the image, and (from a parseable image) its signature block and
         // endorsement alone, with the mode byte matching the header.
         c.add("fw_header", Builder::new().u8(0).rest(&image).finish());
+        // Trust stores: a well-formed one (header, anchors with and without labels, both
+        // states), and lines with each kind of error.
+        for text in [
+            concat!(
+                "# pqhybrid trust store: <key id (64 hex)>  <active|revoked>  [# label]\n",
+                "7071687962726964626f6f746c6472317071687962726964626f6f746c647231  active  # release 2026\n",
+                "\n",
+                "00112233445566778899AABBCCDDEEFF00112233445566778899aabbccddeeff\tREVOKED\r\n",
+            ),
+            "00112233  active\n",
+            "7071687962726964626f6f746c6472317071687962726964626f6f746c647231\n",
+            "7071687962726964626f6f746c6472317071687962726964626f6f746c647231 active extra\n",
+            "7071687962726964626f6f746c6472317071687962726964626f6f746c647231 active\n7071687962726964626f6f746c6472317071687962726964626f6f746c647231 revoked\n",
+        ] {
+            c.add("trust_store", text.as_bytes().to_vec());
+        }
         if let Ok(m) = Manifest::parse(&image) {
             let h = m.header;
             let idx = FIRMWARE_ALGORITHMS
