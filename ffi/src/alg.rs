@@ -854,6 +854,11 @@ pub(crate) fn sig_alg_value(alg: SignatureAlgorithm) -> Option<pqh_sig_alg> {
     SIG_ALGS.iter().find(|(_, a)| *a == alg).map(|&(c, _)| c)
 }
 
+/// The C value of a core KEM.
+pub(crate) fn kem_alg_value(alg: KemAlgorithm) -> Option<pqh_kem_alg> {
+    KEM_ALGS.iter().find(|(_, a)| *a == alg).map(|&(c, _)| c)
+}
+
 /// The AEAD key sizes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Aead {

@@ -4,7 +4,7 @@ use core::ffi::{c_char, c_void};
 
 use pqhybrid::KemAlgorithm;
 
-use crate::alg::{KEM_ALGS, KemAlgArg, pqh_kem_alg};
+use crate::alg::{KemAlgArg, kem_alg_value, pqh_kem_alg};
 use crate::glue::{guard, input, output, put, required};
 use crate::rng::{CallbackRng, pqh_rng_fn};
 use crate::status::pqh_status::{self, *};
@@ -43,10 +43,7 @@ pub unsafe extern "C" fn pqh_kem_alg_from_name(
         let name = unsafe { core::ffi::CStr::from_ptr(name) };
         let name = name.to_str().map_err(|_| PQH_ERR_UNKNOWN_ALGORITHM)?;
         let a: KemAlgorithm = name.parse()?;
-        let &(c, _) = KEM_ALGS
-            .iter()
-            .find(|(_, x)| *x == a)
-            .ok_or(PQH_ERR_UNKNOWN_ALGORITHM)?;
+        let c = kem_alg_value(a).ok_or(PQH_ERR_UNKNOWN_ALGORITHM)?;
         // SAFETY: `out` is non-null; validity is the caller's contract.
         unsafe { put(out, c) };
         Ok(())

@@ -7,7 +7,7 @@ use core::ffi::c_char;
 
 use pqhybrid::encoding::{self, Algorithm};
 
-use crate::alg::{KEM_ALGS, pqh_kem_alg, pqh_sig_alg, sig_alg_value};
+use crate::alg::{kem_alg_value, pqh_kem_alg, pqh_sig_alg, sig_alg_value};
 use crate::glue::{Res, guard, input, output, put, required};
 use crate::status::pqh_status::{self, *};
 
@@ -61,11 +61,7 @@ fn sig_value(a: Algorithm) -> Result<pqh_sig_alg, pqh_status> {
 /// The C value of a KEM named by a key, or PQH_ERR_UNKNOWN_ALGORITHM (a signature key).
 fn kem_value(a: Algorithm) -> Result<pqh_kem_alg, pqh_status> {
     match a {
-        Algorithm::Kem(k) => KEM_ALGS
-            .iter()
-            .find(|(_, b)| *b == k)
-            .map(|&(c, _)| c)
-            .ok_or(PQH_ERR_UNKNOWN_ALGORITHM),
+        Algorithm::Kem(k) => kem_alg_value(k).ok_or(PQH_ERR_UNKNOWN_ALGORITHM),
         Algorithm::Signature(_) => Err(PQH_ERR_UNKNOWN_ALGORITHM),
     }
 }

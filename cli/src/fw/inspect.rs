@@ -12,7 +12,7 @@ use pqhybrid::firmware::{
 use serde_json::json;
 use sha2::Digest as _;
 
-use super::io::{CHUNK, progress_bar, read_trailer, read_up_to};
+use super::io::{CHUNK, open_image, progress_bar, read_trailer, read_up_to};
 use super::report::{
     describe_classes, describe_set, fw_error, fw_reason, push_header_fields, tagged,
 };
@@ -51,14 +51,7 @@ struct Inspection<'a> {
 /// of the verifier (header padding, lengths, bytes after the image); verifies no digest and no
 /// signature.
 pub fn inspect(path: &Path, json: bool) -> Result<()> {
-    let mut file = File::open(path).map_err(|e| CliError::io(path, &e))?;
-    let meta = file.metadata().map_err(|e| CliError::io(path, &e))?;
-    if meta.is_dir() {
-        return Err(CliError::file(path, "is a directory"));
-    }
-    let file_len = meta.len();
-    let mut fixed = [0u8; FIXED_HEADER_LEN];
-    let got = read_up_to(&mut file, &mut fixed).map_err(|e| CliError::io(path, &e))?;
+    let (mut file, file_len, fixed, got) = open_image(path)?;
     let header = Header::parse(fixed.get(..got).unwrap_or(&[])).map_err(|e| {
         CliError::file(
             path,

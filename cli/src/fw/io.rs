@@ -4,7 +4,11 @@ use std::fs::File;
 use std::io::{IsTerminal, Read, Seek, SeekFrom};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use pqhybrid::firmware::{Header, MAX_TRAILER_CAPACITY};
+use std::path::Path;
+
+use pqhybrid::firmware::{FIXED_HEADER_LEN, Header, MAX_TRAILER_CAPACITY};
+
+use crate::error::{CliError, Result};
 
 /// Read size for streaming files.
 pub(super) const CHUNK: usize = 64 * 1024;
@@ -38,6 +42,20 @@ pub(super) fn read_trailer(file: &mut File, header: &Header, file_len: u64) -> O
     let mut trailer = vec![0u8; len];
     file.read_exact(&mut trailer).ok()?;
     Some(trailer)
+}
+
+/// An image file opened for `verify` / `inspect`: the file, its length, and its first
+/// [`FIXED_HEADER_LEN`] bytes (fewer if the file is shorter; the count is the second `usize`).
+/// A directory or an unreadable file is an error naming the path.
+pub(super) fn open_image(path: &Path) -> Result<(File, u64, [u8; FIXED_HEADER_LEN], usize)> {
+    let mut file = File::open(path).map_err(|e| CliError::io(path, &e))?;
+    let meta = file.metadata().map_err(|e| CliError::io(path, &e))?;
+    if meta.is_dir() {
+        return Err(CliError::file(path, "is a directory"));
+    }
+    let mut fixed = [0u8; FIXED_HEADER_LEN];
+    let got = read_up_to(&mut file, &mut fixed).map_err(|e| CliError::io(path, &e))?;
+    Ok((file, meta.len(), fixed, got))
 }
 
 pub(super) fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {

@@ -12,7 +12,7 @@ use pqhybrid::firmware::{
     TrustAnchor, VerifiedImage, Verifier,
 };
 
-use super::io::{CHUNK, progress_bar, read_trailer, read_up_to};
+use super::io::{CHUNK, open_image, progress_bar, read_trailer};
 use super::policy::{VerifyRequest, allowed_set, fw_anchors, key_id, parse_device_class};
 use super::report::{
     describe_classes, describe_set, fw_error, fw_reason, push_header_fields, tagged,
@@ -95,17 +95,9 @@ pub fn verify(a: &VerifyArgs) -> Result<()> {
 /// check), with the same error, so the result is the one a device of exactly that capacity
 /// gives.
 pub fn verify_file(path: &Path, req: &VerifyRequest<'_>, progress: bool) -> Result<VerifyOutcome> {
-    let mut file = File::open(path).map_err(|e| CliError::io(path, &e))?;
-    let meta = file.metadata().map_err(|e| CliError::io(path, &e))?;
-    if meta.is_dir() {
-        return Err(CliError::file(path, "is a directory"));
-    }
-    let file_len = meta.len();
-
     // The header is not trusted here: it is only read to name the image's own device class
     // (when none was given) and to explain a rejection.
-    let mut fixed = [0u8; FIXED_HEADER_LEN];
-    let got = read_up_to(&mut file, &mut fixed).map_err(|e| CliError::io(path, &e))?;
+    let (mut file, file_len, fixed, got) = open_image(path)?;
     let parsed = Header::parse(fixed.get(..got).unwrap_or(&[]));
     let header = parsed.ok();
     let device_class = req.device_class.or(header.map(|h| h.device_class));
