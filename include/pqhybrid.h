@@ -48,15 +48,22 @@
  *   into a firmware image (two would both define the Rust runtime symbols).
  * - Memory: the library never allocates. Bare-metal builds keep expanded keys on the stack,
  *   so measure the stack the algorithms you use need (signing and key generation need the
- *   most); the firmware verifier keeps its state in caller memory (PQH_FW_VERIFIER_SIZE).
+ *   most); the firmware verifier and the device identity keep their state in caller memory
+ *   (PQH_FW_VERIFIER_SIZE, PQH_IDENTITY_SIZE).
  *
  * Features of the library build and their header macros: "std" -> PQH_STD (defined here unless
- * PQH_NO_STD is defined), "hazmat" -> PQH_HAZMAT (define it yourself to see
+ * PQH_NO_STD is defined), "identity" -> PQH_IDENTITY (the pqh_identity_* functions; defined
+ * here unless PQH_NO_IDENTITY is defined: define that for a library built without the feature,
+ * such as a verify-only bootloader's), "hazmat" -> PQH_HAZMAT (define it yourself to see
  * pqh_kem_encapsulate_deterministic, for known-answer tests only).
  */
 
 #if !defined(PQH_NO_STD) && !defined(PQH_STD)
 #define PQH_STD 1
+#endif
+
+#if !defined(PQH_NO_IDENTITY) && !defined(PQH_IDENTITY)
+#define PQH_IDENTITY 1
 #endif
 
 #if !defined(PQH_ALIGNAS)
@@ -931,6 +938,74 @@ void pqh_panic_handler(void);
  */
 #define PQH_FW_POLICY_ACCEPT_V1 1
 
+#if defined(PQH_IDENTITY)
+/**
+ * Size in bytes of pqh_identity (21 KiB): two private keys held ready to sign, for every
+ * identity algorithm up to MLDSA87-ECDSA-P384. A compile-time assertion in the library keeps
+ * the real state within it (on 64-bit targets with the default libcrux backend it uses
+ * 21 384 bytes; 32-bit targets and builds with an algorithm subset use less).
+ */
+#define PQH_IDENTITY_SIZE 21504
+#endif
+
+#if defined(PQH_IDENTITY)
+/**
+ * Alignment in bytes of pqh_identity.
+ */
+#define PQH_IDENTITY_ALIGN 16
+#endif
+
+#if defined(PQH_IDENTITY)
+/**
+ * Length of the Unique Device Secret given to pqh_identity_init.
+ */
+#define PQH_IDENTITY_UDS_BYTES 32
+#endif
+
+#if defined(PQH_IDENTITY)
+/**
+ * Length of a key id (Open DICE `ID`: the serial number and key identifier of the key's
+ * certificate; the first byte's top bit is clear).
+ */
+#define PQH_IDENTITY_ID_BYTES 20
+#endif
+
+#if defined(PQH_IDENTITY)
+/**
+ * Length of the hidden input of pqh_identity_measure.
+ */
+#define PQH_IDENTITY_HIDDEN_BYTES 64
+#endif
+
+#if defined(PQH_IDENTITY)
+/**
+ * The longest nonce pqh_identity_evidence accepts (the shortest is 1 byte).
+ */
+#define PQH_IDENTITY_NONCE_MAX_BYTES 64
+#endif
+
+#if defined(PQH_IDENTITY)
+/**
+ * The longest vendor or model string of pqh_identity_alias_cert, in bytes without the NUL.
+ */
+#define PQH_IDENTITY_TCB_STRING_MAX_BYTES 64
+#endif
+
+#if defined(PQH_IDENTITY)
+/**
+ * An output buffer of this many bytes holds any Alias certificate or evidence, for every
+ * identity algorithm.
+ */
+#define PQH_IDENTITY_CERT_MAX_BYTES 8192
+#endif
+
+#if defined(PQH_IDENTITY)
+/**
+ * An output buffer of this many bytes holds any DeviceID CSR, for every identity algorithm.
+ */
+#define PQH_IDENTITY_CSR_MAX_BYTES 8192
+#endif
+
 /**
  * Major version of the library this header belongs to.
  */
@@ -1022,8 +1097,9 @@ enum pqh_status
      */
     PQH_ERR_UNKNOWN_ALGORITHM = -21,
     /**
-     * A pqh_fw_verifier is misaligned, was not initialized (or its last pqh_fw_verifier_init
-     * failed), was already finished, or was moved after pqh_fw_verifier_init.
+     * A state (pqh_fw_verifier, pqh_identity) is misaligned, was not initialized (or its last
+     * init failed), was already finished or wiped, or was moved after init; or a pqh_identity
+     * has no measured image yet for an Alias-key call.
      */
     PQH_ERR_INVALID_STATE = -22,
     /**
@@ -1140,6 +1216,61 @@ enum pqh_status
      * Firmware: the image is longer than the slot given to pqh_fw_verifier_set_slot_len.
      */
     PQH_ERR_FW_IMAGE_EXCEEDS_SLOT = -124,
+    /**
+     * Identity: the algorithm cannot hold a device identity (only ML-DSA and the composites
+     * can), or a certificate names an algorithm this library does not know.
+     */
+    PQH_ERR_ID_UNSUPPORTED_ALGORITHM = -201,
+    /**
+     * Identity: a certificate, CSR or evidence is not the DER of pqhybrid's profile.
+     */
+    PQH_ERR_ID_MALFORMED_CERTIFICATE = -202,
+    /**
+     * Identity: a certificate carries a critical extension this library does not understand.
+     */
+    PQH_ERR_ID_UNKNOWN_CRITICAL_EXTENSION = -203,
+    /**
+     * Identity: the chain does not start at one of the trusted roots.
+     */
+    PQH_ERR_ID_UNKNOWN_ROOT = -204,
+    /**
+     * Identity: a certificate's issuer is not the subject of the one before it, or the chain
+     * has the wrong length.
+     */
+    PQH_ERR_ID_BROKEN_CHAIN = -205,
+    /**
+     * Identity: a certificate that issues another is not a CA, or the evidence is a CA.
+     */
+    PQH_ERR_ID_NOT_A_CA = -206,
+    /**
+     * Identity: a signature in the chain (or a CSR's proof of possession) does not verify.
+     */
+    PQH_ERR_ID_BAD_SIGNATURE = -207,
+    /**
+     * Identity: the evidence's nonce is not the verifier's, or a nonce to sign is empty or
+     * longer than PQH_IDENTITY_NONCE_MAX_BYTES.
+     */
+    PQH_ERR_ID_BAD_NONCE = -208,
+    /**
+     * Identity: the firmware the Alias certificate describes is not a reference value.
+     */
+    PQH_ERR_ID_MEASUREMENT_MISMATCH = -209,
+    /**
+     * Identity: the firmware's security version is below the verifier's minimum.
+     */
+    PQH_ERR_ID_ROLLBACK = -210,
+    /**
+     * Identity: the Alias certificate's mode is not normal (debug, recovery, not configured).
+     */
+    PQH_ERR_ID_WRONG_MODE = -211,
+    /**
+     * Identity: the Alias certificate names another device than the DeviceID certificate.
+     */
+    PQH_ERR_ID_WRONG_DEVICE = -212,
+    /**
+     * Identity: a certificate is not valid at the time it is checked against.
+     */
+    PQH_ERR_ID_EXPIRED = -213,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1364,6 +1495,51 @@ typedef uint32_t pqh_fw_key_state;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+#if defined(PQH_IDENTITY)
+/**
+ * The DICE mode of the measured image (Open DICE `DiceMode`): mixed into the Alias key and
+ * stated in the Alias certificate. Functions take it as a 32-bit value; any other value is
+ * PQH_ERR_INVALID_ARGUMENT.
+ */
+enum pqh_identity_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+#if defined(PQH_IDENTITY)
+    /**
+     * The device's security configuration is not set.
+     */
+    PQH_IDENTITY_MODE_NOT_CONFIGURED = 0,
+#endif
+#if defined(PQH_IDENTITY)
+    /**
+     * Normal operation: the only mode a verifier accepts for production devices.
+     */
+    PQH_IDENTITY_MODE_NORMAL = 1,
+#endif
+#if defined(PQH_IDENTITY)
+    /**
+     * Debug access is enabled.
+     */
+    PQH_IDENTITY_MODE_DEBUG = 2,
+#endif
+#if defined(PQH_IDENTITY)
+    /**
+     * A recovery or maintenance image is running.
+     */
+    PQH_IDENTITY_MODE_RECOVERY = 3,
+#endif
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum pqh_identity_mode pqh_identity_mode;
+#else
+typedef uint32_t pqh_identity_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+#endif
+
 /**
  * The state of a streaming firmware verification, allocated by the caller (static memory, the
  * stack, a struct member) with this size and alignment. Its content is private.
@@ -1561,6 +1737,37 @@ typedef struct {
      */
     uint8_t image_id[PQH_FW_IMAGE_ID_BYTES];
 } pqh_fw_image_info;
+
+#if defined(PQH_IDENTITY)
+/**
+ * The device-identity state of a DICE layer (the bootloader), allocated by the caller (static
+ * memory, the stack, a struct member) with this size and alignment. Its content is private and
+ * secret: the layer-0 CDIs (derived from the Unique Device Secret), the DeviceID private key
+ * and, once an image is measured, the next layer's CDIs, the Alias private key and the
+ * measured facts.
+ *
+ * Use: pqh_identity_init; verify the next image (pqh_fw_verifier_*); pqh_identity_measure with
+ * the pqh_fw_image_info of that verification; pqh_identity_alias_cert (and whatever else the
+ * boot needs); then pqh_identity_wipe, always, before the next layer runs.
+ *
+ * - pqh_identity_init wipes whatever the state held before it reads its arguments: if it
+ *   fails, the state is wiped (PQH_ERR_INVALID_STATE from every other call).
+ * - pqh_identity_measure discards any earlier measurement first: if it fails, the state keeps
+ *   its DeviceID but has no Alias key (the Alias calls return PQH_ERR_INVALID_STATE).
+ * - The other calls do not change the state, whatever their result.
+ * - pqh_identity_wipe overwrites the whole state with zeros.
+ *
+ * Between init and wipe the state must not be moved or copied: a moved state gives
+ * PQH_ERR_INVALID_STATE, and a byte copy is a copy of the device's secrets (wipe copies with
+ * pqh_identity_wipe too). "Not initialized" is detected for zeroed memory, such as static
+ * storage or a `= {0}` initializer; passing stack memory that was never written is undefined
+ * behaviour in C: call pqh_identity_init first. init, measure and wipe must not run while any
+ * other call uses the same state (the other calls only read it).
+ */
+typedef struct PQH_ALIGNAS(16) {
+    uint8_t opaque[PQH_IDENTITY_SIZE];
+} pqh_identity;
+#endif
 
 /**
  * A random number generator: fills `out[0..len]` with cryptographically secure random bytes
@@ -1773,6 +1980,194 @@ pqh_status pqh_fw_verifier_update_copy(pqh_fw_verifier *v,
  * `v` must be a pqh_fw_verifier; `info` must be valid for a write.
  */
 pqh_status pqh_fw_verifier_finish(pqh_fw_verifier *v, pqh_fw_image_info *info);
+
+#if defined(PQH_IDENTITY)
+/**
+ * Starts a device identity: derives the first layer's CDIs from the Unique Device Secret
+ * `uds` (PQH_IDENTITY_UDS_BYTES bytes, read once: wipe your copy afterwards) and from them the
+ * DeviceID key of algorithm `alg` (ML-DSA or a composite; PQH_SIG_MLDSA65_ED25519_SHA512 is
+ * the default of pqhybrid's tools). The same UDS and algorithm always give the same DeviceID
+ * key. `st` is caller memory of PQH_IDENTITY_SIZE bytes aligned to PQH_IDENTITY_ALIGN; it may
+ * be initialized again at any time.
+ *
+ * Fails closed: once `st` is non-NULL and aligned, whatever it held is wiped before the other
+ * arguments are read; if this call fails, `st` stays wiped (PQH_ERR_INVALID_STATE from every
+ * other call) until a successful init.
+ *
+ * Errors: PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (`st` misaligned),
+ * PQH_ERR_UNKNOWN_ALGORITHM, PQH_ERR_ID_UNSUPPORTED_ALGORITHM (SLH-DSA, Ed25519, ECDSA),
+ * PQH_ERR_ALGORITHM_DISABLED, PQH_ERR_INVALID_ARGUMENT (`uds` inside `st`).
+ *
+ * Derives a key pair: as much stack as pqh_sig_keypair_from_seed for `alg`.
+ *
+ * # Safety
+ * `st` must be valid for writes of PQH_IDENTITY_SIZE bytes; `uds` must be valid for reads of
+ * PQH_IDENTITY_UDS_BYTES bytes.
+ */
+pqh_status pqh_identity_init(pqh_identity *st, pqh_sig_alg alg, const uint8_t *uds);
+#endif
+
+#if defined(PQH_IDENTITY)
+/**
+ * Measures the next layer's image: the image id, device class, security version, version and
+ * signer key id of `info` become the DICE inputs (code, configuration and authority; see
+ * `docs/identity.md`) with `mode` (a pqh_identity_mode) and the hidden input `hidden`
+ * (PQH_IDENTITY_HIDDEN_BYTES bytes, or NULL for zeros: a per-boot secret that changes the
+ * CDIs but appears in no certificate). Derives the next layer's CDIs and from them the Alias
+ * key. The same device, image, mode and hidden input always give the same Alias key.
+ *
+ * `info` must be the pqh_fw_image_info that pqh_fw_verifier_finish filled when it returned
+ * PQH_OK for the image that will run: this function cannot tell a verified image's info from
+ * any other bytes (it rejects only an info no successful finish writes, header_len below 192,
+ * such as a zeroed one), and whatever it is given is what the Alias certificate attests.
+ *
+ * Any earlier measurement is discarded first: if this call fails, the state has no Alias key
+ * (the Alias calls return PQH_ERR_INVALID_STATE) until a successful measure; the DeviceID is
+ * kept.
+ *
+ * Errors: PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (not initialized, wiped, or moved),
+ * PQH_ERR_INVALID_ARGUMENT (a mode outside pqh_identity_mode, an info with header_len below
+ * 192, `hidden` inside `st`).
+ *
+ * # Safety
+ * `st` must be a pqh_identity; `info` must be valid for reads; `hidden` must be NULL or valid
+ * for reads of PQH_IDENTITY_HIDDEN_BYTES bytes.
+ */
+pqh_status pqh_identity_measure(pqh_identity *st,
+                                const pqh_fw_image_info *info,
+                                pqh_identity_mode mode,
+                                const uint8_t *hidden);
+#endif
+
+#if defined(PQH_IDENTITY)
+/**
+ * Writes the DeviceID's PKCS#10 certification request (RFC 2986; subject
+ * `serialNumber=<DeviceID id in hex>`, signed by the DeviceID key: the proof of possession the
+ * manufacturer's CA checks before it issues the DeviceID certificate) to the start of `out`
+ * (capacity `out_len`; PQH_IDENTITY_CSR_MAX_BYTES always suffices) and its length to
+ * `*out_written`. Deterministic: the same device gives the same bytes on every call.
+ *
+ * Errors (`out` and `*out_written` untouched): PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE
+ * (not initialized, wiped, or moved), PQH_ERR_BUFFER_TOO_SMALL, PQH_ERR_INVALID_ARGUMENT
+ * (`out` inside `st`).
+ *
+ * Signs: as much stack as pqh_sig_sign_deterministic for the algorithm, plus
+ * PQH_IDENTITY_CSR_MAX_BYTES.
+ *
+ * # Safety
+ * `st` must be a pqh_identity; `out` must be valid for writes of `out_len` bytes and
+ * `out_written` for a write.
+ */
+pqh_status pqh_identity_device_id_csr(const pqh_identity *st,
+                                      uint8_t *out,
+                                      size_t out_len,
+                                      size_t *out_written);
+#endif
+
+#if defined(PQH_IDENTITY)
+/**
+ * Writes the Alias certificate: the Alias key of the measured image, issued (signed) by the
+ * DeviceID key, with the device's UEID and a critical `DiceTcbInfo` extension stating
+ * `vendor` and `model` (NUL-terminated UTF-8, at most PQH_IDENTITY_TCB_STRING_MAX_BYTES bytes
+ * each), the measured image's security version and image id (the FWID, SHA-256), layer 1 and
+ * the mode. To the start of `out` (capacity `out_len`; PQH_IDENTITY_CERT_MAX_BYTES always
+ * suffices), its length to `*out_written`. Deterministic: the same device, image, mode and
+ * strings give the same certificate on every boot, so a bootloader may write it only when it
+ * differs from the stored one.
+ *
+ * Errors (`out` and `*out_written` untouched): PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE
+ * (not measured, not initialized, wiped, or moved), PQH_ERR_INVALID_ARGUMENT (a string that
+ * is longer than PQH_IDENTITY_TCB_STRING_MAX_BYTES or not UTF-8, a string overlapping `out`,
+ * `out` inside `st`), PQH_ERR_BUFFER_TOO_SMALL.
+ *
+ * Signs: as much stack as pqh_sig_sign_deterministic for the algorithm, plus
+ * PQH_IDENTITY_CERT_MAX_BYTES.
+ *
+ * # Safety
+ * `st` must be a pqh_identity; `vendor` and `model` must be NUL-terminated strings; `out` must
+ * be valid for writes of `out_len` bytes and `out_written` for a write.
+ */
+pqh_status pqh_identity_alias_cert(const pqh_identity *st,
+                                   const char *vendor,
+                                   const char *model,
+                                   uint8_t *out,
+                                   size_t out_len,
+                                   size_t *out_written);
+#endif
+
+#if defined(PQH_IDENTITY)
+/**
+ * Writes attestation evidence for a verifier's challenge: a certificate of the Alias key
+ * issued by itself whose critical `TcbFreshness` extension carries `nonce` (1 to
+ * PQH_IDENTITY_NONCE_MAX_BYTES bytes), proving the device holds the Alias key now. With the
+ * DeviceID and Alias certificates it makes the chain a verifier checks. To the start of `out`
+ * (capacity `out_len`; PQH_IDENTITY_CERT_MAX_BYTES always suffices), its length to
+ * `*out_written`. Deterministic for a given nonce.
+ *
+ * Errors (`out` and `*out_written` untouched): PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE
+ * (not measured, not initialized, wiped, or moved), PQH_ERR_ID_BAD_NONCE (empty, or longer
+ * than PQH_IDENTITY_NONCE_MAX_BYTES), PQH_ERR_INVALID_ARGUMENT (`out` inside `st` or
+ * overlapping `nonce`), PQH_ERR_BUFFER_TOO_SMALL.
+ *
+ * Signs: as much stack as pqh_sig_sign_deterministic for the algorithm, plus
+ * PQH_IDENTITY_CERT_MAX_BYTES.
+ *
+ * # Safety
+ * `st` must be a pqh_identity; `nonce` must be valid for reads of `nonce_len` bytes; `out`
+ * must be valid for writes of `out_len` bytes and `out_written` for a write; `out` must not
+ * overlap `nonce`.
+ */
+pqh_status pqh_identity_evidence(const pqh_identity *st,
+                                 const uint8_t *nonce,
+                                 size_t nonce_len,
+                                 uint8_t *out,
+                                 size_t out_len,
+                                 size_t *out_written);
+#endif
+
+#if defined(PQH_IDENTITY)
+/**
+ * Writes the DeviceID key's id (PQH_IDENTITY_ID_BYTES bytes: the serial number and subject
+ * key identifier of its certificate; `serialNumber=` in lowercase hex names the device) to
+ * `id`.
+ *
+ * Errors (`id` untouched): PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (not initialized,
+ * wiped, or moved), PQH_ERR_INVALID_ARGUMENT (`id` inside `st`).
+ *
+ * # Safety
+ * `st` must be a pqh_identity; `id` must be valid for writes of PQH_IDENTITY_ID_BYTES bytes.
+ */
+pqh_status pqh_identity_device_id(const pqh_identity *st, uint8_t *id);
+#endif
+
+#if defined(PQH_IDENTITY)
+/**
+ * Writes the Alias key's id (PQH_IDENTITY_ID_BYTES bytes: the serial number of the Alias
+ * certificate) to `id`.
+ *
+ * Errors (`id` untouched): PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (not measured, not
+ * initialized, wiped, or moved), PQH_ERR_INVALID_ARGUMENT (`id` inside `st`).
+ *
+ * # Safety
+ * `st` must be a pqh_identity; `id` must be valid for writes of PQH_IDENTITY_ID_BYTES bytes.
+ */
+pqh_status pqh_identity_alias_id(const pqh_identity *st, uint8_t *id);
+#endif
+
+#if defined(PQH_IDENTITY)
+/**
+ * Wipes the state: every secret (CDIs, private keys) and the measurement are overwritten, and
+ * the state is unusable (PQH_ERR_INVALID_STATE) until the next pqh_identity_init. Call it
+ * before the next layer runs. Wiping a zeroed, wiped or never-initialized state (or a byte
+ * copy of one) overwrites it too and returns PQH_OK.
+ *
+ * Errors: PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (`st` misaligned: nothing written).
+ *
+ * # Safety
+ * `st` must be valid for writes of PQH_IDENTITY_SIZE bytes.
+ */
+pqh_status pqh_identity_wipe(pqh_identity *st);
+#endif
 
 /**
  * The KEM's standard name ("ML-KEM-768", "X-Wing", ...), static and NUL-terminated, or NULL

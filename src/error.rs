@@ -5,8 +5,6 @@
 
 use core::fmt;
 
-pub use crate::firmware::FirmwareError;
-
 /// Which input or output an [`Error`] is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -136,6 +134,9 @@ pub enum Error {
     /// A signed firmware image was rejected ([`crate::firmware`]); the [`FirmwareError`] says
     /// why.
     Firmware(FirmwareError),
+    /// A device-identity document was rejected or could not be written
+    /// (`crate::identity`); the [`IdentityError`] says why.
+    Identity(IdentityError),
 }
 
 impl fmt::Display for Error {
@@ -174,6 +175,7 @@ impl fmt::Display for Error {
             Error::AlgorithmDisabled => f.write_str("algorithm not enabled in this build"),
             Error::UnknownAlgorithm => f.write_str("unknown algorithm name"),
             Error::Firmware(e) => write!(f, "firmware image rejected: {e}"),
+            Error::Identity(e) => write!(f, "device identity rejected: {e}"),
         }
     }
 }
@@ -237,5 +239,283 @@ pub(crate) fn require_empty_ctx(ctx: &[u8]) -> Result<()> {
         Ok(())
     } else {
         Err(Error::ContextNotSupported)
+    }
+}
+
+/// Why a firmware image was rejected. Carried by [`Error::Firmware`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FirmwareError {
+    /// The header does not start with `"PQFW"`, or the signature block with `"PQSB"`.
+    BadMagic,
+    /// The header's format version is neither 1 nor 2, or it is 1 and the policy does not
+    /// accept version 1 ([`Policy::accept_v1`](crate::firmware::Policy::accept_v1)).
+    UnsupportedVersion,
+    /// `header_len` is below 192, above 4096, or not a multiple of 8.
+    BadHeaderLength,
+    /// A reserved byte, the header padding, the payload-digest padding, an undefined flag bit,
+    /// an SBOM digest without its flag, the image-signature padding or an undefined bit of an
+    /// algorithm set is not zero.
+    ReservedNonZero,
+    /// A signature-algorithm id is not one of [`FIRMWARE_ALGORITHMS`](crate::firmware::FIRMWARE_ALGORITHMS).
+    UnknownAlgorithm,
+    /// The payload-digest algorithm id is not one of [`DigestAlgorithm`](crate::firmware::DigestAlgorithm).
+    UnknownDigest,
+    /// The signature block is structurally wrong: an algorithm id that differs from the header's,
+    /// a public-key or signature length that does not fit the algorithm, an endorsement present
+    /// without the flag (or the reverse), or bytes left over.
+    Malformed,
+    /// The image ended before `header_len + payload_len + trailer_len` bytes.
+    Truncated,
+    /// More bytes followed the end of the image, or a length does not add up.
+    LengthMismatch,
+    /// `trailer_len` exceeds the verifier's trailer capacity.
+    TrailerTooLarge,
+    /// The image is for another device class.
+    WrongDeviceClass,
+    /// The image's security version is below the device's minimum (anti-rollback).
+    Rollback,
+    /// The policy (or the endorsement) does not allow the signature algorithm.
+    AlgorithmNotAllowed,
+    /// The signing key or its endorsing root is revoked.
+    RevokedKey,
+    /// Neither the signing key nor an endorsing root is an active trust anchor.
+    UnknownKey,
+    /// The public key in the signature block does not hash to the header's signer key id.
+    KeyIdMismatch,
+    /// The security version is outside the endorsement's `[min, max]` range.
+    DelegationOutOfRange,
+    /// The payload does not hash to the header's payload digest.
+    DigestMismatch,
+    /// The image signature or the endorsement signature does not verify.
+    BadSignature,
+    /// The security version is above what the device's counter can store
+    /// ([`Policy::max_security_version`](crate::firmware::Policy::max_security_version)), or above the signer's limit.
+    SecurityVersionTooLarge,
+    /// The endorsement does not list the image's device class (version 2).
+    ClassNotEndorsed,
+    /// The endorsed release key is itself a trust anchor (a root endorsing a root, or itself),
+    /// or `endorse` was asked to endorse the root's own key.
+    EndorsedAnchor,
+    /// An ECDSA signature (image or endorsement) has a high `s` (version 2 requires `s ≤ n/2`,
+    /// so that the signature block has one encoding).
+    NonCanonicalSignature,
+    /// The image is longer than the slot the verifier was told it is in
+    /// ([`Verifier::set_slot_len`](crate::firmware::Verifier::set_slot_len)).
+    ImageExceedsSlot,
+}
+
+impl FirmwareError {
+    /// Every variant, in declaration order.
+    pub const ALL: [FirmwareError; 24] = [
+        Self::BadMagic,
+        Self::UnsupportedVersion,
+        Self::BadHeaderLength,
+        Self::ReservedNonZero,
+        Self::UnknownAlgorithm,
+        Self::UnknownDigest,
+        Self::Malformed,
+        Self::Truncated,
+        Self::LengthMismatch,
+        Self::TrailerTooLarge,
+        Self::WrongDeviceClass,
+        Self::Rollback,
+        Self::AlgorithmNotAllowed,
+        Self::RevokedKey,
+        Self::UnknownKey,
+        Self::KeyIdMismatch,
+        Self::DelegationOutOfRange,
+        Self::DigestMismatch,
+        Self::BadSignature,
+        Self::SecurityVersionTooLarge,
+        Self::ClassNotEndorsed,
+        Self::EndorsedAnchor,
+        Self::NonCanonicalSignature,
+        Self::ImageExceedsSlot,
+    ];
+
+    /// The variant's name (`"Rollback"`, …), stable, for logs and file names.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::BadMagic => "BadMagic",
+            Self::UnsupportedVersion => "UnsupportedVersion",
+            Self::BadHeaderLength => "BadHeaderLength",
+            Self::ReservedNonZero => "ReservedNonZero",
+            Self::UnknownAlgorithm => "UnknownAlgorithm",
+            Self::UnknownDigest => "UnknownDigest",
+            Self::Malformed => "Malformed",
+            Self::Truncated => "Truncated",
+            Self::LengthMismatch => "LengthMismatch",
+            Self::TrailerTooLarge => "TrailerTooLarge",
+            Self::WrongDeviceClass => "WrongDeviceClass",
+            Self::Rollback => "Rollback",
+            Self::AlgorithmNotAllowed => "AlgorithmNotAllowed",
+            Self::RevokedKey => "RevokedKey",
+            Self::UnknownKey => "UnknownKey",
+            Self::KeyIdMismatch => "KeyIdMismatch",
+            Self::DelegationOutOfRange => "DelegationOutOfRange",
+            Self::DigestMismatch => "DigestMismatch",
+            Self::BadSignature => "BadSignature",
+            Self::SecurityVersionTooLarge => "SecurityVersionTooLarge",
+            Self::ClassNotEndorsed => "ClassNotEndorsed",
+            Self::EndorsedAnchor => "EndorsedAnchor",
+            Self::NonCanonicalSignature => "NonCanonicalSignature",
+            Self::ImageExceedsSlot => "ImageExceedsSlot",
+        }
+    }
+
+    /// A one-line description.
+    #[must_use]
+    pub const fn description(self) -> &'static str {
+        match self {
+            Self::BadMagic => "bad magic (not a PQFW image or PQSB signature block)",
+            Self::UnsupportedVersion => "unsupported firmware format version",
+            Self::BadHeaderLength => "header length out of range or not a multiple of 8",
+            Self::ReservedNonZero => "reserved field, padding or undefined flag is not zero",
+            Self::UnknownAlgorithm => "unknown or non-firmware signature algorithm id",
+            Self::UnknownDigest => "unknown payload digest algorithm",
+            Self::Malformed => "malformed signature block",
+            Self::Truncated => "image is truncated",
+            Self::LengthMismatch => "image length does not match its header",
+            Self::TrailerTooLarge => "signature block exceeds the verifier's capacity",
+            Self::WrongDeviceClass => "image is for another device class",
+            Self::Rollback => "security version is below the device minimum (rollback)",
+            Self::AlgorithmNotAllowed => "signature algorithm not allowed by policy",
+            Self::RevokedKey => "signing key or its root is revoked",
+            Self::UnknownKey => "signing key is not trusted",
+            Self::KeyIdMismatch => "public key does not match the signer key id",
+            Self::DelegationOutOfRange => "security version outside the endorsement's range",
+            Self::DigestMismatch => "payload digest mismatch",
+            Self::BadSignature => "signature verification failed",
+            Self::SecurityVersionTooLarge => {
+                "security version above what the device counter (or the signer's limit) allows"
+            }
+            Self::ClassNotEndorsed => "the endorsement does not cover the image's device class",
+            Self::EndorsedAnchor => "the endorsed key is itself a trust anchor",
+            Self::NonCanonicalSignature => "ECDSA signature not in low-s form",
+            Self::ImageExceedsSlot => "image is longer than its slot",
+        }
+    }
+}
+
+impl fmt::Display for FirmwareError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.description())
+    }
+}
+
+impl From<FirmwareError> for Error {
+    fn from(e: FirmwareError) -> Self {
+        Error::Firmware(e)
+    }
+}
+
+/// Why a device-identity document (certificate, CSR, evidence) was rejected or could not be
+/// written. Carried by [`Error::Identity`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdentityError {
+    /// The algorithm cannot hold a device identity (only ML-DSA and the composites can), or a
+    /// certificate names a signature or key algorithm this library does not know.
+    UnsupportedAlgorithm,
+    /// A certificate, CSR or evidence is not the DER this profile defines: truncated, trailing
+    /// bytes, a wrong tag or version, a missing or duplicated extension, a field out of range.
+    MalformedCertificate,
+    /// A certificate carries a critical extension this library does not understand.
+    UnknownCriticalExtension,
+    /// The chain does not start at one of the trusted roots.
+    UnknownRoot,
+    /// A certificate's issuer is not the subject of the certificate before it (names or key
+    /// identifiers differ), or the chain has the wrong length.
+    BrokenChain,
+    /// A certificate that issues another is not a CA (basicConstraints or keyUsage), or the
+    /// evidence is a CA.
+    NotACa,
+    /// A signature in the chain (or the CSR's proof of possession) does not verify.
+    BadSignature,
+    /// The evidence's nonce is not the verifier's, or a nonce to issue is empty or longer than
+    /// `MAX_NONCE_LEN`.
+    BadNonce,
+    /// The firmware the Alias certificate describes is not one of the reference values.
+    MeasurementMismatch,
+    /// The firmware's security version is below the verifier's minimum.
+    Rollback,
+    /// The Alias certificate's mode is not normal (debug, recovery or not configured).
+    WrongMode,
+    /// The Alias certificate names another device (its UEID differs from the DeviceID's).
+    WrongDevice,
+    /// A certificate is not valid at the time the verifier checks against.
+    Expired,
+}
+
+impl IdentityError {
+    /// Every variant, in declaration order.
+    pub const ALL: [IdentityError; 13] = [
+        Self::UnsupportedAlgorithm,
+        Self::MalformedCertificate,
+        Self::UnknownCriticalExtension,
+        Self::UnknownRoot,
+        Self::BrokenChain,
+        Self::NotACa,
+        Self::BadSignature,
+        Self::BadNonce,
+        Self::MeasurementMismatch,
+        Self::Rollback,
+        Self::WrongMode,
+        Self::WrongDevice,
+        Self::Expired,
+    ];
+
+    /// The variant's name (`"BadNonce"`, …), stable, for logs and bindings.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::UnsupportedAlgorithm => "UnsupportedAlgorithm",
+            Self::MalformedCertificate => "MalformedCertificate",
+            Self::UnknownCriticalExtension => "UnknownCriticalExtension",
+            Self::UnknownRoot => "UnknownRoot",
+            Self::BrokenChain => "BrokenChain",
+            Self::NotACa => "NotACa",
+            Self::BadSignature => "BadSignature",
+            Self::BadNonce => "BadNonce",
+            Self::MeasurementMismatch => "MeasurementMismatch",
+            Self::Rollback => "Rollback",
+            Self::WrongMode => "WrongMode",
+            Self::WrongDevice => "WrongDevice",
+            Self::Expired => "Expired",
+        }
+    }
+
+    /// A one-line description.
+    #[must_use]
+    pub const fn description(self) -> &'static str {
+        match self {
+            Self::UnsupportedAlgorithm => "algorithm not supported for device identities",
+            Self::MalformedCertificate => "malformed certificate, CSR or evidence",
+            Self::UnknownCriticalExtension => "unknown critical extension",
+            Self::UnknownRoot => "chain does not start at a trusted root",
+            Self::BrokenChain => "issuer and subject do not chain",
+            Self::NotACa => "issuing certificate is not a CA",
+            Self::BadSignature => "signature does not verify",
+            Self::BadNonce => "nonce does not match",
+            Self::MeasurementMismatch => "firmware measurement is not a reference value",
+            Self::Rollback => "firmware security version below the minimum",
+            Self::WrongMode => "device not in normal mode",
+            Self::WrongDevice => "certificates of different devices",
+            Self::Expired => "certificate outside its validity period",
+        }
+    }
+}
+
+impl fmt::Display for IdentityError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.description())
+    }
+}
+
+impl From<IdentityError> for Error {
+    fn from(e: IdentityError) -> Self {
+        Error::Identity(e)
     }
 }

@@ -21,6 +21,7 @@ use pqhybrid::primitives::{ecdsa, ed25519, ml_dsa};
 use pqhybrid::rng::TryRng;
 use pqhybrid::{Error, Field, MAX_CONTEXT_LEN, SignatureAlgorithm};
 use pqhybrid_kat::rng::{FailingRng, TestRng};
+use pqhybrid_kat::to_hex;
 
 /// Runs `f` on a thread with a large stack: ML-DSA-87 signing keys alone are ~180 KB.
 fn big_stack(f: impl FnOnce() + Send + 'static) {
@@ -187,14 +188,14 @@ fn message_representative_matches_the_draft_sample() {
     let m: Vec<u8> = (0u8..10).collect();
     let d = PreHasher::<MlDsa65EcdsaP256Sha512>::digest(&m);
     assert_eq!(
-        hex(d.as_bytes()),
+        to_hex(d.as_bytes()),
         "0f89ee1fcb7b0a4f7809d1267a029719004c5a5e5ec323a7c3523a20974f9a3f\
          202f56fadba4cd9e8d654ab9f2e96dc5c795ea176fa20ede8d854c342f903533"
     );
     assert_eq!(composite_sig::PREFIX, b"CompositeAlgorithmSignatures2025");
     let ctx = [0x08, 0x13, 0x06, 0x12, 0x05, 0x16, 0x26, 0x23];
     assert_eq!(
-        hex(&m_prime::<MlDsa65EcdsaP256Sha512>(&ctx, &m)),
+        to_hex(&m_prime::<MlDsa65EcdsaP256Sha512>(&ctx, &m)),
         "436f6d706f73697465416c676f726974686d5369676e61747572657332303235\
          434f4d505349472d4d4c44534136352d45434453412d503235362d534841353132\
          080813061205162623\
@@ -281,7 +282,7 @@ fn prehash_is_sha256_only_for_mldsa44_p256() {
         32
     );
     assert_eq!(
-        hex(PreHasher::<MlDsa44EcdsaP256Sha256>::digest(b"abc").as_bytes()),
+        to_hex(PreHasher::<MlDsa44EcdsaP256Sha256>::digest(b"abc").as_bytes()),
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     );
     assert_eq!(
@@ -712,7 +713,7 @@ fn debug_is_redacted() {
         let s = format!("{sk:?}");
         assert_eq!(s, "SigningKey<MLDSA65-ECDSA-P384-SHA512>([REDACTED])");
         let skb = sk.to_bytes();
-        assert!(!s.contains(&hex(&skb.as_ref()[..4])));
+        assert!(!s.contains(&to_hex(&skb.as_ref()[..4])));
         let v = format!("{:?}", sk.verifying_key());
         assert!(v.starts_with("VerifyingKey<MLDSA65-ECDSA-P384-SHA512>("));
         assert_eq!(
@@ -942,10 +943,6 @@ fn agile_tables_are_complete() {
 // ---------------------------------------------------------------------------------------------
 // Project key-derivation vectors
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
 const VECTORS: &str = "kat-vectors/pqhybrid/composite-sig-keygen.json";
 const VEC_MESSAGE: &[u8] = b"pqhybrid composite-sig keygen vector";
 const VEC_CONTEXT: &[u8] = b"pqhybrid/v1/test-context";
@@ -969,11 +966,11 @@ fn vector_entries<C: CompositeParams>(out: &mut Vec<serde_json::Value>) {
         out.push(serde_json::json!({
             "alg": C::NAME,
             "oid": C::OID,
-            "rootSeed": hex(&seed),
-            "sk": hex(sk.to_bytes().as_ref()),
-            "pk": hex(vk.to_bytes().as_ref()),
-            "s": hex(&s),
-            "sWithContext": hex(&s_ctx),
+            "rootSeed": to_hex(&seed),
+            "sk": to_hex(sk.to_bytes().as_ref()),
+            "pk": to_hex(vk.to_bytes().as_ref()),
+            "s": to_hex(&s),
+            "sWithContext": to_hex(&s_ctx),
         }));
     }
 }
@@ -997,8 +994,8 @@ fn vectors_json() -> String {
             without publicKey); pk = mldsaPK || tradPK.",
         "signing": "deterministic: ML-DSA rnd = 32 zero bytes, Ed25519, RFC 6979 ECDSA; s over \
             message with the empty context, sWithContext over message with context",
-        "message": hex(VEC_MESSAGE),
-        "context": hex(VEC_CONTEXT),
+        "message": to_hex(VEC_MESSAGE),
+        "context": to_hex(VEC_CONTEXT),
         "tests": tests,
     });
     serde_json::to_string_pretty(&doc).unwrap() + "\n"

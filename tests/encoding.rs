@@ -14,6 +14,7 @@ use pqhybrid::encoding::{
     private_key_der_len, public_key_der_len,
 };
 use pqhybrid::{Error, Field, KemAlgorithm, SignatureAlgorithm};
+use pqhybrid_kat::json::{self, OrPanic as _};
 use x509_cert::der::oid::db;
 
 // ---------------------------------------------------------------------------------------------
@@ -429,12 +430,9 @@ fn pem_round_trip_every_algorithm() {
 // Structure of the encodings (the bytes the RFCs prescribe)
 // ---------------------------------------------------------------------------------------------
 
+/// Decodes hex written with spaces between the DER fields.
 fn hex(s: &str) -> Vec<u8> {
-    let s: String = s.split_whitespace().collect();
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
+    pqhybrid_kat::hex(&s.split_whitespace().collect::<String>())
 }
 
 #[test]
@@ -722,11 +720,10 @@ mod pkcs8_crate {
 
 #[test]
 fn ml_kem_private_key_choices() {
-    let v: serde_json::Value =
-        pqhybrid_kat::load_json("acvp/ML-KEM-keyGen-FIPS203/internalProjection.json");
+    let v = pqhybrid_kat::load_json("acvp/ML-KEM-keyGen-FIPS203/internalProjection.json");
     let mut checked = 0;
-    for g in v["testGroups"].as_array().unwrap() {
-        let alg = match g["parameterSet"].as_str().unwrap() {
+    for g in json::array(&v, "testGroups").or_panic() {
+        let alg = match json::str(g, "parameterSet").or_panic() {
             "ML-KEM-512" => KemAlgorithm::MlKem512,
             "ML-KEM-768" => KemAlgorithm::MlKem768,
             "ML-KEM-1024" => KemAlgorithm::MlKem1024,
@@ -734,11 +731,8 @@ fn ml_kem_private_key_choices() {
         };
         let alg = Algorithm::Kem(alg);
         let t = &g["tests"][0];
-        let seed = cat(&[
-            &pqhybrid_kat::hex(t["d"].as_str().unwrap()),
-            &pqhybrid_kat::hex(t["z"].as_str().unwrap()),
-        ]);
-        let dk = pqhybrid_kat::hex(t["dk"].as_str().unwrap());
+        let seed = cat(&[&json::hex(t, "d").or_panic(), &json::hex(t, "z").or_panic()]);
+        let dk = json::hex(t, "dk").or_panic();
         check_seed_choices(alg, &seed, &dk, 64);
         checked += 1;
     }
@@ -747,11 +741,10 @@ fn ml_kem_private_key_choices() {
 
 #[test]
 fn ml_dsa_private_key_choices() {
-    let v: serde_json::Value =
-        pqhybrid_kat::load_json("acvp/ML-DSA-keyGen-FIPS204/internalProjection.json");
+    let v = pqhybrid_kat::load_json("acvp/ML-DSA-keyGen-FIPS204/internalProjection.json");
     let mut checked = 0;
-    for g in v["testGroups"].as_array().unwrap() {
-        let alg = match g["parameterSet"].as_str().unwrap() {
+    for g in json::array(&v, "testGroups").or_panic() {
+        let alg = match json::str(g, "parameterSet").or_panic() {
             "ML-DSA-44" => SignatureAlgorithm::MlDsa44,
             "ML-DSA-65" => SignatureAlgorithm::MlDsa65,
             "ML-DSA-87" => SignatureAlgorithm::MlDsa87,
@@ -759,8 +752,8 @@ fn ml_dsa_private_key_choices() {
         };
         let alg = Algorithm::Signature(alg);
         let t = &g["tests"][0];
-        let seed = pqhybrid_kat::hex(t["seed"].as_str().unwrap());
-        let sk = pqhybrid_kat::hex(t["sk"].as_str().unwrap());
+        let seed = json::hex(t, "seed").or_panic();
+        let sk = json::hex(t, "sk").or_panic();
         check_seed_choices(alg, &seed, &sk, 32);
         checked += 1;
     }

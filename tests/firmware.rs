@@ -15,36 +15,14 @@ use pqhybrid::firmware::{
     Header, ImageParams, ImageSigner, ImageVersion, KeyId, Manifest, Policy, TrustAnchor,
     VerifiedImage, Verifier, endorse_deterministic, key_id, sign_image, sign_image_deterministic,
 };
-use pqhybrid::rng::{TryCryptoRng, TryRng};
+use pqhybrid::rng::TryRng as _;
 use pqhybrid::{Error, SignatureAlgorithm};
+use pqhybrid_kat::rng::TestRng;
 
 const CLASS: DeviceClass = DeviceClass(*b"acme-sensor-rev2");
 const OTHER_CLASS: DeviceClass = DeviceClass(*b"acme-sensor-rev3");
 const RELEASE: SignatureAlgorithm = SignatureAlgorithm::MlDsa65Ed25519Sha512;
 const ROOT: SignatureAlgorithm = SignatureAlgorithm::MlDsa44EcdsaP256Sha256;
-
-/// A deterministic test generator (xorshift; tests only).
-struct TestRng(u64);
-
-impl TryRng for TestRng {
-    type Error = core::convert::Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok(self.try_next_u64()? as u32)
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        Ok(self.0)
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for b in dst {
-            *b = self.try_next_u64()? as u8;
-        }
-        Ok(())
-    }
-}
-impl TryCryptoRng for TestRng {}
 
 struct Key {
     alg: SignatureAlgorithm,

@@ -6,15 +6,7 @@
 
 use pqhybrid::rng::{TryCryptoRng, TryRng};
 use pqhybrid::{Error, KemAlgorithm};
-
-/// Decodes lowercase hex (test inputs only).
-fn hex(s: &str) -> Vec<u8> {
-    assert!(s.len().is_multiple_of(2), "odd hex length");
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex digit"))
-        .collect()
-}
+use pqhybrid_kat::hex;
 
 /// A "generator" that returns the same bytes forever: the fuzz harness's RNG on an empty
 /// randomness field did exactly this.

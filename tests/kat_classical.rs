@@ -17,38 +17,12 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use pqhybrid::primitives::aes_gcm::{self, AesGcm, AesGcmVariant};
 use pqhybrid::primitives::{ecdsa, ed25519, x25519};
 use pqhybrid::{Error, Field, SignatureAlgorithm};
-use pqhybrid_kat::{Tally, hex, load_json};
+use pqhybrid_kat::json::{self, OrPanic as _, Value};
+use pqhybrid_kat::{P256_ORDER, Tally, hex, load_json, to_hex};
 
-// `pqhybrid-kat` does not re-export `serde_json`, and this crate has no direct dependency on
-// it, so JSON fields are read through these macros rather than through functions that would
-// have to name `serde_json::Value`.
-
-/// A string field; panics (failing the test) if it is missing or not a string.
-macro_rules! s {
-    ($v:expr, $k:expr) => {
-        $v[$k]
-            .as_str()
-            .unwrap_or_else(|| panic!("field {:?} missing or not a string", $k))
-    };
-}
-
-/// An integer field.
-macro_rules! n {
-    ($v:expr, $k:expr) => {
-        $v[$k]
-            .as_u64()
-            .unwrap_or_else(|| panic!("field {:?} missing or not an integer", $k))
-    };
-}
-
-/// An array field.
-macro_rules! arr {
-    ($v:expr, $k:expr) => {
-        $v[$k]
-            .as_array()
-            .unwrap_or_else(|| panic!("field {:?} missing or not an array", $k))
-    };
-}
+// Vector fields are read with `pqhybrid_kat::json`. Every field here is read outside the case
+// closures, so a missing or malformed one fails the whole test (`or_panic`): the files are
+// hash-checked, and a shape this test does not expect means it is reading the wrong file.
 
 /// The Wycheproof expected outcome of a test case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,27 +65,20 @@ fn eq(what: &str, a: &[u8], b: &[u8]) -> Result<(), String> {
     } else {
         Err(format!(
             "{what} mismatch: got {}, expected {}",
-            hex_str(a),
-            hex_str(b)
+            to_hex(a),
+            to_hex(b)
         ))
     }
 }
 
-fn hex_str(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
 /// A case id with the Wycheproof comment and flags, for failure messages.
-macro_rules! case_id {
-    ($tg:expr, $t:expr) => {
-        format!(
-            "group {} tcId {} ({:?}, flags {})",
-            $tg,
-            n!($t, "tcId"),
-            s!($t, "comment"),
-            $t["flags"]
-        )
-    };
+fn case_id(group: usize, t: &Value) -> String {
+    format!(
+        "group {group} tcId {} ({:?}, flags {})",
+        json::u64(t, "tcId").or_panic(),
+        json::str(t, "comment").or_panic(),
+        t["flags"]
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -129,18 +96,21 @@ macro_rules! case_id {
 fn wycheproof_ed25519() {
     const FILE: &str = "ed25519_test.json";
     let v = load_json("wycheproof/ed25519_test.json");
-    assert_eq!(s!(v, "algorithm"), "EDDSA");
+    assert_eq!(json::str(&v, "algorithm").or_panic(), "EDDSA");
     let mut tally = Tally::new("wycheproof", FILE);
     let mut total = 0u64;
-    for (gi, g) in arr!(v, "testGroups").iter().enumerate() {
-        assert_eq!(s!(g["publicKey"], "curve"), "edwards25519");
-        let pk = hex(s!(g["publicKey"], "pk"));
-        for t in arr!(g, "tests") {
+    for (gi, g) in json::array(&v, "testGroups").or_panic().iter().enumerate() {
+        assert_eq!(
+            json::str(&g["publicKey"], "curve").or_panic(),
+            "edwards25519"
+        );
+        let pk = json::hex(&g["publicKey"], "pk").or_panic();
+        for t in json::array(g, "tests").or_panic() {
             total += 1;
-            let id = case_id!(gi, t);
-            let expect = expect_of(s!(t, "result"));
-            let msg = hex(s!(t, "msg"));
-            let sig = hex(s!(t, "sig"));
+            let id = case_id(gi, t);
+            let expect = expect_of(json::str(t, "result").or_panic());
+            let msg = json::hex(t, "msg").or_panic();
+            let sig = json::hex(t, "sig").or_panic();
             run_case(&mut tally, &id, || {
                 let typed = ed25519::VerifyingKey::from_bytes(&pk).and_then(|vk| {
                     assert_eq!(vk.to_bytes()[..], pk[..], "public key round trip");
@@ -180,7 +150,11 @@ fn wycheproof_ed25519() {
             });
         }
     }
-    assert_eq!(Some(total), v["numberOfTests"].as_u64(), "case count");
+    assert_eq!(
+        total,
+        json::u64(&v, "numberOfTests").or_panic(),
+        "case count"
+    );
     tally.finish();
 }
 
@@ -300,19 +274,19 @@ fn rfc8032_section_7_1_ed25519() {
 fn wycheproof_x25519() {
     const FILE: &str = "x25519_test.json";
     let v = load_json("wycheproof/x25519_test.json");
-    assert_eq!(s!(v, "algorithm"), "XDH");
+    assert_eq!(json::str(&v, "algorithm").or_panic(), "XDH");
     let mut tally = Tally::new("wycheproof", FILE);
     let mut total = 0u64;
-    for (gi, g) in arr!(v, "testGroups").iter().enumerate() {
-        assert_eq!(s!(g, "curve"), "curve25519");
-        for t in arr!(g, "tests") {
+    for (gi, g) in json::array(&v, "testGroups").or_panic().iter().enumerate() {
+        assert_eq!(json::str(g, "curve").or_panic(), "curve25519");
+        for t in json::array(g, "tests").or_panic() {
             total += 1;
-            let id = case_id!(gi, t);
-            let expect = expect_of(s!(t, "result"));
+            let id = case_id(gi, t);
+            let expect = expect_of(json::str(t, "result").or_panic());
             let (public, private, shared) = (
-                hex(s!(t, "public")),
-                hex(s!(t, "private")),
-                hex(s!(t, "shared")),
+                json::hex(t, "public").or_panic(),
+                json::hex(t, "private").or_panic(),
+                json::hex(t, "shared").or_panic(),
             );
             run_case(&mut tally, &id, || {
                 if expect == Expect::Invalid {
@@ -336,7 +310,11 @@ fn wycheproof_x25519() {
             });
         }
     }
-    assert_eq!(Some(total), v["numberOfTests"].as_u64(), "case count");
+    assert_eq!(
+        total,
+        json::u64(&v, "numberOfTests").or_panic(),
+        "case count"
+    );
     tally.finish();
 }
 
@@ -344,29 +322,22 @@ fn wycheproof_x25519() {
 // ECDSA P-256 / SHA-256
 // ---------------------------------------------------------------------------------------------
 
-/// The order n of the P-256 group, big-endian.
-const P256_N: [u8; 32] = [
-    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
-];
-
-/// Whether a 32-byte big-endian integer is a valid signature scalar, in [1, n-1].
+/// Whether a 32-byte big-endian integer is a valid signature scalar, in [1, n-1] (n: the
+/// order of the P-256 group).
 fn in_scalar_range(x: &[u8]) -> bool {
-    x.iter().any(|&b| b != 0) && x < &P256_N[..]
+    x.iter().any(|&b| b != 0) && x < &P256_ORDER[..]
 }
 
 /// Decodes the group's public key from its uncompressed SEC1 field and checks it round-trips.
-macro_rules! p256_group_key {
-    ($g:expr) => {{
-        assert_eq!(s!($g["publicKey"], "curve"), "secp256r1");
-        assert_eq!(s!($g, "sha"), "SHA-256");
-        let sec1 = hex(s!($g["publicKey"], "uncompressed"));
-        let vk = ecdsa::p256::VerifyingKey::from_sec1(&sec1);
-        if let Ok(vk) = &vk {
-            assert_eq!(vk.to_bytes()[..], sec1[..], "SEC1 round trip");
-        }
-        (sec1, vk)
-    }};
+fn p256_group_key(g: &Value) -> (Vec<u8>, pqhybrid::Result<ecdsa::p256::VerifyingKey>) {
+    assert_eq!(json::str(&g["publicKey"], "curve").or_panic(), "secp256r1");
+    assert_eq!(json::str(g, "sha").or_panic(), "SHA-256");
+    let sec1 = json::hex(&g["publicKey"], "uncompressed").or_panic();
+    let vk = ecdsa::p256::VerifyingKey::from_sec1(&sec1);
+    if let Ok(vk) = &vk {
+        assert_eq!(vk.to_bytes()[..], sec1[..], "SEC1 round trip");
+    }
+    (sec1, vk)
 }
 
 /// Wycheproof `ecdsa_secp256r1_sha256_test.json` (ASN.1 DER signatures) through
@@ -379,17 +350,20 @@ macro_rules! p256_group_key {
 fn wycheproof_ecdsa_p256_sha256_der() {
     const FILE: &str = "ecdsa_secp256r1_sha256_test.json";
     let v = load_json("wycheproof/ecdsa_secp256r1_sha256_test.json");
-    assert_eq!(s!(v, "algorithm"), "ECDSA");
+    assert_eq!(json::str(&v, "algorithm").or_panic(), "ECDSA");
     let mut tally = Tally::new("wycheproof", FILE);
     let mut total = 0u64;
-    for (gi, g) in arr!(v, "testGroups").iter().enumerate() {
-        assert_eq!(s!(g, "type"), "EcdsaVerify");
-        let (_sec1, vk) = p256_group_key!(g);
-        for t in arr!(g, "tests") {
+    for (gi, g) in json::array(&v, "testGroups").or_panic().iter().enumerate() {
+        assert_eq!(json::str(g, "type").or_panic(), "EcdsaVerify");
+        let (_sec1, vk) = p256_group_key(g);
+        for t in json::array(g, "tests").or_panic() {
             total += 1;
-            let id = case_id!(gi, t);
-            let expect = expect_of(s!(t, "result"));
-            let (msg, sig) = (hex(s!(t, "msg")), hex(s!(t, "sig")));
+            let id = case_id(gi, t);
+            let expect = expect_of(json::str(t, "result").or_panic());
+            let (msg, sig) = (
+                json::hex(t, "msg").or_panic(),
+                json::hex(t, "sig").or_panic(),
+            );
             run_case(&mut tally, &id, || {
                 let got = vk.and_then(|vk| vk.verify_der(&msg, &sig));
                 match (expect, got) {
@@ -411,7 +385,11 @@ fn wycheproof_ecdsa_p256_sha256_der() {
             });
         }
     }
-    assert_eq!(Some(total), v["numberOfTests"].as_u64(), "case count");
+    assert_eq!(
+        total,
+        json::u64(&v, "numberOfTests").or_panic(),
+        "case count"
+    );
     tally.finish();
 }
 
@@ -424,18 +402,21 @@ fn wycheproof_ecdsa_p256_sha256_der() {
 fn wycheproof_ecdsa_p256_sha256_p1363() {
     const FILE: &str = "ecdsa_secp256r1_sha256_p1363_test.json";
     let v = load_json("wycheproof/ecdsa_secp256r1_sha256_p1363_test.json");
-    assert_eq!(s!(v, "algorithm"), "ECDSA");
+    assert_eq!(json::str(&v, "algorithm").or_panic(), "ECDSA");
     let alg = SignatureAlgorithm::EcdsaP256Sha256;
     let mut tally = Tally::new("wycheproof", FILE);
     let mut total = 0u64;
-    for (gi, g) in arr!(v, "testGroups").iter().enumerate() {
-        assert_eq!(s!(g, "type"), "EcdsaP1363Verify");
-        let (sec1, vk) = p256_group_key!(g);
-        for t in arr!(g, "tests") {
+    for (gi, g) in json::array(&v, "testGroups").or_panic().iter().enumerate() {
+        assert_eq!(json::str(g, "type").or_panic(), "EcdsaP1363Verify");
+        let (sec1, vk) = p256_group_key(g);
+        for t in json::array(g, "tests").or_panic() {
             total += 1;
-            let id = case_id!(gi, t);
-            let expect = expect_of(s!(t, "result"));
-            let (msg, sig) = (hex(s!(t, "msg")), hex(s!(t, "sig")));
+            let id = case_id(gi, t);
+            let expect = expect_of(json::str(t, "result").or_panic());
+            let (msg, sig) = (
+                json::hex(t, "msg").or_panic(),
+                json::hex(t, "sig").or_panic(),
+            );
             run_case(&mut tally, &id, || {
                 let typed = vk.and_then(|vk| vk.verify(&msg, &sig));
                 let agile = alg.verify(&sec1, &msg, b"", &sig);
@@ -466,7 +447,11 @@ fn wycheproof_ecdsa_p256_sha256_p1363() {
             });
         }
     }
-    assert_eq!(Some(total), v["numberOfTests"].as_u64(), "case count");
+    assert_eq!(
+        total,
+        json::u64(&v, "numberOfTests").or_panic(),
+        "case count"
+    );
     tally.finish();
 }
 
@@ -695,19 +680,29 @@ fn gcm_bad_nonce<V: AesGcmVariant>(
 fn wycheproof_aes_gcm() {
     const FILE: &str = "aes_gcm_test.json";
     let v = load_json("wycheproof/aes_gcm_test.json");
-    assert_eq!(s!(v, "algorithm"), "AES-GCM");
+    assert_eq!(json::str(&v, "algorithm").or_panic(), "AES-GCM");
     let mut tally = Tally::new("wycheproof", FILE);
     let mut total = 0u64;
-    for (gi, g) in arr!(v, "testGroups").iter().enumerate() {
-        let (iv_bits, key_bits, tag_bits) = (n!(g, "ivSize"), n!(g, "keySize"), n!(g, "tagSize"));
-        for t in arr!(g, "tests") {
+    for (gi, g) in json::array(&v, "testGroups").or_panic().iter().enumerate() {
+        let (iv_bits, key_bits, tag_bits) = (
+            json::u64(g, "ivSize").or_panic(),
+            json::u64(g, "keySize").or_panic(),
+            json::u64(g, "tagSize").or_panic(),
+        );
+        for t in json::array(g, "tests").or_panic() {
             total += 1;
-            let id = case_id!(gi, t);
-            let expect = expect_of(s!(t, "result"));
-            let key = hex(s!(t, "key"));
-            let iv = hex(s!(t, "iv"));
-            let (aad, msg) = (hex(s!(t, "aad")), hex(s!(t, "msg")));
-            let (ct, tag) = (hex(s!(t, "ct")), hex(s!(t, "tag")));
+            let id = case_id(gi, t);
+            let expect = expect_of(json::str(t, "result").or_panic());
+            let key = json::hex(t, "key").or_panic();
+            let iv = json::hex(t, "iv").or_panic();
+            let (aad, msg) = (
+                json::hex(t, "aad").or_panic(),
+                json::hex(t, "msg").or_panic(),
+            );
+            let (ct, tag) = (
+                json::hex(t, "ct").or_panic(),
+                json::hex(t, "tag").or_panic(),
+            );
             assert_eq!(key.len() as u64 * 8, key_bits, "{id}: keySize");
             assert_eq!(iv.len() as u64 * 8, iv_bits, "{id}: ivSize");
             if key_bits == 192 {
@@ -742,6 +737,10 @@ fn wycheproof_aes_gcm() {
             });
         }
     }
-    assert_eq!(Some(total), v["numberOfTests"].as_u64(), "case count");
+    assert_eq!(
+        total,
+        json::u64(&v, "numberOfTests").or_panic(),
+        "case count"
+    );
     tally.finish();
 }

@@ -26,20 +26,14 @@ use pqhybrid::hybrid::composite_kem::{
     MlKem768EcdhP384Sha3_256, MlKem768X25519Sha3_256, MlKem1024EcdhP384Sha3_256,
 };
 use pqhybrid::primitives::ml_kem::{self, MlKemParams};
-use pqhybrid_kat::{Tally, b64, load_json};
+use pqhybrid_kat::json::{self, OrPanic as _};
+use pqhybrid_kat::{Tally, load_json};
 
 struct Entry {
     ek: Vec<u8>,
     dk: Vec<u8>,
     c: Vec<u8>,
     k: Vec<u8>,
-}
-
-fn field(case: &serde_json::Value, name: &str) -> Result<Vec<u8>, String> {
-    case[name]
-        .as_str()
-        .map(b64)
-        .ok_or_else(|| format!("missing field {name}"))
 }
 
 fn agile_decaps(alg: KemAlgorithm, e: &Entry) -> Result<(), String> {
@@ -144,19 +138,17 @@ fn run_case(tc_id: &str, e: &Entry) -> Verdict {
 
 #[test]
 fn composite_kem_test_vectors() {
-    let json = load_json("composite-kem/testvectors.json");
-    let cases = json["tests"]
-        .as_array()
-        .expect("composite-kem/testvectors.json has a tests array");
+    let v = load_json("composite-kem/testvectors.json");
+    let cases = json::array(&v, "tests").or_panic();
     let mut tally = Tally::new("composite-kem", "testvectors.json");
     for case in cases {
-        let tc_id = case["tcId"].as_str().unwrap_or("<no tcId>").to_owned();
+        let tc_id = json::str(case, "tcId").unwrap_or("<no tcId>").to_owned();
         let entry = (|| -> Result<Entry, String> {
             Ok(Entry {
-                ek: field(case, "ek")?,
-                dk: field(case, "dk")?,
-                c: field(case, "c")?,
-                k: field(case, "k")?,
+                ek: json::b64(case, "ek")?,
+                dk: json::b64(case, "dk")?,
+                c: json::b64(case, "c")?,
+                k: json::b64(case, "k")?,
             })
         })();
         let entry = match entry {

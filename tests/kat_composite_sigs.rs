@@ -31,7 +31,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use pqhybrid::SignatureAlgorithm;
 use pqhybrid::hybrid::composite_sig::{self, CompositeParams};
-use pqhybrid_kat::{Tally, b64, load_json};
+use pqhybrid_kat::json::{self, OrPanic as _};
+use pqhybrid_kat::{Tally, load_json};
 use x509_cert::Certificate;
 use x509_cert::der::Decode;
 
@@ -113,14 +114,14 @@ fn guarded(f: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
 #[test]
 fn composite_sigs_testvectors() {
     let v = load_json("composite-sigs/testvectors.json");
-    let m = b64(v["m"].as_str().expect("m"));
-    let ctx = b64(v["ctx"].as_str().expect("ctx"));
-    let tests = v["tests"].as_array().expect("tests");
+    let m = json::b64(&v, "m").or_panic();
+    let ctx = json::b64(&v, "ctx").or_panic();
+    let tests = json::array(&v, "tests").or_panic();
     assert_eq!(tests.len(), 21, "draft -19 has 21 entries");
     let mut t = Tally::new("composite-sigs", "testvectors.json");
     let mut implemented = 0;
     for tc in tests {
-        let id = tc["tcId"].as_str().expect("tcId");
+        let id = json::str(tc, "tcId").or_panic();
         if let Some(reason) = not_applicable(id) {
             // One N/A per check the entry would have had (keygen, s, sWithContext, x5c).
             for _ in 0..4 {
@@ -134,7 +135,7 @@ fn composite_sigs_testvectors() {
             continue;
         };
         implemented += 1;
-        let field = |k: &str| b64(tc[k].as_str().unwrap_or_else(|| panic!("{id}: {k}")));
+        let field = |k: &str| json::b64(tc, k).unwrap_or_else(|e| panic!("{id}: {e}"));
         let (pk, sk, s, s_ctx, x5c) = (
             field("pk"),
             field("sk"),

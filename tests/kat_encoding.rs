@@ -26,7 +26,8 @@ use pqhybrid::encoding::{
     decode_private_key, decode_public_key, encode_private_key, encode_public_key,
 };
 use pqhybrid::{KemAlgorithm, SignatureAlgorithm};
-use pqhybrid_kat::{Tally, b64, load_json};
+use pqhybrid_kat::json::{self, OrPanic as _};
+use pqhybrid_kat::{Tally, load_json};
 use x509_cert::Certificate;
 use x509_cert::der::{Decode, Encode};
 
@@ -151,12 +152,12 @@ fn run(
     der_field: &str,
     map: fn(&str) -> Result<Option<Algorithm>, &'static str>,
 ) {
-    let v: serde_json::Value = load_json(file);
-    let tests = v["tests"].as_array().expect("no tests array");
+    let v = load_json(file);
+    let tests = json::array(&v, "tests").or_panic();
     assert!(!tests.is_empty());
     let mut tally = Tally::new(suite, file.rsplit('/').next().unwrap_or(file));
     for t in tests {
-        let tc_id = t["tcId"].as_str().expect("tcId");
+        let tc_id = json::str(t, "tcId").or_panic();
         let alg = match map(tc_id) {
             Ok(Some(alg)) => alg,
             Ok(None) => {
@@ -168,11 +169,7 @@ fn run(
                 continue;
             }
         };
-        let field = |name: &str| {
-            b64(t[name]
-                .as_str()
-                .unwrap_or_else(|| panic!("{tc_id}: {name}")))
-        };
+        let field = |name: &str| json::b64(t, name).unwrap_or_else(|e| panic!("{tc_id}: {e}"));
         let (sk_der, sk, cert, pk) = (
             field(der_field),
             field(sk_field),

@@ -25,7 +25,8 @@ use pqhybrid::firmware::{
     key_id, sign_image_deterministic,
 };
 use pqhybrid::{Error, SignatureAlgorithm};
-use pqhybrid_kat::Tally;
+use pqhybrid_kat::json::{self, OrPanic as _, Value};
+use pqhybrid_kat::{Tally, to_hex};
 
 const DIR: &str = "kat-vectors/pqhybrid/firmware";
 const CLASS: DeviceClass = DeviceClass(*b"pqhybrid-kat-dev");
@@ -367,22 +368,11 @@ fn cases(k: &Keys) -> Vec<Case> {
     out
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
-
 fn policy_json(k: &Keys, cases: &[Case]) -> String {
     let key_doc = |k: &Key| {
         serde_json::json!({
             "name": k.name, "alg": k.alg.name(), "algId": firmware::algorithm_id(k.alg),
-            "seed": hex(&k.seed), "pk": hex(&k.pk), "keyId": hex(&k.id.0),
+            "seed": to_hex(&k.seed), "pk": to_hex(&k.pk), "keyId": to_hex(&k.id.0),
         })
     };
     let doc = serde_json::json!({
@@ -392,14 +382,14 @@ fn policy_json(k: &Keys, cases: &[Case]) -> String {
             (PQHYBRID_REGENERATE=1); check each file with the policy below.",
         "policy": {
             "trustAnchors": [
-                {"keyId": hex(&k.root.id.0), "state": "active", "key": "root"},
-                {"keyId": hex(&k.revoked_release.id.0), "state": "revoked", "key": "revoked-release"},
-                {"keyId": hex(&k.root_b.id.0), "state": "active", "key": "root-b"},
-                {"keyId": hex(&k.ecdsa.id.0), "state": "active", "key": "ecdsa-signer"},
+                {"keyId": to_hex(&k.root.id.0), "state": "active", "key": "root"},
+                {"keyId": to_hex(&k.revoked_release.id.0), "state": "revoked", "key": "revoked-release"},
+                {"keyId": to_hex(&k.root_b.id.0), "state": "active", "key": "root-b"},
+                {"keyId": to_hex(&k.ecdsa.id.0), "state": "active", "key": "ecdsa-signer"},
             ],
             "minSecurityVersion": MIN_SV,
             "maxSecurityVersion": MAX_SV,
-            "deviceClass": hex(&CLASS.0),
+            "deviceClass": to_hex(&CLASS.0),
             "allowed": ALLOWED.bits(),
             "allowedNote": "AlgorithmSet::HYBRID_ONLY (ids 16..=21)",
             "endorseAllowed": ALLOWED.bits(),
@@ -422,34 +412,32 @@ fn policy_json(k: &Keys, cases: &[Case]) -> String {
 }
 
 /// The policy as documented in `policy.json`: anchors, min, class, allowed.
-fn read_policy(doc: &serde_json::Value) -> (Vec<TrustAnchor>, u64, DeviceClass, AlgorithmSet) {
+fn read_policy(doc: &Value) -> (Vec<TrustAnchor>, u64, DeviceClass, AlgorithmSet) {
     let p = &doc["policy"];
-    let anchors = p["trustAnchors"]
-        .as_array()
-        .unwrap()
+    let anchors = json::array(p, "trustAnchors")
+        .or_panic()
         .iter()
         .map(|a| TrustAnchor {
-            key_id: KeyId(unhex(a["keyId"].as_str().unwrap()).try_into().unwrap()),
-            state: match a["state"].as_str().unwrap() {
+            key_id: KeyId(json::hex(a, "keyId").or_panic().try_into().unwrap()),
+            state: match json::str(a, "state").or_panic() {
                 "active" => KeyState::Active,
                 "revoked" => KeyState::Revoked,
                 s => panic!("state {s}"),
             },
         })
         .collect();
-    let class = DeviceClass(
-        unhex(p["deviceClass"].as_str().unwrap())
-            .try_into()
-            .unwrap(),
-    );
-    let allowed =
-        AlgorithmSet::from_bits(u32::try_from(p["allowed"].as_u64().unwrap()).unwrap()).unwrap();
+    let class = DeviceClass(json::hex(p, "deviceClass").or_panic().try_into().unwrap());
     (
         anchors,
-        p["minSecurityVersion"].as_u64().unwrap(),
+        json::u64(p, "minSecurityVersion").or_panic(),
         class,
-        allowed,
+        algorithm_set(p, "allowed"),
     )
+}
+
+/// An `AlgorithmSet` field (its bits).
+fn algorithm_set(p: &Value, key: &str) -> AlgorithmSet {
+    AlgorithmSet::from_bits(u32::try_from(json::u64(p, key).or_panic()).unwrap()).unwrap()
 }
 
 #[test]
@@ -480,22 +468,19 @@ fn kat_firmware() {
         "policy.json differs from the generator".into()
     });
     t.finish();
-    let doc: serde_json::Value = serde_json::from_str(&stored_json).unwrap();
+    let doc: Value = serde_json::from_str(&stored_json).unwrap();
     let (anchors, min, class, allowed) = read_policy(&doc);
     let p = &doc["policy"];
     let policy = Policy {
         trust_anchors: &anchors,
         min_security_version: min,
-        max_security_version: p["maxSecurityVersion"].as_u64().unwrap(),
+        max_security_version: json::u64(p, "maxSecurityVersion").or_panic(),
         device_class: class,
         allowed,
-        endorse_allowed: AlgorithmSet::from_bits(
-            u32::try_from(p["endorseAllowed"].as_u64().unwrap()).unwrap(),
-        )
-        .unwrap(),
-        accept_v1: p["acceptV1"].as_bool().unwrap(),
+        endorse_allowed: algorithm_set(p, "endorseAllowed"),
+        accept_v1: json::bool(p, "acceptV1").or_panic(),
     };
-    for (c, entry) in cases.iter().zip(doc["files"].as_array().unwrap()) {
+    for (c, entry) in cases.iter().zip(json::array(&doc, "files").or_panic()) {
         let mut t = Tally::new("pqhybrid-firmware", &c.file);
         let stored = read(&c.file);
         t.check(stored == c.bytes, || {
@@ -517,7 +502,7 @@ fn kat_firmware() {
             Err(Error::Firmware(e)) => e.name(),
             Err(e) => panic!("{}: unexpected error {e:?}", c.file),
         };
-        t.check(got == entry["expect"].as_str().unwrap(), || {
+        t.check(got == json::str(entry, "expect").or_panic(), || {
             format!("{}: expected {}, got {got}", c.file, entry["expect"])
         });
         t.finish();
@@ -534,15 +519,15 @@ fn kat_firmware_v1() {
             panic!("kat-vectors/pqhybrid/firmware-v1/{f}: {e} (committed; the previous release's valid.pqfw)")
         })
     };
-    let doc: serde_json::Value =
+    let doc: Value =
         serde_json::from_str(&String::from_utf8(read("policy.json")).unwrap()).unwrap();
     let (anchors, min, class, allowed) = read_policy(&doc);
     let mut policy = Policy::new(&anchors, class);
     policy.min_security_version = min;
     policy.allowed = allowed;
     policy.endorse_allowed = allowed;
-    for f in doc["files"].as_array().unwrap() {
-        let file = f["file"].as_str().unwrap();
+    for f in json::array(&doc, "files").or_panic() {
+        let file = json::str(f, "file").or_panic();
         let img = read(file);
         for accept_v1 in [true, false] {
             policy.accept_v1 = accept_v1;
@@ -567,7 +552,7 @@ fn kat_firmware_v1() {
                 Err(Error::Firmware(e)) => e.name(),
                 Err(e) => panic!("{file}: unexpected error {e:?}"),
             };
-            t.check(got == f[key].as_str().unwrap(), || {
+            t.check(got == json::str(f, key).or_panic(), || {
                 format!("{file}: expected {}, got {got}", f[key])
             });
             t.finish();

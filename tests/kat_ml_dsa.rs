@@ -36,8 +36,9 @@ mod kat {
         ExpandedSigningKey, MU_LEN, MessageHasher, MlDsa44, MlDsa65, MlDsa87, MlDsaParams, Mu,
         RND_LEN, SEED_LEN, SigningKey, VerifyingKey,
     };
-    use pqhybrid::rng::{TryCryptoRng, TryRng};
     use pqhybrid::{Error, Field, MAX_CONTEXT_LEN, SignatureAlgorithm};
+    use pqhybrid_kat::json::{self, OrPanic as _};
+    use pqhybrid_kat::rng::Replay;
     use pqhybrid_kat::{Tally, hex, load_json};
 
     /// A case's own check failed (message says which); `Ok` is a pass.
@@ -45,67 +46,12 @@ mod kat {
 
     const PREHASH_NA: &str = "HashML-DSA (pre-hash) not offered by pqhybrid";
 
-    // ---------------------------------------------------------------------------------------------
-    // JSON access. `pqhybrid-kat` does not re-export `serde_json` and pqhybrid has no direct
-    // dev-dependency on it, so `serde_json::Value` cannot be named here: field access is done with
-    // macros at the call sites (where the type is inferred) and the generic per-case functions take
-    // plain Rust data.
+    // Vector fields are read with `pqhybrid_kat::json`. Inside a case closure a malformed field
+    // fails that case (`?`); a file's or group's fields are read outside, where one fails the
+    // whole test (`or_panic`). The generic per-case functions take plain Rust data.
 
-    /// Optional string field.
-    macro_rules! jstr {
-        ($v:expr, $k:expr) => {
-            $v.get($k).and_then(|x| x.as_str())
-        };
-    }
-    /// Required string field.
-    macro_rules! jreq {
-        ($v:expr, $k:expr) => {
-            jstr!($v, $k).unwrap_or_else(|| panic!("vector: missing string field {:?}", $k))
-        };
-    }
-    /// Optional hex field, decoded.
-    macro_rules! jhex_opt {
-        ($v:expr, $k:expr) => {
-            jstr!($v, $k).map(hex)
-        };
-    }
-    /// Required hex field, decoded.
-    macro_rules! jhex {
-        ($v:expr, $k:expr) => {
-            hex(jreq!($v, $k))
-        };
-    }
-    /// Required integer field.
-    macro_rules! jint {
-        ($v:expr, $k:expr) => {
-            $v.get($k)
-                .and_then(|x| x.as_u64())
-                .unwrap_or_else(|| panic!("vector: missing integer field {:?}", $k))
-        };
-    }
-    /// Optional boolean field.
-    macro_rules! jbool_opt {
-        ($v:expr, $k:expr) => {
-            $v.get($k).and_then(|x| x.as_bool())
-        };
-    }
-    /// Required array field.
-    macro_rules! jarr {
-        ($v:expr, $k:expr) => {
-            $v.get($k)
-                .and_then(|x| x.as_array())
-                .unwrap_or_else(|| panic!("vector: missing array field {:?}", $k))
-        };
-    }
-    /// Array of strings (Wycheproof `flags`).
-    macro_rules! jflags {
-        ($v:expr) => {
-            jarr!($v, "flags")
-                .iter()
-                .filter_map(|f| f.as_str().map(str::to_owned))
-                .collect::<Vec<String>>()
-        };
-    }
+    // ---------------------------------------------------------------------------------------------
+    // Parameter sets.
 
     /// Runs `$body` with `$P` bound to the ML-DSA parameter type named `$name` (FIPS 204 name).
     macro_rules! with_params {
@@ -211,43 +157,6 @@ mod kat {
                 }
         )
     }
-
-    /// A generator that hands out exactly the 32 bytes of a vector's `rnd`, then fails: lets the
-    /// hedged entry points (`SigningKey::sign`, `SignatureAlgorithm::sign`) be checked byte for byte.
-    struct ReplayRnd {
-        rnd: [u8; RND_LEN],
-        used: usize,
-    }
-
-    impl ReplayRnd {
-        fn new(rnd: [u8; RND_LEN]) -> Self {
-            Self { rnd, used: 0 }
-        }
-    }
-
-    impl TryRng for ReplayRnd {
-        type Error = Error;
-        fn try_next_u32(&mut self) -> Result<u32, Error> {
-            let mut b = [0u8; 4];
-            self.try_fill_bytes(&mut b)?;
-            Ok(u32::from_le_bytes(b))
-        }
-        fn try_next_u64(&mut self) -> Result<u64, Error> {
-            let mut b = [0u8; 8];
-            self.try_fill_bytes(&mut b)?;
-            Ok(u64::from_le_bytes(b))
-        }
-        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Error> {
-            let src = self
-                .rnd
-                .get(self.used..self.used + dst.len())
-                .ok_or(Error::Rng)?;
-            dst.copy_from_slice(src);
-            self.used += dst.len();
-            Ok(())
-        }
-    }
-    impl TryCryptoRng for ReplayRnd {}
 
     /// The two forms of private key the vectors carry.
     enum KeyBytes {
@@ -390,13 +299,17 @@ mod kat {
     fn acvp_ml_dsa_keygen() {
         let v = load_json("acvp/ML-DSA-keyGen-FIPS204/internalProjection.json");
         let mut t = Tally::new("acvp", "ML-DSA-keyGen-FIPS204");
-        for g in jarr!(v, "testGroups") {
-            let ps = jreq!(g, "parameterSet");
-            let tg = jint!(g, "tgId");
-            for c in jarr!(g, "tests") {
-                let id = format!("tgId {tg} tcId {} ({ps})", jint!(c, "tcId"));
+        for g in json::array(&v, "testGroups").or_panic() {
+            let ps = json::str(g, "parameterSet").or_panic();
+            let tg = json::u64(g, "tgId").or_panic();
+            for c in json::array(g, "tests").or_panic() {
+                let id = format!("tgId {tg} tcId {} ({ps})", json::u64(c, "tcId").or_panic());
                 run(&mut t, &id, || {
-                    let (seed, pk, sk) = (jhex!(c, "seed"), jhex!(c, "pk"), jhex!(c, "sk"));
+                    let (seed, pk, sk) = (
+                        json::hex(c, "seed")?,
+                        json::hex(c, "pk")?,
+                        json::hex(c, "sk")?,
+                    );
                     let alg = alg_of(ps)?;
                     with_params!(ps, P => keygen_case::<P>(alg, &seed, &pk, &sk))
                 });
@@ -465,7 +378,7 @@ mod kat {
                 // Hedged signing with the vector's rnd replayed by the RNG.
                 let s = lib(
                     "SigningKey::sign",
-                    key.sign(&c.msg, &c.ctx, &mut ReplayRnd::new(c.rnd)),
+                    key.sign(&c.msg, &c.ctx, &mut Replay(&c.rnd)),
                 )?;
                 same(
                     "signature (SigningKey::sign, rnd replayed)",
@@ -474,7 +387,7 @@ mod kat {
                 )?;
                 let n = lib(
                     "agile sign",
-                    alg.sign(seed, &c.msg, &c.ctx, &mut ReplayRnd::new(c.rnd), &mut out),
+                    alg.sign(seed, &c.msg, &c.ctx, &mut Replay(&c.rnd), &mut out),
                 )?;
                 same(
                     "signature (agile sign, rnd replayed)",
@@ -507,27 +420,32 @@ mod kat {
         let prompt = load_json(&format!("acvp/{folder}/prompt.json"));
         let results = load_json(&format!("acvp/{folder}/expectedResults.json"));
         let mut expected: HashMap<(u64, u64), String> = HashMap::new();
-        for g in jarr!(results, "testGroups") {
-            let tg = jint!(g, "tgId");
-            for c in jarr!(g, "tests") {
-                expected.insert((tg, jint!(c, "tcId")), jreq!(c, "signature").to_owned());
+        for g in json::array(&results, "testGroups").or_panic() {
+            let tg = json::u64(g, "tgId").or_panic();
+            for c in json::array(g, "tests").or_panic() {
+                expected.insert(
+                    (tg, json::u64(c, "tcId").or_panic()),
+                    json::str(c, "signature").or_panic().to_owned(),
+                );
             }
         }
         let mut t = Tally::new("acvp", folder);
         let mut joined = 0usize;
-        for g in jarr!(prompt, "testGroups") {
-            let ps = jreq!(g, "parameterSet");
-            let tg = jint!(g, "tgId");
+        for g in json::array(&prompt, "testGroups").or_panic() {
+            let ps = json::str(g, "parameterSet").or_panic();
+            let tg = json::u64(g, "tgId").or_panic();
             let iface = acvp_iface(
-                jreq!(g, "signatureInterface"),
-                jstr!(g, "preHash"),
-                jbool_opt!(g, "externalMu"),
+                json::str(g, "signatureInterface").or_panic(),
+                json::opt_str(g, "preHash").or_panic(),
+                json::opt_bool(g, "externalMu").or_panic(),
             );
-            let deterministic = jbool_opt!(g, "deterministic").expect("vector: deterministic");
+            let deterministic = json::bool(g, "deterministic").or_panic();
             // -tr1 names the key format; the original revision always gives the expanded `sk`.
-            let key_format = jstr!(g, "keyFormat").unwrap_or("expanded");
-            for c in jarr!(g, "tests") {
-                let tc = jint!(c, "tcId");
+            let key_format = json::opt_str(g, "keyFormat")
+                .or_panic()
+                .unwrap_or("expanded");
+            for c in json::array(g, "tests").or_panic() {
+                let tc = json::u64(c, "tcId").or_panic();
                 let id = format!(
                     "tgId {tg} tcId {tc} ({ps}, {key_format}, {iface:?}, det={deterministic})"
                 );
@@ -544,21 +462,21 @@ mod kat {
                 run(&mut t, &id, || {
                     let iface = iface.clone()?.ok_or("unreachable: preHash handled above")?;
                     let key = match key_format {
-                        "seed" => KeyBytes::Seed(jhex!(c, "seed")),
-                        "expanded" => KeyBytes::Expanded(jhex!(c, "sk")),
+                        "seed" => KeyBytes::Seed(json::hex(c, "seed")?),
+                        "expanded" => KeyBytes::Expanded(json::hex(c, "sk")?),
                         other => return Err(format!("unknown keyFormat {other:?}")),
                     };
                     let case = SigGen {
                         key,
                         iface,
                         deterministic,
-                        msg: jhex_opt!(c, "message").unwrap_or_default(),
-                        ctx: jhex_opt!(c, "context").unwrap_or_default(),
-                        mu: jhex_opt!(c, "mu"),
+                        msg: json::opt_hex(c, "message")?.unwrap_or_default(),
+                        ctx: json::opt_hex(c, "context")?.unwrap_or_default(),
+                        mu: json::opt_hex(c, "mu")?,
                         rnd: if deterministic {
                             [0u8; RND_LEN]
                         } else {
-                            rnd_of(Some(jhex!(c, "rnd").as_slice()))?
+                            rnd_of(Some(json::hex(c, "rnd")?.as_slice()))?
                         },
                         expected: hex(&want.ok_or("no expected result for this (tgId, tcId)")?),
                     };
@@ -651,19 +569,19 @@ mod kat {
     fn acvp_ml_dsa_sigver() {
         let v = load_json("acvp/ML-DSA-sigVer-FIPS204/internalProjection.json");
         let mut t = Tally::new("acvp", "ML-DSA-sigVer-FIPS204");
-        for g in jarr!(v, "testGroups") {
-            let ps = jreq!(g, "parameterSet");
-            let tg = jint!(g, "tgId");
+        for g in json::array(&v, "testGroups").or_panic() {
+            let ps = json::str(g, "parameterSet").or_panic();
+            let tg = json::u64(g, "tgId").or_panic();
             let iface = acvp_iface(
-                jreq!(g, "signatureInterface"),
-                jstr!(g, "preHash"),
-                jbool_opt!(g, "externalMu"),
+                json::str(g, "signatureInterface").or_panic(),
+                json::opt_str(g, "preHash").or_panic(),
+                json::opt_bool(g, "externalMu").or_panic(),
             );
-            for c in jarr!(g, "tests") {
+            for c in json::array(g, "tests").or_panic() {
                 let id = format!(
                     "tgId {tg} tcId {} ({ps}, {iface:?}, {:?})",
-                    jint!(c, "tcId"),
-                    jstr!(c, "reason")
+                    json::u64(c, "tcId").or_panic(),
+                    json::opt_str(c, "reason").or_panic()
                 );
                 if matches!(iface, Ok(None)) {
                     // HashML-DSA (FIPS 204 Algorithm 5): not offered by pqhybrid; no API to test.
@@ -672,13 +590,13 @@ mod kat {
                 }
                 run(&mut t, &id, || {
                     let case = SigVer {
-                        pk: jhex!(c, "pk"),
+                        pk: json::hex(c, "pk")?,
                         iface: iface.clone()?.ok_or("unreachable: preHash handled above")?,
-                        msg: jhex_opt!(c, "message").unwrap_or_default(),
-                        ctx: jhex_opt!(c, "context").unwrap_or_default(),
-                        mu: jhex_opt!(c, "mu"),
-                        sig: jhex!(c, "signature"),
-                        passed: jbool_opt!(c, "testPassed").ok_or("vector: missing testPassed")?,
+                        msg: json::opt_hex(c, "message")?.unwrap_or_default(),
+                        ctx: json::opt_hex(c, "context")?.unwrap_or_default(),
+                        mu: json::opt_hex(c, "mu")?,
+                        sig: json::hex(c, "signature")?,
+                        passed: json::bool(c, "testPassed")?,
                     };
                     let alg = alg_of(ps)?;
                     with_params!(ps, P => sigver_case::<P>(alg, &case))
@@ -782,8 +700,7 @@ mod kat {
                         if let (Signer::Seed(key), KeyBytes::Seed(seed)) = (&signer, &c.key) {
                             let mut out = [0u8; SignatureAlgorithm::MAX_SIGNATURE_LEN];
                             let typed = key.sign_deterministic(msg, &c.ctx).map(|_| ());
-                            let hedged =
-                                key.sign(msg, &c.ctx, &mut ReplayRnd::new(rnd)).map(|_| ());
+                            let hedged = key.sign(msg, &c.ctx, &mut Replay(&rnd)).map(|_| ());
                             let agile = alg
                                 .sign_deterministic(seed, msg, &c.ctx, &mut out)
                                 .map(|_| ());
@@ -831,10 +748,7 @@ mod kat {
                 )?;
                 same("agile sign_deterministic vs Sign_internal", &out[..n], &sig)?;
             } else {
-                let s = lib(
-                    "SigningKey::sign",
-                    key.sign(msg, &c.ctx, &mut ReplayRnd::new(rnd)),
-                )?;
+                let s = lib("SigningKey::sign", key.sign(msg, &c.ctx, &mut Replay(&rnd)))?;
                 same(
                     "SigningKey::sign (rnd replayed) vs Sign_internal",
                     s.as_slice(),
@@ -842,7 +756,7 @@ mod kat {
                 )?;
                 let n = lib(
                     "agile sign",
-                    alg.sign(seed, msg, &c.ctx, &mut ReplayRnd::new(rnd), &mut out),
+                    alg.sign(seed, msg, &c.ctx, &mut Replay(&rnd), &mut out),
                 )?;
                 same(
                     "agile sign (rnd replayed) vs Sign_internal",
@@ -923,34 +837,34 @@ mod kat {
 
     fn wycheproof_sign(file: &str, seeded: bool) {
         let v = load_json(&format!("wycheproof/{file}"));
-        let ps = jreq!(v, "algorithm");
+        let ps = json::str(&v, "algorithm").or_panic();
         let mut t = Tally::new("wycheproof", file);
         let mut counted = 0u64;
-        for g in jarr!(v, "testGroups") {
-            for c in jarr!(g, "tests") {
+        for g in json::array(&v, "testGroups").or_panic() {
+            for c in json::array(g, "tests").or_panic() {
                 counted += 1;
                 let id = format!(
                     "tcId {} ({})",
-                    jint!(c, "tcId"),
-                    jstr!(c, "comment").unwrap_or("")
+                    json::u64(c, "tcId").or_panic(),
+                    json::opt_str(c, "comment").or_panic().unwrap_or("")
                 );
                 run(&mut t, &id, || {
                     let key = if seeded {
-                        KeyBytes::Seed(jhex!(g, "privateSeed"))
+                        KeyBytes::Seed(json::hex(g, "privateSeed")?)
                     } else {
-                        KeyBytes::Expanded(jhex!(g, "privateKey"))
+                        KeyBytes::Expanded(json::hex(g, "privateKey")?)
                     };
                     let case = WSign {
                         key,
                         // `null` when the private key is invalid.
-                        public_key: jhex_opt!(g, "publicKey"),
-                        msg: jhex_opt!(c, "msg"),
-                        ctx: jhex_opt!(c, "ctx").unwrap_or_default(),
-                        rnd: jhex_opt!(c, "rnd"),
-                        mu: jhex_opt!(c, "mu"),
-                        sig: jhex!(c, "sig"),
-                        expect: expect_of(jreq!(c, "result"))?,
-                        flags: jflags!(c),
+                        public_key: json::opt_hex(g, "publicKey")?,
+                        msg: json::opt_hex(c, "msg")?,
+                        ctx: json::opt_hex(c, "ctx")?.unwrap_or_default(),
+                        rnd: json::opt_hex(c, "rnd")?,
+                        mu: json::opt_hex(c, "mu")?,
+                        sig: json::hex(c, "sig")?,
+                        expect: expect_of(json::str(c, "result")?)?,
+                        flags: json::strings(c, "flags")?,
                     };
                     let alg = alg_of(ps)?;
                     with_params!(ps, P => wsign_case::<P>(alg, &case))
@@ -959,7 +873,7 @@ mod kat {
         }
         assert_eq!(
             counted,
-            jint!(v, "numberOfTests"),
+            json::u64(&v, "numberOfTests").or_panic(),
             "numberOfTests disagrees with the cases read"
         );
         t.finish();
@@ -1021,25 +935,25 @@ mod kat {
 
     fn wycheproof_verify(file: &str) {
         let v = load_json(&format!("wycheproof/{file}"));
-        let ps = jreq!(v, "algorithm");
+        let ps = json::str(&v, "algorithm").or_panic();
         let mut t = Tally::new("wycheproof", file);
         let mut counted = 0u64;
-        for g in jarr!(v, "testGroups") {
-            for c in jarr!(g, "tests") {
+        for g in json::array(&v, "testGroups").or_panic() {
+            for c in json::array(g, "tests").or_panic() {
                 counted += 1;
                 let id = format!(
                     "tcId {} ({}; {:?})",
-                    jint!(c, "tcId"),
-                    jstr!(c, "comment").unwrap_or(""),
-                    jflags!(c)
+                    json::u64(c, "tcId").or_panic(),
+                    json::opt_str(c, "comment").or_panic().unwrap_or(""),
+                    json::strings(c, "flags").or_panic()
                 );
                 run(&mut t, &id, || {
                     let case = WVerify {
-                        pk: jhex!(g, "publicKey"),
-                        msg: jhex!(c, "msg"),
-                        ctx: jhex_opt!(c, "ctx").unwrap_or_default(),
-                        sig: jhex!(c, "sig"),
-                        expect: expect_of(jreq!(c, "result"))?,
+                        pk: json::hex(g, "publicKey")?,
+                        msg: json::hex(c, "msg")?,
+                        ctx: json::opt_hex(c, "ctx")?.unwrap_or_default(),
+                        sig: json::hex(c, "sig")?,
+                        expect: expect_of(json::str(c, "result")?)?,
                     };
                     let alg = alg_of(ps)?;
                     with_params!(ps, P => wverify_case::<P>(alg, &case))
@@ -1048,7 +962,7 @@ mod kat {
         }
         assert_eq!(
             counted,
-            jint!(v, "numberOfTests"),
+            json::u64(&v, "numberOfTests").or_panic(),
             "numberOfTests disagrees with the cases read"
         );
         t.finish();

@@ -13,9 +13,9 @@
 //! A panic while running a case is caught and recorded as a failure naming the case: a panic
 //! inside pqhybrid is a bug (the crate promises that no input makes it panic).
 //!
-//! `pqhybrid-kat` does not re-export `serde_json`, and this crate has no direct dependency on
-//! it, so the JSON type cannot be named here: JSON values are only touched inside macros (where
-//! their type is inferred), and all checks live in functions over plain byte slices.
+//! Vector fields are read with `pqhybrid_kat::json` (a malformed field fails the case it
+//! belongs to, or the whole test when it is a file's or group's); all checks live in functions
+//! over plain byte slices.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -31,7 +31,8 @@ use pqhybrid::primitives::ml_kem::{
     MlKemParams, MlKemSizes, SEED_LEN, SHARED_SECRET_LEN,
 };
 use pqhybrid::{Error, Field, KemAlgorithm};
-use pqhybrid_kat::{Tally, hex, load_json};
+use pqhybrid_kat::json::{self, OrPanic as _, Value};
+use pqhybrid_kat::{Tally, load_json};
 
 /// `Ok(())` if the case passed, else what went wrong.
 type CaseResult = Result<(), String>;
@@ -43,60 +44,26 @@ type EncapsOutcome = pqhybrid::Result<(Vec<u8>, Vec<u8>)>;
 type DecapsOutcome = pqhybrid::Result<Vec<u8>>;
 
 // ---------------------------------------------------------------------------------------------
-// JSON access (macros, because the `serde_json::Value` type cannot be named in this crate).
+// JSON access: `pqhybrid_kat::json`.
 // ---------------------------------------------------------------------------------------------
 
 /// The `testGroups` array of a vector file (a file without one is not a vector file: panic).
-macro_rules! groups {
-    ($v:expr) => {
-        $v["testGroups"]
-            .as_array()
-            .expect("vector file has no testGroups array")
-    };
+fn groups(v: &Value) -> &[Value] {
+    json::array(v, "testGroups").or_panic()
 }
 
 /// The `tests` array of a group.
-macro_rules! tests_of {
-    ($g:expr) => {
-        $g["tests"]
-            .as_array()
-            .expect("test group has no tests array")
-    };
-}
-
-/// A string field as `Option<&str>`.
-macro_rules! opt_str {
-    ($v:expr, $k:literal) => {
-        $v[$k].as_str()
-    };
-}
-
-/// A hex field as `Option<Vec<u8>>`.
-macro_rules! opt_hex {
-    ($v:expr, $k:literal) => {
-        $v[$k].as_str().map(hex)
-    };
-}
-
-/// A required hex field as `Vec<u8>`; inside a case closure, a missing field fails the case.
-macro_rules! req_hex {
-    ($v:expr, $k:literal) => {
-        match $v[$k].as_str() {
-            Some(s) => hex(s),
-            None => return Err(format!("vector lacks string field {:?}", $k)),
-        }
-    };
+fn tests_of(g: &Value) -> &[Value] {
+    json::array(g, "tests").or_panic()
 }
 
 /// A case label: `tgId`/`tcId` (ACVP) or `tcId` (Wycheproof).
-macro_rules! label {
-    ($g:expr, $t:expr) => {
-        match ($g["tgId"].as_u64(), $t["tcId"].as_u64()) {
-            (Some(tg), Some(tc)) => format!("tgId {tg} tcId {tc}"),
-            (None, Some(tc)) => format!("tcId {tc}"),
-            _ => format!("case {}", $t["tcId"]),
-        }
-    };
+fn label(g: &Value, t: &Value) -> String {
+    match (g["tgId"].as_u64(), t["tcId"].as_u64()) {
+        (Some(tg), Some(tc)) => format!("tgId {tg} tcId {tc}"),
+        (None, Some(tc)) => format!("tcId {tc}"),
+        _ => format!("case {}", t["tcId"]),
+    }
 }
 
 /// Runs `$body` with `$P` bound to the typed parameter set and `$alg` to the agile algorithm
@@ -393,12 +360,12 @@ fn acvp_ml_kem_keygen() {
     let folder = "ML-KEM-keyGen-FIPS203";
     let v = load_json(&format!("acvp/{folder}/internalProjection.json"));
     let mut tally = Tally::new("acvp", folder);
-    for g in groups!(v) {
-        for t in tests_of!(g) {
-            run_case(&mut tally, &label!(g, t), || {
-                let seed = concat(&req_hex!(t, "d"), &req_hex!(t, "z"));
-                let (ek, dk) = (req_hex!(t, "ek"), req_hex!(t, "dk"));
-                with_params!(opt_str!(g, "parameterSet"), P, alg => {
+    for g in groups(&v) {
+        for t in tests_of(g) {
+            run_case(&mut tally, &label(g, t), || {
+                let seed = concat(&json::hex(t, "d")?, &json::hex(t, "z")?);
+                let (ek, dk) = (json::hex(t, "ek")?, json::hex(t, "dk")?);
+                with_params!(json::opt_str(g, "parameterSet")?, P, alg => {
                     check_keygen::<P>(alg, &seed, &ek, &dk)
                 })
             });
@@ -412,42 +379,42 @@ fn acvp_ml_kem_keygen() {
 fn acvp_encap_decap(folder: &str) {
     let v = load_json(&format!("acvp/{folder}/internalProjection.json"));
     let mut tally = Tally::new("acvp", folder);
-    for g in groups!(v) {
-        let function = opt_str!(g, "function");
-        let key_format = opt_str!(g, "keyFormat");
-        for t in tests_of!(g) {
-            run_case(&mut tally, &label!(g, t), || {
-                with_params!(opt_str!(g, "parameterSet"), P, alg => match function {
+    for g in groups(&v) {
+        let function = json::opt_str(g, "function").or_panic();
+        let key_format = json::opt_str(g, "keyFormat").or_panic();
+        for t in tests_of(g) {
+            run_case(&mut tally, &label(g, t), || {
+                with_params!(json::opt_str(g, "parameterSet")?, P, alg => match function {
                     Some("encapsulation") => {
-                        let (ek, m) = (req_hex!(t, "ek"), req_hex!(t, "m"));
-                        let (c, k) = (req_hex!(t, "c"), req_hex!(t, "k"));
+                        let (ek, m) = (json::hex(t, "ek")?, json::hex(t, "m")?);
+                        let (c, k) = (json::hex(t, "c")?, json::hex(t, "k")?);
                         let (got_c, got_k) = must("encapsulation", encaps_both::<P>(alg, &ek, &m)?)?;
                         eq_bytes("c", &got_c, &c)?;
                         eq_bytes("k", &got_k, &k)?;
                         // The groups also give the matching expanded dk: it must decapsulate
                         // the ciphertext to the same k.
-                        if let Some(dk) = opt_hex!(t, "dk") {
+                        if let Some(dk) = json::opt_hex(t, "dk")? {
                             let (_, k2) = must("decapsulation with the group's dk", decaps_expanded::<P>(&dk, &c))?;
                             eq_bytes("k from decapsulating c with dk", &k2, &k)?;
                         }
                         Ok(())
                     }
                     Some("decapsulation") => {
-                        let (c, k) = (req_hex!(t, "c"), req_hex!(t, "k"));
+                        let (c, k) = (json::hex(t, "c")?, json::hex(t, "k")?);
                         match key_format {
                             Some("seed") => {
-                                let seed = concat(&req_hex!(t, "d"), &req_hex!(t, "z"));
+                                let seed = concat(&json::hex(t, "d")?, &json::hex(t, "z")?);
                                 let (typed, agile) = decaps_seed_both::<P>(alg, &seed, &c)?;
                                 eq_bytes("k (typed, seed key)", &must("decapsulate", typed)?, &k)?;
                                 eq_bytes("k (agile, seed key)", &must("KemAlgorithm::decapsulate", agile)?, &k)
                             }
                             None | Some("expanded") => {
-                                let dk = req_hex!(t, "dk");
+                                let dk = json::hex(t, "dk")?;
                                 let (_, got) = must("expanded-key decapsulation", decaps_expanded::<P>(&dk, &c))?;
                                 eq_bytes("k (typed, expanded key)", &got, &k)?;
                                 // tr1 also gives d, z for expanded-format groups: the seed must
                                 // give the same key.
-                                if let (Some(d), Some(z)) = (opt_hex!(t, "d"), opt_hex!(t, "z")) {
+                                if let (Some(d), Some(z)) = (json::opt_hex(t, "d")?, json::opt_hex(t, "z")?) {
                                     let from_seed = must("from_seed_slice", DecapsulationKey::<P>::from_seed_slice(&concat(&d, &z)))?;
                                     let from_dk = must("from_expanded", DecapsulationKey::<P>::from_expanded(&dk))?;
                                     if from_seed != from_dk {
@@ -461,8 +428,8 @@ fn acvp_encap_decap(folder: &str) {
                     }
                     // FIPS 203 §7.2: type check and modulus check of ek.
                     Some("encapsulationKeyCheck") => {
-                        let ek = req_hex!(t, "ek");
-                        let result = t["testPassed"].as_bool().map(|p| if p { "valid" } else { "invalid" });
+                        let ek = json::hex(t, "ek")?;
+                        let result = json::opt_bool(t, "testPassed")?.map(|p| if p { "valid" } else { "invalid" });
                         judge(result, "EncapsulationKey::from_bytes", EncapsulationKey::<P>::from_bytes(&ek), Some(ek_error::<P>(&ek)), |_| Ok(()))?;
                         // The agile layer runs the same check before encapsulating.
                         let mut ct = [0u8; KemAlgorithm::MAX_CIPHERTEXT_LEN];
@@ -472,12 +439,12 @@ fn acvp_encap_decap(folder: &str) {
                     }
                     // FIPS 203 §7.3: type check and hash check of the expanded dk.
                     Some("decapsulationKeyCheck") => {
-                        let dk = req_hex!(t, "dk");
-                        let result = t["testPassed"].as_bool().map(|p| if p { "valid" } else { "invalid" });
+                        let dk = json::hex(t, "dk")?;
+                        let result = json::opt_bool(t, "testPassed")?.map(|p| if p { "valid" } else { "invalid" });
                         let want = len_err(Field::ExpandedKey, P::EXPANDED_KEY_LEN, dk.len())
                             .unwrap_or(Error::InvalidKey { field: Field::ExpandedKey });
                         judge(result, "DecapsulationKey::from_expanded", DecapsulationKey::<P>::from_expanded(&dk), Some(want), |key| {
-                            match opt_hex!(t, "ek") {
+                            match json::opt_hex(t, "ek")? {
                                 Some(ek) => eq_bytes("ek of the imported dk", key.encapsulation_key().to_bytes().as_ref(), &ek),
                                 None => Ok(()),
                             }
@@ -513,11 +480,11 @@ macro_rules! wycheproof_file {
         let v = load_json(&format!("wycheproof/{file}"));
         let mut tally = Tally::new("wycheproof", file);
         let mut seen = 0u64;
-        for $g in groups!(v) {
-            for $t in tests_of!($g) {
+        for $g in groups(&v) {
+            for $t in tests_of($g) {
                 seen += 1;
-                run_case(&mut tally, &label!($g, $t), || {
-                    let ps = opt_str!($g, "parameterSet");
+                run_case(&mut tally, &label($g, $t), || {
+                    let ps = json::opt_str($g, "parameterSet")?;
                     if ps != Some($params) {
                         return Err(format!("group parameterSet {ps:?} in a {} file", $params));
                     }
@@ -538,11 +505,11 @@ macro_rules! wycheproof_file {
 /// implicit rejection of modified ciphertexts), or fail for a wrong seed or ciphertext length.
 fn wycheproof_decaps(file: &str, params: &str) {
     wycheproof_file!(file, params, |g, t| {
-        let seed = req_hex!(t, "seed");
-        let c = req_hex!(t, "c");
-        let k = opt_hex!(t, "K");
-        let ek = opt_hex!(t, "ek");
-        let result = opt_str!(t, "result");
+        let seed = json::hex(t, "seed")?;
+        let c = json::hex(t, "c")?;
+        let k = json::opt_hex(t, "K")?;
+        let ek = json::opt_hex(t, "ek")?;
+        let result = json::opt_str(t, "result")?;
         with_params!(Some(params), P, alg => {
             // Expected errors, in the order the checks run: seed length, then ciphertext length.
             let typed_err = len_err(Field::Seed, SEED_LEN, seed.len())
@@ -580,11 +547,11 @@ fn wycheproof_decaps(file: &str, params: &str) {
 /// checks (wrong length → `InvalidLength`, unreduced coefficient → `InvalidKey`).
 fn wycheproof_encaps(file: &str, params: &str) {
     wycheproof_file!(file, params, |g, t| {
-        let ek = req_hex!(t, "ek");
-        let m = req_hex!(t, "m");
-        let c = opt_hex!(t, "c");
-        let k = opt_hex!(t, "K");
-        let result = opt_str!(t, "result");
+        let ek = json::hex(t, "ek")?;
+        let m = json::hex(t, "m")?;
+        let c = json::opt_hex(t, "c")?;
+        let k = json::opt_hex(t, "K")?;
+        let result = json::opt_str(t, "result")?;
         with_params!(Some(params), P, alg => {
             // `encaps_both` already requires the typed and agile layers to agree exactly.
             let got = encaps_both::<P>(alg, &ek, &m)?;
@@ -599,10 +566,10 @@ fn wycheproof_encaps(file: &str, params: &str) {
 /// `mlkem_*_keygen_seed_test.json`: KeyGen from `seed` must give `ek` and the expanded `dk`.
 fn wycheproof_keygen(file: &str, params: &str) {
     wycheproof_file!(file, params, |g, t| {
-        let seed = req_hex!(t, "seed");
-        let ek = req_hex!(t, "ek");
-        let dk = req_hex!(t, "dk");
-        let result = opt_str!(t, "result");
+        let seed = json::hex(t, "seed")?;
+        let ek = json::hex(t, "ek")?;
+        let dk = json::hex(t, "dk")?;
+        let result = json::opt_str(t, "result")?;
         with_params!(Some(params), P, alg => {
             // All cases in these files are valid; a malformed seed would have to be rejected
             // with InvalidLength.
@@ -618,11 +585,11 @@ fn wycheproof_keygen(file: &str, params: &str) {
 /// embedded `ek`, then Decaps(`c`) must give `K`; invalid lengths and keys must be rejected.
 fn wycheproof_semi_expanded(file: &str, params: &str) {
     wycheproof_file!(file, params, |g, t| {
-        let dk = req_hex!(t, "dk");
-        let ek = req_hex!(t, "ek");
-        let c = req_hex!(t, "c");
-        let k = opt_hex!(t, "K");
-        let result = opt_str!(t, "result");
+        let dk = json::hex(t, "dk")?;
+        let ek = json::hex(t, "ek")?;
+        let c = json::hex(t, "c")?;
+        let k = json::opt_hex(t, "K")?;
+        let result = json::opt_str(t, "result")?;
         let invalid_key = t["flags"].as_array().is_some_and(|f| {
             f.iter()
                 .any(|x| x.as_str() == Some("InvalidDecapsulationKey"))

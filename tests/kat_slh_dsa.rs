@@ -23,39 +23,12 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use pqhybrid::primitives::slh_dsa::{self, ParameterSet, SlhDsaSizes};
 use pqhybrid::{Error, Field, SignatureAlgorithm};
+use pqhybrid_kat::json::{self, OrPanic as _};
 use pqhybrid_kat::rng::{Replay, TestRng};
-use pqhybrid_kat::{Tally, hex, load_json};
+use pqhybrid_kat::{Tally, load_json};
 
-// `pqhybrid-kat` does not re-export `serde_json`, and this crate has no direct dependency on
-// it, so JSON fields are read through these macros rather than through functions that would
-// have to name `serde_json::Value`.
-
-/// A string field; panics (failing the test) if it is missing or not a string.
-macro_rules! s {
-    ($v:expr, $k:expr) => {
-        $v[$k]
-            .as_str()
-            .unwrap_or_else(|| panic!("field {:?} missing or not a string", $k))
-    };
-}
-
-/// An integer field.
-macro_rules! n {
-    ($v:expr, $k:expr) => {
-        $v[$k]
-            .as_u64()
-            .unwrap_or_else(|| panic!("field {:?} missing or not an integer", $k))
-    };
-}
-
-/// An array field.
-macro_rules! arr {
-    ($v:expr, $k:expr) => {
-        $v[$k]
-            .as_array()
-            .unwrap_or_else(|| panic!("field {:?} missing or not an array", $k))
-    };
-}
+// Vector fields are read with `pqhybrid_kat::json`: inside a case closure a malformed field
+// fails that case (`?`); outside one it fails the whole test (`or_panic`).
 
 /// Binds `$P` to the parameter-set type and `$alg` to the [`SignatureAlgorithm`] named by the
 /// ACVP `parameterSet` string `$name`, then evaluates `$body`; evaluates `$other` for an
@@ -288,24 +261,24 @@ impl KeygenCase {
 fn acvp_slh_dsa_keygen() {
     const FILE: &str = "SLH-DSA-keyGen-FIPS205";
     let v = load_json("acvp/SLH-DSA-keyGen-FIPS205/internalProjection.json");
-    assert_eq!(s!(v, "algorithm"), "SLH-DSA");
-    assert_eq!(s!(v, "mode"), "keyGen");
+    assert_eq!(json::str(&v, "algorithm").or_panic(), "SLH-DSA");
+    assert_eq!(json::str(&v, "mode").or_panic(), "keyGen");
     let mut tally = Tally::new("acvp", FILE);
     let mut sets = std::collections::BTreeSet::new();
     let mut cases = Vec::new();
-    for g in arr!(v, "testGroups") {
-        let tg = n!(g, "tgId");
-        let ps = s!(g, "parameterSet");
+    for g in json::array(&v, "testGroups").or_panic() {
+        let tg = json::u64(g, "tgId").or_panic();
+        let ps = json::str(g, "parameterSet").or_panic();
         sets.insert(ps.to_owned());
-        for (i, t) in arr!(g, "tests").iter().enumerate() {
+        for (i, t) in json::array(g, "tests").or_panic().iter().enumerate() {
             cases.push(KeygenCase {
-                id: format!("tgId {tg} tcId {} ({ps})", n!(t, "tcId")),
+                id: format!("tgId {tg} tcId {} ({ps})", json::u64(t, "tcId").or_panic()),
                 parameter_set: ps.to_owned(),
-                sk_seed: hex(s!(t, "skSeed")),
-                sk_prf: hex(s!(t, "skPrf")),
-                pk_seed: hex(s!(t, "pkSeed")),
-                sk: hex(s!(t, "sk")),
-                pk: hex(s!(t, "pk")),
+                sk_seed: json::hex(t, "skSeed").or_panic(),
+                sk_prf: json::hex(t, "skPrf").or_panic(),
+                pk_seed: json::hex(t, "pkSeed").or_panic(),
+                sk: json::hex(t, "sk").or_panic(),
+                pk: json::hex(t, "pk").or_panic(),
                 extras: i == 0,
             });
         }
@@ -429,23 +402,23 @@ fn sigver_external_case<P: ParameterSet>(
 fn acvp_legacy_slh_dsa_sigver() {
     const FILE: &str = "SLH-DSA-sigVer-FIPS205";
     let v = load_json("acvp-legacy-2024-08/SLH-DSA-sigVer-FIPS205/internalProjection.json");
-    assert_eq!(s!(v, "algorithm"), "SLH-DSA");
-    assert_eq!(s!(v, "mode"), "sigVer");
+    assert_eq!(json::str(&v, "algorithm").or_panic(), "SLH-DSA");
+    assert_eq!(json::str(&v, "mode").or_panic(), "sigVer");
     let mut tally = Tally::new("acvp-legacy", FILE);
     let (mut valid, mut invalid) = (0usize, 0usize);
-    for g in arr!(v, "testGroups") {
-        let tg = n!(g, "tgId");
-        let ps = s!(g, "parameterSet");
+    for g in json::array(&v, "testGroups").or_panic() {
+        let tg = json::u64(g, "tgId").or_panic();
+        let ps = json::str(g, "parameterSet").or_panic();
         // This 2024-08 release has no `signatureInterface` field: its groups are the internal
         // interface (message = M' given directly to slh_verify_internal). Later releases name
         // the interface; handle both so a swapped file is not misread.
-        let interface = g["signatureInterface"].as_str().unwrap_or("internal");
-        let pre_hash = g["preHash"].as_str().unwrap_or("pure");
-        for t in arr!(g, "tests") {
-            let id = format!("tgId {tg} tcId {} ({ps})", n!(t, "tcId"));
-            let expect_ok = t["testPassed"]
-                .as_bool()
-                .unwrap_or_else(|| panic!("{id}: testPassed missing"));
+        let interface = json::opt_str(g, "signatureInterface")
+            .or_panic()
+            .unwrap_or("internal");
+        let pre_hash = json::opt_str(g, "preHash").or_panic().unwrap_or("pure");
+        for t in json::array(g, "tests").or_panic() {
+            let id = format!("tgId {tg} tcId {} ({ps})", json::u64(t, "tcId").or_panic());
+            let expect_ok = json::bool(t, "testPassed").unwrap_or_else(|e| panic!("{id}: {e}"));
             if expect_ok {
                 valid += 1;
             } else {
@@ -458,18 +431,18 @@ fn acvp_legacy_slh_dsa_sigver() {
                 continue;
             }
             run_case(&mut tally, &id, || {
-                let pk = hex(s!(t, "pk"));
-                let msg = hex(s!(t, "message"));
-                let sig = hex(s!(t, "signature"));
+                let pk = json::hex(t, "pk")?;
+                let msg = json::hex(t, "message")?;
+                let sig = json::hex(t, "signature")?;
                 match interface {
                     "internal" => {
-                        let sk = hex(s!(t, "sk"));
+                        let sk = json::hex(t, "sk")?;
                         with_param_set!(ps, P, alg =>
                             sigver_internal_case::<P>(alg, &sk, &pk, &msg, &sig, expect_ok),
                             _ => Err(format!("unknown parameterSet {ps:?}")))
                     }
                     "external" => {
-                        let ctx = t["context"].as_str().map(hex).unwrap_or_default();
+                        let ctx = json::opt_hex(t, "context")?.unwrap_or_default();
                         with_param_set!(ps, P, alg =>
                             sigver_external_case::<P>(alg, &pk, &msg, &ctx, &sig, expect_ok),
                             _ => Err(format!("unknown parameterSet {ps:?}")))

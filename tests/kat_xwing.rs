@@ -16,22 +16,16 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use pqhybrid::KemAlgorithm;
 use pqhybrid::hybrid::xwing::{self, DecapsulationKey, EncapsulationKey};
-use pqhybrid_kat::{Tally, hex, load_json};
+use pqhybrid_kat::json::{self, Value};
+use pqhybrid_kat::{Tally, load_json};
 
-fn field(case: &serde_json::Value, name: &str) -> Result<Vec<u8>, String> {
-    case[name]
-        .as_str()
-        .map(hex)
-        .ok_or_else(|| format!("missing field {name}"))
-}
-
-fn run_case(case: &serde_json::Value) -> Result<(), String> {
-    let seed = field(case, "seed")?;
-    let sk = field(case, "sk")?;
-    let pk = field(case, "pk")?;
-    let eseed = field(case, "eseed")?;
-    let ct = field(case, "ct")?;
-    let ss = field(case, "ss")?;
+fn run_case(case: &Value) -> Result<(), String> {
+    let seed = json::hex(case, "seed")?;
+    let sk = json::hex(case, "sk")?;
+    let pk = json::hex(case, "pk")?;
+    let eseed = json::hex(case, "eseed")?;
+    let ct = json::hex(case, "ct")?;
+    let ss = json::hex(case, "ss")?;
 
     // Typed API.
     let dk = DecapsulationKey::from_seed_slice(&seed).map_err(|e| format!("from_seed: {e}"))?;
@@ -87,8 +81,8 @@ fn run_case(case: &serde_json::Value) -> Result<(), String> {
 
 #[test]
 fn xwing_test_vectors() {
-    let json = load_json("xwing/test-vectors.json");
-    let cases = json
+    let v = load_json("xwing/test-vectors.json");
+    let cases = v
         .as_array()
         .expect("xwing/test-vectors.json is a JSON array");
     let mut tally = Tally::new("xwing", "test-vectors.json");

@@ -1,4 +1,6 @@
-//! `pqhybrid demo`: the whole story in a temporary directory, each step checked.
+//! `pqhybrid demo`: the whole story in a temporary directory, each step checked: keys,
+//! endorsement, signing, verification and its rejections, then the device identity the
+//! booted image gives and its attestation.
 
 use std::fs;
 use std::path::Path;
@@ -10,12 +12,15 @@ use pqhybrid::firmware::{
     EndorsementParams, FORMAT_VERSION, ImageParams, ImageVersion, KeyId, KeyState, TrustStoreEntry,
 };
 
+use pqhybrid::identity::Mode;
+use pqhybrid::rng::{OsRng, TryRng as _};
+use zeroize::Zeroizing;
+
 use crate::error::{CliError, EXIT_INVALID, Result};
 use crate::fw::{self, VerifyOutcome, VerifyRequest};
-use crate::hex;
 use crate::keys::PrivateKey;
 use crate::out::outln;
-use crate::trust_store;
+use crate::{hex, identity, trust_store};
 
 const ROOT_ALG: SignatureAlgorithm = SignatureAlgorithm::MlDsa87EcdsaP384Sha512;
 const RELEASE_ALG: SignatureAlgorithm = SignatureAlgorithm::MlDsa65Ed25519Sha512;
@@ -28,6 +33,10 @@ const OTHER_CLASS: [u8; 16] = [
     0x1b, 0x8e, 0x42, 0x07, 0xd3, 0x6a, 0x4c, 0x55, 0x8f, 0x21, 0x9c, 0x3e, 0x70, 0xb4, 0x16, 0xe9,
 ];
 const IMAGE_LEN: usize = 64 * 1024;
+/// The demo device's identity algorithm (the default).
+const IDENTITY_ALG: SignatureAlgorithm = pqhybrid::identity::DEFAULT_ALGORITHM;
+const DEMO_CA_NAME: &str = "pqhybrid demo manufacturer CA";
+const DEMO_MODEL: &str = "demo-board";
 
 /// Counts the steps and whether each behaved as expected.
 struct Steps {
@@ -286,6 +295,123 @@ fn story(dir: &Path, steps: &mut Steps) -> Result<()> {
             "8",
             e.message.contains("ClassNotEndorsed") && !other_path.exists(),
             &format!("refused: {}", e.message),
+        ),
+    }
+
+    identity_story(dir, steps, &signed_path, &device(5))
+}
+
+/// Steps 9 and 10: the device of step 4 derives its identity from the image it booted, and a
+/// verifier checks its attestation.
+fn identity_story(
+    dir: &Path,
+    steps: &mut Steps,
+    signed_path: &Path,
+    policy: &VerifyRequest<'_>,
+) -> Result<()> {
+    // 9. DICE identity.
+    outln!("\n9. the device derives its identity from the image it booted");
+    let ca_dir = dir.join("ca");
+    let ca = identity::ca_init(&ca_dir, IDENTITY_ALG, DEMO_CA_NAME, false)?;
+    outln!(
+        "    CA              {}, CN={} (ca/ca.key, ca/ca.crt)",
+        IDENTITY_ALG.name(),
+        DEMO_CA_NAME
+    );
+    let uds_path = dir.join("device.uds");
+    let mut uds = Zeroizing::new([0u8; 32]);
+    let mut nonce = [0u8; 32];
+    let mut rng = OsRng::default();
+    rng.try_fill_bytes(uds.as_mut_slice())
+        .and_then(|()| rng.try_fill_bytes(&mut nonce))
+        .map_err(|e| CliError::usage(format!("the OS random generator failed: {e}")))?;
+    fs::write(&uds_path, uds.as_slice()).map_err(|e| CliError::io(&uds_path, &e))?;
+    drop(uds);
+    outln!("    UDS             32 random bytes (device.uds), the device's root secret");
+    let device_dir = dir.join("device");
+    let booted = identity::device_derive(&identity::DeviceRequest {
+        uds: &uds_path,
+        image: signed_path,
+        policy,
+        alg: IDENTITY_ALG,
+        vendor: identity::DEFAULT_VENDOR,
+        model: DEMO_MODEL,
+        mode: Mode::Normal,
+        nonce: Some(&nonce),
+        out: &device_dir,
+        force: false,
+    })?;
+    let device_cert = device_dir.join("device_id.crt");
+    let (_, issued) = identity::issue(&ca_dir, &booted.csr, &device_cert, false)?;
+    outln!(
+        "    booted          firmware-v10.signed (VALID), image id {}",
+        hex::encode(&booted.image_id)
+    );
+    outln!(
+        "    DeviceID id     {} (from the UDS; the CA certifies it from the CSR)",
+        hex::encode(&booted.device_id)
+    );
+    outln!(
+        "    Alias id        {} (from the CDIs that measure the image)",
+        hex::encode(&booted.alias_id)
+    );
+    outln!(
+        "    nonce           {} (fresh, from the verifier)",
+        hex::encode(&nonce)
+    );
+    steps.check(
+        "9",
+        issued.device_id == booted.device_id && booted.security_version == 10,
+        &format!(
+            "device/device_id.csr, device/device_id.crt (issued by the CA), device/alias.crt \
+             (security version {}, layer 1, mode normal), device/evidence.crt",
+            booted.security_version
+        ),
+    );
+
+    // 10. Attestation.
+    outln!(
+        "\n10. a verifier checks its attestation, then rejects evidence from a device running an \
+         image below its minimum security version"
+    );
+    let roots = [ca.cert_path.clone()];
+    let evidence = booted.evidence.clone().unwrap_or_default();
+    let files = identity::AttestationFiles {
+        roots: &roots,
+        device_id: &device_cert,
+        alias: &booted.alias,
+        evidence: &evidence,
+    };
+    let reference = |min| identity::ReferenceArgs {
+        image_ids: vec![booted.image_id],
+        min_security_version: min,
+        allow_debug: false,
+    };
+    match identity::verify_files(&files, &nonce, &reference(10)) {
+        Ok((a, _)) => steps.check(
+            "10",
+            a.device_id == booted.device_id && a.security_version == 10,
+            &format!(
+                "VALID attestation (root ca/ca.crt, the image's id, minimum security version \
+                 10): device {}, {} / {}, security version {}, mode normal",
+                hex::encode(&a.device_id),
+                a.vendor,
+                a.model,
+                a.security_version
+            ),
+        ),
+        Err(e) => steps.check("10", false, &format!("rejected: {}", e.message)),
+    }
+    match identity::verify_files(&files, &nonce, &reference(11)) {
+        Ok(_) => steps.check(
+            "10",
+            false,
+            "VALID with minimum security version 11 (a rejection was expected)",
+        ),
+        Err(e) => steps.check(
+            "10",
+            e.message.contains("[Rollback]"),
+            &format!("minimum security version 11: rejected: {}", e.message),
         ),
     }
     Ok(())

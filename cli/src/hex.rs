@@ -26,6 +26,19 @@ pub fn decode_array<const N: usize>(text: &str) -> Option<[u8; N]> {
     Some(out)
 }
 
+/// Decodes hex (either case, an even number of digits) of any length. `None` for anything
+/// else.
+pub fn decode_vec(text: &str) -> Option<Vec<u8>> {
+    let bytes = text.as_bytes();
+    if !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    bytes
+        .chunks_exact(2)
+        .map(|pair| Some((nibble(*pair.first()?)? << 4) | nibble(*pair.get(1)?)?))
+        .collect()
+}
+
 fn nibble(c: u8) -> Option<u8> {
     match c {
         b'0'..=b'9' => Some(c - b'0'),
@@ -131,6 +144,10 @@ mod tests {
         assert_eq!(decode_array::<4>("0001ABff"), Some(b));
         assert_eq!(decode_array::<4>("0001abf"), None);
         assert_eq!(decode_array::<4>("0001abfg"), None);
+        assert_eq!(decode_vec("0001ABff"), Some(b.to_vec()));
+        assert_eq!(decode_vec(""), Some(Vec::new()));
+        assert_eq!(decode_vec("abc"), None);
+        assert_eq!(decode_vec("zz"), None);
     }
 
     #[test]

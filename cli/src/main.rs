@@ -7,6 +7,7 @@ mod demo;
 mod error;
 mod fw;
 mod hex;
+mod identity;
 mod keys;
 mod out;
 mod trust_store;
@@ -23,9 +24,11 @@ use crate::out::errln;
 
 const EXIT_CODES: &str = "\
 Exit codes:
-  0  success (for verify: the image is valid)
+  0  success (for verify: the image is valid; for identity verify: the attestation is valid)
   1  the image is invalid (verification failed: bad signature, digest mismatch, rollback,
-     wrong device class, unknown or revoked key, algorithm not allowed, ...)
+     wrong device class, unknown or revoked key, algorithm not allowed, ...); for identity:
+     the attestation, the CSR or a device document is invalid (bad nonce, unknown root,
+     measurement mismatch, rollback, bad signature, malformed certificate, ...)
   2  usage, input or I/O error (bad arguments, missing or malformed file, ...)";
 
 /// Hybrid post-quantum firmware signing, verification and key management.
@@ -76,8 +79,17 @@ enum Command {
     /// Manage a trust-store file (the anchors `verify --trust-store` accepts).
     #[command(subcommand, name = "trust-store", after_help = trust_store_help())]
     TrustStore(TrustStoreCommand),
+    /// Device identity (DICE): a development CA, a simulated device's first layer, and the
+    /// attestation verifier.
+    ///
+    /// The device derives its DeviceID key from its Unique Device Secret, verifies the next
+    /// image as `verify` does, and derives the Alias key from the image's measurements; the CA
+    /// certifies the DeviceID key from its CSR; a verifier checks the chain, a fresh nonce and
+    /// the firmware's reference values.
+    #[command(subcommand, after_help = identity::IDENTITY_HELP)]
+    Identity(identity::IdentityCommand),
     /// Run the whole story (keys, endorsement, sign, verify, tamper, rollback, revocation,
-    /// class scope) in a temporary directory.
+    /// class scope, device identity and attestation) in a temporary directory.
     #[command(after_help = EXIT_CODES)]
     Demo(DemoArgs),
 }
@@ -192,18 +204,17 @@ struct SignArgs {
     force: bool,
 }
 
+/// What a device accepts: its trust anchors and its verifier's policy (`verify`, and the
+/// image check of `identity device`).
 #[derive(Args, Debug)]
 #[command(group(clap::ArgGroup::new("anchor").required(true).args(["pubkey", "trust_store"])))]
-struct VerifyArgs {
+struct PolicyArgs {
     /// Trust a single public key (SPKI PEM), as an active anchor.
     #[arg(long, value_name = "FILE")]
     pubkey: Option<PathBuf>,
     /// Trust store file (see `pqhybrid trust-store --help`).
     #[arg(long, value_name = "FILE")]
     trust_store: Option<PathBuf>,
-    /// The signed image.
-    #[arg(long, value_name = "FILE")]
-    image: PathBuf,
     /// The device's anti-rollback counter: lower security versions are rejected.
     #[arg(long, value_name = "N", default_value_t = 0)]
     min_security_version: u64,
@@ -239,6 +250,15 @@ struct VerifyArgs {
         value_parser = fw::parse_trailer_capacity
     )]
     trailer_capacity: usize,
+}
+
+#[derive(Args, Debug)]
+struct VerifyArgs {
+    /// The signed image.
+    #[arg(long, value_name = "FILE")]
+    image: PathBuf,
+    #[command(flatten)]
+    policy: PolicyArgs,
 }
 
 #[derive(Args, Debug)]
@@ -382,6 +402,7 @@ fn run(command: Command) -> Result<(), CliError> {
             cmd::trust_store_add(&a.store, &a.pubkey, a.revoked, a.label.as_deref())
         }
         Command::TrustStore(TrustStoreCommand::List(a)) => cmd::trust_store_list(&a.store),
+        Command::Identity(c) => identity::run(c),
         Command::Demo(a) => demo::run(a.keep),
     }
 }

@@ -1,50 +1,15 @@
 //! End-to-end tests of the `pqhybrid` binary.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::{CLASS, code, ok, run, stderr, stdout};
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-const CLASS: &str = "00112233-4455-6677-8899-aabbccddeeff";
 const OTHER_CLASS: &str = "ffeeddccbbaa99887766554433221100";
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_pqhybrid"))
-}
-
-/// Runs the binary in `dir` and returns its output.
-fn run(dir: &Path, args: &[&str]) -> Output {
-    bin()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("spawn pqhybrid")
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("exit code")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Runs and asserts success.
-fn ok(dir: &Path, args: &[&str]) -> Output {
-    let out = run(dir, args);
-    assert_eq!(
-        code(&out),
-        0,
-        "pqhybrid {args:?} failed\nstdout: {}\nstderr: {}",
-        stdout(&out),
-        stderr(&out)
-    );
-    out
-}
 
 /// Runs, asserts exit code `want`, and returns stderr.
 fn fails(dir: &Path, args: &[&str], want: i32) -> String {
@@ -797,6 +762,14 @@ fn demo_exits_0() {
         "VALID: format 2",
         "device class 6f2d1c3a-8b54-4e0f-9a7e-12c45d38a107 only",
         "[ClassNotEndorsed]",
+        "9. the device derives its identity from the image it booted",
+        "DeviceID id",
+        "Alias id",
+        "device/evidence.crt",
+        "10. a verifier checks its attestation",
+        "VALID attestation",
+        "minimum security version 11: rejected",
+        "[Rollback]",
         "all steps behaved as expected",
     ] {
         assert!(text.contains(needle), "{needle}: {text}");

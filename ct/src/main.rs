@@ -609,6 +609,74 @@ fn firmware_paths(h: &mut Harness) {
     }
 }
 
+/// The device-identity paths: the DICE derivation from a secret UDS (CDIs of two layers and the
+/// key-pair seeds), the DeviceID and Alias key generation, and the documents signed with them
+/// (CSR, Alias certificate, evidence). The measured inputs, the public keys, their ids and the
+/// documents are public.
+fn identity_paths(h: &mut Harness) {
+    use pqhybrid::identity::{
+        Cdis, IdentityKey, InputValues, MAX_CERT_LEN, Mode, TcbInfo, Uds, code_hash,
+        write_alias_certificate, write_csr, write_evidence,
+    };
+    let algs = [
+        SignatureAlgorithm::MlDsa65Ed25519Sha512,
+        SignatureAlgorithm::MlDsa65,
+        SignatureAlgorithm::MlDsa87EcdsaP384Sha512,
+    ];
+    for alg in algs {
+        let name = alg.name();
+        if !h.wanted(name) && !h.wanted("identity") {
+            continue;
+        }
+        let uds_bytes: [u8; 32] = h.secret_bytes(32).try_into().expect("32 bytes");
+        let mut inputs = InputValues::zero(Mode::Normal);
+        inputs.code_hash = code_hash(&[0x5a; 32]);
+        let (layer0, layer1) = h.op("identity.derive_cdis", name, || {
+            let layer0 = Cdis::from_uds(&Uds::new(uds_bytes));
+            let layer1 = layer0.next(&inputs);
+            (layer0, layer1)
+        });
+        let keys = h.op("identity.derive_keys", name, || {
+            (IdentityKey::derive(alg, &layer0), IdentityKey::derive(alg, &layer1))
+        });
+        // Declassify: whether the keys derive is public (always, for these algorithms).
+        vg::public_val(&(keys.0.is_ok(), keys.1.is_ok()));
+        let (Ok(device_id), Ok(alias)) = keys else {
+            h.check(false, format!("{name}: identity keys do not derive"));
+            continue;
+        };
+        // Declassify: the public keys and their ids go into certificates.
+        for k in [&device_id, &alias] {
+            vg::public(k.public_key());
+            vg::public(k.id());
+        }
+        let tcb = TcbInfo {
+            vendor: "pqhybrid",
+            model: "ct",
+            security_version: 3,
+            layer: 1,
+            image_id: [0x5a; 32],
+            mode: Mode::Normal,
+        };
+        let mut buf = vec![0u8; MAX_CERT_LEN];
+        for (kind, doc) in [
+            ("identity.csr", 0),
+            ("identity.alias_certificate", 1),
+            ("identity.evidence", 2),
+        ] {
+            let r = h.op(kind, name, || match doc {
+                0 => write_csr(&device_id, &mut buf),
+                1 => write_alias_certificate(&device_id, &alias, &tcb, &mut buf),
+                _ => write_evidence(&alias, b"ct nonce", &mut buf),
+            });
+            // Declassify: the documents are published.
+            vg::public(&buf);
+            vg::public_val(&r);
+            h.check(r.is_ok(), format!("{name} {kind}: {r:?}"));
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let (mut only, mut ci, mut verbose) = (None, false, false);
     let mut args = std::env::args().skip(1);
@@ -640,6 +708,7 @@ fn main() -> ExitCode {
     ecdh(&mut h);
     aead(&mut h);
     firmware_paths(&mut h);
+    identity_paths(&mut h);
 
     println!(
         "ct: {:<28} {:>5} {:>7} {:>9}",

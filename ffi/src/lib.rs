@@ -1,7 +1,8 @@
 //! # pqhybrid-ffi: the C ABI of pqhybrid
 //!
 //! libsodium-style C functions (`pqh_<object>_<verb>`) over pqhybrid's algorithm-agile byte
-//! layer, AES-GCM and the streaming firmware verifier. The header `include/pqhybrid.h` is
+//! layer, AES-GCM, the streaming firmware verifier and (feature `identity`, on by default) the
+//! device side of the DICE identity. The header `include/pqhybrid.h` is
 //! generated from this crate by `cargo xtask header` (cbindgen, config `ffi/cbindgen.toml`).
 //!
 //! Rules every function follows:
@@ -30,6 +31,8 @@ pub mod aead;
 pub mod alg;
 pub mod fw;
 mod glue;
+#[cfg(feature = "identity")]
+pub mod identity;
 pub mod kem;
 mod panic;
 pub mod rng;

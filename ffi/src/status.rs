@@ -3,6 +3,7 @@
 use core::ffi::c_char;
 
 use pqhybrid::Error;
+use pqhybrid::error::IdentityError;
 use pqhybrid::firmware::FirmwareError;
 
 /// The result of every fallible function: PQH_OK (0) on success, a negative value naming the
@@ -47,8 +48,9 @@ pub enum pqh_status {
     PQH_ERR_NULL_POINTER = -20,
     /// The algorithm value names no algorithm.
     PQH_ERR_UNKNOWN_ALGORITHM = -21,
-    /// A pqh_fw_verifier is misaligned, was not initialized (or its last pqh_fw_verifier_init
-    /// failed), was already finished, or was moved after pqh_fw_verifier_init.
+    /// A state (pqh_fw_verifier, pqh_identity) is misaligned, was not initialized (or its last
+    /// init failed), was already finished or wiped, or was moved after init; or a pqh_identity
+    /// has no measured image yet for an Alias-key call.
     PQH_ERR_INVALID_STATE = -22,
     /// An argument has a value outside its documented set (a trust-anchor state, an
     /// allowed-algorithm bit, a policy flag, a security-version range), or buffers overlap
@@ -110,12 +112,41 @@ pub enum pqh_status {
     PQH_ERR_FW_NON_CANONICAL_SIGNATURE = -123,
     /// Firmware: the image is longer than the slot given to pqh_fw_verifier_set_slot_len.
     PQH_ERR_FW_IMAGE_EXCEEDS_SLOT = -124,
+    /// Identity: the algorithm cannot hold a device identity (only ML-DSA and the composites
+    /// can), or a certificate names an algorithm this library does not know.
+    PQH_ERR_ID_UNSUPPORTED_ALGORITHM = -201,
+    /// Identity: a certificate, CSR or evidence is not the DER of pqhybrid's profile.
+    PQH_ERR_ID_MALFORMED_CERTIFICATE = -202,
+    /// Identity: a certificate carries a critical extension this library does not understand.
+    PQH_ERR_ID_UNKNOWN_CRITICAL_EXTENSION = -203,
+    /// Identity: the chain does not start at one of the trusted roots.
+    PQH_ERR_ID_UNKNOWN_ROOT = -204,
+    /// Identity: a certificate's issuer is not the subject of the one before it, or the chain
+    /// has the wrong length.
+    PQH_ERR_ID_BROKEN_CHAIN = -205,
+    /// Identity: a certificate that issues another is not a CA, or the evidence is a CA.
+    PQH_ERR_ID_NOT_A_CA = -206,
+    /// Identity: a signature in the chain (or a CSR's proof of possession) does not verify.
+    PQH_ERR_ID_BAD_SIGNATURE = -207,
+    /// Identity: the evidence's nonce is not the verifier's, or a nonce to sign is empty or
+    /// longer than PQH_IDENTITY_NONCE_MAX_BYTES.
+    PQH_ERR_ID_BAD_NONCE = -208,
+    /// Identity: the firmware the Alias certificate describes is not a reference value.
+    PQH_ERR_ID_MEASUREMENT_MISMATCH = -209,
+    /// Identity: the firmware's security version is below the verifier's minimum.
+    PQH_ERR_ID_ROLLBACK = -210,
+    /// Identity: the Alias certificate's mode is not normal (debug, recovery, not configured).
+    PQH_ERR_ID_WRONG_MODE = -211,
+    /// Identity: the Alias certificate names another device than the DeviceID certificate.
+    PQH_ERR_ID_WRONG_DEVICE = -212,
+    /// Identity: a certificate is not valid at the time it is checked against.
+    PQH_ERR_ID_EXPIRED = -213,
 }
 
 use pqh_status::*;
 
 /// Every status, for pqh_status_string and the tests.
-pub(crate) const ALL_STATUSES: [pqh_status; 43] = [
+pub(crate) const ALL_STATUSES: [pqh_status; 56] = [
     PQH_OK,
     PQH_ERR_INVALID_LENGTH,
     PQH_ERR_BUFFER_TOO_SMALL,
@@ -159,6 +190,19 @@ pub(crate) const ALL_STATUSES: [pqh_status; 43] = [
     PQH_ERR_FW_ENDORSED_ANCHOR,
     PQH_ERR_FW_NON_CANONICAL_SIGNATURE,
     PQH_ERR_FW_IMAGE_EXCEEDS_SLOT,
+    PQH_ERR_ID_UNSUPPORTED_ALGORITHM,
+    PQH_ERR_ID_MALFORMED_CERTIFICATE,
+    PQH_ERR_ID_UNKNOWN_CRITICAL_EXTENSION,
+    PQH_ERR_ID_UNKNOWN_ROOT,
+    PQH_ERR_ID_BROKEN_CHAIN,
+    PQH_ERR_ID_NOT_A_CA,
+    PQH_ERR_ID_BAD_SIGNATURE,
+    PQH_ERR_ID_BAD_NONCE,
+    PQH_ERR_ID_MEASUREMENT_MISMATCH,
+    PQH_ERR_ID_ROLLBACK,
+    PQH_ERR_ID_WRONG_MODE,
+    PQH_ERR_ID_WRONG_DEVICE,
+    PQH_ERR_ID_EXPIRED,
 ];
 
 impl pqh_status {
@@ -181,7 +225,7 @@ impl pqh_status {
             PQH_ERR_NULL_POINTER => c"NULL pointer",
             PQH_ERR_UNKNOWN_ALGORITHM => c"unknown algorithm",
             PQH_ERR_INVALID_STATE => {
-                c"verifier misaligned, not initialized, already finished, or moved after init"
+                c"state misaligned, not initialized, finished or wiped, moved after init, or not measured"
             }
             PQH_ERR_INVALID_ARGUMENT => c"argument outside its documented values",
             PQH_ERR_ALGORITHM_DISABLED => c"algorithm not enabled in this build",
@@ -216,6 +260,23 @@ impl pqh_status {
             PQH_ERR_FW_ENDORSED_ANCHOR => c"firmware: endorsed key is itself a trust anchor",
             PQH_ERR_FW_NON_CANONICAL_SIGNATURE => c"firmware: ECDSA signature not in low-s form",
             PQH_ERR_FW_IMAGE_EXCEEDS_SLOT => c"firmware: image is longer than its slot",
+            PQH_ERR_ID_UNSUPPORTED_ALGORITHM => {
+                c"identity: algorithm not supported for device identities"
+            }
+            PQH_ERR_ID_MALFORMED_CERTIFICATE => c"identity: malformed certificate, CSR or evidence",
+            PQH_ERR_ID_UNKNOWN_CRITICAL_EXTENSION => c"identity: unknown critical extension",
+            PQH_ERR_ID_UNKNOWN_ROOT => c"identity: chain does not start at a trusted root",
+            PQH_ERR_ID_BROKEN_CHAIN => c"identity: issuer and subject do not chain",
+            PQH_ERR_ID_NOT_A_CA => c"identity: issuing certificate is not a CA",
+            PQH_ERR_ID_BAD_SIGNATURE => c"identity: signature does not verify",
+            PQH_ERR_ID_BAD_NONCE => c"identity: nonce does not match, is empty or too long",
+            PQH_ERR_ID_MEASUREMENT_MISMATCH => {
+                c"identity: firmware measurement is not a reference value"
+            }
+            PQH_ERR_ID_ROLLBACK => c"identity: firmware security version below the minimum",
+            PQH_ERR_ID_WRONG_MODE => c"identity: device not in normal mode",
+            PQH_ERR_ID_WRONG_DEVICE => c"identity: certificates of different devices",
+            PQH_ERR_ID_EXPIRED => c"identity: certificate outside its validity period",
         }
     }
 }
@@ -253,6 +314,28 @@ impl From<FirmwareError> for pqh_status {
     }
 }
 
+impl From<IdentityError> for pqh_status {
+    fn from(e: IdentityError) -> Self {
+        match e {
+            IdentityError::UnsupportedAlgorithm => PQH_ERR_ID_UNSUPPORTED_ALGORITHM,
+            IdentityError::MalformedCertificate => PQH_ERR_ID_MALFORMED_CERTIFICATE,
+            IdentityError::UnknownCriticalExtension => PQH_ERR_ID_UNKNOWN_CRITICAL_EXTENSION,
+            IdentityError::UnknownRoot => PQH_ERR_ID_UNKNOWN_ROOT,
+            IdentityError::BrokenChain => PQH_ERR_ID_BROKEN_CHAIN,
+            IdentityError::NotACa => PQH_ERR_ID_NOT_A_CA,
+            IdentityError::BadSignature => PQH_ERR_ID_BAD_SIGNATURE,
+            IdentityError::BadNonce => PQH_ERR_ID_BAD_NONCE,
+            IdentityError::MeasurementMismatch => PQH_ERR_ID_MEASUREMENT_MISMATCH,
+            IdentityError::Rollback => PQH_ERR_ID_ROLLBACK,
+            IdentityError::WrongMode => PQH_ERR_ID_WRONG_MODE,
+            IdentityError::WrongDevice => PQH_ERR_ID_WRONG_DEVICE,
+            IdentityError::Expired => PQH_ERR_ID_EXPIRED,
+            // `IdentityError` is non-exhaustive; the tests check every listed variant maps.
+            _ => PQH_ERR_INTERNAL,
+        }
+    }
+}
+
 impl From<Error> for pqh_status {
     fn from(e: Error) -> Self {
         match e {
@@ -271,6 +354,7 @@ impl From<Error> for pqh_status {
             Error::AlgorithmDisabled => PQH_ERR_ALGORITHM_DISABLED,
             Error::UnknownAlgorithm => PQH_ERR_UNKNOWN_ALGORITHM,
             Error::Firmware(f) => f.into(),
+            Error::Identity(i) => i.into(),
             // `Error` is non-exhaustive; the tests check every listed variant maps.
             _ => PQH_ERR_INTERNAL,
         }
@@ -332,13 +416,35 @@ mod tests {
         for e in errors
             .into_iter()
             .chain(FirmwareError::ALL.into_iter().map(Error::Firmware))
+            .chain(IdentityError::ALL.into_iter().map(Error::Identity))
         {
             let s = pqh_status::from(e);
             assert_ne!(s, PQH_ERR_INTERNAL, "{e:?} unmapped");
             assert_ne!(s, PQH_OK);
             assert!(!seen.contains(&s), "{e:?} maps to a status already used");
+            assert!(
+                ALL_STATUSES.contains(&s),
+                "{e:?} maps to {s:?}, not in ALL_STATUSES"
+            );
             seen.push(s);
         }
+    }
+
+    #[test]
+    fn identity_statuses_follow_the_variants() {
+        // One PQH_ERR_ID_* per IdentityError variant, numbered from -201 in declaration order,
+        // and each described by pqh_status_string as an identity error.
+        for (i, e) in IdentityError::ALL.into_iter().enumerate() {
+            let s = pqh_status::from(e);
+            assert_eq!(s as i32, -201 - i as i32, "{e:?}");
+            let msg = s.message().to_str().unwrap_or_default();
+            assert!(msg.starts_with("identity: "), "{e:?}: {msg}");
+        }
+        let id_statuses = ALL_STATUSES
+            .iter()
+            .filter(|s| (-299..=-200).contains(&(**s as i32)))
+            .count();
+        assert_eq!(id_statuses, IdentityError::ALL.len());
     }
 
     #[test]

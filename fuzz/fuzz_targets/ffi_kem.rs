@@ -1,8 +1,14 @@
-//! The C ABI's KEM and AEAD functions (`pqh_kem_*`, `pqh_aead_*`), called through the rlib with
+//! The C ABI's KEM and AEAD functions (`pqh_kem_*`, `pqh_aead_*`, and the public-key import
+//! `pqh_kem_public_key_from_spki` / `pqh_kem_public_key_from_pem`), called through the rlib with
 //! fuzzer-chosen algorithm values, buffer contents, lengths and NULL pointers.
 //!
-//! Input: `op`, `alg` (C value 0..=15; KEMs 1..=7 and AEADs 1..=2 are valid), `flags` (u16),
-//! `lenmode` (u8), `extra` (u16), then fields `a`, `b`, `c`, and the rest is `d`.
+//! Input: `op` (mod 7), `alg` (C value 0..=15; KEMs 1..=7 and AEADs 1..=2 are valid), `flags`
+//! (u16), `lenmode` (u8), `extra` (u16), then fields `a`, `b`, `c`, and the rest is `d`.
+//!
+//! Op 6, public-key import, as op 7 of `ffi_sig`: the document is `a` (DER, or PEM text with
+//! flag 14), or with flag 15 a well-formed document of `alg` (the derived key with flag 8, else
+//! `a` fitted to the key length) with one fuzzer edit from `d`; checked by
+//! `pqhybrid_fuzz::check_key_import`.
 //!
 //! Invariants as in `ffi_sig`: no `PQH_ERR_INTERNAL`, no ASan report, NULL with a non-zero length
 //! is an error, unknown algorithms are `PQH_ERR_UNKNOWN_ALGORITHM`, statuses and outputs equal
@@ -13,13 +19,18 @@
 use core::ffi::c_void;
 
 use libfuzzer_sys::fuzz_target;
+use pqhybrid::encoding::Algorithm;
 use pqhybrid::primitives::aes_gcm::{Aes128Gcm, Aes256Gcm};
 use pqhybrid::{Error, KemAlgorithm};
 use pqhybrid_ffi::aead::{pqh_aead_open, pqh_aead_seal};
 use pqhybrid_ffi::alg::{AeadAlgArg, KemAlgArg};
 use pqhybrid_ffi::kem::*;
 use pqhybrid_ffi::pqh_status::{self, *};
-use pqhybrid_fuzz::{CallbackState, FailRng, FuzzRng, InArg, Input, OutArg, out_len, rng_callback};
+use pqhybrid_ffi::spki::{pqh_kem_public_key_from_pem, pqh_kem_public_key_from_spki};
+use pqhybrid_fuzz::{
+    CallbackState, FailRng, FuzzRng, InArg, Input, KeyImportNulls, OutArg, check_key_import,
+    decode_key_document, edit_document, key_document, out_len, rng_callback,
+};
 
 type RngFn = unsafe extern "C" fn(*mut c_void, *mut u8, usize) -> i32;
 
@@ -89,7 +100,7 @@ fuzz_target!(|data: &[u8]| {
         (pk, sk)
     });
 
-    match op % 6 {
+    match op % 7 {
         0 => {
             let seed = InArg::new(a, null(0));
             let mut pk = OutArg::new(out_len(pk_len, lenmode, extra), null(1));
@@ -167,7 +178,7 @@ fuzz_target!(|data: &[u8]| {
         }
         2 | 3 => {
             // encapsulate (callback) / encapsulate_deterministic (explicit randomness)
-            let det = op % 6 == 3;
+            let det = op % 7 == 3;
             let pkb = derived.as_ref().map_or(a.to_vec(), |(p, _)| p.clone());
             let pk = InArg::new(&pkb, null(0));
             let rnd = InArg::new(b, null(4));
@@ -267,6 +278,53 @@ fuzz_target!(|data: &[u8]| {
                 Some(status_of(&r))
             });
             check("kem_decapsulate", alg.is_some(), got, expected, &[&ss]);
+        }
+        6 => {
+            // Public-key import from a SubjectPublicKeyInfo (DER) or its PEM armour.
+            let pem = null(14);
+            let doc = match alg {
+                Some(k) if null(15) => {
+                    let key = derived.as_ref().map_or_else(
+                        || {
+                            let mut key = a.to_vec();
+                            key.resize(k.public_key_len(), 0);
+                            key
+                        },
+                        |(p, _)| p.clone(),
+                    );
+                    let mut doc = key_document(Algorithm::Kem(k), &key, pem);
+                    edit_document(&mut doc, d);
+                    doc
+                }
+                _ => a.to_vec(),
+            };
+            let need = decode_key_document(&doc, pem).map_or(pk_len, |(_, k)| k.len());
+            let nulls = KeyImportNulls {
+                doc: null(0),
+                alg: null(1),
+                pk: null(2),
+                len: null(3),
+            };
+            check_key_import(
+                if pem {
+                    "pqh_kem_public_key_from_pem"
+                } else {
+                    "pqh_kem_public_key_from_spki"
+                },
+                &|p, n, al, k, cap, l| {
+                    // SAFETY: `check_key_import` passes NULL or buffers valid for the lengths.
+                    unsafe { pqh_kem_public_key_from_spki(p, n, al.cast(), k, cap, l) }
+                },
+                &|p, n, al, k, cap, l| {
+                    // SAFETY: as above.
+                    unsafe { pqh_kem_public_key_from_pem(p.cast(), n, al.cast(), k, cap, l) }
+                },
+                pem,
+                &doc,
+                out_len(need, lenmode, extra),
+                nulls,
+                &c_value,
+            );
         }
         _ => {
             // AEAD seal then open (open of the fuzzer's ciphertext, or of the sealed one).
@@ -422,3 +480,11 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// The C value this target's import functions write for `a`; `None` for a signature algorithm.
+fn c_value(a: Algorithm) -> Option<u32> {
+    match a {
+        Algorithm::Kem(k) => pqhybrid_fuzz::kem_c_value(k).map(u32::from),
+        Algorithm::Signature(_) => None,
+    }
+}

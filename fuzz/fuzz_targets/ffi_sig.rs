@@ -1,27 +1,41 @@
-//! The C ABI's signature functions (`pqh_sig_*`, `pqh_fw_key_id`, `pqh_fw_algorithm_bit`),
+//! The C ABI's signature functions (`pqh_sig_*`, `pqh_fw_key_id`, `pqh_fw_algorithm_bit`, and
+//! the public-key import `pqh_sig_public_key_from_spki` / `pqh_sig_public_key_from_pem`),
 //! called through the rlib with fuzzer-chosen algorithm values (valid and not), buffer
 //! contents, lengths (exact, short, long) and NULL pointers.
 //!
-//! Input: `op`, `alg` (the C value, 0..=31; 1..=24 are valid), `flags` (u16: NULL pointers,
-//! derived keys, RNG failure), `lenmode` (u8), `extra` (u16), then fields `a`, `b`, `c`, and
-//! the rest is `d`.
+//! Input: `op` (mod 8), `alg` (the C value, 0..=31; 1..=24 are valid), `flags` (u16: NULL
+//! pointers, derived keys, RNG failure, import mode), `lenmode` (u8), `extra` (u16), then fields
+//! `a`, `b`, `c`, and the rest is `d`.
 //!
 //! Invariants: never `PQH_ERR_INTERNAL` (a caught panic) nor an ASan report (input and output
 //! buffers are exactly as long as the length passed); a NULL pointer with a non-zero length is
 //! an error; an unknown algorithm is `PQH_ERR_UNKNOWN_ALGORITHM`; otherwise the status is the
 //! Rust API's result mapped by `pqh_status::from` and the outputs are the Rust API's outputs;
 //! on error no output byte (nor output length) is written.
+//!
+//! Op 7, public-key import: the document is `a` (DER, or PEM text with flag 11), or with flag 12
+//! a well-formed document of `alg` (the derived public key with flag 8, else `a` fitted to the
+//! key length) with one fuzzer edit from `d` (a byte flipped, or the document cut). The status
+//! must be one the import functions document and the Rust decoder's; on success the key is
+//! exactly the algorithm's public-key length, re-encodes (DER and PEM) and imports again to the
+//! same algorithm and key, and a DER input re-encodes to itself (see
+//! `pqhybrid_fuzz::check_key_import`).
 #![no_main]
 
 use core::ffi::{c_char, c_void};
 
 use libfuzzer_sys::fuzz_target;
+use pqhybrid::encoding::Algorithm;
 use pqhybrid::{Error, SignatureAlgorithm};
 use pqhybrid_ffi::alg::SigAlgArg;
 use pqhybrid_ffi::fw::{pqh_fw_algorithm_bit, pqh_fw_key_id};
 use pqhybrid_ffi::pqh_status::{self, *};
 use pqhybrid_ffi::sig::*;
-use pqhybrid_fuzz::{CallbackState, FailRng, FuzzRng, InArg, Input, OutArg, out_len, rng_callback};
+use pqhybrid_ffi::spki::{pqh_sig_public_key_from_pem, pqh_sig_public_key_from_spki};
+use pqhybrid_fuzz::{
+    CallbackState, FailRng, FuzzRng, InArg, Input, KeyImportNulls, OutArg, check_key_import,
+    decode_key_document, edit_document, key_document, out_len, rng_callback,
+};
 
 /// Signature algorithms cheap enough to sign with in the target (not SLH-DSA).
 fn cheap(a: SignatureAlgorithm) -> bool {
@@ -95,8 +109,9 @@ fuzz_target!(|data: &[u8]| {
         )
     });
 
-    // SLH-DSA "s" key generation and signing take about a second: only with flag 10.
-    if alg.is_some_and(pqhybrid_fuzz::slow_keygen) && !null(10) && op % 7 != 5 {
+    // SLH-DSA "s" key generation and signing take about a second: only with flag 10 (verify and
+    // key import neither generate keys nor sign).
+    if alg.is_some_and(pqhybrid_fuzz::slow_keygen) && !null(10) && !matches!(op % 8, 5 | 7) {
         return;
     }
 
@@ -125,7 +140,7 @@ fuzz_target!(|data: &[u8]| {
     });
     let derived = derived.flatten();
 
-    match op % 7 {
+    match op % 8 {
         0 => {
             // keypair_from_seed
             let seed = InArg::new(a, null(0));
@@ -229,7 +244,7 @@ fuzz_target!(|data: &[u8]| {
         }
         3 | 4 => {
             // sign_deterministic / sign (hedged, with the callback)
-            let hedged = op % 7 == 4;
+            let hedged = op % 8 == 4;
             if alg.is_some_and(|al| !cheap(al)) && !null(10) {
                 return; // SLH-DSA signing is slow: only when flag 10 asks for it
             }
@@ -370,6 +385,54 @@ fuzz_target!(|data: &[u8]| {
             });
             check("verify", alg, got, expected, &[]);
         }
+        7 => {
+            // Public-key import from a SubjectPublicKeyInfo (DER) or its PEM armour.
+            let pem = null(11);
+            let doc = match alg {
+                Some(al) if null(12) => {
+                    let key = derived.as_ref().map_or_else(
+                        || {
+                            let mut k = a.to_vec();
+                            k.resize(al.public_key_len(), 0);
+                            k
+                        },
+                        |(p, _)| p.clone(),
+                    );
+                    let mut doc = key_document(Algorithm::Signature(al), &key, pem);
+                    edit_document(&mut doc, d);
+                    doc
+                }
+                _ => a.to_vec(),
+            };
+            // The key buffer: around the decoded key's length, else the algorithm's.
+            let need = decode_key_document(&doc, pem).map_or(pk_len, |(_, k)| k.len());
+            let nulls = KeyImportNulls {
+                doc: null(0),
+                alg: null(1),
+                pk: null(2),
+                len: null(3),
+            };
+            check_key_import(
+                if pem {
+                    "pqh_sig_public_key_from_pem"
+                } else {
+                    "pqh_sig_public_key_from_spki"
+                },
+                &|p, n, al, k, cap, l| {
+                    // SAFETY: `check_key_import` passes NULL or buffers valid for the lengths.
+                    unsafe { pqh_sig_public_key_from_spki(p, n, al.cast(), k, cap, l) }
+                },
+                &|p, n, al, k, cap, l| {
+                    // SAFETY: as above.
+                    unsafe { pqh_sig_public_key_from_pem(p.cast(), n, al.cast(), k, cap, l) }
+                },
+                pem,
+                &doc,
+                out_len(need, lenmode, extra),
+                nulls,
+                &c_value,
+            );
+        }
         _ => {
             // Names, queries and firmware key ids.
             let name_ptr = pqh_sig_alg_name(arg);
@@ -405,11 +468,13 @@ fuzz_target!(|data: &[u8]| {
                 match want {
                     Some(w) => {
                         assert_eq!(got, PQH_OK, "from_name rejected {w}");
-                        let idx = SignatureAlgorithm::ALL
-                            .iter()
-                            .position(|x| *x == w)
-                            .map(|i| i as u32 + 1);
-                        assert_eq!(Some(out), idx);
+                        // The C value is the table id, not the position in `ALL` (16..=24
+                        // differ).
+                        assert_eq!(
+                            Some(out),
+                            pqhybrid_fuzz::sig_c_value(w).map(u32::from),
+                            "from_name: C value of {w}"
+                        );
                     }
                     None => {
                         assert_ne!(got, PQH_OK, "from_name accepted {name:?}");
@@ -444,6 +509,14 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// The C value this target's import functions write for `a`; `None` for a KEM.
+fn c_value(a: Algorithm) -> Option<u32> {
+    match a {
+        Algorithm::Signature(s) => pqhybrid_fuzz::sig_c_value(s).map(u32::from),
+        Algorithm::Kem(_) => None,
+    }
+}
 
 fn derived_pk(al: SignatureAlgorithm, sk: &[u8]) -> Vec<u8> {
     let mut pk = vec![0u8; al.public_key_len()];

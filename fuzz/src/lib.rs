@@ -556,3 +556,242 @@ pub unsafe extern "C" fn rng_callback(
     let _ = state.rng.try_fill_bytes(buf);
     0
 }
+
+/// The statuses the public-key import functions (`pqh_sig_public_key_from_spki/_pem`,
+/// `pqh_kem_public_key_from_spki/_pem`, `ffi/src/spki.rs`) document; any other is a bug.
+pub const KEY_IMPORT_STATUSES: [pqhybrid_ffi::pqh_status; 6] = {
+    use pqhybrid_ffi::pqh_status::*;
+    [
+        PQH_OK,
+        PQH_ERR_NULL_POINTER,
+        PQH_ERR_MALFORMED_ENCODING,
+        PQH_ERR_INVALID_LENGTH,
+        PQH_ERR_UNKNOWN_ALGORITHM,
+        PQH_ERR_BUFFER_TOO_SMALL,
+    ]
+};
+
+/// A C public-key import function (`der`/`pem`, its length, `alg_out`, `pk`, `pk_cap`,
+/// `pk_len`), with the algorithm output seen as the `u32` it is in C.
+pub type KeyImportFn<'a> =
+    &'a dyn Fn(*const u8, usize, *mut u32, *mut u8, usize, *mut usize) -> pqhybrid_ffi::pqh_status;
+
+/// What the Rust API makes of a public-key document: the algorithm and the raw key, or the
+/// status the C import must return for it. `pem`: the document is PEM text, else DER.
+///
+/// # Errors
+/// The status of a document the Rust decoder rejects (text that is not UTF-8 is malformed).
+pub fn decode_key_document(
+    doc: &[u8],
+    pem: bool,
+) -> Result<(pqhybrid::encoding::Algorithm, Vec<u8>), pqhybrid_ffi::pqh_status> {
+    use pqhybrid_ffi::pqh_status;
+    if pem {
+        let text = core::str::from_utf8(doc).map_err(|_| pqh_status::PQH_ERR_MALFORMED_ENCODING)?;
+        pqhybrid::encoding::decode_public_key_pem(text).map_err(pqh_status::from)
+    } else {
+        pqhybrid::encoding::decode_public_key(doc)
+            .map(|k| (k.algorithm, k.key.to_vec()))
+            .map_err(pqh_status::from)
+    }
+}
+
+/// The DER `SubjectPublicKeyInfo` (or, with `pem`, its PEM armour) of the raw key `key`.
+///
+/// # Panics
+/// If `key` is not `alg`'s public-key length.
+#[must_use]
+pub fn key_document(alg: pqhybrid::encoding::Algorithm, key: &[u8], pem: bool) -> Vec<u8> {
+    use pqhybrid::encoding::{encode_public_key, encode_public_key_pem, public_key_der_len};
+    if pem {
+        encode_public_key_pem(alg, key)
+            .expect("PEM-encoding a key of the right length")
+            .into_bytes()
+    } else {
+        let mut der = vec![0u8; public_key_der_len(alg)];
+        let n = encode_public_key(alg, key, &mut der).expect("encoding a key of the right length");
+        der.truncate(n);
+        der
+    }
+}
+
+/// Which pointers of a key import are NULL.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KeyImportNulls {
+    /// The document (`der` / `pem`).
+    pub doc: bool,
+    /// `alg_out`.
+    pub alg: bool,
+    /// The key buffer `pk`.
+    pub pk: bool,
+    /// `pk_len`.
+    pub len: bool,
+}
+
+impl KeyImportNulls {
+    /// Whether any pointer is NULL (then the call must fail, whatever the document).
+    #[must_use]
+    pub fn any(self) -> bool {
+        self.doc || self.alg || self.pk || self.len
+    }
+}
+
+/// The sentinel `alg_out` holds before a key import (no algorithm has this C value).
+pub const ALG_SENTINEL: u32 = 0xdead_beef;
+
+/// Calls a C public-key import function on `doc` with a key buffer of `cap` bytes and the
+/// pointers `nulls` names set to NULL, and checks it against the Rust decoder:
+///
+/// * no caught panic, and a status from [`KEY_IMPORT_STATUSES`];
+/// * with every pointer valid, the status the Rust API gives (its decoding error, unknown
+///   algorithm when `c_value` names no algorithm of this function's kind, buffer too small);
+///   with a NULL pointer, an error;
+/// * on success: `*alg_out` is the algorithm's C value, `*pk_len` is exactly the algorithm's
+///   public-key length, the key is the decoded one and nothing past it is written; the key
+///   re-encodes (DER and PEM) into documents that import again to the same algorithm and key,
+///   and a DER input re-encodes to itself byte for byte (strict DER);
+/// * on error: nothing is written (`alg_out`, `pk`, `pk_len` keep their sentinels).
+///
+/// `c_value(alg)` is the C value the function writes for `alg`, or `None` for an algorithm of
+/// the other kind. `der` and `pem` are this kind's two import functions; `pem` says which one
+/// `doc` is for.
+///
+/// # Panics
+/// When an invariant does not hold.
+#[allow(clippy::too_many_arguments)]
+pub fn check_key_import(
+    what: &str,
+    der: KeyImportFn<'_>,
+    pem_fn: KeyImportFn<'_>,
+    pem: bool,
+    doc: &[u8],
+    cap: usize,
+    nulls: KeyImportNulls,
+    c_value: &dyn Fn(pqhybrid::encoding::Algorithm) -> Option<u32>,
+) {
+    use pqhybrid_ffi::pqh_status::*;
+    let call = if pem { pem_fn } else { der };
+    let input = InArg::new(doc, nulls.doc);
+    let mut pk = OutArg::new(cap, nulls.pk);
+    let mut alg_out: u32 = ALG_SENTINEL;
+    let mut pk_len: usize = usize::MAX;
+    let alg_ptr: *mut u32 = if nulls.alg {
+        core::ptr::null_mut()
+    } else {
+        &raw mut alg_out
+    };
+    let len_ptr: *mut usize = if nulls.len {
+        core::ptr::null_mut()
+    } else {
+        &raw mut pk_len
+    };
+    let got = call(
+        input.ptr(),
+        input.len(),
+        alg_ptr,
+        pk.ptr(),
+        pk.len(),
+        len_ptr,
+    );
+    assert_ne!(
+        got, PQH_ERR_INTERNAL,
+        "{what}: internal error (caught panic)"
+    );
+    assert!(
+        KEY_IMPORT_STATUSES.contains(&got),
+        "{what}: undocumented status {got:?}"
+    );
+
+    let decoded = decode_key_document(doc, pem);
+    if nulls.any() {
+        assert_ne!(got, PQH_OK, "{what}: accepted a NULL pointer");
+    } else {
+        let want = match &decoded {
+            Err(e) => *e,
+            Ok((alg, key)) => match c_value(*alg) {
+                None => PQH_ERR_UNKNOWN_ALGORITHM,
+                Some(_) if cap < key.len() => PQH_ERR_BUFFER_TOO_SMALL,
+                Some(_) => PQH_OK,
+            },
+        };
+        assert_eq!(got, want, "{what}: status differs from the Rust decoder");
+    }
+
+    if got != PQH_OK {
+        assert!(pk.untouched(), "{what}: key written on error {got:?}");
+        assert_eq!(alg_out, ALG_SENTINEL, "{what}: algorithm written on error");
+        assert_eq!(pk_len, usize::MAX, "{what}: length written on error");
+        return;
+    }
+    let Ok((alg, key)) = decoded else {
+        panic!("{what}: the C import accepted a document the Rust decoder rejects");
+    };
+    assert_eq!(Some(alg_out), c_value(alg), "{what}: algorithm value");
+    assert_eq!(pk_len, alg.public_key_len(), "{what}: key length");
+    assert_eq!(&pk.bytes()[..pk_len], &key[..], "{what}: key bytes");
+    assert!(
+        pk.bytes()[pk_len..].iter().all(|&b| b == CANARY),
+        "{what}: written past the key"
+    );
+
+    // Round trip: re-export the imported key and import it again, both ways.
+    let reencoded = key_document(alg, &key, pem);
+    if !pem {
+        assert_eq!(
+            reencoded, doc,
+            "{alg}: the SPKI does not re-encode to itself"
+        );
+    }
+    for (f, as_pem) in [(der, false), (pem_fn, true)] {
+        let again = key_document(alg, &key, as_pem);
+        let mut pk2 = vec![0u8; alg.public_key_len()];
+        let (mut alg2, mut len2) = (ALG_SENTINEL, usize::MAX);
+        let st = f(
+            again.as_ptr(),
+            again.len(),
+            &raw mut alg2,
+            pk2.as_mut_ptr(),
+            pk2.len(),
+            &raw mut len2,
+        );
+        assert_eq!(
+            st, PQH_OK,
+            "{alg}: re-exported key (pem: {as_pem}) not imported"
+        );
+        assert_eq!(
+            (alg2, len2),
+            (alg_out, pk_len),
+            "{alg}: round trip (pem: {as_pem})"
+        );
+        assert_eq!(pk2, key, "{alg}: round-trip key (pem: {as_pem})");
+    }
+}
+
+/// One fuzzer edit of an encoded document, from `edit` (`[pos_lo, pos_hi, xor, mode, ..]`): the
+/// byte at `pos` (modulo the length) XORed with `xor`, or with an odd `mode` the document cut at
+/// `pos`. Fewer than three bytes: no edit.
+pub fn edit_document(doc: &mut Vec<u8>, edit: &[u8]) {
+    if doc.is_empty() {
+        return;
+    }
+    if let [p0, p1, x, rest @ ..] = edit {
+        let pos = usize::from(u16::from_le_bytes([*p0, *p1])) % doc.len();
+        if rest.first().is_some_and(|m| m & 1 == 1) {
+            doc.truncate(pos);
+        } else {
+            doc[pos] ^= *x;
+        }
+    }
+}
+
+/// The C value (`pqh_sig_alg`) of `alg`: its id in the core table (`None` if it has none).
+#[must_use]
+pub fn sig_c_value(alg: SignatureAlgorithm) -> Option<u8> {
+    (0..=u8::MAX).find(|&v| SignatureAlgorithm::from_id(u16::from(v)) == Some(alg))
+}
+
+/// The C value (`pqh_kem_alg`) of `alg`: its id in the core table (`None` if it has none).
+#[must_use]
+pub fn kem_c_value(alg: pqhybrid::KemAlgorithm) -> Option<u8> {
+    (0..=u8::MAX).find(|&v| pqhybrid::KemAlgorithm::from_id(u16::from(v)) == Some(alg))
+}

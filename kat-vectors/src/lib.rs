@@ -14,17 +14,28 @@
 //!
 //! [`Tally`] counts passes, failures and not-applicable cases for one vector
 //! file and prints a single summary line (`kat: <suite>/<file>: ...`) that
-//! `cargo xtask kat` collects.
+//! `cargo xtask kat` collects. Each such name may be reported once per test
+//! binary (a second `Tally` with the same name panics), so that the summed
+//! lines never mix two different sets of cases.
+//!
+//! Helpers the tests share instead of copying them: [`json`] (typed field
+//! access for the vector files), [`rng`] (deterministic and failing test
+//! generators), [`hex()`] / [`to_hex`] / [`b64()`], and [`serde_json`] itself,
+//! re-exported.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(clippy::panic)]
 
+pub mod json;
 pub mod rng;
 
-use std::collections::BTreeMap;
+/// The JSON library the vectors are parsed with ([`load_json`] returns its [`serde_json::Value`]).
+pub use serde_json;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
@@ -232,6 +243,12 @@ pub fn hex(s: &str) -> Vec<u8> {
     }
 }
 
+/// Lowercase hex of `data` (the inverse of [`hex()`]), for messages and generated files.
+#[must_use]
+pub fn to_hex(data: &[u8]) -> String {
+    hex::encode(data)
+}
+
 /// Decodes standard base64 (RFC 4648 alphabet, with `=` padding).
 ///
 /// # Panics
@@ -274,20 +291,57 @@ pub struct Tally {
     failures: Vec<String>,
 }
 
+/// The environment variable `cargo xtask kat` sets to the lattice backend configuration a
+/// KAT binary was built with.
+pub const CONFIG_ENV_VAR: &str = "PQHYBRID_KAT_CONFIG";
+
+/// The reported file label: `file`, then ` [config]` when a configuration is given. A label
+/// that already carries a tag of its own (`file [compact]`) gets the configuration as a second
+/// tag (`file [compact] [libcrux]`): the same file runs under every configuration, and each
+/// run must be told apart.
+fn file_label(file: &str, config: Option<&str>) -> String {
+    match config {
+        Some(config) if !config.is_empty() => format!("{file} [{config}]"),
+        _ => file.to_owned(),
+    }
+}
+
+/// Records that a report named `name` (`suite/file label`) exists in this process.
+///
+/// # Panics
+/// If a report of that name was already created: two sets of cases would be summed under one
+/// name by `cargo xtask kat`, and one could hide the other.
+fn claim_name(name: &str) {
+    static NAMES: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+    let mut names = NAMES.lock().unwrap_or_else(PoisonError::into_inner);
+    assert!(
+        names.insert(name.to_owned()),
+        "kat: a second report named {name:?} in this test binary; every Tally needs its own \
+         suite/file name (add the test file's or variant's name to the suite or the file label)"
+    );
+}
+
 impl Tally {
     /// Starts counting for `suite` (e.g. `"acvp"`) and `file`
-    /// (e.g. `"ML-KEM-keyGen-FIPS203"`).
+    /// (e.g. `"ML-KEM-keyGen-FIPS203"`), reported as `suite/file`.
     ///
     /// When `PQHYBRID_KAT_CONFIG` is set (by `cargo xtask kat`, to the lattice backend
     /// configuration the test binary was built with), the file is reported as
-    /// `file [config]`; a file name that already carries a tag (`[compact]`) keeps it.
+    /// `file [config]`; a file label with its own tag (`file [compact]`) becomes
+    /// `file [compact] [config]`.
+    ///
+    /// # Panics
+    /// If `suite` or `file` is empty or holds a line break, or if a `Tally` with the same
+    /// name was already created in this test binary (names must be unique: see the crate
+    /// documentation).
     pub fn new(suite: &str, file: &str) -> Tally {
-        let file = match std::env::var("PQHYBRID_KAT_CONFIG") {
-            Ok(config) if !config.is_empty() && !file.ends_with(']') => {
-                format!("{file} [{config}]")
-            }
-            _ => file.to_owned(),
-        };
+        assert!(
+            !suite.is_empty() && !file.is_empty() && !format!("{suite}{file}").contains('\n'),
+            "kat: bad report name {suite:?}/{file:?}"
+        );
+        let config = std::env::var(CONFIG_ENV_VAR).ok();
+        let file = file_label(file, config.as_deref());
+        claim_name(&format!("{suite}/{file}"));
         Tally {
             suite: suite.to_owned(),
             file,
@@ -529,7 +583,7 @@ mod tests {
     #[test]
     #[should_panic(expected = "no applicable vectors ran")]
     fn tally_zero_passes_panics() {
-        let mut t = Tally::new("xwing", "test-vectors.json");
+        let mut t = Tally::new("unit-test", "zero passes");
         t.na("not offered");
         t.finish();
     }
@@ -537,7 +591,7 @@ mod tests {
     #[test]
     #[should_panic(expected = "no applicable vectors ran")]
     fn tally_empty_panics() {
-        Tally::new("xwing", "test-vectors.json").finish();
+        Tally::new("unit-test", "empty").finish();
     }
 
     #[test]
@@ -548,6 +602,38 @@ mod tests {
         t.pass();
         t.fail("tcId 7: signature rejected");
         t.finish();
+    }
+
+    #[test]
+    #[should_panic(expected = "a second report named \"unit-test/twice\"")]
+    fn tally_duplicate_name_panics() {
+        let _first = Tally::new("unit-test", "twice");
+        let _second = Tally::new("unit-test", "twice");
+    }
+
+    #[test]
+    fn same_file_in_other_suites_is_distinct() {
+        let _a = Tally::new("unit-test-a", "testvectors.json");
+        let _b = Tally::new("unit-test-b", "testvectors.json");
+    }
+
+    #[test]
+    fn file_label_appends_the_configuration() {
+        assert_eq!(file_label("f.json", None), "f.json");
+        assert_eq!(file_label("f.json", Some("")), "f.json");
+        assert_eq!(file_label("f.json", Some("libcrux")), "f.json [libcrux]");
+        // A tagged label still names the configuration: the compact verifier's files run
+        // under every backend configuration and must not collide.
+        assert_eq!(
+            file_label("f.json [compact]", Some("rustcrypto")),
+            "f.json [compact] [rustcrypto]"
+        );
+    }
+
+    #[test]
+    fn to_hex_inverts_hex() {
+        assert_eq!(to_hex(&[0x00, 0xab, 0xff]), "00abff");
+        assert_eq!(hex(&to_hex(b"pqhybrid")), b"pqhybrid".to_vec());
     }
 
     #[test]

@@ -52,6 +52,7 @@ macro_rules! table_max {
 mod decapsulation_key;
 mod kem;
 mod kem_info;
+mod sig_key;
 mod signature;
 mod signature_info;
 mod signing_key;

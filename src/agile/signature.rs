@@ -1,16 +1,20 @@
 //! [`SignatureAlgorithm`]: every signature algorithm behind one enum.
 
 // With `algorithm-subset`, the helpers of the algorithms left out are not referenced.
-#![cfg_attr(feature = "algorithm-subset", allow(dead_code, unused_variables))]
+#![cfg_attr(
+    feature = "algorithm-subset",
+    allow(dead_code, unused_imports, unused_variables)
+)]
 
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Field, Result, check_len, out_buf, require_empty_ctx};
 use crate::hybrid::composite_sig::{self, CompositeParams};
-use crate::primitives::ml_dsa::ZeroPadded;
+use crate::message::ZeroPadded;
 use crate::primitives::{ecdsa, ed25519, ml_dsa, slh_dsa};
 use crate::rng::{FixedBytes, TryCryptoRng};
 
+use super::sig_key::SigKey;
 use super::signature_info::{SIGNATURES, SignatureInfo};
 
 /// A signature algorithm.
@@ -222,12 +226,6 @@ macro_rules! arm {
             $dis
         }
     }};
-}
-
-/// Hedged (with an RNG) or deterministic signing.
-enum Rnd<'a, R: ?Sized> {
-    Hedged(&'a mut R),
-    Deterministic,
 }
 
 impl SignatureAlgorithm {
@@ -488,12 +486,12 @@ impl SignatureAlgorithm {
         // largest algorithm (a Cortex-M stack budget issue; see benches/cortex-m).
         dispatch!(self,
             disabled => Err(Error::AlgorithmDisabled),
-            mldsa M => mldsa_pk::<M>(sk, pk_out),
-            slh S => slh_pk::<S>(sk, pk_out),
-            ed25519 => ed25519_pk(sk, pk_out),
-            p256 => p256_pk(sk, pk_out),
-            p384 => p384_pk(sk, pk_out),
-            composite C => composite_pk::<C>(sk, pk_out),
+            mldsa M => public_key_with::<ml_dsa::SigningKey<M>>(sk, pk_out),
+            slh S => public_key_with::<slh_dsa::SigningKey<S>>(sk, pk_out),
+            ed25519 => public_key_with::<ed25519::SigningKey>(sk, pk_out),
+            p256 => public_key_with::<ecdsa::p256::SigningKey>(sk, pk_out),
+            p384 => public_key_with::<ecdsa::p384::SigningKey>(sk, pk_out),
+            composite C => public_key_with::<composite_sig::SigningKey<C>>(sk, pk_out),
         )
     }
 
@@ -516,7 +514,7 @@ impl SignatureAlgorithm {
         rng: &mut R,
         sig_out: &mut [u8],
     ) -> Result<usize> {
-        self.sign_impl(sk, msg, ctx, Rnd::Hedged(rng), sig_out)
+        self.sign_impl(sk, msg, ctx, Some(rng), sig_out)
     }
 
     /// Deterministic signing: ML-DSA with `rnd` = 0³², SLH-DSA with `opt_rand = PK.seed`,
@@ -532,7 +530,7 @@ impl SignatureAlgorithm {
         ctx: &[u8],
         sig_out: &mut [u8],
     ) -> Result<usize> {
-        self.sign_impl::<FixedBytes<'_>>(sk, msg, ctx, Rnd::Deterministic, sig_out)
+        self.sign_impl::<FixedBytes<'_>>(sk, msg, ctx, None, sig_out)
     }
 
     fn sign_impl<R: TryCryptoRng + ?Sized>(
@@ -540,7 +538,7 @@ impl SignatureAlgorithm {
         sk: &[u8],
         msg: &[u8],
         ctx: &[u8],
-        rnd: Rnd<'_, R>,
+        rng: Option<&mut R>,
         sig_out: &mut [u8],
     ) -> Result<usize> {
         self.check_enabled()?;
@@ -552,27 +550,12 @@ impl SignatureAlgorithm {
         }
         dispatch!(self,
             disabled => Err(Error::AlgorithmDisabled),
-            mldsa M => {
-                mldsa_sign::<M, R>(sk, msg, ctx, rnd, out)?;
-                Ok(len)
-            },
-            slh S => {
-                slh_sign::<S, R>(sk, msg, ctx, rnd, out)?;
-                Ok(len)
-            },
-            ed25519 => {
-                ed25519_sign(sk, msg, out)?;
-                Ok(len)
-            },
-            p256 => {
-                p256_sign(sk, msg, out)?;
-                Ok(len)
-            },
-            p384 => {
-                p384_sign(sk, msg, out)?;
-                Ok(len)
-            },
-            composite C => composite_sign::<C, R>(sk, msg, ctx, rnd, out),
+            mldsa M => sign_with::<ml_dsa::SigningKey<M>, R>(sk, msg, ctx, rng, out),
+            slh S => sign_with::<slh_dsa::SigningKey<S>, R>(sk, msg, ctx, rng, out),
+            ed25519 => sign_with::<ed25519::SigningKey, R>(sk, msg, ctx, rng, out),
+            p256 => sign_with::<ecdsa::p256::SigningKey, R>(sk, msg, ctx, rng, out),
+            p384 => sign_with::<ecdsa::p384::SigningKey, R>(sk, msg, ctx, rng, out),
+            composite C => sign_with::<composite_sig::SigningKey<C>, R>(sk, msg, ctx, rng, out),
         )
     }
 
@@ -613,8 +596,10 @@ impl SignatureAlgorithm {
     /// [`Self::verify`] of the message `head ‖ 0^zeros` (the firmware verifier's signed header:
     /// its fixed part and the zero padding). ML-DSA and the composites hash it in chunks; the
     /// other algorithms, which need the message in one piece, get it put together in a buffer
-    /// of [`MAX_HEADER_LEN`](crate::firmware::MAX_HEADER_LEN) bytes in a frame of its own
-    /// (`Error::Firmware(FirmwareError::BadHeaderLength)` if it is longer).
+    /// of [`MAX_PADDED_LEN`](crate::message::MAX_PADDED_LEN) bytes in a frame of its own
+    /// ([`Error::VerificationFailed`] if it is longer: the firmware verifier bounds its header
+    /// to that length before it gets here, and reports any error of this call as
+    /// `FirmwareError::BadSignature`).
     pub(crate) fn verify_zero_padded(
         self,
         pk: &[u8],
@@ -633,52 +618,28 @@ impl SignatureAlgorithm {
             disabled => Err(Error::AlgorithmDisabled),
             mldsa M => {
                 exact()?;
-                mldsa_verify::<M>(pk, msg, ctx, sig)
+                verify_with::<ml_dsa::SigningKey<M>>(pk, msg, ctx, sig)
             },
             slh S => {
                 exact()?;
-                whole(msg, |m| slh_verify::<S>(pk, m, ctx, sig))
+                verify_with::<slh_dsa::SigningKey<S>>(pk, msg, ctx, sig)
             },
             ed25519 => {
                 exact()?;
-                whole(msg, |m| ed25519_verify(pk, m, sig))
+                verify_with::<ed25519::SigningKey>(pk, msg, ctx, sig)
             },
             p256 => {
                 exact()?;
-                whole(msg, |m| p256_verify(pk, m, sig))
+                verify_with::<ecdsa::p256::SigningKey>(pk, msg, ctx, sig)
             },
             p384 => {
                 exact()?;
-                whole(msg, |m| p384_verify(pk, m, sig))
+                verify_with::<ecdsa::p384::SigningKey>(pk, msg, ctx, sig)
             },
             // The composite verifier checks the (possibly variable) signature length itself.
-            composite C => composite_verify::<C>(pk, msg, ctx, sig),
+            composite C => verify_with::<composite_sig::SigningKey<C>>(pk, msg, ctx, sig),
         )
     }
-}
-
-/// Calls `f` on the message in one piece: `head` itself when there is no padding, else a copy
-/// with the zeros in a buffer in this function's own frame.
-fn whole(msg: ZeroPadded<'_>, f: impl FnOnce(&[u8]) -> Result<()>) -> Result<()> {
-    if msg.zeros == 0 {
-        f(msg.head)
-    } else {
-        padded(msg, f)
-    }
-}
-
-#[inline(never)]
-fn padded(msg: ZeroPadded<'_>, f: impl FnOnce(&[u8]) -> Result<()>) -> Result<()> {
-    use crate::firmware::{FirmwareError, MAX_HEADER_LEN};
-    let too_long = Error::Firmware(FirmwareError::BadHeaderLength);
-    let len = msg.head.len().checked_add(msg.zeros).ok_or(too_long)?;
-    let mut buf = [0u8; MAX_HEADER_LEN];
-    let (head, _) = buf
-        .get_mut(..len)
-        .and_then(|b| b.split_at_mut_checked(msg.head.len()))
-        .ok_or(too_long)?;
-    head.copy_from_slice(msg.head);
-    f(buf.get(..len).ok_or(too_long)?)
 }
 
 impl core::str::FromStr for SignatureAlgorithm {
@@ -696,34 +657,34 @@ impl core::fmt::Display for SignatureAlgorithm {
     }
 }
 
+// Each family's operation runs in a non-inlined function of its own, generic over the family's
+// key type (`SigKey`), so that the dispatching method's frame is not sized for the largest
+// algorithm's keys (a Cortex-M stack budget issue; see benches/cortex-m). The composite keys
+// are the largest (an ML-DSA-87 signing key with its expanded form is ~8 KiB inline).
+
 #[inline(never)]
-fn mldsa_pk<P: ml_dsa::MlDsaParams>(seed: &[u8], pk_out: &mut [u8]) -> Result<()> {
-    let sk = ml_dsa::SigningKey::<P>::from_seed_slice(seed)?;
-    pk_out.copy_from_slice(sk.verifying_key().to_bytes().as_ref());
-    Ok(())
+fn public_key_with<K: SigKey>(sk: &[u8], pk_out: &mut [u8]) -> Result<()> {
+    K::from_secret(sk)?.write_public_key(pk_out)
 }
 
 #[inline(never)]
-fn mldsa_sign<P: ml_dsa::MlDsaParams, R: TryCryptoRng + ?Sized>(
+fn sign_with<K: SigKey, R: TryCryptoRng + ?Sized>(
     sk: &[u8],
     msg: &[u8],
     ctx: &[u8],
-    rnd: Rnd<'_, R>,
+    rng: Option<&mut R>,
     out: &mut [u8],
-) -> Result<()> {
-    let key = ml_dsa::SigningKey::<P>::from_seed_slice(sk)?;
-    let sig = match rnd {
-        Rnd::Hedged(rng) => key.sign(msg, ctx, rng)?,
-        Rnd::Deterministic => key.sign_deterministic(msg, ctx)?,
-    };
-    out.copy_from_slice(sig.as_ref());
-    Ok(())
+) -> Result<usize> {
+    K::sign_from_secret(sk, msg, ctx, rng, out)
 }
 
-// The composite keys are large (an ML-DSA-87 signing key alone is ~180 KB with its expanded
-// form), so each composite operation gets its own stack frame instead of being inlined into
-// the dispatching method, whose frame would otherwise hold room for every algorithm's keys.
+#[inline(never)]
+fn verify_with<K: SigKey>(pk: &[u8], msg: ZeroPadded<'_>, ctx: &[u8], sig: &[u8]) -> Result<()> {
+    K::verify(pk, msg, ctx, sig)
+}
 
+/// A composite key pair from a 32-byte root seed (the draft private key is derived from it,
+/// unlike the single algorithms whose private key is the seed).
 #[inline(never)]
 fn composite_keypair<C: CompositeParams>(
     seed: &[u8],
@@ -733,137 +694,5 @@ fn composite_keypair<C: CompositeParams>(
     let sk = composite_sig::SigningKey::<C>::from_root_seed_slice(seed)?;
     sk.write_public_key(pk_out)?;
     sk.write_bytes(sk_out)?;
-    Ok(())
-}
-
-#[inline(never)]
-fn composite_pk<C: CompositeParams>(sk: &[u8], pk_out: &mut [u8]) -> Result<()> {
-    let key = composite_sig::SigningKey::<C>::from_bytes(sk)?;
-    key.write_public_key(pk_out).map(|_| ())
-}
-
-#[inline(never)]
-fn composite_sign<C: CompositeParams, R: TryCryptoRng + ?Sized>(
-    sk: &[u8],
-    msg: &[u8],
-    ctx: &[u8],
-    rnd: Rnd<'_, R>,
-    out: &mut [u8],
-) -> Result<usize> {
-    let key = composite_sig::SigningKey::<C>::from_bytes(sk)?;
-    match rnd {
-        Rnd::Hedged(rng) => key.sign(msg, ctx, rng, out),
-        Rnd::Deterministic => key.sign_deterministic(msg, ctx, out),
-    }
-}
-
-#[inline(never)]
-fn composite_verify<C: CompositeParams>(
-    pk: &[u8],
-    msg: ZeroPadded<'_>,
-    ctx: &[u8],
-    sig: &[u8],
-) -> Result<()> {
-    // The key stays encoded: no composite `VerifyingKey` is built and moved (see
-    // `composite_sig::verify_encoded`).
-    composite_sig::verify_encoded::<C>(pk, msg, ctx, sig)
-}
-
-#[inline(never)]
-fn slh_pk<S: slh_dsa::ParameterSet>(seed: &[u8], pk_out: &mut [u8]) -> Result<()> {
-    let key = slh_dsa::SigningKey::<S>::from_seed(seed)?;
-    pk_out.copy_from_slice(&key.verifying_key().to_bytes());
-    Ok(())
-}
-
-#[inline(never)]
-fn ed25519_pk(seed: &[u8], pk_out: &mut [u8]) -> Result<()> {
-    let key = ed25519::SigningKey::from_seed_slice(seed)?;
-    pk_out.copy_from_slice(&key.verifying_key().to_bytes());
-    Ok(())
-}
-
-#[inline(never)]
-fn p256_pk(scalar: &[u8], pk_out: &mut [u8]) -> Result<()> {
-    let key = ecdsa::p256::SigningKey::from_bytes(scalar)?;
-    pk_out.copy_from_slice(&key.verifying_key().to_bytes());
-    Ok(())
-}
-
-#[inline(never)]
-fn p384_pk(scalar: &[u8], pk_out: &mut [u8]) -> Result<()> {
-    let key = ecdsa::p384::SigningKey::from_bytes(scalar)?;
-    pk_out.copy_from_slice(&key.verifying_key().to_bytes());
-    Ok(())
-}
-
-#[inline(never)]
-fn mldsa_verify<M: ml_dsa::MlDsaParams>(
-    pk: &[u8],
-    msg: ZeroPadded<'_>,
-    ctx: &[u8],
-    sig: &[u8],
-) -> Result<()> {
-    // Decodes the key in place, once (see `ml_dsa::verify_encoded`).
-    ml_dsa::verify_encoded::<M>(pk, ctx, msg, sig)
-}
-
-#[inline(never)]
-fn slh_verify<S: slh_dsa::ParameterSet>(
-    pk: &[u8],
-    msg: &[u8],
-    ctx: &[u8],
-    sig: &[u8],
-) -> Result<()> {
-    slh_dsa::VerifyingKey::<S>::from_bytes(pk)?.verify(msg, ctx, sig)
-}
-
-#[inline(never)]
-fn ed25519_verify(pk: &[u8], msg: &[u8], sig: &[u8]) -> Result<()> {
-    ed25519::VerifyingKey::from_bytes(pk)?.verify(msg, sig)
-}
-
-#[inline(never)]
-fn p256_verify(pk: &[u8], msg: &[u8], sig: &[u8]) -> Result<()> {
-    ecdsa::p256::VerifyingKey::from_sec1(pk)?.verify(msg, sig)
-}
-
-#[inline(never)]
-fn p384_verify(pk: &[u8], msg: &[u8], sig: &[u8]) -> Result<()> {
-    ecdsa::p384::VerifyingKey::from_sec1(pk)?.verify(msg, sig)
-}
-
-#[inline(never)]
-fn slh_sign<S: slh_dsa::ParameterSet, R: TryCryptoRng + ?Sized>(
-    sk: &[u8],
-    msg: &[u8],
-    ctx: &[u8],
-    rnd: Rnd<'_, R>,
-    out: &mut [u8],
-) -> Result<()> {
-    let key = slh_dsa::SigningKey::<S>::from_seed(sk)?;
-    let sig = match rnd {
-        Rnd::Hedged(rng) => key.sign(msg, ctx, rng)?,
-        Rnd::Deterministic => key.sign_deterministic(msg, ctx)?,
-    };
-    out.copy_from_slice(&sig);
-    Ok(())
-}
-
-#[inline(never)]
-fn ed25519_sign(sk: &[u8], msg: &[u8], out: &mut [u8]) -> Result<()> {
-    out.copy_from_slice(&ed25519::SigningKey::from_seed_slice(sk)?.sign(msg));
-    Ok(())
-}
-
-#[inline(never)]
-fn p256_sign(sk: &[u8], msg: &[u8], out: &mut [u8]) -> Result<()> {
-    out.copy_from_slice(&ecdsa::p256::SigningKey::from_bytes(sk)?.sign(msg)?);
-    Ok(())
-}
-
-#[inline(never)]
-fn p384_sign(sk: &[u8], msg: &[u8], out: &mut [u8]) -> Result<()> {
-    out.copy_from_slice(&ecdsa::p384::SigningKey::from_bytes(sk)?.sign(msg)?);
     Ok(())
 }

@@ -1,20 +1,19 @@
 //! PKCS#8 `PrivateKeyInfo` / `OneAsymmetricKey` (RFC 5958 §2) encoding and decoding, with the
 //! algorithm-specific private-key formats inside the `privateKey` OCTET STRING.
 
-use const_oid::ObjectIdentifier;
-use der::asn1::{AnyRef, BitStringRef, OctetStringRef};
+use der::asn1::{AnyRef, OctetStringRef};
 use der::{
-    Decode, Encode, EncodeValue, FixedTag, Header, Length, Reader, SliceReader, Tag, TagMode,
-    TagNumber, Tagged, Writer,
+    Decode, Encode, EncodeValue, FixedTag, Header, Length, Reader, SliceReader, Tag, TagNumber,
+    Tagged, Writer,
 };
 use zeroize::{Zeroize, Zeroizing};
 
-use super::algorithm::oids;
 use super::public::{algorithm_identifier, algorithm_identifier_len, resolve_algorithm};
 use super::{Algorithm, der_tlv_len, max_usize};
 use crate::agile::{KemAlgorithm, SignatureAlgorithm};
 use crate::error::{Error, Field, Result, check_len, out_buf};
-use crate::primitives::{ecdsa, ml_dsa, ml_kem, slh_dsa};
+use crate::primitives::ec_private_key::{self, Accept, Curve};
+use crate::primitives::{ml_dsa, ml_kem, slh_dsa};
 
 /// An upper bound on [`private_key_der_len`] over every algorithm: size a stack buffer with it.
 pub const MAX_PRIVATE_KEY_DER_LEN: usize = 64
@@ -23,7 +22,7 @@ pub const MAX_PRIVATE_KEY_DER_LEN: usize = 64
         max_usize(
             SignatureAlgorithm::MAX_SECRET_KEY_LEN,
             KemAlgorithm::MAX_SECRET_KEY_LEN,
-        ) + EC_PRIVATE_KEY_MAX_LEN,
+        ) + ec_private_key::MAX_LEN,
     );
 
 /// The largest decoded private key: size the output buffer of [`decode_private_key`] with it.
@@ -31,9 +30,6 @@ pub const MAX_DECODED_SECRET_KEY_LEN: usize = max_usize(
     SignatureAlgorithm::MAX_SECRET_KEY_LEN,
     KemAlgorithm::MAX_SECRET_KEY_LEN,
 );
-
-/// The largest ECPrivateKey we emit (P-384, parameters present, no public key).
-const EC_PRIVATE_KEY_MAX_LEN: usize = 64;
 
 const MALFORMED: Error = Error::MalformedEncoding {
     field: Field::SecretKey,
@@ -49,75 +45,6 @@ fn malformed<E>(_: E) -> Error {
 // ---------------------------------------------------------------------------------------------
 // Per-algorithm formats
 // ---------------------------------------------------------------------------------------------
-
-/// A NIST curve of the crate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Curve {
-    P256,
-    P384,
-}
-
-impl Curve {
-    const fn oid(self) -> ObjectIdentifier {
-        match self {
-            Curve::P256 => oids::SECP256R1,
-            Curve::P384 => oids::SECP384R1,
-        }
-    }
-
-    const fn scalar_len(self) -> usize {
-        match self {
-            Curve::P256 => ecdsa::p256::SECRET_KEY_LEN,
-            Curve::P384 => ecdsa::p384::SECRET_KEY_LEN,
-        }
-    }
-
-    const fn public_key_len(self) -> usize {
-        match self {
-            Curve::P256 => ecdsa::p256::PUBLIC_KEY_LEN,
-            Curve::P384 => ecdsa::p384::PUBLIC_KEY_LEN,
-        }
-    }
-
-    /// The length of the ECPrivateKey we emit: version, privateKey, `[0]` parameters.
-    fn ec_private_key_len(self) -> usize {
-        der_tlv_len(
-            3 + der_tlv_len(self.scalar_len())
-                + der_tlv_len(der_tlv_len(self.oid().as_bytes().len())),
-        )
-    }
-
-    /// Computes the uncompressed public point of `scalar` into `out` (public_key_len bytes).
-    fn public_key(self, scalar: &[u8], out: &mut [u8]) -> Result<()> {
-        match self {
-            Curve::P256 => {
-                let sk = ecdsa::p256::SigningKey::from_bytes(scalar)?;
-                out_buf(Field::PublicKey, out, self.public_key_len())?
-                    .copy_from_slice(&sk.verifying_key().to_bytes());
-            }
-            Curve::P384 => {
-                let sk = ecdsa::p384::SigningKey::from_bytes(scalar)?;
-                out_buf(Field::PublicKey, out, self.public_key_len())?
-                    .copy_from_slice(&sk.verifying_key().to_bytes());
-            }
-        }
-        Ok(())
-    }
-
-    /// Whether the SEC1 point `given` (compressed or uncompressed) is `expected_uncompressed`.
-    fn same_point(self, given: &[u8], expected_uncompressed: &[u8]) -> Result<bool> {
-        if given == expected_uncompressed {
-            return Ok(true);
-        }
-        let ours = match self {
-            Curve::P256 => ecdsa::p256::VerifyingKey::from_sec1(given)
-                .map(|k| k.to_bytes() == *expected_uncompressed),
-            Curve::P384 => ecdsa::p384::VerifyingKey::from_sec1(given)
-                .map(|k| k.to_bytes() == *expected_uncompressed),
-        };
-        ours.map_err(|_| INVALID)
-    }
-}
 
 /// The traditional half of a composite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -237,7 +164,7 @@ fn agile_ec_form(alg: Algorithm, pq_seed_len: usize, curve: Curve) -> Result<Agi
     let trad_len = alg.secret_key_len().saturating_sub(pq_seed_len);
     if trad_len == curve.scalar_len() {
         Ok(AgileEc::Scalar)
-    } else if trad_len == curve.ec_private_key_len() {
+    } else if trad_len == curve.encoded_len() {
         Ok(AgileEc::Der)
     } else {
         Err(Error::InvalidLength {
@@ -332,13 +259,13 @@ fn inner_len(alg: Algorithm) -> usize {
         Format::Seed(kind) => der_tlv_len(kind.seed_len()),
         Format::SlhDsa => alg.secret_key_len() / 3 * 4,
         Format::Ed25519 => der_tlv_len(alg.secret_key_len()),
-        Format::Ec(curve) => curve.ec_private_key_len(),
+        Format::Ec(curve) => curve.encoded_len(),
         Format::Raw => alg.secret_key_len(),
         Format::Composite { pq_seed_len, trad } => {
             pq_seed_len
                 + match trad {
                     Trad::Raw32 => 32,
-                    Trad::Ec(curve) => curve.ec_private_key_len(),
+                    Trad::Ec(curve) => curve.encoded_len(),
                 }
         }
     }
@@ -358,36 +285,11 @@ fn len_of(n: usize) -> der::Result<Length> {
     Length::try_from(n)
 }
 
-/// RFC 5915 §3 `ECPrivateKey`, as we emit it: `version` 1, the fixed-length scalar, the
-/// `namedCurve` in `[0]`, no `publicKey`.
-struct EcPrivateKeyOut<'a> {
-    curve: Curve,
-    scalar: &'a [u8],
-}
-
-impl EcPrivateKeyOut<'_> {
-    fn params_value_len(&self) -> der::Result<Length> {
-        self.curve.oid().encoded_len()
-    }
-}
-
-impl EncodeValue for EcPrivateKeyOut<'_> {
-    fn value_len(&self) -> der::Result<Length> {
-        1u8.encoded_len()?
-            + len_of(self.scalar.len())?.for_tlv(Tag::OctetString)?
-            + self.params_value_len()?.for_tlv(context_tag(true, 0))?
-    }
-
-    fn encode_value(&self, writer: &mut impl Writer) -> der::Result<()> {
-        1u8.encode(writer)?;
-        OctetStringRef::new(self.scalar)?.encode(writer)?;
-        Header::new(context_tag(true, 0), self.params_value_len()?).encode(writer)?;
-        self.curve.oid().encode(writer)
-    }
-}
-
-impl FixedTag for EcPrivateKeyOut<'_> {
-    const TAG: Tag = Tag::Sequence;
+/// RFC 5915 §3 `ECPrivateKey`, as we emit it (`version` 1, the fixed-length scalar, the
+/// `namedCurve` in `[0]`, no `publicKey`), into `buf`; returns the encoding.
+fn ec_private_key_der<'a>(curve: Curve, scalar: &[u8], buf: &'a mut [u8]) -> Result<&'a [u8]> {
+    let n = ec_private_key::encode(curve, scalar, buf).map_err(malformed)?;
+    buf.get(..n).ok_or(MALFORMED)
 }
 
 const fn context_tag(constructed: bool, number: u32) -> Tag {
@@ -403,16 +305,10 @@ enum InnerOut<'a> {
     Seed(&'a [u8]),
     /// An OCTET STRING (RFC 8410 `CurvePrivateKey`).
     Octets(&'a [u8]),
-    /// Raw bytes.
+    /// Raw bytes (also an ECPrivateKey's DER).
     Raw(&'a [u8]),
-    /// An ECPrivateKey.
-    Ec(EcPrivateKeyOut<'a>),
-    /// Raw PQ seed, then raw bytes or an ECPrivateKey.
-    Composite {
-        pq: &'a [u8],
-        trad_raw: &'a [u8],
-        trad_ec: Option<EcPrivateKeyOut<'a>>,
-    },
+    /// Raw PQ seed, then the raw traditional key or its ECPrivateKey DER.
+    Composite { pq: &'a [u8], trad: &'a [u8] },
 }
 
 impl EncodeValue for InnerOut<'_> {
@@ -421,18 +317,7 @@ impl EncodeValue for InnerOut<'_> {
             InnerOut::Seed(s) => len_of(s.len())?.for_tlv(context_tag(false, 0)),
             InnerOut::Octets(s) => len_of(s.len())?.for_tlv(Tag::OctetString),
             InnerOut::Raw(s) => len_of(s.len()),
-            InnerOut::Ec(ec) => ec.encoded_len(),
-            InnerOut::Composite {
-                pq,
-                trad_raw,
-                trad_ec,
-            } => {
-                let trad = match trad_ec {
-                    Some(ec) => ec.encoded_len()?,
-                    None => len_of(trad_raw.len())?,
-                };
-                len_of(pq.len())? + trad
-            }
+            InnerOut::Composite { pq, trad } => len_of(pq.len())? + len_of(trad.len())?,
         }
     }
 
@@ -444,17 +329,9 @@ impl EncodeValue for InnerOut<'_> {
             }
             InnerOut::Octets(s) => OctetStringRef::new(s)?.encode(writer),
             InnerOut::Raw(s) => writer.write(s),
-            InnerOut::Ec(ec) => ec.encode(writer),
-            InnerOut::Composite {
-                pq,
-                trad_raw,
-                trad_ec,
-            } => {
+            InnerOut::Composite { pq, trad } => {
                 writer.write(pq)?;
-                match trad_ec {
-                    Some(ec) => ec.encode(writer),
-                    None => writer.write(trad_raw),
-                }
+                writer.write(trad)
             }
         }
     }
@@ -515,7 +392,8 @@ pub fn encode_private_key(alg: Algorithm, sk: &[u8], out: &mut [u8]) -> Result<u
     let out = out_buf(Field::SecretKey, out, len)?;
     // The SLH-DSA full key is derived into a zeroizing temporary.
     let mut slh = Zeroizing::new([0u8; 4 * 32]);
-    let mut scalar = Zeroizing::new([0u8; 48]);
+    // An ECDSA/ECDH key's ECPrivateKey DER, likewise.
+    let mut ec = Zeroizing::new([0u8; ec_private_key::MAX_LEN]);
     let inner = match format(alg) {
         Format::Seed(_) => InnerOut::Seed(sk),
         Format::SlhDsa => {
@@ -527,29 +405,21 @@ pub fn encode_private_key(alg: Algorithm, sk: &[u8], out: &mut [u8]) -> Result<u
         Format::Ec(curve) => {
             // Validate the scalar (zero or ≥ n fails).
             curve.public_key(sk, &mut [0u8; 97])?;
-            InnerOut::Ec(EcPrivateKeyOut { curve, scalar: sk })
+            InnerOut::Raw(ec_private_key_der(curve, sk, ec.as_mut_slice())?)
         }
         Format::Composite { pq_seed_len, trad } => {
             let (pq, trad_sk) = sk.split_at_checked(pq_seed_len).ok_or(MALFORMED)?;
             match trad {
-                Trad::Raw32 => InnerOut::Composite {
-                    pq,
-                    trad_raw: trad_sk,
-                    trad_ec: None,
-                },
+                Trad::Raw32 => InnerOut::Composite { pq, trad: trad_sk },
                 Trad::Ec(curve) => {
                     let s = match agile_ec_form(alg, pq_seed_len, curve)? {
                         AgileEc::Scalar => trad_sk,
-                        AgileEc::Der => {
-                            let n = parse_ec_private_key(trad_sk, curve, scalar.as_mut_slice())?;
-                            scalar.get(..n).ok_or(MALFORMED)?
-                        }
+                        AgileEc::Der => ec_private_key::decode(curve, trad_sk, Accept::Any)?,
                     };
                     curve.public_key(s, &mut [0u8; 97])?;
                     InnerOut::Composite {
                         pq,
-                        trad_raw: &[],
-                        trad_ec: Some(EcPrivateKeyOut { curve, scalar: s }),
+                        trad: ec_private_key_der(curve, s, ec.as_mut_slice())?,
                     }
                 }
             }
@@ -571,41 +441,10 @@ pub fn encode_private_key(alg: Algorithm, sk: &[u8], out: &mut [u8]) -> Result<u
 
 /// Parses an RFC 5915 `ECPrivateKey` (the whole of `der`) on `curve`: version 1, the
 /// fixed-length scalar, optional `[0]` parameters (must be `curve`'s `namedCurve`), optional
-/// `[1]` publicKey (must be the scalar's point). Writes the scalar to `out`; returns its length.
+/// `[1]` publicKey (must be the scalar's point) ([`Accept::Any`]). Writes the scalar to `out`;
+/// returns its length.
 fn parse_ec_private_key(der: &[u8], curve: Curve, out: &mut [u8]) -> Result<usize> {
-    let (scalar, params, public) = AnyRef::from_der(der)
-        .and_then(|any| {
-            any.sequence(|r: &mut SliceReader<'_>| {
-                let version = r.decode::<u8>()?;
-                let scalar = r.decode::<&OctetStringRef>()?;
-                let params =
-                    r.context_specific::<ObjectIdentifier>(TagNumber(0), TagMode::Explicit)?;
-                let public =
-                    r.context_specific::<BitStringRef<'_>>(TagNumber(1), TagMode::Explicit)?;
-                Ok::<_, der::Error>((version, scalar, params, public))
-            })
-        })
-        .map_err(malformed)
-        .and_then(|(version, scalar, params, public)| {
-            if version == 1 {
-                Ok((scalar.as_bytes(), params, public))
-            } else {
-                Err(MALFORMED)
-            }
-        })?;
-    check_len(Field::SecretKey, curve.scalar_len(), scalar.len())?;
-    if params.is_some_and(|p| p != curve.oid()) {
-        return Err(MALFORMED);
-    }
-    let mut pk = [0u8; 97];
-    let pk = pk.get_mut(..curve.public_key_len()).ok_or(MALFORMED)?;
-    curve.public_key(scalar, pk)?;
-    if let Some(public) = public {
-        let given = public.as_bytes().ok_or(MALFORMED)?;
-        if !curve.same_point(given, pk)? {
-            return Err(INVALID);
-        }
-    }
+    let scalar = ec_private_key::decode(curve, der, Accept::Any)?;
     let out = out_buf(Field::SecretKey, out, scalar.len())?;
     out.copy_from_slice(scalar);
     Ok(scalar.len())
@@ -757,14 +596,10 @@ fn decode_inner(alg: Algorithm, inner: &[u8], out: &mut [u8]) -> Result<usize> {
                     AgileEc::Der => {
                         // Re-encode canonically (the input may carry a publicKey or omit the
                         // parameters).
-                        let mut scalar = Zeroizing::new([0u8; 48]);
-                        let n = parse_ec_private_key(trad_sk, curve, scalar.as_mut_slice())?;
-                        let ec = EcPrivateKeyOut {
-                            curve,
-                            scalar: scalar.get(..n).ok_or(MALFORMED)?,
-                        };
+                        let scalar = ec_private_key::decode(curve, trad_sk, Accept::Any)?;
                         let want = trad_out.len();
-                        let written = ec.encode_to_slice(trad_out).map_err(malformed)?.len();
+                        let written =
+                            ec_private_key::encode(curve, scalar, trad_out).map_err(malformed)?;
                         check_len(Field::SecretKey, want, written)?;
                     }
                 },

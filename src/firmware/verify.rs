@@ -2,7 +2,7 @@
 
 use crate::SignatureAlgorithm;
 use crate::error::{Error, Result};
-use crate::primitives::ml_dsa::ZeroPadded;
+use crate::message::ZeroPadded;
 
 use super::format::{Header, SignatureBlock, all_zero};
 use super::{

@@ -110,6 +110,7 @@ use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, Field, Result, array_ref, check_len};
+use crate::primitives::ec_private_key::{self, Accept, Curve};
 use crate::primitives::ml_kem::{self, MlKemParams, MlKemSizes};
 use crate::primitives::x25519;
 use crate::rng::{TryCryptoRng, fill};
@@ -593,7 +594,7 @@ macro_rules! ecdh_params {
     (
         $(#[$doc:meta])* $name:ident, $krate:ident, $mlkem:ty,
         name: $algname:literal, oid: $oid:literal, label: $label:literal,
-        field_len: $fl:literal, ec_prefix: $prefix:expr, ec_suffix: $suffix:expr,
+        field_len: $fl:literal, curve: $curve:expr,
         pk: $pk:literal, sk: $sk:literal, ct: $ct:literal
     ) => {
         $(#[$doc])*
@@ -603,10 +604,9 @@ macro_rules! ecdh_params {
         impl sealed::Sealed for $name {}
 
         impl $name {
-            /// `ECPrivateKey` DER before the scalar: SEQUENCE, version 1, OCTET STRING header.
-            const EC_PREFIX: &'static [u8] = &$prefix;
-            /// `ECPrivateKey` DER after the scalar: `[0]` named-curve OID.
-            const EC_SUFFIX: &'static [u8] = &$suffix;
+            /// The curve of the `ECPrivateKey` DER of `tradSK` (§4.2): version 1, the scalar,
+            /// `[0]` named-curve OID, no public key.
+            const CURVE: Curve = $curve;
             const POINT_LEN: usize = 1 + 2 * $fl;
 
             fn point_bytes(point: &$krate::PublicKey) -> [u8; 1 + 2 * $fl] {
@@ -635,6 +635,11 @@ macro_rules! ecdh_params {
                 (Self::point_bytes(&esk.public_key()), ss)
             }
         }
+
+        // `tradSK` is the curve's `ECPrivateKey`.
+        const _: () = assert!(
+            $name::CURVE.scalar_len() == $fl && $sk - MLKEM_SEED_LEN == $name::CURVE.encoded_len()
+        );
 
         impl CompositeKemParams for $name {
             const NAME: &'static str = $algname;
@@ -674,20 +679,14 @@ macro_rules! ecdh_params {
             }
 
             fn trad_sk_decode(bytes: &[u8]) -> Result<Self::TradSk> {
-                let malformed = Error::MalformedEncoding { field: Field::SecretKey };
-                let (prefix, rest) =
-                    bytes.split_at_checked(Self::EC_PREFIX.len()).ok_or(malformed)?;
-                let (scalar, suffix) = rest.split_at_checked($fl).ok_or(malformed)?;
-                if prefix != Self::EC_PREFIX || suffix != Self::EC_SUFFIX {
-                    return Err(malformed);
-                }
+                let scalar = ec_private_key::decode(Self::CURVE, bytes, Accept::Canonical)?;
                 $krate::SecretKey::from_slice(scalar)
                     .map_err(|_| Error::InvalidKey { field: Field::SecretKey })
             }
 
             fn trad_sk_encode(sk: &Self::TradSk, out: &mut [u8]) {
                 let scalar = Zeroizing::new(sk.to_bytes());
-                concat_into(out, &[Self::EC_PREFIX, scalar.as_ref(), Self::EC_SUFFIX]);
+                ec_private_key::write(Self::CURVE, scalar.as_ref(), out);
             }
 
             fn trad_pk_of(sk: &Self::TradSk) -> Self::TradPk {
@@ -747,8 +746,7 @@ ecdh_params!(
     MlKem768EcdhP256Sha3_256, p256, ml_kem::MlKem768,
     name: "MLKEM768-ECDH-P256-SHA3-256", oid: "1.3.6.1.5.5.7.6.59", label: b"MLKEM768-P256",
     field_len: 32,
-    ec_prefix: [0x30, 0x31, 0x02, 0x01, 0x01, 0x04, 0x20],
-    ec_suffix: [0xa0, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07],
+    curve: Curve::P256,
     pk: 1249, sk: 115, ct: 1153
 );
 ecdh_params!(
@@ -758,8 +756,7 @@ ecdh_params!(
     MlKem768EcdhP384Sha3_256, p384, ml_kem::MlKem768,
     name: "MLKEM768-ECDH-P384-SHA3-256", oid: "1.3.6.1.5.5.7.6.60", label: b"MLKEM768-P384",
     field_len: 48,
-    ec_prefix: [0x30, 0x3e, 0x02, 0x01, 0x01, 0x04, 0x30],
-    ec_suffix: [0xa0, 0x07, 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22],
+    curve: Curve::P384,
     pk: 1281, sk: 128, ct: 1185
 );
 ecdh_params!(
@@ -768,8 +765,7 @@ ecdh_params!(
     MlKem1024EcdhP384Sha3_256, p384, ml_kem::MlKem1024,
     name: "MLKEM1024-ECDH-P384-SHA3-256", oid: "1.3.6.1.5.5.7.6.63", label: b"MLKEM1024-P384",
     field_len: 48,
-    ec_prefix: [0x30, 0x3e, 0x02, 0x01, 0x01, 0x04, 0x30],
-    ec_suffix: [0xa0, 0x07, 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22],
+    curve: Curve::P384,
     pk: 1665, sk: 128, ct: 1665
 );
 

@@ -16,9 +16,9 @@ use core::fmt;
 
 use subtle::{Choice, ConstantTimeEq};
 
+use super::seed_key;
 use crate::error::{Error, Field, Result, array_ref};
-use crate::rng::{TryCryptoRng, fill};
-use crate::secret::Secret;
+use crate::rng::TryCryptoRng;
 
 /// Private-key (seed) length.
 pub const SEED_LEN: usize = 32;
@@ -31,6 +31,12 @@ pub const SIGNATURE_LEN: usize = 64;
 #[derive(Clone)]
 pub struct SigningKey {
     inner: ed25519_dalek::SigningKey,
+}
+
+impl seed_key::SeedKey<SEED_LEN> for SigningKey {
+    fn from_seed_array(seed: &[u8; SEED_LEN]) -> Self {
+        Self::from_seed(seed)
+    }
 }
 
 impl SigningKey {
@@ -47,7 +53,7 @@ impl SigningKey {
     /// # Errors
     /// [`Error::InvalidLength`] unless `seed` is 32 bytes.
     pub fn from_seed_slice(seed: &[u8]) -> Result<Self> {
-        Ok(Self::from_seed(array_ref(Field::Seed, seed)?))
+        seed_key::from_slice(seed)
     }
 
     /// A fresh key from `rng`.
@@ -55,9 +61,7 @@ impl SigningKey {
     /// # Errors
     /// [`Error::Rng`].
     pub fn generate<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<Self> {
-        let mut seed = Secret::<SEED_LEN>::zero();
-        fill(rng, seed.as_mut())?;
-        Ok(Self::from_seed(seed.as_bytes()))
+        seed_key::generate(rng)
     }
 
     /// The 32-byte private key.

@@ -35,9 +35,11 @@ use zeroize::Zeroizing;
 pub use super::backend::{DefaultBackend, MlDsaBackend};
 use super::bytes::ByteArray;
 use super::ml_dsa_compact as compact;
+use super::seed_key;
 #[cfg(any(doc, all(feature = "hazmat", feature = "backend-rustcrypto")))]
 use crate::error::Error;
-use crate::error::{Field, Result, array_ref, check_ctx, check_len};
+use crate::error::{Field, Result, check_ctx, check_len};
+use crate::message::ZeroPadded;
 use crate::rng::{TryCryptoRng, fill};
 use crate::secret::Secret;
 
@@ -235,6 +237,12 @@ impl<P: MlDsaParams, B: MlDsaBackend<P>> Clone for SigningKey<P, B> {
     }
 }
 
+impl<P: MlDsaParams, B: MlDsaBackend<P>> seed_key::SeedKey<SEED_LEN> for SigningKey<P, B> {
+    fn from_seed_array(seed: &[u8; SEED_LEN]) -> Self {
+        Self::from_seed(seed)
+    }
+}
+
 impl<P: MlDsaParams, B: MlDsaBackend<P>> SigningKey<P, B> {
     /// Derives the key pair from the seed ξ (FIPS 204 Algorithm 6, `ML-DSA.KeyGen_internal`).
     #[must_use]
@@ -257,7 +265,7 @@ impl<P: MlDsaParams, B: MlDsaBackend<P>> SigningKey<P, B> {
     /// # Errors
     /// [`Error::InvalidLength`] unless `seed` is 32 bytes.
     pub fn from_seed_slice(seed: &[u8]) -> Result<Self> {
-        Ok(Self::from_seed(array_ref(Field::Seed, seed)?))
+        seed_key::from_slice(seed)
     }
 
     /// Generates a key pair from `rng` (FIPS 204 Algorithm 1, `ML-DSA.KeyGen`).
@@ -265,9 +273,7 @@ impl<P: MlDsaParams, B: MlDsaBackend<P>> SigningKey<P, B> {
     /// # Errors
     /// [`Error::Rng`] if the generator fails.
     pub fn generate<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<Self> {
-        let mut seed = Secret::<SEED_LEN>::zero();
-        fill(rng, seed.as_mut())?;
-        Ok(Self::from_seed(seed.as_bytes()))
+        seed_key::generate(rng)
     }
 
     /// The canonical private key, the seed ξ.
@@ -521,42 +527,8 @@ impl<P: MlDsaParams, B: MlDsaBackend<P>> VerifyingKey<P, B> {
     }
 }
 
-/// A message `head ‖ 0^zeros`, fed to a hash in chunks without being put together: the
-/// firmware verifier's signed header is its fixed part followed by zero padding (up to 4 KiB),
-/// which would otherwise need a buffer of its own on the stack. `ZeroPadded::new(msg)` is an
-/// ordinary message.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct ZeroPadded<'a> {
-    /// The leading bytes.
-    pub(crate) head: &'a [u8],
-    /// How many zero bytes follow.
-    pub(crate) zeros: usize,
-}
-
-impl<'a> ZeroPadded<'a> {
-    /// `msg` itself, no padding.
-    pub(crate) const fn new(msg: &'a [u8]) -> Self {
-        Self {
-            head: msg,
-            zeros: 0,
-        }
-    }
-
-    /// Calls `f` on consecutive chunks that make up the message.
-    pub(crate) fn for_each_chunk(&self, mut f: impl FnMut(&[u8])) {
-        const ZEROS: [u8; 64] = [0; 64];
-        f(self.head);
-        let mut left = self.zeros;
-        while left > 0 {
-            let n = left.min(ZEROS.len());
-            f(ZEROS.get(..n).unwrap_or_default());
-            left -= n;
-        }
-    }
-}
-
 /// `VerifyingKey::from_bytes(pk)?.verify(M, ctx, sig)` for a message `M = head ‖ 0^zeros`
-/// ([`ZeroPadded`]), for callers that hold the key only as bytes (the agile layer, the
+/// ([`ZeroPadded`](crate::message::ZeroPadded)), for callers that hold the key only as bytes (the agile layer, the
 /// composites, the firmware verifier). A contiguous message goes to the default backend (to
 /// the compact verifier with `compact-verify`); a padded one is hashed into μ chunk by chunk
 /// and verified by the compact verifier, which works from the key's encoding and keeps only a

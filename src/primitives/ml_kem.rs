@@ -24,7 +24,8 @@ use zeroize::Zeroizing;
 
 pub use super::backend::{DefaultBackend, MlKemBackend};
 use super::bytes::ByteArray;
-use crate::error::{Error, Field, Result, array_ref, check_len};
+use super::seed_key;
+use crate::error::{Error, Field, Result, check_len};
 use crate::rng::{TryCryptoRng, fill};
 use crate::secret::{Secret, SharedSecret};
 
@@ -143,6 +144,12 @@ impl<P: MlKemParams, B: MlKemBackend<P>> Clone for DecapsulationKey<P, B> {
     }
 }
 
+impl<P: MlKemParams, B: MlKemBackend<P>> seed_key::SeedKey<SEED_LEN> for DecapsulationKey<P, B> {
+    fn from_seed_array(seed: &[u8; SEED_LEN]) -> Self {
+        Self::from_seed(seed)
+    }
+}
+
 impl<P: MlKemParams, B: MlKemBackend<P>> DecapsulationKey<P, B> {
     /// Derives the key pair from the seed `d ‖ z` (FIPS 203 Algorithm 16,
     /// `ML-KEM.KeyGen_internal`).
@@ -159,7 +166,7 @@ impl<P: MlKemParams, B: MlKemBackend<P>> DecapsulationKey<P, B> {
     /// # Errors
     /// [`Error::InvalidLength`] unless `seed` is 64 bytes.
     pub fn from_seed_slice(seed: &[u8]) -> Result<Self> {
-        Ok(Self::from_seed(array_ref(Field::Seed, seed)?))
+        seed_key::from_slice(seed)
     }
 
     /// Generates a key pair from `rng` (FIPS 203 Algorithm 19, `ML-KEM.KeyGen`).
@@ -167,9 +174,7 @@ impl<P: MlKemParams, B: MlKemBackend<P>> DecapsulationKey<P, B> {
     /// # Errors
     /// [`Error::Rng`] if the generator fails.
     pub fn generate<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<Self> {
-        let mut seed = Secret::<SEED_LEN>::zero();
-        fill(rng, seed.as_mut())?;
-        Ok(Self::from_seed(seed.as_bytes()))
+        seed_key::generate(rng)
     }
 
     /// Imports a legacy expanded decapsulation key `dk` after the FIPS 203 §7.3 checks: the type

@@ -14,10 +14,12 @@
 pub mod aes_gcm;
 pub mod backend;
 pub mod bytes;
+pub(crate) mod ec_private_key;
 pub mod ecdsa;
 pub mod ed25519;
 pub mod ml_dsa;
 pub mod ml_dsa_compact;
 pub mod ml_kem;
+mod seed_key;
 pub mod slh_dsa;
 pub mod x25519;

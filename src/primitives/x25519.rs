@@ -7,8 +7,9 @@ use core::fmt;
 
 use subtle::{Choice, ConstantTimeEq};
 
+use super::seed_key;
 use crate::error::{Error, Field, Result, array_ref};
-use crate::rng::{TryCryptoRng, fill};
+use crate::rng::TryCryptoRng;
 use crate::secret::{Secret, SharedSecret};
 
 /// Private-key length.
@@ -22,6 +23,14 @@ pub const SHARED_SECRET_LEN: usize = 32;
 #[derive(Clone)]
 pub struct SecretKey {
     inner: x25519_dalek::StaticSecret,
+}
+
+impl seed_key::SeedKey<SECRET_KEY_LEN> for SecretKey {
+    const FIELD: Field = Field::SecretKey;
+
+    fn from_seed_array(seed: &[u8; SECRET_KEY_LEN]) -> Self {
+        Self::from_bytes(seed)
+    }
 }
 
 impl SecretKey {
@@ -38,7 +47,7 @@ impl SecretKey {
     /// # Errors
     /// [`Error::InvalidLength`] unless `bytes` is 32 bytes.
     pub fn from_slice(bytes: &[u8]) -> Result<Self> {
-        Ok(Self::from_bytes(array_ref(Field::SecretKey, bytes)?))
+        seed_key::from_slice(bytes)
     }
 
     /// A fresh key from `rng`.
@@ -46,9 +55,7 @@ impl SecretKey {
     /// # Errors
     /// [`Error::Rng`].
     pub fn generate<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<Self> {
-        let mut k = Secret::<SECRET_KEY_LEN>::zero();
-        fill(rng, k.as_mut())?;
-        Ok(Self::from_bytes(k.as_bytes()))
+        seed_key::generate(rng)
     }
 
     /// The private key bytes.

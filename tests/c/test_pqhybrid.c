@@ -194,6 +194,19 @@ static const pqh_status ALL_STATUSES[] = {
     PQH_ERR_FW_ENDORSED_ANCHOR,
     PQH_ERR_FW_NON_CANONICAL_SIGNATURE,
     PQH_ERR_FW_IMAGE_EXCEEDS_SLOT,
+    PQH_ERR_ID_UNSUPPORTED_ALGORITHM,
+    PQH_ERR_ID_MALFORMED_CERTIFICATE,
+    PQH_ERR_ID_UNKNOWN_CRITICAL_EXTENSION,
+    PQH_ERR_ID_UNKNOWN_ROOT,
+    PQH_ERR_ID_BROKEN_CHAIN,
+    PQH_ERR_ID_NOT_A_CA,
+    PQH_ERR_ID_BAD_SIGNATURE,
+    PQH_ERR_ID_BAD_NONCE,
+    PQH_ERR_ID_MEASUREMENT_MISMATCH,
+    PQH_ERR_ID_ROLLBACK,
+    PQH_ERR_ID_WRONG_MODE,
+    PQH_ERR_ID_WRONG_DEVICE,
+    PQH_ERR_ID_EXPIRED,
 };
 
 /* ---------------------------------------------------------------------------------------- */
@@ -216,6 +229,21 @@ static void test_version_and_status(void) {
                   (int)ALL_STATUSES[i]);
         }
     }
+    /* The identity statuses: -201 on, described as identity errors. */
+    size_t id_statuses = 0;
+    for (size_t i = 0; i < COUNT(ALL_STATUSES); i++) {
+        if (ALL_STATUSES[i] > -300 && ALL_STATUSES[i] <= -200) {
+            id_statuses++;
+            CHECK(strncmp(pqh_status_string(ALL_STATUSES[i]), "identity: ", 10) == 0,
+                  "status %d: %s", (int)ALL_STATUSES[i], pqh_status_string(ALL_STATUSES[i]));
+        }
+    }
+    CHECK(id_statuses == 13 && PQH_ERR_ID_UNSUPPORTED_ALGORITHM == -201 &&
+              PQH_ERR_ID_EXPIRED == -213,
+          "%zu identity statuses", id_statuses);
+    CHECK(strcmp(pqh_status_string(PQH_ERR_ID_BAD_NONCE),
+                 "identity: nonce does not match, is empty or too long") == 0,
+          "PQH_ERR_ID_BAD_NONCE string");
     CHECK(strcmp(pqh_status_string((pqh_status)12345), "unknown status") == 0,
           "unknown status string");
     CHECK(strcmp(pqh_status_string((pqh_status)-1000), "unknown status") == 0,
@@ -2007,6 +2035,487 @@ static void test_fw_v1_image(const char *valid_path) {
     free(path);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Device identity (pqh_identity_*), measuring a firmware image the verifier accepted.      */
+
+static pqh_identity g_id;
+static pqh_identity g_id2;
+static unsigned long g_identity_images;
+
+static const uint8_t ID_NONCE[] = "verifier nonce 0001";
+
+/* A DER element: the whole TLV is p[0..len), its content p[hdr..len). */
+typedef struct {
+    const uint8_t *p;
+    size_t len, hdr;
+    uint8_t tag;
+} der_elem;
+
+/* Reads the element at the start of buf[0..avail) (one-byte tags, lengths up to 3 bytes). */
+static int der_read(const uint8_t *buf, size_t avail, der_elem *e) {
+    if (avail < 2) return -1;
+    size_t n = buf[1], hdr = 2;
+    if (n & 0x80) {
+        size_t k = n & 0x7f;
+        if (k == 0 || k > 3 || avail < 2 + k) return -1;
+        n = 0;
+        for (size_t i = 0; i < k; i++) n = n << 8 | buf[2 + i];
+        hdr += k;
+    }
+    if (n > avail - hdr) return -1;
+    e->p = buf;
+    e->tag = buf[0];
+    e->hdr = hdr;
+    e->len = hdr + n;
+    return 0;
+}
+
+/* The index-th element inside the constructed element e. */
+static int der_child(const der_elem *e, size_t index, der_elem *out) {
+    const uint8_t *p = e->p + e->hdr, *end = e->p + e->len;
+    for (size_t i = 0; p < end; i++) {
+        if (der_read(p, (size_t)(end - p), out) != 0) return -1;
+        if (i == index) return 0;
+        p += out->len;
+    }
+    return -1;
+}
+
+/* Checks a signed document (certificate or CSR: SEQUENCE { to-be-signed, AlgorithmIdentifier,
+ * BIT STRING signature }, exactly n bytes) independently of the library's DER code: the
+ * subject public key is the SubjectPublicKeyInfo at child spki_index of the to-be-signed part
+ * (6 in a certificate, 2 in a CSR), imported with pqh_sig_public_key_from_spki into
+ * subject_pk; the signature must verify under issuer_pk (NULL: the subject key, self-signed).
+ * Returns 0, or the number of the check that failed. */
+static int check_signed(const uint8_t *der, size_t n, size_t spki_index, pqh_sig_alg alg,
+                        const uint8_t *issuer_pk, size_t issuer_pk_len, uint8_t *subject_pk,
+                        size_t *subject_pk_len) {
+    der_elem doc, tbs, bits, spki;
+    if (der_read(der, n, &doc) != 0 || doc.tag != 0x30 || doc.len != n) return 1;
+    if (der_child(&doc, 0, &tbs) != 0 || tbs.tag != 0x30) return 2;
+    if (der_child(&doc, 2, &bits) != 0 || bits.tag != 0x03 || bits.len < bits.hdr + 2 ||
+        bits.p[bits.hdr] != 0)
+        return 3;
+    if (der_child(&tbs, spki_index, &spki) != 0 || spki.tag != 0x30) return 4;
+    pqh_sig_alg salg = (pqh_sig_alg)0;
+    if (pqh_sig_public_key_from_spki(spki.p, spki.len, &salg, subject_pk,
+                                     PQH_SIG_PUBLICKEYBYTES_MAX, subject_pk_len) != PQH_OK ||
+        salg != alg)
+        return 5;
+    if (!issuer_pk) {
+        issuer_pk = subject_pk;
+        issuer_pk_len = *subject_pk_len;
+    }
+    if (pqh_sig_verify(alg, issuer_pk, issuer_pk_len, tbs.p, tbs.len, NULL, 0,
+                       bits.p + bits.hdr + 1, bits.len - bits.hdr - 1) != PQH_OK)
+        return 6;
+    return 0;
+}
+
+/* 1 if needle[0..m) occurs in hay[0..n). */
+static int contains(const uint8_t *hay, size_t n, const void *needle, size_t m) {
+    for (size_t i = 0; m <= n && i <= n - m; i++) {
+        if (memcmp(hay + i, needle, m) == 0) return 1;
+    }
+    return 0;
+}
+
+/* The lowercase hex of an id, as a device name's serialNumber writes it. */
+static void id_hex(const uint8_t id[PQH_IDENTITY_ID_BYTES], char out[2 * PQH_IDENTITY_ID_BYTES]) {
+    static const char HEX[] = "0123456789abcdef";
+    for (size_t i = 0; i < PQH_IDENTITY_ID_BYTES; i++) {
+        out[2 * i] = HEX[id[i] >> 4];
+        out[2 * i + 1] = HEX[id[i] & 15];
+    }
+}
+
+static int is_identity_alg(pqh_sig_alg a) {
+    return (a >= PQH_SIG_MLDSA44 && a <= PQH_SIG_MLDSA87) ||
+           (a >= PQH_SIG_MLDSA44_ED25519_SHA512 && a <= PQH_SIG_MLDSA87_ECDSA_P384_SHA512);
+}
+
+/* The documents of one device, for comparisons. */
+typedef struct {
+    uint8_t csr[PQH_IDENTITY_CSR_MAX_BYTES], cert[PQH_IDENTITY_CERT_MAX_BYTES],
+        evidence[PQH_IDENTITY_CERT_MAX_BYTES];
+    size_t csr_len, cert_len, evidence_len;
+    uint8_t device_id[PQH_IDENTITY_ID_BYTES], alias_id[PQH_IDENTITY_ID_BYTES];
+} id_docs;
+
+/* init, CSR, measure, Alias certificate, evidence and both ids; every call must succeed. */
+static void identity_docs(pqh_identity *st, pqh_sig_alg alg, const uint8_t *uds,
+                          const pqh_fw_image_info *info, pqh_identity_mode mode,
+                          const uint8_t *hidden, id_docs *d) {
+    memset(d, 0, sizeof *d);
+    CHECK_STATUS(pqh_identity_init(st, alg, uds), PQH_OK);
+    CHECK_STATUS(pqh_identity_device_id_csr(st, d->csr, sizeof d->csr, &d->csr_len), PQH_OK);
+    CHECK_STATUS(pqh_identity_measure(st, info, mode, hidden), PQH_OK);
+    CHECK_STATUS(pqh_identity_alias_cert(st, "pqhybrid", "c-tests", d->cert, sizeof d->cert,
+                                         &d->cert_len),
+                 PQH_OK);
+    CHECK_STATUS(pqh_identity_evidence(st, ID_NONCE, sizeof ID_NONCE, d->evidence,
+                                       sizeof d->evidence, &d->evidence_len),
+                 PQH_OK);
+    CHECK_STATUS(pqh_identity_device_id(st, d->device_id), PQH_OK);
+    CHECK_STATUS(pqh_identity_alias_id(st, d->alias_id), PQH_OK);
+}
+
+/* The chain of one device, checked with the signature functions: the CSR is signed by the
+ * DeviceID key, the Alias certificate by the DeviceID key, the evidence by the Alias key; the
+ * names and extensions carry the ids, the image id, the strings and the nonce. */
+static void check_chain(const char *name, pqh_sig_alg alg, const id_docs *d,
+                        const pqh_fw_image_info *info) {
+    uint8_t dpk[PQH_SIG_PUBLICKEYBYTES_MAX], apk[PQH_SIG_PUBLICKEYBYTES_MAX],
+        epk[PQH_SIG_PUBLICKEYBYTES_MAX];
+    size_t dpk_len = 0, apk_len = 0, epk_len = 0;
+    char dhex[2 * PQH_IDENTITY_ID_BYTES], ahex[2 * PQH_IDENTITY_ID_BYTES];
+    int r;
+    CHECK(d->csr_len > 0 && d->csr_len <= PQH_IDENTITY_CSR_MAX_BYTES, "%s: CSR length %zu",
+          name, d->csr_len);
+    CHECK(d->cert_len > 0 && d->cert_len <= PQH_IDENTITY_CERT_MAX_BYTES,
+          "%s: certificate length %zu", name, d->cert_len);
+    CHECK(d->evidence_len > 0 && d->evidence_len <= PQH_IDENTITY_CERT_MAX_BYTES,
+          "%s: evidence length %zu", name, d->evidence_len);
+    r = check_signed(d->csr, d->csr_len, 2, alg, NULL, 0, dpk, &dpk_len);
+    CHECK(r == 0, "%s: CSR check %d failed", name, r);
+    r = check_signed(d->cert, d->cert_len, 6, alg, dpk, dpk_len, apk, &apk_len);
+    CHECK(r == 0, "%s: Alias certificate check %d failed", name, r);
+    r = check_signed(d->evidence, d->evidence_len, 6, alg, apk, apk_len, epk, &epk_len);
+    CHECK(r == 0, "%s: evidence check %d failed", name, r);
+    CHECK(epk_len == apk_len && memcmp(epk, apk, apk_len) == 0, "%s: evidence key", name);
+    /* Not self-signed: the Alias certificate does not verify under the Alias key. */
+    r = check_signed(d->cert, d->cert_len, 6, alg, apk, apk_len, epk, &epk_len);
+    CHECK(r == 6, "%s: Alias certificate verifies under the Alias key (%d)", name, r);
+    CHECK(dpk_len != apk_len || memcmp(dpk, apk, dpk_len) != 0, "%s: DeviceID = Alias", name);
+    CHECK((d->device_id[0] & 0x80) == 0 && (d->alias_id[0] & 0x80) == 0, "%s: id top bit",
+          name);
+    id_hex(d->device_id, dhex);
+    id_hex(d->alias_id, ahex);
+    CHECK(contains(d->csr, d->csr_len, dhex, sizeof dhex), "%s: CSR subject", name);
+    CHECK(contains(d->cert, d->cert_len, dhex, sizeof dhex) &&
+              contains(d->cert, d->cert_len, ahex, sizeof ahex),
+          "%s: Alias certificate issuer and subject", name);
+    CHECK(contains(d->cert, d->cert_len, info->image_id, PQH_FW_IMAGE_ID_BYTES) &&
+              contains(d->cert, d->cert_len, "pqhybrid", 8) &&
+              contains(d->cert, d->cert_len, "c-tests", 7),
+          "%s: TcbInfo (image id, vendor, model)", name);
+    CHECK(contains(d->evidence, d->evidence_len, ID_NONCE, sizeof ID_NONCE) &&
+              contains(d->evidence, d->evidence_len, ahex, sizeof ahex),
+          "%s: evidence nonce and name", name);
+}
+
+/* Every call on a state that is not usable (`st`: zeroed, wiped, moved, failed init) returns
+ * `expect` and writes nothing. */
+static void identity_all_fail(const char *what, pqh_identity *st, pqh_status expect,
+                              const pqh_fw_image_info *info) {
+    uint8_t out[64], id[PQH_IDENTITY_ID_BYTES];
+    size_t n = 4321;
+    memset(out, SENTINEL, sizeof out);
+    memset(id, SENTINEL, sizeof id);
+    CHECK_STATUS(pqh_identity_device_id_csr(st, out, sizeof out, &n), expect);
+    CHECK_STATUS(pqh_identity_alias_cert(st, "v", "m", out, sizeof out, &n), expect);
+    CHECK_STATUS(pqh_identity_evidence(st, ID_NONCE, 4, out, sizeof out, &n), expect);
+    CHECK_STATUS(pqh_identity_device_id(st, id), expect);
+    CHECK_STATUS(pqh_identity_alias_id(st, id), expect);
+    CHECK_STATUS(pqh_identity_measure(st, info, PQH_IDENTITY_MODE_NORMAL, NULL), expect);
+    CHECK(n == 4321 && all_bytes(out, sizeof out, SENTINEL) && all_bytes(id, sizeof id, SENTINEL),
+          "%s: written on error", what);
+}
+
+static id_docs g_docs_a, g_docs_b;
+
+static void test_identity(const uint8_t *image, size_t len) {
+    const pqh_sig_alg alg = PQH_SIG_MLDSA65_ED25519_SHA512;
+    pqh_fw_image_info info;
+    memset(&info, 0, sizeof info);
+    CHECK_STATUS(verify_image(&g_verifier, image, len, 4096, &info), PQH_OK);
+    g_identity_images++;
+
+    CHECK(sizeof(pqh_identity) == PQH_IDENTITY_SIZE &&
+              _Alignof(pqh_identity) == PQH_IDENTITY_ALIGN,
+          "pqh_identity size %zu", sizeof(pqh_identity));
+    CHECK(PQH_IDENTITY_UDS_BYTES == 32 && PQH_IDENTITY_ID_BYTES == 20 &&
+              PQH_IDENTITY_HIDDEN_BYTES == 64 && PQH_IDENTITY_NONCE_MAX_BYTES == 64 &&
+              PQH_IDENTITY_TCB_STRING_MAX_BYTES == 64 && PQH_IDENTITY_CERT_MAX_BYTES == 8192 &&
+              PQH_IDENTITY_CSR_MAX_BYTES == 8192,
+          "identity size macros");
+    CHECK(PQH_IDENTITY_MODE_NOT_CONFIGURED == 0 && PQH_IDENTITY_MODE_NORMAL == 1 &&
+              PQH_IDENTITY_MODE_DEBUG == 2 && PQH_IDENTITY_MODE_RECOVERY == 3,
+          "identity modes");
+
+    uint8_t uds[PQH_IDENTITY_UDS_BYTES], uds2[PQH_IDENTITY_UDS_BYTES];
+    for (size_t i = 0; i < sizeof uds; i++) uds[i] = (uint8_t)(0x30 + i);
+    memcpy(uds2, uds, sizeof uds);
+    uds2[31] ^= 1;
+    uint8_t out[PQH_IDENTITY_CERT_MAX_BYTES], id[PQH_IDENTITY_ID_BYTES];
+    size_t n = 0;
+
+    /* Every signature algorithm: ML-DSA and the composites hold an identity whose chain
+     * verifies; the others are PQH_ERR_ID_UNSUPPORTED_ALGORITHM and leave the state wiped. */
+    size_t identity_algs = 0;
+    for (size_t i = 0; i < COUNT(SIGS); i++) {
+        const sig_row *r = &SIGS[i];
+        if (!is_identity_alg(r->alg)) {
+            CHECK_STATUS(pqh_identity_init(&g_id, PQH_SIG_MLDSA44, uds), PQH_OK);
+            CHECK_STATUS(pqh_identity_init(&g_id, r->alg, uds), PQH_ERR_ID_UNSUPPORTED_ALGORITHM);
+            CHECK(all_bytes((const uint8_t *)&g_id, sizeof g_id, 0), "%s: failed init left bytes",
+                  r->name);
+            continue;
+        }
+        identity_algs++;
+        identity_docs(&g_id, r->alg, uds, &info, PQH_IDENTITY_MODE_NORMAL, NULL, &g_docs_a);
+        check_chain(r->name, r->alg, &g_docs_a, &info);
+    }
+    CHECK(identity_algs == 9, "%zu identity algorithms", identity_algs);
+
+    /* Not initialized, NULL, misaligned. */
+    memset(&g_id, 0, sizeof g_id);
+    identity_all_fail("zeroed", &g_id, PQH_ERR_INVALID_STATE, &info);
+    identity_all_fail("NULL", NULL, PQH_ERR_NULL_POINTER, &info);
+    CHECK_STATUS(pqh_identity_init(NULL, alg, uds), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_identity_wipe(NULL), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_identity_wipe(&g_id), PQH_OK);
+    {
+        pqh_identity *mis = (pqh_identity *)(void *)((uint8_t *)&g_id2 + 8);
+        memset(&g_id2, 0, sizeof g_id2);
+        CHECK_STATUS(pqh_identity_init(mis, alg, uds), PQH_ERR_INVALID_STATE);
+        CHECK_STATUS(pqh_identity_wipe(mis), PQH_ERR_INVALID_STATE);
+        identity_all_fail("misaligned", mis, PQH_ERR_INVALID_STATE, &info);
+        CHECK(all_bytes((const uint8_t *)&g_id2, sizeof g_id2, 0), "misaligned state written");
+    }
+
+    /* init: bad arguments fail closed (the state they are given is wiped). */
+    const pqh_sig_alg bad_algs[] = {(pqh_sig_alg)0, (pqh_sig_alg)25, (pqh_sig_alg)0x10002};
+    for (size_t i = 0; i < COUNT(bad_algs); i++) {
+        CHECK_STATUS(pqh_identity_init(&g_id, alg, uds), PQH_OK);
+        CHECK_STATUS(pqh_identity_init(&g_id, bad_algs[i], uds), PQH_ERR_UNKNOWN_ALGORITHM);
+        identity_all_fail("init with an unknown algorithm", &g_id, PQH_ERR_INVALID_STATE, &info);
+    }
+    CHECK_STATUS(pqh_identity_init(&g_id, alg, uds), PQH_OK);
+    CHECK_STATUS(pqh_identity_init(&g_id, alg, NULL), PQH_ERR_NULL_POINTER);
+    identity_all_fail("init with a NULL UDS", &g_id, PQH_ERR_INVALID_STATE, &info);
+    CHECK_STATUS(pqh_identity_init(&g_id, PQH_SIG_ED25519, uds), PQH_ERR_ID_UNSUPPORTED_ALGORITHM);
+    CHECK_STATUS(pqh_identity_init(&g_id, alg, (const uint8_t *)&g_id + 64),
+                 PQH_ERR_INVALID_ARGUMENT);
+
+    /* Before measure: the DeviceID works, the Alias calls are PQH_ERR_INVALID_STATE. */
+    CHECK_STATUS(pqh_identity_init(&g_id, alg, uds), PQH_OK);
+    memset(out, SENTINEL, sizeof out);
+    memset(id, SENTINEL, sizeof id);
+    n = 999;
+    CHECK_STATUS(pqh_identity_alias_cert(&g_id, "v", "m", out, sizeof out, &n),
+                 PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(pqh_identity_evidence(&g_id, ID_NONCE, 4, out, sizeof out, &n),
+                 PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(pqh_identity_alias_id(&g_id, id), PQH_ERR_INVALID_STATE);
+    CHECK(n == 999 && all_bytes(out, sizeof out, SENTINEL) && all_bytes(id, sizeof id, SENTINEL),
+          "Alias call before measure wrote");
+    CHECK_STATUS(pqh_identity_device_id(&g_id, id), PQH_OK);
+    CHECK_STATUS(pqh_identity_device_id(&g_id, NULL), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_identity_device_id(&g_id, (uint8_t *)&g_id + 100), PQH_ERR_INVALID_ARGUMENT);
+
+    /* CSR: NULL pointers, short buffers (nothing written), an exact buffer. */
+    size_t csr_len = 0;
+    CHECK_STATUS(pqh_identity_device_id_csr(&g_id, out, sizeof out, &csr_len), PQH_OK);
+    CHECK(csr_len > 0 && csr_len <= PQH_IDENTITY_CSR_MAX_BYTES, "CSR length %zu", csr_len);
+    n = 999;
+    CHECK_STATUS(pqh_identity_device_id_csr(&g_id, NULL, 100, &n), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_identity_device_id_csr(&g_id, out, sizeof out, NULL), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_identity_device_id_csr(&g_id, NULL, 0, &n), PQH_ERR_BUFFER_TOO_SMALL);
+    memset(out, SENTINEL, sizeof out);
+    CHECK_STATUS(pqh_identity_device_id_csr(&g_id, out, 100, &n), PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK_STATUS(pqh_identity_device_id_csr(&g_id, out, csr_len - 1, &n),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK(n == 999 && all_bytes(out, sizeof out, SENTINEL), "CSR written on error");
+    CHECK_STATUS(pqh_identity_device_id_csr(&g_id, (uint8_t *)&g_id + 16, 4096, &n),
+                 PQH_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(pqh_identity_device_id_csr(&g_id, out, csr_len, &n), PQH_OK);
+    CHECK(n == csr_len && all_bytes(out + n, sizeof out - n, SENTINEL), "exact CSR buffer");
+
+    /* measure: bad arguments discard any measurement; the DeviceID stays. */
+    pqh_fw_image_info zero_info;
+    memset(&zero_info, 0, sizeof zero_info);
+    CHECK_STATUS(pqh_identity_measure(&g_id, NULL, PQH_IDENTITY_MODE_NORMAL, NULL),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_identity_measure(&g_id, &info, (pqh_identity_mode)4, NULL),
+                 PQH_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(pqh_identity_measure(&g_id, &info, (pqh_identity_mode)0xFFFFFFFFu, NULL),
+                 PQH_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(pqh_identity_measure(&g_id, &zero_info, PQH_IDENTITY_MODE_NORMAL, NULL),
+                 PQH_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(pqh_identity_measure(&g_id, &info, PQH_IDENTITY_MODE_NORMAL,
+                                      (const uint8_t *)&g_id + 32),
+                 PQH_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(pqh_identity_measure(&g_id, &info, PQH_IDENTITY_MODE_NORMAL, NULL), PQH_OK);
+    uint8_t alias_id[PQH_IDENTITY_ID_BYTES];
+    CHECK_STATUS(pqh_identity_alias_id(&g_id, alias_id), PQH_OK);
+    CHECK_STATUS(pqh_identity_alias_id(&g_id, NULL), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_identity_measure(&g_id, &info, (pqh_identity_mode)7, NULL),
+                 PQH_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(pqh_identity_alias_id(&g_id, id), PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(pqh_identity_alias_cert(&g_id, "v", "m", out, sizeof out, &n),
+                 PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(pqh_identity_device_id(&g_id, id), PQH_OK);
+    CHECK_STATUS(pqh_identity_measure(&g_id, &info, PQH_IDENTITY_MODE_NORMAL, NULL), PQH_OK);
+    CHECK_STATUS(pqh_identity_alias_id(&g_id, id), PQH_OK);
+    CHECK(memcmp(id, alias_id, sizeof id) == 0, "measuring again gives the same Alias key");
+
+    /* Alias certificate: strings, NULL pointers, short buffers. */
+    char long_str[PQH_IDENTITY_TCB_STRING_MAX_BYTES + 2];
+    memset(long_str, 'x', sizeof long_str - 1);
+    long_str[sizeof long_str - 1] = '\0';
+    size_t cert_len = 0;
+    CHECK_STATUS(pqh_identity_alias_cert(&g_id, "pqhybrid", "c-tests", out, sizeof out,
+                                         &cert_len),
+                 PQH_OK);
+    CHECK(cert_len > 0 && cert_len <= PQH_IDENTITY_CERT_MAX_BYTES, "certificate length %zu",
+          cert_len);
+    n = 999;
+    memset(out, SENTINEL, sizeof out);
+    CHECK_STATUS(pqh_identity_alias_cert(&g_id, NULL, "m", out, sizeof out, &n),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_identity_alias_cert(&g_id, "v", NULL, out, sizeof out, &n),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_identity_alias_cert(&g_id, "v", "m", NULL, sizeof out, &n),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_identity_alias_cert(&g_id, "v", "m", out, sizeof out, NULL),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_identity_alias_cert(&g_id, long_str, "m", out, sizeof out, &n),
+                 PQH_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(pqh_identity_alias_cert(&g_id, "v", long_str, out, sizeof out, &n),
+                 PQH_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(pqh_identity_alias_cert(&g_id, "\xff\xfe", "m", out, sizeof out, &n),
+                 PQH_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(pqh_identity_alias_cert(&g_id, "pqhybrid", "c-tests", out, cert_len - 1, &n),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK_STATUS(pqh_identity_alias_cert(&g_id, "pqhybrid", "c-tests", out, 10, &n),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK(n == 999 && all_bytes(out, sizeof out, SENTINEL), "certificate written on error");
+    CHECK_STATUS(pqh_identity_alias_cert(&g_id, "pqhybrid", "c-tests", out, cert_len, &n),
+                 PQH_OK);
+    CHECK(n == cert_len, "exact certificate buffer");
+    CHECK_STATUS(pqh_identity_alias_cert(&g_id, long_str + 1, "", out, sizeof out, &n), PQH_OK);
+    CHECK(contains(out, n, long_str + 1, PQH_IDENTITY_TCB_STRING_MAX_BYTES),
+          "64-byte vendor string");
+
+    /* Evidence: nonces of 1 to PQH_IDENTITY_NONCE_MAX_BYTES bytes. */
+    uint8_t nonce[PQH_IDENTITY_NONCE_MAX_BYTES + 1];
+    memset(nonce, 0x6e, sizeof nonce);
+    size_t ev_len = 0;
+    n = 999;
+    memset(out, SENTINEL, sizeof out);
+    CHECK_STATUS(pqh_identity_evidence(&g_id, NULL, 0, out, sizeof out, &n),
+                 PQH_ERR_ID_BAD_NONCE);
+    CHECK_STATUS(pqh_identity_evidence(&g_id, nonce, 0, out, sizeof out, &n),
+                 PQH_ERR_ID_BAD_NONCE);
+    CHECK_STATUS(pqh_identity_evidence(&g_id, nonce, sizeof nonce, out, sizeof out, &n),
+                 PQH_ERR_ID_BAD_NONCE);
+    CHECK_STATUS(pqh_identity_evidence(&g_id, NULL, 8, out, sizeof out, &n),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_identity_evidence(&g_id, nonce, 8, NULL, sizeof out, &n),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_identity_evidence(&g_id, nonce, 8, out, sizeof out, NULL),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_identity_evidence(&g_id, nonce, 8, out, 100, &n), PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK_STATUS(pqh_identity_evidence(&g_id, out + 10, 8, out, sizeof out, &n),
+                 PQH_ERR_INVALID_ARGUMENT);
+    CHECK(n == 999 && all_bytes(out, sizeof out, SENTINEL), "evidence written on error");
+    CHECK_STATUS(pqh_identity_evidence(&g_id, nonce, 1, out, sizeof out, &ev_len), PQH_OK);
+    CHECK_STATUS(pqh_identity_evidence(&g_id, nonce, PQH_IDENTITY_NONCE_MAX_BYTES, out,
+                                       sizeof out, &ev_len),
+                 PQH_OK);
+    CHECK(ev_len > 0 && ev_len <= PQH_IDENTITY_CERT_MAX_BYTES &&
+              contains(out, ev_len, nonce, PQH_IDENTITY_NONCE_MAX_BYTES),
+          "evidence with a 64-byte nonce");
+
+    /* Deterministic: the same UDS and image give the same bytes, in another state too. */
+    identity_docs(&g_id, alg, uds, &info, PQH_IDENTITY_MODE_NORMAL, NULL, &g_docs_a);
+    identity_docs(&g_id2, alg, uds, &info, PQH_IDENTITY_MODE_NORMAL, NULL, &g_docs_b);
+    check_chain("default algorithm", alg, &g_docs_a, &info);
+    CHECK(g_docs_a.csr_len == g_docs_b.csr_len &&
+              memcmp(g_docs_a.csr, g_docs_b.csr, g_docs_a.csr_len) == 0,
+          "CSR not deterministic");
+    CHECK(g_docs_a.cert_len == g_docs_b.cert_len &&
+              memcmp(g_docs_a.cert, g_docs_b.cert, g_docs_a.cert_len) == 0,
+          "Alias certificate not deterministic");
+    CHECK(g_docs_a.evidence_len == g_docs_b.evidence_len &&
+              memcmp(g_docs_a.evidence, g_docs_b.evidence, g_docs_a.evidence_len) == 0,
+          "evidence not deterministic");
+    CHECK(memcmp(g_docs_a.device_id, g_docs_b.device_id, PQH_IDENTITY_ID_BYTES) == 0 &&
+              memcmp(g_docs_a.alias_id, g_docs_b.alias_id, PQH_IDENTITY_ID_BYTES) == 0,
+          "ids not deterministic");
+    CHECK(memcmp(g_docs_a.alias_id, alias_id, PQH_IDENTITY_ID_BYTES) == 0, "Alias id");
+    CHECK(csr_len == g_docs_a.csr_len && cert_len == g_docs_a.cert_len, "document lengths");
+
+    /* Explicit zero hidden input = NULL. */
+    static const uint8_t zero_hidden[PQH_IDENTITY_HIDDEN_BYTES];
+    CHECK_STATUS(pqh_identity_measure(&g_id2, &info, PQH_IDENTITY_MODE_NORMAL, zero_hidden),
+                 PQH_OK);
+    CHECK_STATUS(pqh_identity_alias_id(&g_id2, id), PQH_OK);
+    CHECK(memcmp(id, alias_id, sizeof id) == 0, "zero hidden input differs from NULL");
+
+    /* Another UDS: another device (both ids differ). */
+    identity_docs(&g_id2, alg, uds2, &info, PQH_IDENTITY_MODE_NORMAL, NULL, &g_docs_b);
+    check_chain("other UDS", alg, &g_docs_b, &info);
+    CHECK(memcmp(g_docs_a.device_id, g_docs_b.device_id, PQH_IDENTITY_ID_BYTES) != 0 &&
+              memcmp(g_docs_a.alias_id, g_docs_b.alias_id, PQH_IDENTITY_ID_BYTES) != 0,
+          "another UDS gives the same ids");
+    /* Another image, mode or hidden input: same DeviceID, another Alias key. */
+    pqh_fw_image_info other = info;
+    other.image_id[0] ^= 1;
+    identity_docs(&g_id2, alg, uds, &other, PQH_IDENTITY_MODE_NORMAL, NULL, &g_docs_b);
+    check_chain("other image", alg, &g_docs_b, &other);
+    CHECK(memcmp(g_docs_a.device_id, g_docs_b.device_id, PQH_IDENTITY_ID_BYTES) == 0 &&
+              memcmp(g_docs_a.alias_id, g_docs_b.alias_id, PQH_IDENTITY_ID_BYTES) != 0,
+          "another image: DeviceID must stay, Alias must change");
+    other = info;
+    other.security_version += 1;
+    identity_docs(&g_id2, alg, uds, &other, PQH_IDENTITY_MODE_NORMAL, NULL, &g_docs_b);
+    CHECK(memcmp(g_docs_a.alias_id, g_docs_b.alias_id, PQH_IDENTITY_ID_BYTES) != 0,
+          "another security version keeps the Alias key");
+    identity_docs(&g_id2, alg, uds, &info, PQH_IDENTITY_MODE_DEBUG, NULL, &g_docs_b);
+    check_chain("debug mode", alg, &g_docs_b, &info);
+    CHECK(memcmp(g_docs_a.alias_id, g_docs_b.alias_id, PQH_IDENTITY_ID_BYTES) != 0 &&
+              (g_docs_a.cert_len != g_docs_b.cert_len ||
+               memcmp(g_docs_a.cert, g_docs_b.cert, g_docs_a.cert_len) != 0),
+          "debug mode keeps the Alias key");
+    uint8_t hidden[PQH_IDENTITY_HIDDEN_BYTES];
+    memset(hidden, 0x68, sizeof hidden);
+    identity_docs(&g_id2, alg, uds, &info, PQH_IDENTITY_MODE_NORMAL, hidden, &g_docs_b);
+    CHECK(memcmp(g_docs_a.alias_id, g_docs_b.alias_id, PQH_IDENTITY_ID_BYTES) != 0 &&
+              !contains(g_docs_b.cert, g_docs_b.cert_len, hidden, 16),
+          "hidden input");
+
+    /* A byte copy is not a live state (and wiping it leaves the original alone). */
+    memcpy(&g_id2, &g_id, sizeof g_id2);
+    identity_all_fail("moved", &g_id2, PQH_ERR_INVALID_STATE, &info);
+    CHECK_STATUS(pqh_identity_wipe(&g_id2), PQH_OK);
+    CHECK(all_bytes((const uint8_t *)&g_id2, sizeof g_id2, 0), "wiped copy not zero");
+    CHECK_STATUS(pqh_identity_alias_id(&g_id, id), PQH_OK);
+
+    /* Wipe: every byte zero, every call PQH_ERR_INVALID_STATE; wiping again is fine. */
+    CHECK_STATUS(pqh_identity_wipe(&g_id), PQH_OK);
+    CHECK(all_bytes((const uint8_t *)&g_id, sizeof g_id, 0), "wiped state not zero");
+    identity_all_fail("wiped", &g_id, PQH_ERR_INVALID_STATE, &info);
+    CHECK_STATUS(pqh_identity_wipe(&g_id), PQH_OK);
+    /* A state that dies in init after a good one: wiped too. */
+    CHECK_STATUS(pqh_identity_init(&g_id, alg, uds), PQH_OK);
+    CHECK_STATUS(pqh_identity_measure(&g_id, &info, PQH_IDENTITY_MODE_NORMAL, NULL), PQH_OK);
+    CHECK_STATUS(pqh_identity_init(&g_id, PQH_SIG_SLHDSA_SHA2_128S, uds),
+                 PQH_ERR_ID_UNSUPPORTED_ALGORITHM);
+    CHECK(all_bytes((const uint8_t *)&g_id, sizeof g_id, 0), "failed init left bytes");
+    identity_all_fail("failed init", &g_id, PQH_ERR_INVALID_STATE, &info);
+
+    /* On the stack too. */
+    {
+        pqh_identity local;
+        CHECK_STATUS(pqh_identity_init(&local, alg, uds), PQH_OK);
+        CHECK_STATUS(pqh_identity_device_id(&local, id), PQH_OK);
+        CHECK(memcmp(id, g_docs_a.device_id, sizeof id) == 0, "DeviceID on the stack");
+        CHECK_STATUS(pqh_identity_wipe(&local), PQH_OK);
+    }
+}
+
 static void run_fw_record(char **f, int nf, vector_counts *vc) {
     if (strcmp(f[0], "fw-policy") == 0) {
         /* fw-policy <min> <class> <allowed> <trailer capacity> [<max> <endorse allowed>
@@ -2100,6 +2609,8 @@ static void run_fw_record(char **f, int nf, vector_counts *vc) {
             if (strstr(f[2], "/firmware/valid.pqfw")) test_fw_v1_image(f[2]);
         }
         if (expect == PQH_ERR_FW_ROLLBACK) test_fw_reinit_repro(image, len);
+        /* The device identity measures the first valid image. */
+        if (expect == PQH_OK && g_identity_images == 0) test_identity(image, len);
         /* Feeding past the end of a valid image is a length mismatch. */
         if (expect == PQH_OK) {
             pqh_fw_image_info info;
@@ -2203,6 +2714,7 @@ int main(int argc, char **argv) {
     } else {
         printf("vectors: %lu xwing, %lu sig-keygen, %lu sig-verify, %lu firmware images\n",
                vc.xwing, vc.sig_keygen, vc.sig_verify, vc.fw_images);
+        CHECK(g_identity_images == 1, "the identity tests did not run (no valid image)");
         CHECK(vc.xwing > 0 && vc.sig_keygen > 0 && vc.sig_verify > 0 && vc.fw_images > 0,
               "a vector set is empty");
     }

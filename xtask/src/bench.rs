@@ -11,7 +11,8 @@
 //! `cd benches/peers && cargo bench --features peers`.
 
 use std::path::Path;
-use std::process::Command;
+
+use crate::cmd::{self, cargo};
 
 /// Names of the bench targets: `benches/*.rs`, sorted. Each must have a `[[bench]]` section
 /// with `harness = false` in the root Cargo.toml (criterion's `main`).
@@ -37,15 +38,6 @@ fn bench_targets(root: &Path) -> Result<Vec<String>, String> {
     Ok(names)
 }
 
-fn cargo(root: &Path) -> Command {
-    let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    c.current_dir(root);
-    if std::env::var_os("CARGO_BUILD_JOBS").is_none() {
-        c.env("CARGO_BUILD_JOBS", "2");
-    }
-    c
-}
-
 /// Runs the benchmarks: all of them once (`quick`) or the full criterion measurements.
 pub fn run(root: &Path, quick: bool) -> Result<(), String> {
     let targets = bench_targets(root)?;
@@ -57,7 +49,7 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
         for t in &targets {
             c.args(["--bench", t]);
         }
-        crate::run(c)?;
+        cmd::run(c)?;
         println!(
             "bench --quick: {} bench targets ran once each ({})",
             targets.len(),
@@ -68,7 +60,7 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
     for t in &targets {
         let mut c = cargo(root);
         c.args(["bench", "-p", "pqhybrid", "--bench", t]);
-        crate::run(c)?;
+        cmd::run(c)?;
     }
     println!(
         "bench: reports in {} (open report/index.html); peer comparison: \

@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use crate::cmd::{capture, ensure_tool, status};
+
 const TARGETS: [&str; 3] = [
     "thumbv7em-none-eabihf",
     "thumbv8m.main-none-eabihf",
@@ -91,81 +93,15 @@ pub fn run(root: &Path, thumb: bool) -> Result<(), String> {
     }
 }
 
-fn cargo(root: &Path) -> Command {
-    let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    c.current_dir(root.join("ct"))
-        .env("CARGO_TARGET_DIR", target_dir(root));
-    if std::env::var_os("CARGO_BUILD_JOBS").is_none() {
-        c.env("CARGO_BUILD_JOBS", "2");
-    }
+/// `cargo` in `ct/` (its own workspace), building into [`target_dir`].
+fn ct_cargo(root: &Path) -> Command {
+    let mut c = crate::cmd::cargo(&root.join("ct"));
+    c.env("CARGO_TARGET_DIR", target_dir(root));
     c
 }
 
 fn target_dir(root: &Path) -> PathBuf {
     root.join("target").join("ct")
-}
-
-fn status(mut c: Command, what: &str) -> Result<(), String> {
-    let s = c.status().map_err(|e| format!("{what}: {e}"))?;
-    if s.success() {
-        Ok(())
-    } else {
-        Err(format!("{what}: {s}"))
-    }
-}
-
-fn output(mut c: Command, what: &str) -> Result<String, String> {
-    let o = c.output().map_err(|e| format!("{what}: {e}"))?;
-    if !o.status.success() {
-        return Err(format!(
-            "{what}: {}\n{}",
-            o.status,
-            String::from_utf8_lossy(&o.stderr)
-        ));
-    }
-    String::from_utf8(o.stdout).map_err(|e| format!("{what}: {e}"))
-}
-
-fn have(program: &str) -> bool {
-    Command::new(program)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-}
-
-/// Installs a Debian package providing `program` if `program` is missing.
-fn ensure_tool(program: &str, package: &str) -> Result<(), String> {
-    if have(program) {
-        return Ok(());
-    }
-    if !is_root() {
-        return Err(format!(
-            "`{program}` is missing; install it (`apt-get install -y {package}`) and retry"
-        ));
-    }
-    println!("ct: installing {package} (apt-get)");
-    let mut update = Command::new("apt-get");
-    update.args(["update", "-q"]);
-    status(update, "apt-get update")?;
-    let mut install = Command::new("apt-get");
-    install
-        .args(["install", "-y", "-q", "--no-install-recommends", package])
-        .env("DEBIAN_FRONTEND", "noninteractive");
-    status(install, &format!("apt-get install {package}"))?;
-    if have(program) {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{program}` still missing after installing {package}"
-        ))
-    }
 }
 
 // ------------------------------------------------------------------------- valgrind taint run
@@ -175,7 +111,7 @@ fn run_taint(root: &Path) -> Result<(), String> {
     // The harness issues the client requests itself (inline asm, the sequence of valgrind.h),
     // so /usr/include/valgrind is not needed.
     let t = Instant::now();
-    let mut build = cargo(root);
+    let mut build = ct_cargo(root);
     build.args([
         "build",
         "--profile",
@@ -219,14 +155,7 @@ fn run_taint(root: &Path) -> Result<(), String> {
 
 fn run_thumb(root: &Path) -> Result<(), String> {
     ensure_tool(OBJDUMP, "binutils-arm-none-eabi")?;
-    let installed = output(
-        {
-            let mut c = Command::new("rustup");
-            c.args(["target", "list", "--installed"]);
-            c
-        },
-        "rustup target list",
-    )?;
+    let installed = capture(Command::new("rustup").args(["target", "list", "--installed"]))?;
     for t in TARGETS {
         if !installed.lines().any(|l| l.trim() == t) {
             let mut c = Command::new("rustup");
@@ -237,7 +166,7 @@ fn run_thumb(root: &Path) -> Result<(), String> {
     let mut failures = Vec::new();
     for target in TARGETS {
         let t = Instant::now();
-        let mut build = cargo(root);
+        let mut build = ct_cargo(root);
         build.args([
             "rustc",
             "--release",
@@ -329,30 +258,9 @@ struct Section {
 
 fn analyse(lib: &Path) -> Result<Report, String> {
     let lib_s = lib.display().to_string();
-    let symtab = output(
-        {
-            let mut c = Command::new(OBJDUMP);
-            c.args(["-t", &lib_s]);
-            c
-        },
-        "objdump -t",
-    )?;
-    let relocs = output(
-        {
-            let mut c = Command::new(OBJDUMP);
-            c.args(["-r", &lib_s]);
-            c
-        },
-        "objdump -r",
-    )?;
-    let disasm = output(
-        {
-            let mut c = Command::new(OBJDUMP);
-            c.args(["-d", "--no-show-raw-insn", &lib_s]);
-            c
-        },
-        "objdump -d",
-    )?;
+    let symtab = capture(Command::new(OBJDUMP).args(["-t", &lib_s]))?;
+    let relocs = capture(Command::new(OBJDUMP).args(["-r", &lib_s]))?;
+    let disasm = capture(Command::new(OBJDUMP).args(["-d", "--no-show-raw-insn", &lib_s]))?;
 
     let mut sections: HashMap<Node, Section> = HashMap::new();
     // Global symbol -> defining node; local symbols per member.

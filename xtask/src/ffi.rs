@@ -2,9 +2,10 @@
 //! example, and the bare-metal staticlib builds.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use crate::{CROSS_TARGET_DIR, Ctx, EMBEDDED_TARGETS, StepResult, THUMBV6M, run, step};
+use crate::cmd::{self, ensure_tool, run, write_file};
+use crate::{CROSS_TARGET_DIR, Ctx, EMBEDDED_TARGETS, StepResult, THUMBV6M, step};
 
 /// The generated, committed header.
 const HEADER: &str = "include/pqhybrid.h";
@@ -62,10 +63,7 @@ pub(crate) fn header(ctx: &Ctx, check: bool) -> StepResult {
         }
         println!("{HEADER}: up to date ({} lines)", text.lines().count());
     } else {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        }
-        std::fs::write(&path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
+        write_file(&path, &text)?;
         println!("wrote {HEADER} ({} lines)", text.lines().count());
     }
     Ok(())
@@ -104,19 +102,12 @@ fn build_ffi(
     })?;
     let libs: Vec<String> = text.split_whitespace().map(str::to_owned).collect();
     println!("    native-static-libs: {}", libs.join(" "));
-    let dir = target_dir(ctx).join("release");
+    let dir = ctx.target_dir().join("release");
     let a = dir.join("libpqhybrid_ffi.a");
     if !a.is_file() {
         return Err(format!("{} was not built", a.display()));
     }
     Ok((dir, libs))
-}
-
-fn target_dir(ctx: &Ctx) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|p| if p.is_absolute() { p } else { ctx.root.join(p) })
-        .unwrap_or_else(|| ctx.root.join("target"))
 }
 
 fn copy(from: &Path, to: &Path) -> StepResult {
@@ -126,50 +117,6 @@ fn copy(from: &Path, to: &Path) -> StepResult {
     std::fs::copy(from, to)
         .map(|_| ())
         .map_err(|e| format!("copy {} -> {}: {e}", from.display(), to.display()))
-}
-
-fn write(path: &Path, text: &str) -> StepResult {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-fn have(tool: &str) -> bool {
-    Command::new(tool)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// Makes sure `tool` is on PATH, installing the Debian package `pkg` with apt-get when running
-/// as root; otherwise fails with instructions.
-fn ensure_tool(tool: &str, pkg: &str) -> StepResult {
-    if have(tool) {
-        return Ok(());
-    }
-    let is_root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
-    if is_root && have("apt-get") {
-        println!("    {tool} not found; installing Debian package {pkg}");
-        let mut update = Command::new("apt-get");
-        update.args(["update", "-qq"]);
-        run(update)?;
-        let mut install = Command::new("apt-get");
-        install.args(["install", "-y", "-qq", "--no-install-recommends", pkg]);
-        install.env("DEBIAN_FRONTEND", "noninteractive");
-        run(install)?;
-        if have(tool) {
-            return Ok(());
-        }
-    }
-    Err(format!(
-        "`{tool}` not found on PATH; install it (Debian/Ubuntu: `apt-get install {pkg}`)"
-    ))
 }
 
 /// `cargo xtask c-tests`: converts the vectors, builds the static library (with `hazmat`),
@@ -354,7 +301,7 @@ pub(crate) fn install_c_with(ctx: &Ctx, prefix: &Path, opts: InstallOptions) -> 
     } else {
         "install-c-native-static-libs.txt"
     };
-    let (lib_dir, libs) = build_ffi(ctx, features, &[], &target_dir(ctx).join(libs_file))?;
+    let (lib_dir, libs) = build_ffi(ctx, features, &[], &ctx.target_dir().join(libs_file))?;
     let inc = prefix.join("include");
     let lib = prefix.join("lib");
     let version = env!("CARGO_PKG_VERSION");
@@ -417,17 +364,17 @@ pub(crate) fn install_c_with(ctx: &Ctx, prefix: &Path, opts: InstallOptions) -> 
          Libs: ${{libdir}}/libpqhybrid.a {private}\n\
          Cflags: {cflags}\n"
     );
-    write(&lib.join("pkgconfig").join("pqhybrid.pc"), &pc)?;
-    write(
+    write_file(&lib.join("pkgconfig").join("pqhybrid.pc"), &pc)?;
+    write_file(
         &lib.join("pkgconfig").join("pqhybrid-static.pc"),
         &pc_static,
     )?;
     let cmake_dir = lib.join("cmake").join("pqhybrid");
-    write(
+    write_file(
         &cmake_dir.join("pqhybridConfig.cmake"),
         &cmake_config(&libs, &real_so, &soname, opts.hazmat),
     )?;
-    write(
+    write_file(
         &cmake_dir.join("pqhybridConfigVersion.cmake"),
         &cmake_version(version),
     )?;
@@ -541,11 +488,7 @@ endif()
 
 /// The `DT_NEEDED` entries of an ELF file (`readelf -d`), or `None` without readelf.
 fn needed(exe: &Path) -> Option<Vec<String>> {
-    let out = Command::new("readelf").arg("-d").arg(exe).output().ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let text = cmd::capture(Command::new("readelf").arg("-d").arg(exe)).ok()?;
     Some(
         text.lines()
             .filter(|l| l.contains("(NEEDED)"))
@@ -717,14 +660,17 @@ pub(crate) fn c_example(ctx: &Ctx) -> StepResult {
 /// Builds the staticlib for the bare-metal targets (part of `check-targets`).
 pub(crate) fn cross_ffi(ctx: &Ctx) -> StepResult {
     for t in EMBEDDED_TARGETS {
-        for features in [&[][..], &["--features", "panic-handler"][..]] {
+        for features in [
+            &[][..],
+            &["--features", "backend-libcrux,panic-handler"][..],
+        ] {
             let name = if features.is_empty() {
                 format!("ffi {t}")
             } else {
                 format!("ffi {t} +panic-handler")
             };
             step(&name, || {
-                run(cross_ffi_build(ctx, t, features))?;
+                run(cmd::cross_build(&ctx.root, "pqhybrid-ffi", t, features))?;
                 let a = ctx
                     .root
                     .join(CROSS_TARGET_DIR)
@@ -742,25 +688,12 @@ pub(crate) fn cross_ffi(ctx: &Ctx) -> StepResult {
     // Cortex-M0/M0+: required like the core's build (see THUMBV6M_REQUIRED).
     step(&format!("ffi {THUMBV6M}"), || {
         if crate::THUMBV6M_REQUIRED {
-            run(cross_ffi_build(ctx, THUMBV6M, &[]))
+            run(cmd::cross_build(&ctx.root, "pqhybrid-ffi", THUMBV6M, &[]))
         } else {
-            crate::try_optional(cross_ffi_build(ctx, THUMBV6M, &[]), THUMBV6M)
+            crate::try_optional(
+                cmd::cross_build(&ctx.root, "pqhybrid-ffi", THUMBV6M, &[]),
+                THUMBV6M,
+            )
         }
     })
-}
-
-fn cross_ffi_build(ctx: &Ctx, target: &str, features: &[&str]) -> Command {
-    let mut args = vec![
-        "build",
-        "-p",
-        "pqhybrid-ffi",
-        "--lib",
-        "--release",
-        "--no-default-features",
-        "--features",
-        "backend-libcrux",
-    ];
-    args.extend_from_slice(features);
-    args.extend(["--target", target, "--target-dir", CROSS_TARGET_DIR]);
-    ctx.cargo(args)
 }

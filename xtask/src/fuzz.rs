@@ -12,8 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use crate::cmd::{self, cargo_nightly, ensure_nightly};
+
 /// The fuzz targets, in the order they run (each is `fuzz/fuzz_targets/<name>.rs`).
-pub const TARGETS: [&str; 14] = [
+pub const TARGETS: [&str; 15] = [
     "sig_decode",
     "kem_decode",
     "spki",
@@ -25,6 +27,7 @@ pub const TARGETS: [&str; 14] = [
     "fw_header",
     "fw_verify",
     "trust_store",
+    "identity",
     "ffi_sig",
     "ffi_kem",
     "ffi_fw",
@@ -52,13 +55,13 @@ pub struct Outcome {
 pub fn run(root: &Path, seconds: u64) -> Result<(), String> {
     let started = Instant::now();
     let fuzz_dir = root.join("fuzz");
-    ensure_nightly()?;
+    ensure_nightly(&[])?;
     ensure_cargo_fuzz()?;
 
     let t = Instant::now();
     let mut build = cargo_nightly(root);
     build.args(["fuzz", "build", "--fuzz-dir"]).arg(&fuzz_dir);
-    run_inherit(build)?;
+    cmd::run(build)?;
     println!("fuzz: build: {:.1}s", t.elapsed().as_secs_f64());
 
     let bin_dir = fuzz_dir.join("target").join(host_triple()?).join("release");
@@ -68,7 +71,7 @@ pub fn run(root: &Path, seconds: u64) -> Result<(), String> {
     gen_cmd.arg(root).arg(&corpus_root).current_dir(root);
     // The generator is instrumented like the targets; leaks at exit are not its concern.
     gen_cmd.env("ASAN_OPTIONS", "detect_leaks=0");
-    run_inherit(gen_cmd)?;
+    cmd::run(gen_cmd)?;
     println!("fuzz: seed corpora: {:.1}s", t.elapsed().as_secs_f64());
 
     let mut failed = Vec::new();
@@ -139,41 +142,6 @@ pub fn run(root: &Path, seconds: u64) -> Result<(), String> {
     }
 }
 
-/// `cargo +nightly ...` through the rustup proxy, without the toolchain environment that
-/// `cargo run` gave xtask itself.
-pub(crate) fn cargo_nightly(root: &Path) -> Command {
-    let mut c = Command::new("cargo");
-    c.arg("+nightly").current_dir(root);
-    for var in [
-        "RUSTUP_TOOLCHAIN",
-        "CARGO",
-        "RUSTC",
-        "RUSTDOC",
-        "CARGO_MANIFEST_DIR",
-    ] {
-        c.env_remove(var);
-    }
-    if std::env::var_os("CARGO_BUILD_JOBS").is_none() {
-        c.env("CARGO_BUILD_JOBS", "2");
-    }
-    c
-}
-
-pub(crate) fn ensure_nightly() -> Result<(), String> {
-    let out = Command::new("rustup")
-        .args(["toolchain", "list"])
-        .output()
-        .map_err(|e| format!("could not run `rustup toolchain list`: {e}"))?;
-    let list = String::from_utf8_lossy(&out.stdout);
-    if list.lines().any(|l| l.starts_with("nightly")) {
-        return Ok(());
-    }
-    println!("fuzz: installing the nightly toolchain (cargo-fuzz needs it)");
-    let mut c = Command::new("rustup");
-    c.args(["toolchain", "install", "nightly", "--profile", "minimal"]);
-    run_inherit(c)
-}
-
 fn ensure_cargo_fuzz() -> Result<(), String> {
     let ok = Command::new("cargo")
         .args(["fuzz", "--version"])
@@ -188,10 +156,8 @@ fn ensure_cargo_fuzz() -> Result<(), String> {
     let t = Instant::now();
     let mut c = Command::new("cargo");
     c.args(["install", "cargo-fuzz", "--locked"]);
-    if std::env::var_os("CARGO_BUILD_JOBS").is_none() {
-        c.env("CARGO_BUILD_JOBS", "2");
-    }
-    run_inherit(c)?;
+    cmd::default_jobs(&mut c);
+    cmd::run(c)?;
     println!(
         "fuzz: cargo install cargo-fuzz: {:.1}s",
         t.elapsed().as_secs_f64()
@@ -294,19 +260,6 @@ fn parse_execs(log: &str) -> Option<u64> {
             n.parse().ok()
         })
     })
-}
-
-fn run_inherit(mut c: Command) -> Result<(), String> {
-    let shown = format!("{c:?}");
-    println!("    $ {shown}");
-    let status = c
-        .status()
-        .map_err(|e| format!("could not run {shown}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{shown} exited with {status}"))
-    }
 }
 
 #[cfg(test)]

@@ -3,19 +3,23 @@
 //! (`c-tests`), both for the C ABI in `ffi.rs`.
 
 mod bench;
+mod cmd;
 mod cortex_m;
 mod ct;
 mod ffi;
 mod fuzz;
+mod interop;
+mod package;
 mod supply;
 mod vectors;
 mod wasm;
 
-use std::ffi::OsString;
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
+
+use cmd::{flush, run, show};
 
 /// Cross targets that must build (`--no-default-features`).
 const EMBEDDED_TARGETS: [&str; 2] = ["thumbv7em-none-eabihf", "thumbv8m.main-none-eabihf"];
@@ -37,9 +41,9 @@ usage: cargo xtask <command>
 
 commands:
   ci              components, fmt, header --check, clippy, test, kat, c-tests, c-example,
-                  check-targets, doc, bench --quick, ct, ct --thumb, cortex-m --check, miri,
-                  deny, sbom, wasm, fuzz --seconds 30 (in that order; their cargo tools and
-                  the fuzz targets build in the background from the start: see `prefetch`)
+                  check-targets, doc, package, bench --quick, ct, ct --thumb, cortex-m --check,
+                  miri, deny, sbom, wasm, fuzz --seconds 30 (in that order; their cargo tools
+                  and the fuzz targets build in the background from the start: see `prefetch`)
   fmt             cargo fmt --all -- --check
   header          regenerate include/pqhybrid.h from ffi/ (cbindgen, ffi/cbindgen.toml)
   header --check  fail if regenerating include/pqhybrid.h would change it
@@ -58,6 +62,13 @@ commands:
   check-targets   build the core (no_std) for thumbv7em, thumbv8m.main, thumbv6m, wasm32, and
                   the C static library (pqhybrid-ffi) for thumbv7em, thumbv8m.main (thumbv6m tried)
   doc             cargo doc --workspace --no-deps --all-features (RUSTDOCFLAGS=-D warnings)
+  package         cargo package -p pqhybrid --locked --no-verify --allow-dirty, and check the
+                  .crate's file list: README.md, license files, src/lib.rs and docs/ in it,
+                  nothing from kat-vectors/ or a target/ directory
+  identity-interop
+                  the identity KAT documents through OpenSSL and pyca/cryptography (venv in
+                  target/pyenv): parse, fields, ML-DSA-65 signatures; and pyca's CSR and chain
+                  through the pqhybrid CLI
   cortex-m [--check]
                   Cortex-M4/M33 benchmarks and the C bootloader under QEMU (-icount); --check holds
                   instruction counts (+2 %) and stack (+5 %) to benches/cortex-m/results.json
@@ -138,6 +149,8 @@ fn main() -> ExitCode {
             "kat" => step("kat", || kat(&ctx)),
             "check-targets" => step("check-targets", || check_targets(&ctx)),
             "doc" => step("doc", || doc(&ctx)),
+            "package" => step("package", || package::check(&ctx)),
+            "identity-interop" => step("identity-interop", || interop::identity_interop(&ctx.root)),
             "deny" => step("deny", || supply::deny(&ctx.root)),
             "sbom" => step("sbom", || supply::sbom(&ctx.root)),
             "miri" => step("miri", || supply::miri(&ctx.root)),
@@ -165,35 +178,42 @@ fn main() -> ExitCode {
     }
 }
 
-/// Where and how child processes run.
+/// Where child processes run.
 struct Ctx {
     root: PathBuf,
-    cargo: OsString,
-    set_jobs: bool,
 }
 
 impl Ctx {
     fn new() -> Ctx {
         let here = Path::new(env!("CARGO_MANIFEST_DIR"));
         let root = here.parent().unwrap_or(here).to_path_buf();
-        Ctx {
-            root,
-            cargo: std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()),
-            set_jobs: std::env::var_os("CARGO_BUILD_JOBS").is_none(),
-        }
+        Ctx { root }
     }
 
+    /// `cargo <args>` in the workspace root ([`cmd::cargo`]).
     fn cargo<I, S>(&self, args: I) -> Command
     where
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
-        let mut c = Command::new(&self.cargo);
-        c.args(args).current_dir(&self.root);
-        if self.set_jobs {
-            c.env("CARGO_BUILD_JOBS", "2");
-        }
+        let mut c = cmd::cargo(&self.root);
+        c.args(args);
         c
+    }
+
+    /// The workspace's target directory (`$CARGO_TARGET_DIR`, relative to the root, or
+    /// `target/`).
+    fn target_dir(&self) -> PathBuf {
+        std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .map(|p| {
+                if p.is_absolute() {
+                    p
+                } else {
+                    self.root.join(p)
+                }
+            })
+            .unwrap_or_else(|| self.root.join("target"))
     }
 
     fn rustup<I, S>(&self, args: I) -> Command
@@ -225,46 +245,6 @@ fn step(name: &str, f: impl FnOnce() -> StepResult) -> StepResult {
     }
 }
 
-fn flush() {
-    let _ = std::io::stdout().flush();
-}
-
-fn show(c: &Command) -> String {
-    let mut s = String::new();
-    for (k, v) in c.get_envs() {
-        if k == "RUSTDOCFLAGS"
-            && let Some(v) = v
-        {
-            s.push_str(&format!(
-                "{}={:?} ",
-                k.to_string_lossy(),
-                v.to_string_lossy()
-            ));
-        }
-    }
-    s.push_str(&c.get_program().to_string_lossy());
-    for a in c.get_args() {
-        s.push(' ');
-        s.push_str(&a.to_string_lossy());
-    }
-    s
-}
-
-/// Runs a command with inherited stdio; error on spawn failure or non-zero exit.
-fn run(mut c: Command) -> StepResult {
-    let shown = show(&c);
-    println!("    $ {shown}");
-    flush();
-    let status = c
-        .status()
-        .map_err(|e| format!("could not run `{shown}`: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`{shown}` exited with {status}"))
-    }
-}
-
 fn ci(ctx: &Ctx) -> StepResult {
     let t = Instant::now();
     step("components", || components(ctx))?;
@@ -280,10 +260,12 @@ fn ci(ctx: &Ctx) -> StepResult {
     step("c-example", || ffi::c_example(ctx))?;
     step("check-targets", || check_targets(ctx))?;
     step("doc", || doc(ctx))?;
+    step("package", || package::check(ctx))?;
     step("bench", || bench::run(&ctx.root, true))?;
     step("ct", || ct::run(&ctx.root, false))?;
     step("ct-thumb", || ct::run(&ctx.root, true))?;
     step("cortex-m", || cortex_m::run(&ctx.root, true))?;
+    step("identity-interop", || interop::identity_interop(&ctx.root))?;
     step("miri", || supply::miri(&ctx.root))?;
     step("tools", || {
         tools
@@ -309,7 +291,6 @@ const CI_FUZZ_SECONDS: u64 = 30;
 /// here is retried there, in the open.
 fn prefetch_tools(ctx: &Ctx) -> std::thread::JoinHandle<StepResult> {
     let root = ctx.root.clone();
-    let cargo = ctx.cargo.clone();
     std::thread::spawn(move || {
         let log_path = root.join("target/ci-tools.log");
         let _ = std::fs::create_dir_all(root.join("target"));
@@ -355,17 +336,11 @@ fn prefetch_tools(ctx: &Ctx) -> std::thread::JoinHandle<StepResult> {
             let mut probe = if sub.is_empty() {
                 Command::new("wasm-bindgen")
             } else {
-                let mut c = Command::new(&cargo);
+                let mut c = Command::new(cmd::cargo_program());
                 c.arg(sub);
                 c
             };
-            let found = probe
-                .arg("--version")
-                .stderr(Stdio::null())
-                .output()
-                .ok()
-                .filter(|o| o.status.success())
-                .map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+            let found = cmd::capture(probe.arg("--version")).ok();
             let current = match &found {
                 Some(v) => version.is_empty() || v.split_whitespace().any(|w| w == version),
                 None => false,
@@ -373,13 +348,12 @@ fn prefetch_tools(ctx: &Ctx) -> std::thread::JoinHandle<StepResult> {
             if current {
                 continue;
             }
-            let mut c = Command::new(&cargo);
+            let mut c = cmd::cargo(&root);
             c.arg("install").arg(krate);
             if !version.is_empty() {
                 c.args(["--version", &format!("={version}")]);
             }
             c.args(extra)
-                .current_dir(&root)
                 .env("CARGO_BUILD_JOBS", "1")
                 .env("CARGO_PROFILE_RELEASE_LTO", "false")
                 .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
@@ -394,8 +368,8 @@ fn prefetch_tools(ctx: &Ctx) -> std::thread::JoinHandle<StepResult> {
         }
         // The fuzz targets (nightly, sanitizers): the same command as the `fuzz` step, so that
         // step finds them built.
-        if fuzz::ensure_nightly().is_ok() {
-            let mut c = fuzz::cargo_nightly(&root);
+        if cmd::ensure_nightly(&[]).is_ok() {
+            let mut c = cmd::cargo_nightly(&root);
             c.args(["fuzz", "build", "--fuzz-dir"])
                 .arg(root.join("fuzz"))
                 .env("CARGO_BUILD_JOBS", "1");
@@ -661,54 +635,44 @@ fn kat_run(
     Ok(())
 }
 
-fn cross_build(ctx: &Ctx, target: &str, features: &[&str]) -> Command {
-    let mut args = vec![
-        "build",
-        "-p",
-        "pqhybrid",
-        "--lib",
-        "--release",
-        "--no-default-features",
-    ];
-    if features.is_empty() {
-        args.extend(["--features", "backend-libcrux"]);
-    }
-    args.extend_from_slice(features);
-    args.extend(["--target", target, "--target-dir", CROSS_TARGET_DIR]);
-    ctx.cargo(args)
-}
-
 fn check_targets(ctx: &Ctx) -> StepResult {
     let mut add = vec!["target", "add"];
     add.extend(EMBEDDED_TARGETS);
     add.extend([THUMBV6M, WASM_TARGET]);
     step("rustup-targets", || run(ctx.rustup(add)))?;
     for t in EMBEDDED_TARGETS {
-        step(t, || run(cross_build(ctx, t, &[])))?;
+        step(t, || run(cmd::cross_build(&ctx.root, "pqhybrid", t, &[])))?;
     }
     // The other lattice backend, alone, and the compact verifier.
     step(
         "thumbv7em-none-eabihf (backend-rustcrypto, compact-verify)",
         || {
-            run(cross_build(
-                ctx,
+            run(cmd::cross_build(
+                &ctx.root,
+                "pqhybrid",
                 EMBEDDED_TARGETS[0],
                 &["--features", "backend-rustcrypto,compact-verify"],
             ))
         },
     )?;
     step(WASM_TARGET, || {
-        run(cross_build(
-            ctx,
+        run(cmd::cross_build(
+            &ctx.root,
+            "pqhybrid",
             WASM_TARGET,
             &["--features", "alloc,backend-libcrux"],
         ))
     })?;
     if THUMBV6M_REQUIRED {
-        step(THUMBV6M, || run(cross_build(ctx, THUMBV6M, &[])))?;
+        step(THUMBV6M, || {
+            run(cmd::cross_build(&ctx.root, "pqhybrid", THUMBV6M, &[]))
+        })?;
     } else {
         step(THUMBV6M, || {
-            try_optional(cross_build(ctx, THUMBV6M, &[]), THUMBV6M)
+            try_optional(
+                cmd::cross_build(&ctx.root, "pqhybrid", THUMBV6M, &[]),
+                THUMBV6M,
+            )
         })?;
     }
     ffi::cross_ffi(ctx)

@@ -15,9 +15,9 @@
 //! `lto`/`codegen-units = 1` release profiles): several times faster to build, and the tools
 //! run for seconds.
 
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+
+use crate::cmd::{capture, cargo, cargo_nightly, ensure_nightly, run};
 
 /// The cargo-deny release `cargo xtask deny` installs and expects.
 pub const CARGO_DENY_VERSION: &str = "0.20.2";
@@ -32,44 +32,6 @@ const SBOM_PACKAGES: [(&str, &str); 2] = [("pqhybrid", "."), ("pqhybrid-ffi", "f
 /// A component every SBOM must list (the ML-DSA implementation, see RELEASING.md).
 const SBOM_REQUIRED_COMPONENT: &str = "libcrux-ml-dsa";
 
-/// `cargo` from the running toolchain (stable), with two build jobs unless set.
-fn cargo(root: &Path) -> Command {
-    let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    c.current_dir(root);
-    if std::env::var_os("CARGO_BUILD_JOBS").is_none() {
-        c.env("CARGO_BUILD_JOBS", "2");
-    }
-    c
-}
-
-/// `cargo +nightly ...` through the rustup proxy, without the environment of the toolchain
-/// `cargo xtask` runs under (which would pin the child to stable).
-fn cargo_nightly(root: &Path) -> Command {
-    let mut c = Command::new("cargo");
-    c.arg("+nightly").current_dir(root);
-    for var in [
-        "RUSTUP_TOOLCHAIN",
-        "CARGO",
-        "RUSTC",
-        "RUSTDOC",
-        "CARGO_MANIFEST_DIR",
-    ] {
-        c.env_remove(var);
-    }
-    if std::env::var_os("CARGO_BUILD_JOBS").is_none() {
-        c.env("CARGO_BUILD_JOBS", "2");
-    }
-    c
-}
-
-/// Runs `c` and returns its stdout, or `None` if it cannot run or fails.
-fn output_of(mut c: Command) -> Option<String> {
-    let out = c.stderr(Stdio::null()).output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
 /// Makes `cargo <sub>` the `crate_name` release `version`: nothing to do if
 /// `cargo <sub> --version` already names it, otherwise `cargo install --locked`.
 fn ensure_cargo_tool(
@@ -80,7 +42,7 @@ fn ensure_cargo_tool(
 ) -> Result<(), String> {
     let mut probe = cargo(root);
     probe.args([sub, "--version"]);
-    let found = output_of(probe);
+    let found = capture(&mut probe).ok();
     let want = format!("{crate_name} {version}");
     // `cargo-deny 0.20.2`; `cargo-cyclonedx-cyclonedx 0.5.9`.
     if let Some(v) = &found
@@ -107,10 +69,10 @@ fn ensure_cargo_tool(
     // `cargo install` builds in a temporary directory unless told otherwise; never in the
     // workspace's target dir.
     .env_remove("CARGO_TARGET_DIR");
-    crate::run(c)?;
+    run(c)?;
     let mut probe = cargo(root);
     probe.args([sub, "--version"]);
-    match output_of(probe) {
+    match capture(&mut probe).ok() {
         Some(v) if names_release(&v, crate_name, version) => Ok(()),
         other => Err(format!(
             "installed {want} but `cargo {sub} --version` gives {other:?} (is ~/.cargo/bin on PATH?)"
@@ -140,7 +102,7 @@ pub fn deny(root: &Path) -> Result<(), String> {
         "bans",
         "sources",
     ]);
-    crate::run(c)
+    run(c)
 }
 
 /// `cargo xtask sbom`: CycloneDX SBOMs of the crate and the C library in `target/sbom/`.
@@ -171,7 +133,7 @@ pub fn sbom(root: &Path) -> Result<(), String> {
         "--spec-version",
         SBOM_SPEC_VERSION,
     ]);
-    let generated = crate::run(c);
+    let generated = run(c);
     let mut written = Vec::new();
     let mut moved = Ok(());
     if generated.is_ok() {
@@ -211,7 +173,7 @@ fn move_file(from: &Path, to: &Path) -> Result<(), String> {
 fn remove_stray_sboms(root: &Path) -> Result<(), String> {
     let mut c = cargo(root);
     c.args(["metadata", "--format-version", "1", "--no-deps"]);
-    let json = output_of(c).ok_or("`cargo metadata --no-deps` failed")?;
+    let json = capture(&mut c)?;
     let meta: serde_json::Value =
         serde_json::from_str(&json).map_err(|e| format!("cargo metadata output: {e}"))?;
     let dirs: Vec<PathBuf> = meta
@@ -315,10 +277,10 @@ fn check_sbom(path: &Path, package: &str, ml_dsa_version: &str) -> Result<(), St
 
 /// `cargo xtask miri`: the Miri-sized C ABI tests under Miri.
 pub fn miri(root: &Path) -> Result<(), String> {
-    ensure_nightly_with(&["miri", "rust-src"])?;
+    ensure_nightly(&["miri", "rust-src"])?;
     let mut setup = cargo_nightly(root);
     setup.args(["miri", "setup"]);
-    crate::run(setup)?;
+    run(setup)?;
     let mut c = cargo_nightly(root);
     // The RustCrypto backend: Miri cannot execute libcrux's `cpuid` probe (x86-64 runtime
     // detection of AVX2). The C ABI layer under test is the same for both backends.
@@ -333,56 +295,7 @@ pub fn miri(root: &Path) -> Result<(), String> {
         "--test",
         "miri",
     ]);
-    crate::run(c)
-}
-
-fn rustup<I: IntoIterator<Item = S>, S: AsRef<OsStr>>(args: I) -> Command {
-    let mut c = Command::new("rustup");
-    c.args(args);
-    c.env_remove("RUSTUP_TOOLCHAIN");
-    c
-}
-
-/// Installs the nightly toolchain (minimal profile) with `components` if it is missing, or adds
-/// the components that are missing. Does not update an installed nightly.
-fn ensure_nightly_with(components: &[&str]) -> Result<(), String> {
-    let toolchains = output_of(rustup(["toolchain", "list"]))
-        .ok_or("`rustup toolchain list` failed: is rustup installed?")?;
-    if !toolchains.lines().any(|l| l.starts_with("nightly")) {
-        println!(
-            "    installing the nightly toolchain with {}",
-            components.join(", ")
-        );
-        let mut c = rustup(["toolchain", "install", "nightly", "--profile", "minimal"]);
-        for comp in components {
-            c.args(["--component", comp]);
-        }
-        return crate::run(c);
-    }
-    let installed = output_of(rustup([
-        "component",
-        "list",
-        "--installed",
-        "--toolchain",
-        "nightly",
-    ]))
-    .ok_or("`rustup component list --toolchain nightly` failed")?;
-    let missing: Vec<&str> = components
-        .iter()
-        .copied()
-        .filter(|comp| {
-            !installed
-                .lines()
-                .any(|l| l == *comp || l.starts_with(&format!("{comp}-")))
-        })
-        .collect();
-    if missing.is_empty() {
-        println!("    nightly with {}: installed", components.join(", "));
-        return Ok(());
-    }
-    let mut c = rustup(["component", "add", "--toolchain", "nightly"]);
-    c.args(&missing);
-    crate::run(c)
+    run(c)
 }
 
 #[cfg(test)]

@@ -9,10 +9,16 @@
 //! go through the agile layer, as do public keys whose contents do not decode (the agile layer
 //! then reports the same error when the key is used, as before).
 //!
+//! Which algorithms have typed keys is one row per algorithm in `SIG_KEYS` and `KEM_KEYS`,
+//! arrays as long as the pqhybrid crate's `SIGNATURES` and `KEMS` tables: an algorithm added
+//! there fails to compile here until it has its row (the enums are `#[non_exhaustive]`, so a
+//! `match` outside their crate would need a catch-all arm and could not catch it).
+//!
 //! Every typed secret key zeroizes itself on drop, so `free()` still wipes the key.
 
-use pqhybrid::primitives::bytes::ByteArray as _;
+use pqhybrid::agile::{KEMS, SIGNATURES};
 use pqhybrid::hybrid::{composite_kem as ck, composite_sig as cs, xwing};
+use pqhybrid::primitives::bytes::ByteArray as _;
 use pqhybrid::primitives::{ml_dsa, ml_kem};
 use pqhybrid::rng::{OsRng, TryRng};
 use pqhybrid::{Error, Field, KemAlgorithm, Result, SignatureAlgorithm};
@@ -164,94 +170,168 @@ impl Verifier for AgileVerifier {
     }
 }
 
-fn boxed<T: 'static>(key: Result<T>) -> Result<Box<T>> {
-    key.map(Box::new)
+/// The typed keys of one signature algorithm.
+struct TypedSig {
+    /// Decodes the canonical secret key (of checked length).
+    secret: fn(&[u8]) -> Result<Box<dyn Signer>>,
+    /// Derives the key from a key-generation seed (of checked length), as the agile layer's
+    /// `keypair_from_seed` does.
+    seed: fn(&[u8]) -> Result<Box<dyn Signer>>,
+    /// Decodes a public key (of checked length); `None` if it does not decode.
+    public: fn(&[u8]) -> Option<Box<dyn Verifier>>,
+}
+
+/// How the key classes hold the keys of one signature algorithm.
+enum SigKeys {
+    /// Decoded once into the pqhybrid crate's typed keys.
+    Typed(TypedSig),
+    /// Kept as bytes, through the agile layer ([`AgileSigner`], [`AgileVerifier`]).
+    Agile,
+}
+
+fn mldsa_secret<P: ml_dsa::MlDsaParams>(sk: &[u8]) -> Result<Box<dyn Signer>> {
+    Ok(Box::new(<ml_dsa::SigningKey<P>>::from_seed_slice(sk)?))
+}
+
+fn mldsa_public<P: ml_dsa::MlDsaParams>(pk: &[u8]) -> Option<Box<dyn Verifier>> {
+    decoded(<ml_dsa::VerifyingKey<P>>::from_bytes(pk))
+}
+
+/// ML-DSA: the seed ξ is the canonical secret key.
+const fn mldsa<P: ml_dsa::MlDsaParams>() -> SigKeys {
+    SigKeys::Typed(TypedSig {
+        secret: mldsa_secret::<P>,
+        seed: mldsa_secret::<P>,
+        public: mldsa_public::<P>,
+    })
+}
+
+fn composite_secret<C: cs::CompositeParams>(sk: &[u8]) -> Result<Box<dyn Signer>> {
+    Ok(Box::new(cs::SigningKey::<C>::from_bytes(sk)?))
+}
+
+fn composite_seed<C: cs::CompositeParams>(seed: &[u8]) -> Result<Box<dyn Signer>> {
+    Ok(Box::new(cs::SigningKey::<C>::from_root_seed_slice(seed)?))
+}
+
+fn composite_public<C: cs::CompositeParams>(pk: &[u8]) -> Option<Box<dyn Verifier>> {
+    decoded(cs::VerifyingKey::<C>::from_bytes(pk))
+}
+
+/// Composites: the canonical secret key is `ML-DSA seed ‖ classical private key`, both derived
+/// from the root seed.
+const fn composite<C: cs::CompositeParams>() -> SigKeys {
+    SigKeys::Typed(TypedSig {
+        secret: composite_secret::<C>,
+        seed: composite_seed::<C>,
+        public: composite_public::<C>,
+    })
+}
+
+use SignatureAlgorithm as A;
+
+/// How each signature algorithm's keys are held: row `i` is `SignatureAlgorithm::ALL[i]`
+/// (checked below). SLH-DSA keys are just seeds and roots, Ed25519 and ECDSA are cheap to
+/// decode: those stay bytes.
+static SIG_KEYS: [(SignatureAlgorithm, SigKeys); SIGNATURES.len()] = [
+    (A::MlDsa44, mldsa::<ml_dsa::MlDsa44>()),
+    (A::MlDsa65, mldsa::<ml_dsa::MlDsa65>()),
+    (A::MlDsa87, mldsa::<ml_dsa::MlDsa87>()),
+    (A::SlhDsaSha2_128s, SigKeys::Agile),
+    (A::SlhDsaSha2_128f, SigKeys::Agile),
+    (A::SlhDsaSha2_192s, SigKeys::Agile),
+    (A::SlhDsaSha2_192f, SigKeys::Agile),
+    (A::SlhDsaSha2_256s, SigKeys::Agile),
+    (A::SlhDsaSha2_256f, SigKeys::Agile),
+    (A::SlhDsaShake128s, SigKeys::Agile),
+    (A::SlhDsaShake128f, SigKeys::Agile),
+    (A::SlhDsaShake192s, SigKeys::Agile),
+    (A::SlhDsaShake192f, SigKeys::Agile),
+    (A::SlhDsaShake256s, SigKeys::Agile),
+    (A::SlhDsaShake256f, SigKeys::Agile),
+    (A::Ed25519, SigKeys::Agile),
+    (A::EcdsaP256Sha256, SigKeys::Agile),
+    (A::EcdsaP384Sha384, SigKeys::Agile),
+    (
+        A::MlDsa44Ed25519Sha512,
+        composite::<cs::MlDsa44Ed25519Sha512>(),
+    ),
+    (
+        A::MlDsa44EcdsaP256Sha256,
+        composite::<cs::MlDsa44EcdsaP256Sha256>(),
+    ),
+    (
+        A::MlDsa65Ed25519Sha512,
+        composite::<cs::MlDsa65Ed25519Sha512>(),
+    ),
+    (
+        A::MlDsa65EcdsaP256Sha512,
+        composite::<cs::MlDsa65EcdsaP256Sha512>(),
+    ),
+    (
+        A::MlDsa65EcdsaP384Sha512,
+        composite::<cs::MlDsa65EcdsaP384Sha512>(),
+    ),
+    (
+        A::MlDsa87EcdsaP384Sha512,
+        composite::<cs::MlDsa87EcdsaP384Sha512>(),
+    ),
+];
+
+// Row i is the algorithm with discriminant i, which is `SIGNATURES[i]` (as the pqhybrid crate
+// checks): a row out of place is a build error.
+const _: () = {
+    let mut i = 0;
+    while i < SIG_KEYS.len() {
+        assert!(SIG_KEYS[i].0 as usize == i && SIGNATURES[i].algorithm as usize == i);
+        i += 1;
+    }
+};
+
+fn sig_keys(alg: SignatureAlgorithm) -> &'static SigKeys {
+    // Row `alg as usize` is `alg` (checked at compile time).
+    &SIG_KEYS[alg as usize].1
 }
 
 /// Decodes a canonical signature secret key (validating it as the agile layer does).
 pub(crate) fn signer(alg: SignatureAlgorithm, sk: &[u8]) -> Result<Box<dyn Signer>> {
-    use SignatureAlgorithm as A;
     check_len(Field::SecretKey, alg.secret_key_len(), sk)?;
-    Ok(match alg {
-        A::MlDsa44 => boxed(ml_dsa::MlDsa44SigningKey::from_seed_slice(sk))?,
-        A::MlDsa65 => boxed(ml_dsa::MlDsa65SigningKey::from_seed_slice(sk))?,
-        A::MlDsa87 => boxed(ml_dsa::MlDsa87SigningKey::from_seed_slice(sk))?,
-        A::MlDsa44Ed25519Sha512 => boxed(cs::MlDsa44Ed25519Sha512SigningKey::from_bytes(sk))?,
-        A::MlDsa44EcdsaP256Sha256 => boxed(cs::MlDsa44EcdsaP256Sha256SigningKey::from_bytes(sk))?,
-        A::MlDsa65Ed25519Sha512 => boxed(cs::MlDsa65Ed25519Sha512SigningKey::from_bytes(sk))?,
-        A::MlDsa65EcdsaP256Sha512 => boxed(cs::MlDsa65EcdsaP256Sha512SigningKey::from_bytes(sk))?,
-        A::MlDsa65EcdsaP384Sha512 => boxed(cs::MlDsa65EcdsaP384Sha512SigningKey::from_bytes(sk))?,
-        A::MlDsa87EcdsaP384Sha512 => boxed(cs::MlDsa87EcdsaP384Sha512SigningKey::from_bytes(sk))?,
-        _ => {
+    match sig_keys(alg) {
+        SigKeys::Typed(t) => (t.secret)(sk),
+        SigKeys::Agile => {
             // Validated as before: the public key must derive.
             let mut pk = vec![0u8; alg.public_key_len()];
             alg.public_key_from_secret(sk, &mut pk)?;
-            Box::new(AgileSigner {
+            Ok(Box::new(AgileSigner {
                 alg,
                 sk: Zeroizing::new(sk.to_vec()),
                 pk,
-            })
+            }))
         }
-    })
+    }
 }
 
 /// The key derived from a seed (`alg.seed_len()` bytes), as the agile layer's
 /// `keypair_from_seed` derives it: ML-DSA from ξ, composites from the root seed.
 pub(crate) fn signer_from_seed(alg: SignatureAlgorithm, seed: &[u8]) -> Result<Box<dyn Signer>> {
-    use SignatureAlgorithm as A;
     check_len(Field::Seed, alg.seed_len(), seed)?;
-    Ok(match alg {
-        A::MlDsa44 | A::MlDsa65 | A::MlDsa87 => signer(alg, seed)?,
-        A::MlDsa44Ed25519Sha512 => boxed(
-            cs::MlDsa44Ed25519Sha512SigningKey::from_root_seed_slice(seed),
-        )?,
-        A::MlDsa44EcdsaP256Sha256 => boxed(
-            cs::MlDsa44EcdsaP256Sha256SigningKey::from_root_seed_slice(seed),
-        )?,
-        A::MlDsa65Ed25519Sha512 => boxed(
-            cs::MlDsa65Ed25519Sha512SigningKey::from_root_seed_slice(seed),
-        )?,
-        A::MlDsa65EcdsaP256Sha512 => boxed(
-            cs::MlDsa65EcdsaP256Sha512SigningKey::from_root_seed_slice(seed),
-        )?,
-        A::MlDsa65EcdsaP384Sha512 => boxed(
-            cs::MlDsa65EcdsaP384Sha512SigningKey::from_root_seed_slice(seed),
-        )?,
-        A::MlDsa87EcdsaP384Sha512 => boxed(
-            cs::MlDsa87EcdsaP384Sha512SigningKey::from_root_seed_slice(seed),
-        )?,
-        _ => {
+    match sig_keys(alg) {
+        SigKeys::Typed(t) => (t.seed)(seed),
+        SigKeys::Agile => {
             let mut pk = vec![0u8; alg.public_key_len()];
             let mut sk = Zeroizing::new(vec![0u8; alg.secret_key_len()]);
             alg.keypair_from_seed(seed, &mut pk, &mut sk)?;
-            Box::new(AgileSigner { alg, sk, pk })
+            Ok(Box::new(AgileSigner { alg, sk, pk }))
         }
-    })
+    }
 }
 
 /// Decodes a public key whose length was checked. Keys that do not decode stay bytes, so that
 /// the error surfaces when the key is used (as the agile layer reports it).
 pub(crate) fn verifier(alg: SignatureAlgorithm, pk: &[u8]) -> Box<dyn Verifier> {
-    use SignatureAlgorithm as A;
-    let typed: Option<Box<dyn Verifier>> = match alg {
-        A::MlDsa44 => decoded(ml_dsa::MlDsa44VerifyingKey::from_bytes(pk)),
-        A::MlDsa65 => decoded(ml_dsa::MlDsa65VerifyingKey::from_bytes(pk)),
-        A::MlDsa87 => decoded(ml_dsa::MlDsa87VerifyingKey::from_bytes(pk)),
-        A::MlDsa44Ed25519Sha512 => decoded(cs::MlDsa44Ed25519Sha512VerifyingKey::from_bytes(pk)),
-        A::MlDsa44EcdsaP256Sha256 => {
-            decoded(cs::MlDsa44EcdsaP256Sha256VerifyingKey::from_bytes(pk))
-        }
-        A::MlDsa65Ed25519Sha512 => decoded(cs::MlDsa65Ed25519Sha512VerifyingKey::from_bytes(pk)),
-        A::MlDsa65EcdsaP256Sha512 => {
-            decoded(cs::MlDsa65EcdsaP256Sha512VerifyingKey::from_bytes(pk))
-        }
-        A::MlDsa65EcdsaP384Sha512 => {
-            decoded(cs::MlDsa65EcdsaP384Sha512VerifyingKey::from_bytes(pk))
-        }
-        A::MlDsa87EcdsaP384Sha512 => {
-            decoded(cs::MlDsa87EcdsaP384Sha512VerifyingKey::from_bytes(pk))
-        }
-        _ => None,
+    let typed = match sig_keys(alg) {
+        SigKeys::Typed(t) => (t.public)(pk),
+        SigKeys::Agile => None,
     };
     typed.unwrap_or_else(|| {
         Box::new(AgileVerifier {
@@ -347,27 +427,120 @@ impl Encapsulator for AgileEncapsulator {
     }
 }
 
+/// The typed keys of one KEM (every KEM has them).
+struct KemKeys {
+    /// Decodes the canonical secret key (of checked length).
+    secret: fn(&[u8]) -> Result<Box<dyn Decapsulator>>,
+    /// Derives the key from a key-generation seed (of checked length), as the agile layer's
+    /// `keypair_from_seed` does.
+    seed: fn(&[u8]) -> Result<Box<dyn Decapsulator>>,
+    /// Decodes a public key (of checked length); `None` if it does not decode.
+    public: fn(&[u8]) -> Option<Box<dyn Encapsulator>>,
+}
+
+fn mlkem_secret<P: ml_kem::MlKemParams>(sk: &[u8]) -> Result<Box<dyn Decapsulator>> {
+    Ok(Box::new(<ml_kem::DecapsulationKey<P>>::from_seed_slice(
+        sk,
+    )?))
+}
+
+fn mlkem_public<P: ml_kem::MlKemParams>(pk: &[u8]) -> Option<Box<dyn Encapsulator>> {
+    enc(<ml_kem::EncapsulationKey<P>>::from_bytes(pk))
+}
+
+/// ML-KEM: the seed `d ‖ z` is the canonical secret key.
+const fn mlkem<P: ml_kem::MlKemParams>() -> KemKeys {
+    KemKeys {
+        secret: mlkem_secret::<P>,
+        seed: mlkem_secret::<P>,
+        public: mlkem_public::<P>,
+    }
+}
+
+fn xwing_secret(sk: &[u8]) -> Result<Box<dyn Decapsulator>> {
+    Ok(Box::new(xwing::DecapsulationKey::from_seed_slice(sk)?))
+}
+
+fn xwing_public(pk: &[u8]) -> Option<Box<dyn Encapsulator>> {
+    enc(xwing::EncapsulationKey::from_bytes(pk))
+}
+
+fn composite_kem_secret<C: ck::CompositeKemParams>(sk: &[u8]) -> Result<Box<dyn Decapsulator>> {
+    Ok(Box::new(ck::DecapsulationKey::<C>::from_bytes(sk)?))
+}
+
+fn composite_kem_seed<C: ck::CompositeKemParams>(seed: &[u8]) -> Result<Box<dyn Decapsulator>> {
+    let root = <&[u8; ck::ROOT_SEED_LEN]>::try_from(seed).map_err(|_| Error::InvalidLength {
+        field: Field::Seed,
+        expected: ck::ROOT_SEED_LEN,
+        actual: seed.len(),
+    })?;
+    Ok(Box::new(ck::DecapsulationKey::<C>::from_root_seed(root)))
+}
+
+fn composite_kem_public<C: ck::CompositeKemParams>(pk: &[u8]) -> Option<Box<dyn Encapsulator>> {
+    enc(ck::EncapsulationKey::<C>::from_bytes(pk))
+}
+
+/// Composites: the canonical secret key is `ML-KEM seed ‖ classical private key`, both derived
+/// from the root seed.
+const fn composite_kem<C: ck::CompositeKemParams>() -> KemKeys {
+    KemKeys {
+        secret: composite_kem_secret::<C>,
+        seed: composite_kem_seed::<C>,
+        public: composite_kem_public::<C>,
+    }
+}
+
+use KemAlgorithm as K;
+
+/// The keys of each KEM: row `i` is `KemAlgorithm::ALL[i]` (checked below).
+static KEM_KEYS: [(KemAlgorithm, KemKeys); KEMS.len()] = [
+    (K::MlKem512, mlkem::<ml_kem::MlKem512>()),
+    (K::MlKem768, mlkem::<ml_kem::MlKem768>()),
+    (K::MlKem1024, mlkem::<ml_kem::MlKem1024>()),
+    (
+        K::XWing,
+        // The seed is the canonical secret key.
+        KemKeys {
+            secret: xwing_secret,
+            seed: xwing_secret,
+            public: xwing_public,
+        },
+    ),
+    (
+        K::MlKem768X25519Sha3_256,
+        composite_kem::<ck::MlKem768X25519Sha3_256>(),
+    ),
+    (
+        K::MlKem768EcdhP256Sha3_256,
+        composite_kem::<ck::MlKem768EcdhP256Sha3_256>(),
+    ),
+    (
+        K::MlKem1024EcdhP384Sha3_256,
+        composite_kem::<ck::MlKem1024EcdhP384Sha3_256>(),
+    ),
+];
+
+// Row i is the KEM with discriminant i, which is `KEMS[i]` (as the pqhybrid crate checks).
+const _: () = {
+    let mut i = 0;
+    while i < KEM_KEYS.len() {
+        assert!(KEM_KEYS[i].0 as usize == i && KEMS[i].algorithm as usize == i);
+        i += 1;
+    }
+};
+
+fn kem_keys(alg: KemAlgorithm) -> &'static KemKeys {
+    // Row `alg as usize` is `alg` (checked at compile time).
+    &KEM_KEYS[alg as usize].1
+}
+
 /// Decodes a canonical KEM secret key (ML-KEM and X-Wing: the seed; composites:
 /// `ML-KEM seed ‖ classical private key`).
 pub(crate) fn decapsulator(alg: KemAlgorithm, sk: &[u8]) -> Result<Box<dyn Decapsulator>> {
-    use KemAlgorithm as K;
     check_len(Field::SecretKey, alg.secret_key_len(), sk)?;
-    Ok(match alg {
-        K::MlKem512 => Box::new(ml_kem::MlKem512DecapsulationKey::from_seed_slice(sk)?),
-        K::MlKem768 => Box::new(ml_kem::MlKem768DecapsulationKey::from_seed_slice(sk)?),
-        K::MlKem1024 => Box::new(ml_kem::MlKem1024DecapsulationKey::from_seed_slice(sk)?),
-        K::XWing => Box::new(xwing::DecapsulationKey::from_seed_slice(sk)?),
-        K::MlKem768X25519Sha3_256 => Box::new(ck::MlKem768X25519DecapsulationKey::from_bytes(sk)?),
-        K::MlKem768EcdhP256Sha3_256 => Box::new(ck::MlKem768P256DecapsulationKey::from_bytes(sk)?),
-        K::MlKem1024EcdhP384Sha3_256 => {
-            Box::new(ck::MlKem1024P384DecapsulationKey::from_bytes(sk)?)
-        }
-        _ => {
-            return Err(Error::InvalidKey {
-                field: Field::SecretKey,
-            });
-        }
-    })
+    (kem_keys(alg).secret)(sk)
 }
 
 /// The key derived from a seed (`alg.seed_len()` bytes), as the agile layer's
@@ -377,45 +550,14 @@ pub(crate) fn decapsulator_from_seed(
     alg: KemAlgorithm,
     seed: &[u8],
 ) -> Result<Box<dyn Decapsulator>> {
-    use KemAlgorithm as K;
     check_len(Field::Seed, alg.seed_len(), seed)?;
-    let root = || {
-        <&[u8; ck::ROOT_SEED_LEN]>::try_from(seed).map_err(|_| Error::InvalidLength {
-            field: Field::Seed,
-            expected: ck::ROOT_SEED_LEN,
-            actual: seed.len(),
-        })
-    };
-    Ok(match alg {
-        K::MlKem768X25519Sha3_256 => {
-            Box::new(ck::MlKem768X25519DecapsulationKey::from_root_seed(root()?))
-        }
-        K::MlKem768EcdhP256Sha3_256 => {
-            Box::new(ck::MlKem768P256DecapsulationKey::from_root_seed(root()?))
-        }
-        K::MlKem1024EcdhP384Sha3_256 => {
-            Box::new(ck::MlKem1024P384DecapsulationKey::from_root_seed(root()?))
-        }
-        // ML-KEM and X-Wing: the seed is the canonical secret key.
-        _ => decapsulator(alg, seed)?,
-    })
+    (kem_keys(alg).seed)(seed)
 }
 
 /// Decodes a KEM public key whose length was checked; one that does not decode stays bytes
 /// (the error surfaces on use, as before).
 pub(crate) fn encapsulator(alg: KemAlgorithm, pk: &[u8]) -> Box<dyn Encapsulator> {
-    use KemAlgorithm as K;
-    let typed: Option<Box<dyn Encapsulator>> = match alg {
-        K::MlKem512 => enc(ml_kem::MlKem512EncapsulationKey::from_bytes(pk)),
-        K::MlKem768 => enc(ml_kem::MlKem768EncapsulationKey::from_bytes(pk)),
-        K::MlKem1024 => enc(ml_kem::MlKem1024EncapsulationKey::from_bytes(pk)),
-        K::XWing => enc(xwing::EncapsulationKey::from_bytes(pk)),
-        K::MlKem768X25519Sha3_256 => enc(ck::MlKem768X25519EncapsulationKey::from_bytes(pk)),
-        K::MlKem768EcdhP256Sha3_256 => enc(ck::MlKem768P256EncapsulationKey::from_bytes(pk)),
-        K::MlKem1024EcdhP384Sha3_256 => enc(ck::MlKem1024P384EncapsulationKey::from_bytes(pk)),
-        _ => None,
-    };
-    typed.unwrap_or_else(|| {
+    (kem_keys(alg).public)(pk).unwrap_or_else(|| {
         Box::new(AgileEncapsulator {
             alg,
             pk: pk.to_vec(),

@@ -9,12 +9,14 @@
 //! * SPKI / PKCS#8 in DER and PEM.
 //! * The firmware verifier: `Policy`, `FirmwareVerifier` (streaming), `verifyFirmware`,
 //!   `verifyFirmwareStream` (ReadableStream, Blob, async iterable), `inspectFirmware`.
+//! * The device-identity verifier (feature `identity`, on by default; see `identity`):
+//!   `verifyAttestation`, `verifyCsr`, `describeCertificate`.
 //!
 //! Errors are thrown as `Error` objects (name `PqhybridError`) with a stable `code`: the Rust
 //! variant (`"InvalidLength"`, `"VerificationFailed"`, …), `"Firmware.<reason>"` for firmware
-//! rejections, and `"UnknownAlgorithm"`, `"InvalidArgument"`, `"InvalidTrustStore"`,
-//! `"InvalidState"` for errors of the JavaScript layer. Randomness comes from
-//! `crypto.getRandomValues`.
+//! rejections, `"Identity.<reason>"` for device-identity rejections, and `"UnknownAlgorithm"`,
+//! `"InvalidArgument"`, `"InvalidTrustStore"`, `"InvalidState"` for errors of the JavaScript
+//! layer. Randomness comes from `crypto.getRandomValues`.
 
 #![deny(missing_docs)]
 
@@ -22,6 +24,9 @@ mod agile;
 mod cached;
 mod encoding;
 mod firmware;
+#[cfg(feature = "identity")]
+mod identity;
+mod ts;
 mod util;
 
 use wasm_bindgen::prelude::*;
@@ -32,24 +37,13 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").into()
 }
 
+// `SignatureAlgorithmName`, `KemAlgorithmName` and `IdentityErrorCode`: generated at compile
+// time from the pqhybrid crate's tables (see `ts`), not written out here.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_ALGORITHM_NAMES: &str = ts::ALGORITHM_NAMES;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
-/** A signature algorithm name (case-insensitive on input). */
-export type SignatureAlgorithmName =
-  | "ML-DSA-44" | "ML-DSA-65" | "ML-DSA-87"
-  | "SLH-DSA-SHA2-128s" | "SLH-DSA-SHA2-128f" | "SLH-DSA-SHA2-192s" | "SLH-DSA-SHA2-192f"
-  | "SLH-DSA-SHA2-256s" | "SLH-DSA-SHA2-256f"
-  | "SLH-DSA-SHAKE-128s" | "SLH-DSA-SHAKE-128f" | "SLH-DSA-SHAKE-192s" | "SLH-DSA-SHAKE-192f"
-  | "SLH-DSA-SHAKE-256s" | "SLH-DSA-SHAKE-256f"
-  | "Ed25519" | "ECDSA-P256-SHA256" | "ECDSA-P384-SHA384"
-  | "MLDSA44-Ed25519-SHA512" | "MLDSA44-ECDSA-P256-SHA256" | "MLDSA65-Ed25519-SHA512"
-  | "MLDSA65-ECDSA-P256-SHA512" | "MLDSA65-ECDSA-P384-SHA512" | "MLDSA87-ECDSA-P384-SHA512";
-
-/** A KEM name (case-insensitive on input). */
-export type KemAlgorithmName =
-  | "ML-KEM-512" | "ML-KEM-768" | "ML-KEM-1024" | "X-Wing"
-  | "MLKEM768-X25519-SHA3-256" | "MLKEM768-ECDH-P256-SHA3-256" | "MLKEM1024-ECDH-P384-SHA3-256";
-
 export type FirmwareErrorCode =
   | "Firmware.BadMagic" | "Firmware.UnsupportedVersion" | "Firmware.BadHeaderLength"
   | "Firmware.ReservedNonZero" | "Firmware.UnknownAlgorithm" | "Firmware.UnknownDigest"
@@ -65,7 +59,7 @@ export type ErrorCode =
   | "InvalidLength" | "BufferTooSmall" | "MalformedEncoding" | "InvalidKey" | "ContextTooLong"
   | "ContextNotSupported" | "VerificationFailed" | "Rng" | "ZeroSharedSecret"
   | "AuthenticationFailed" | "SeedUnavailable" | "SigningFailed" | "AlgorithmDisabled"
-  | FirmwareErrorCode
+  | FirmwareErrorCode | IdentityErrorCode
   | "UnknownAlgorithm" | "InvalidArgument" | "InvalidTrustStore" | "InvalidState";
 
 /** What every function of this package throws: an `Error` with `name` "PqhybridError". */

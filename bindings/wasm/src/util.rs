@@ -5,7 +5,7 @@ use pqhybrid::{Error, Field, KemAlgorithm, SignatureAlgorithm};
 use wasm_bindgen::prelude::*;
 
 /// The stable `code` of a pqhybrid error: the Rust variant name, `Firmware.<variant>` for a
-/// firmware rejection.
+/// firmware rejection, `Identity.<variant>` for a device-identity one.
 pub(crate) fn code_of(e: &Error) -> String {
     match e {
         Error::InvalidLength { .. } => "InvalidLength".into(),
@@ -23,6 +23,7 @@ pub(crate) fn code_of(e: &Error) -> String {
         Error::AlgorithmDisabled => "AlgorithmDisabled".into(),
         Error::UnknownAlgorithm => "UnknownAlgorithm".into(),
         Error::Firmware(f) => format!("Firmware.{}", f.name()),
+        Error::Identity(i) => format!("Identity.{}", i.name()),
         _ => "Unknown".into(),
     }
 }

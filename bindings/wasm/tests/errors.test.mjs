@@ -22,6 +22,56 @@ test('unknown algorithm names', () => {
   }
 });
 
+test('every entry point taking an algorithm name throws UnknownAlgorithm', () => {
+  const b = (n) => new Uint8Array(n);
+  // A name of neither kind, then (for the kind-specific entry points) a name of the other kind.
+  const signature = {
+    sign: (a) => pq.sign(a, b(32), msg),
+    signDeterministic: (a) => pq.signDeterministic(a, b(32), msg),
+    verify: (a) => pq.verify(a, b(1952), msg, b(3309)),
+    verifyOrThrow: (a) => pq.verifyOrThrow(a, b(1952), msg, b(3309)),
+    'SigningKey.generate': (a) => pq.SigningKey.generate(a),
+    'SigningKey.fromSeed': (a) => pq.SigningKey.fromSeed(a, b(32)),
+    'SigningKey.fromBytes': (a) => pq.SigningKey.fromBytes(a, b(32)),
+    'VerifyingKey.fromBytes': (a) => pq.VerifyingKey.fromBytes(a, b(1952)),
+    firmwareKeyId: (a) => pq.firmwareKeyId(a, b(1952)),
+  };
+  const kem = {
+    encapsulate: (a) => pq.encapsulate(a, b(1184)),
+    encapsulateDeterministic: (a) => pq.encapsulateDeterministic(a, b(1184), b(32)),
+    decapsulate: (a) => pq.decapsulate(a, b(64), b(1088)),
+    'DecapsulationKey.generate': (a) => pq.DecapsulationKey.generate(a),
+    'DecapsulationKey.fromSeed': (a) => pq.DecapsulationKey.fromSeed(a, b(64)),
+    'DecapsulationKey.fromBytes': (a) => pq.DecapsulationKey.fromBytes(a, b(64)),
+    'EncapsulationKey.fromBytes': (a) => pq.EncapsulationKey.fromBytes(a, b(1184)),
+  };
+  const either = {
+    sizes: (a) => pq.sizes(a),
+    keypairFromSeed: (a) => pq.keypairFromSeed(a, b(32)),
+    generateKeypair: (a) => pq.generateKeypair(a),
+    publicKeyFromSecret: (a) => pq.publicKeyFromSecret(a, b(32)),
+    encodePublicKeyDer: (a) => pq.encodePublicKeyDer(a, b(32)),
+    encodePublicKeyPem: (a) => pq.encodePublicKeyPem(a, b(32)),
+    encodePrivateKeyDer: (a) => pq.encodePrivateKeyDer(a, b(32)),
+    encodePrivateKeyPem: (a) => pq.encodePrivateKeyPem(a, b(32)),
+  };
+  const cases = [
+    ...Object.entries(signature).flatMap(([f, call]) => [[f, call, 'Falcon-512'], [f, call, 'ML-KEM-768']]),
+    ...Object.entries(kem).flatMap(([f, call]) => [[f, call, 'Kyber768'], [f, call, 'ML-DSA-65']]),
+    ...Object.entries(either).flatMap(([f, call]) => [[f, call, 'RSA-2048'], [f, call, 'MLDSA65']]),
+  ];
+  for (const [f, call, name] of cases) {
+    const e = throwsCode(assert, () => call(name), 'UnknownAlgorithm');
+    assert.ok(e.message.includes(JSON.stringify(name)), `${f}(${JSON.stringify(name)}): message names it: ${e.message}`);
+  }
+  // The same entry points accept the names (any case) that signatureAlgorithms() and
+  // kemAlgorithms() list: the lookup is not what fails above.
+  assert.equal(pq.sizes('ml-dsa-65').algorithm, 'ML-DSA-65');
+  assert.equal(pq.sizes('x-wing').algorithm, 'X-Wing');
+  pq.SigningKey.generate(pq.signatureAlgorithms()[0]).free();
+  pq.DecapsulationKey.generate(pq.kemAlgorithms()[0]).free();
+});
+
 test('wrong lengths (InvalidLength with field, expected, actual)', () => {
   throwsCode(assert, () => pq.keypairFromSeed('ML-DSA-44', new Uint8Array(31)), 'InvalidLength', { field: 'seed', expected: 32, actual: 31 });
   throwsCode(assert, () => pq.keypairFromSeed('ML-KEM-512', new Uint8Array(32)), 'InvalidLength', { field: 'seed', expected: 64 });

@@ -113,3 +113,25 @@ export function firmwareKat(dir = firmwareKatDir) {
     '\n';
   return { json: j, options, trustStore, image: (f) => readFileSync(join(dir, f)) };
 }
+
+/** DER as PEM text (64-column base64). */
+export const toPem = (der, label = 'CERTIFICATE') =>
+  `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').match(/.{1,64}/g).join('\n')}\n-----END ${label}-----\n`;
+
+/** Whether the package was built with the `identity` feature (on by default). */
+export const hasIdentity = typeof pq.verifyAttestation === 'function';
+
+/** The device-identity fixtures (examples/identity_fixtures.rs writes them). */
+export const identityFixtureDir = join(here, 'fixtures', 'identity');
+
+/**
+ * fixtures.json (the expected values: ids, nonce, image id, …) as `json`, each document of its
+ * `files` as a Uint8Array under the same key (`root`, `deviceId`, `alias`, `evidence`, `csr`,
+ * `otherRoot`, `aliasDebug`, `evidenceDebug`), and `path(key)`.
+ */
+export function identityFixtures() {
+  const json = JSON.parse(readFileSync(join(identityFixtureDir, 'fixtures.json'), 'utf8'));
+  const path = (k) => join(identityFixtureDir, json.files[k]);
+  const docs = Object.fromEntries(Object.keys(json.files).map((k) => [k, new Uint8Array(readFileSync(path(k)))]));
+  return { json, path, ...docs };
+}

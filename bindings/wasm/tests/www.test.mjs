@@ -1,6 +1,7 @@
 // The web page in headless Chromium (playwright-core, no browser download): served by a local
-// node:http server on 127.0.0.1, a valid image is accepted and a tampered one rejected, with a
-// screenshot saved under target/wasm/.
+// node:http server on 127.0.0.1, a valid image is accepted and a tampered one rejected; a
+// device's identity chain is verified and each wrong input rejected with its code; screenshots
+// are saved under target/wasm/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -8,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
-import { pq, wasmDir, repoRoot, firmwareKat } from './helpers.mjs';
+import { pq, wasmDir, repoRoot, firmwareKat, hasIdentity, identityFixtures, toPem } from './helpers.mjs';
 
 const executablePath = process.env.PQHYBRID_CHROMIUM ?? '/usr/bin/chromium';
 const artifacts = join(repoRoot, 'target', 'wasm');
@@ -60,6 +61,17 @@ before(async () => {
   writeFileSync(files.tampered, tampered);
   writeFileSync(files.store, trustStore);
   writeFileSync(files.pem, pq.encodePublicKeyPem(root.alg, Buffer.from(root.pk, 'hex')));
+  // Identity: the root as PEM (the other documents are dropped as DER from the fixtures), and an
+  // Alias certificate with a flipped signature byte.
+  if (hasIdentity) {
+    const fx = identityFixtures();
+    files.idRoot = join(dir, 'root.pem');
+    files.idAliasTampered = join(dir, 'alias-tampered.der');
+    writeFileSync(files.idRoot, toPem(fx.root));
+    const tamperedAlias = Uint8Array.from(fx.alias);
+    tamperedAlias[tamperedAlias.length - 1] ^= 1;
+    writeFileSync(files.idAliasTampered, tamperedAlias);
+  }
   mkdirSync(artifacts, { recursive: true });
 });
 
@@ -124,6 +136,97 @@ test('page: PEM public key of the root, rollback rejected', async () => {
   await page.dispatchEvent('#min-sv', 'change');
   const rb = await verdict(page);
   assert.equal(rb.code, 'Firmware.Rollback');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+async function idVerdict(page) {
+  await page.waitForSelector('#id-verdict[data-code]', { timeout: 20000 });
+  return page.$eval('#id-verdict', (v) => ({ kind: v.dataset.verdict, code: v.dataset.code, text: v.textContent }));
+}
+
+/** Changes an input of the identity section and waits for the new verdict. */
+async function idChange(page, selector, value) {
+  await page.evaluate(() => { delete document.getElementById('id-verdict').dataset.code; });
+  if (typeof value === 'boolean') await page.setChecked(selector, value);
+  else await page.fill(selector, value);
+  await page.dispatchEvent(selector, 'change');
+  return idVerdict(page);
+}
+
+test('page: device identity — a verified chain, then each input made wrong', { skip: !hasIdentity && 'built without the identity feature' }, async () => {
+  const fx = identityFixtures();
+  const j = fx.json;
+  const { page, errors } = await openPage();
+  assert.equal(await page.isVisible('#identity'), true);
+  // Policy first, then the files: the last file triggers the verification.
+  await page.fill('#nonce', j.nonce);
+  await page.fill('#image-id', j.imageId);
+  await page.fill('#id-min-sv', '5');
+  await page.setInputFiles('#root-input', files.idRoot);
+  await page.setInputFiles('#devid-input', fx.path('deviceId'));
+  await page.setInputFiles('#alias-input', fx.path('alias'));
+  await page.setInputFiles('#evidence-input', fx.path('evidence'));
+  const ok = await idVerdict(page);
+  assert.equal(ok.kind, 'valid', ok.text);
+  assert.equal(ok.code, 'valid');
+  assert.ok(ok.text.includes(`VALID — ${j.vendor} ${j.model}, device ${j.deviceId}`), ok.text);
+  const attestation = await page.textContent('#attestation');
+  for (const s of [j.algorithm, j.deviceId, j.ueid, j.aliasId, j.imageId, 'normal']) assert.ok(attestation.includes(s), `attestation shows ${s}`);
+  // The chain, root to evidence, each certificate described.
+  const chain = await page.$$eval('#chain > li', (lis) => lis.map((li) => ({ cert: li.dataset.cert, text: li.textContent })));
+  assert.deepEqual(chain.map((c) => c.cert), ['root', 'devid', 'alias', 'evidence']);
+  const [root, device, alias, evidence] = chain.map((c) => c.text);
+  for (const s of [`CN=${j.caName}, serialNumber=${j.caKeyId}`, '(self-issued)', 'keyCertSign', 'root.pem']) assert.ok(root.includes(s), `root shows ${s}`);
+  for (const s of [`serialNumber=${j.deviceId}`, j.ueid, '✓ the subject of the Root certificate']) assert.ok(device.includes(s), `DeviceID shows ${s}`);
+  for (const s of [`${j.vendor} ${j.model}, layer 1, mode normal`, j.imageId, 'Security version7', '✓ the subject of the DeviceID certificate']) assert.ok(alias.includes(s), `Alias shows ${s}`);
+  for (const s of [j.nonce, '✓ your nonce', 'digitalSignature', '✓ the subject of the Alias certificate']) assert.ok(evidence.includes(s), `evidence shows ${s}`);
+  await page.screenshot({ path: join(artifacts, 'www-identity.png'), fullPage: true });
+
+  // A stale nonce, firmware the verifier does not know, a rollback, then a debug device.
+  let v = await idChange(page, '#nonce', 'ff'.repeat(16));
+  assert.equal(v.code, 'Identity.BadNonce', v.text);
+  assert.equal(v.kind, 'invalid');
+  assert.ok((await page.textContent('#chain li[data-cert="evidence"]')).includes('✗ not your nonce'));
+  assert.equal(await page.isVisible('#attestation'), false);
+  v = await idChange(page, '#nonce', j.nonce);
+  assert.equal(v.code, 'valid', v.text);
+  v = await idChange(page, '#image-id', '00'.repeat(32));
+  assert.equal(v.code, 'Identity.MeasurementMismatch', v.text);
+  v = await idChange(page, '#image-id', '');
+  assert.equal(v.code, 'valid', v.text);
+  assert.match(v.text, /image id not checked/);
+  v = await idChange(page, '#id-min-sv', '8');
+  assert.equal(v.code, 'Identity.Rollback', v.text);
+  v = await idChange(page, '#id-min-sv', '7');
+  assert.equal(v.code, 'valid', v.text);
+  v = await idChange(page, '#nonce', 'xyz');
+  assert.equal(v.code, 'InvalidArgument', v.text);
+  assert.equal(v.kind, 'error');
+  await idChange(page, '#nonce', j.nonce);
+
+  // Files that are not right: a tampered Alias certificate, the root of another CA.
+  await page.evaluate(() => { delete document.getElementById('id-verdict').dataset.code; });
+  await page.setInputFiles('#alias-input', files.idAliasTampered);
+  v = await idVerdict(page);
+  assert.equal(v.code, 'Identity.BadSignature', v.text);
+  await page.evaluate(() => { delete document.getElementById('id-verdict').dataset.code; });
+  await page.setInputFiles('#alias-input', fx.path('aliasDebug'));
+  v = await idVerdict(page);
+  assert.equal(v.code, 'Identity.BrokenChain', v.text);
+  assert.ok((await page.textContent('#chain li[data-cert="evidence"]')).includes('✗ not the subject of the Alias certificate'));
+  await page.evaluate(() => { delete document.getElementById('id-verdict').dataset.code; });
+  await page.setInputFiles('#evidence-input', fx.path('evidenceDebug'));
+  v = await idVerdict(page);
+  assert.equal(v.code, 'Identity.WrongMode', v.text);
+  v = await idChange(page, '#allow-debug', true);
+  assert.equal(v.code, 'valid', v.text);
+  assert.match(v.text, /mode debug/);
+  await page.evaluate(() => { delete document.getElementById('id-verdict').dataset.code; });
+  await page.setInputFiles('#root-input', fx.path('otherRoot'));
+  v = await idVerdict(page);
+  assert.equal(v.code, 'Identity.UnknownRoot', v.text);
+  await page.screenshot({ path: join(artifacts, 'www-identity-rejected.png'), fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();
 });

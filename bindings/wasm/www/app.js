@@ -1,5 +1,8 @@
 // The page: picks up an image and a key or trust store, builds a Policy, streams the image
-// through the WebAssembly verifier and shows the verdict and every manifest field.
+// through the WebAssembly verifier and shows the verdict and every manifest field. Then the
+// device-identity section: a root, the DeviceID and Alias certificates and an evidence, checked
+// with verifyAttestation against a nonce and reference values, each certificate shown with
+// describeCertificate.
 import init, * as pq from '../pkg/web/pqhybrid.js';
 
 const $ = (id) => document.getElementById(id);
@@ -56,8 +59,7 @@ function anchorsFrom(text) {
   return { anchors: entries.map((e) => ({ keyId: e.keyId, state: e.state })), describe: `trust store (${entries.length} anchor${entries.length === 1 ? '' : 's'})` };
 }
 
-function showVerdict(kind, title, detail) {
-  const v = $('verdict');
+function showVerdict(kind, title, detail, v = $('verdict')) {
   v.dataset.verdict = kind;
   v.textContent = title;
   if (detail) {
@@ -152,6 +154,155 @@ function ready() {
   if (!$('verify').disabled) verify();
 }
 
+// ---------------------------------------------------------------------------------------------
+// Device identity
+
+/** The chain, root first: input prefix, title, what the certificate is. */
+const CHAIN = [
+  ['root', 'Root certificate', 'the manufacturer CA (trusted)'],
+  ['devid', 'DeviceID certificate', 'the device key, issued by the root'],
+  ['alias', 'Alias certificate', 'the firmware key, issued by the DeviceID key'],
+  ['evidence', 'Evidence', 'issued by the Alias key for the nonce'],
+];
+const certs = {};
+const isoDate = (s) => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+
+function mark(ok, yes, no) {
+  const s = document.createElement('span');
+  s.className = ok ? 'good' : 'bad';
+  s.textContent = ok ? `✓ ${yes}` : `✗ ${no}`;
+  return s;
+}
+
+/** One certificate of the chain: describeCertificate's fields (or why it does not parse). */
+function certItem(i, nonceHex) {
+  const [key, title, role] = CHAIN[i];
+  const li = document.createElement('li');
+  li.dataset.cert = key;
+  const h = document.createElement('h4');
+  h.textContent = title;
+  const small = document.createElement('small');
+  small.textContent = `${role} — ${certs[key].name}`;
+  h.appendChild(small);
+  const table = document.createElement('table');
+  const tbody = table.createTBody();
+  li.append(h, table);
+  let d;
+  try {
+    d = pq.describeCertificate(certs[key].bytes);
+  } catch (e) {
+    row(tbody, 'Problem', `${e.code ?? 'error'}: ${e.message}`, 'warn');
+    return { li, d: null };
+  }
+  row(tbody, 'Subject', code(d.subject));
+  row(tbody, 'Issuer', code(d.issuer + (d.selfIssued ? '  (self-issued)' : '')));
+  row(tbody, 'Serial number', code(d.serial));
+  row(tbody, 'Signature algorithm', d.signatureAlgorithm);
+  row(tbody, 'Key', d.keyId ? `${d.keyAlgorithm}, id ${d.keyId}` : d.keyAlgorithm);
+  row(tbody, 'CA', `${d.isCa ? 'yes' : 'no'}; key usage: ${d.keyUsage.join(', ') || 'none'}`);
+  row(tbody, 'Validity', `${isoDate(d.notBefore)} … ${isoDate(d.notAfter)}`);
+  if (d.subjectKeyId) row(tbody, 'Subject key id', code(d.subjectKeyId));
+  if (d.authorityKeyId) row(tbody, 'Authority key id', code(d.authorityKeyId));
+  if (d.ueid) row(tbody, 'UEID (tcg-dice-Ueid)', code(d.ueid));
+  const t = d.tcbInfo;
+  if (t) {
+    row(tbody, 'Firmware (tcg-dice-TcbInfo)', `${t.vendor ?? '—'} ${t.model ?? '—'}, layer ${t.layer ?? '—'}, mode ${t.mode ?? 'unrecognised flags'}`);
+    row(tbody, 'Security version', t.svn === null ? '—' : t.svn.toString());
+    row(tbody, 'Image id', code(t.imageId ?? '—'));
+  }
+  if (d.nonce !== null) {
+    const cell = document.createElement('span');
+    cell.append(code(d.nonce), ' ', mark(d.nonce === nonceHex, 'your nonce', 'not your nonce'));
+    row(tbody, 'Nonce (tcg-dice-TcbFreshness)', cell);
+  }
+  const unknown = d.extensions.filter((x) => x.name === null);
+  if (unknown.length) {
+    row(tbody, 'Other extensions', unknown.map((x) => `${x.oid}${x.critical ? ' (critical)' : ''}`).join(', '), 'warn');
+  }
+  return { li, d, tbody };
+}
+
+function showChain(nonceHex) {
+  const ol = $('chain');
+  ol.replaceChildren();
+  let prev = null;
+  CHAIN.forEach((_, i) => {
+    const { li, d, tbody } = certItem(i, nonceHex);
+    ol.appendChild(li);
+    // Where the names break the chain (display only: the verdict is verifyAttestation's).
+    if (i > 0 && d && prev) {
+      const [, prevTitle] = CHAIN[i - 1];
+      row(tbody, 'Issued by', mark(d.issuer === prev.subject, `the subject of the ${prevTitle}`, `not the subject of the ${prevTitle}`));
+    }
+    prev = d;
+  });
+}
+
+function attest() {
+  const v = $('id-verdict');
+  delete v.dataset.code;
+  $('id-result').hidden = false;
+  const tbody = $('attestation').tBodies[0];
+  tbody.replaceChildren();
+  $('attestation').hidden = true;
+  const nonceHex = $('nonce').value.trim().toLowerCase();
+  const imageId = $('image-id').value.trim();
+  try {
+    const a = pq.verifyAttestation({
+      roots: [certs.root.bytes],
+      deviceIdCert: certs.devid.bytes,
+      aliasCert: certs.alias.bytes,
+      evidence: certs.evidence.bytes,
+      nonce: nonceHex,
+      imageIds: imageId ? [imageId] : [],
+      minSecurityVersion: BigInt($('id-min-sv').value || '0'),
+      allowNonNormalMode: $('allow-debug').checked,
+      now: new Date(),
+    });
+    v.dataset.code = 'valid';
+    showVerdict('valid', `VALID — ${a.vendor} ${a.model}, device ${a.deviceId}`,
+      `${a.algorithm} chain from the root to the evidence for your nonce; firmware security version ${a.securityVersion}` +
+        `${imageId ? ', image id as expected' : ' (image id not checked)'}, mode ${a.mode}.`, v);
+    row(tbody, 'Algorithm', a.algorithm);
+    row(tbody, 'Device id (DeviceID key)', code(a.deviceId));
+    row(tbody, 'UEID', code(a.ueid));
+    row(tbody, 'Alias key id', code(a.aliasId));
+    row(tbody, 'Vendor, model', `${a.vendor}, ${a.model}`);
+    row(tbody, 'Security version', a.securityVersion.toString());
+    row(tbody, 'DICE layer', String(a.layer));
+    row(tbody, 'Image id', code(a.imageId));
+    row(tbody, 'Mode', a.mode, a.mode === 'normal' ? 'good' : 'warn');
+    $('attestation').hidden = false;
+  } catch (e) {
+    v.dataset.code = e.code ?? 'Error';
+    const usage = e.code === 'InvalidArgument';
+    showVerdict(usage ? 'error' : 'invalid', `${usage ? 'Cannot check' : 'REJECTED'} — ${e.code ?? 'error'}`, e.message, v);
+  }
+  showChain(nonceHex);
+}
+
+function identityReady() {
+  const loaded = CHAIN.every(([key]) => certs[key]);
+  $('attest').disabled = !(loaded && $('nonce').value.trim());
+  if (!$('attest').disabled) attest();
+}
+
+function setupIdentity() {
+  // The package may be built without the `identity` feature.
+  if (typeof pq.verifyAttestation !== 'function') return;
+  $('identity').hidden = false;
+  for (const [key] of CHAIN) {
+    setupDrop(`${key}-drop`, `${key}-input`, async (f) => {
+      certs[key] = { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) };
+      $(`${key}-name`).textContent = `${f.name} (${f.size} bytes)`;
+      $(`${key}-drop`).classList.add('loaded');
+      identityReady();
+    });
+  }
+  $('attest').addEventListener('click', attest);
+  for (const id of ['nonce', 'image-id', 'id-min-sv', 'allow-debug']) $(id).addEventListener('change', identityReady);
+}
+
 await init();
 $('version').textContent = pq.version();
 setupDrop('image-drop', 'image-input', (f) => {
@@ -168,4 +319,5 @@ setupDrop('key-drop', 'key-input', async (f) => {
 });
 $('verify').addEventListener('click', verify);
 for (const id of ['device-class', 'min-sv', 'allowed', 'large']) $(id).addEventListener('change', () => state.image && state.keyText && verify());
+setupIdentity();
 document.body.dataset.ready = 'true';

@@ -22,4 +22,4 @@ pub use policy::{
 };
 pub use report::family_name;
 pub use sign::{sign, sign_file};
-pub use verify::{VerifyOutcome, verify, verify_file};
+pub use verify::{VerifyOutcome, load_anchors, request, verify, verify_file};

@@ -20,7 +20,7 @@ use super::report::{
 use crate::error::{CliError, Result};
 use crate::keys::PublicKey;
 use crate::out::out;
-use crate::{VerifyArgs, hex, trust_store};
+use crate::{PolicyArgs, VerifyArgs, hex, trust_store};
 
 /// The result of verifying one file.
 pub struct VerifyOutcome {
@@ -34,32 +34,50 @@ pub struct VerifyOutcome {
 
 /// `pqhybrid verify`.
 pub fn verify(a: &VerifyArgs) -> Result<()> {
-    let anchors = match (&a.pubkey, &a.trust_store) {
+    let anchors = load_anchors(&a.policy)?;
+    let req = request(&a.policy, &anchors, &a.image)?;
+    let outcome = verify_file(&a.image, &req, true)?;
+    print_verify(&a.image, &req, &outcome);
+    match outcome.result {
+        Ok(_) => Ok(()),
+        Err(reason) => Err(CliError::invalid(&a.image, reason)),
+    }
+}
+
+/// The trust anchors named by `--pubkey` or `--trust-store`.
+pub fn load_anchors(a: &PolicyArgs) -> Result<Vec<TrustAnchor>> {
+    match (&a.pubkey, &a.trust_store) {
         (Some(path), None) => {
             let pk = PublicKey::load(path)?;
             let id = key_id(&pk).map_err(|e| CliError::file(path, e.message))?;
-            vec![TrustAnchor::active(KeyId(id))]
+            Ok(vec![TrustAnchor::active(KeyId(id))])
         }
         (None, Some(path)) => {
             let anchors = trust_store::load(path)?;
             if anchors.is_empty() {
                 return Err(CliError::file(path, "the trust store has no anchors"));
             }
-            fw_anchors(&anchors)
+            Ok(fw_anchors(&anchors))
         }
-        _ => {
-            return Err(CliError::usage(
-                "pass exactly one of --pubkey and --trust-store",
-            ));
-        }
-    };
+        _ => Err(CliError::usage(
+            "pass exactly one of --pubkey and --trust-store",
+        )),
+    }
+}
+
+/// The device's policy named by the options, for verifying `image` (named in errors).
+pub fn request<'a>(
+    a: &PolicyArgs,
+    anchors: &'a [TrustAnchor],
+    image: &Path,
+) -> Result<VerifyRequest<'a>> {
     let device_class = match &a.device_class {
         Some(text) => Some(parse_device_class(text)?),
         None => None,
     };
     if a.min_security_version > a.max_security_version {
         return Err(CliError::file(
-            &a.image,
+            image,
             format!(
                 "not verified: --min-security-version {} is above --max-security-version {}: no \
                  image could pass",
@@ -67,8 +85,8 @@ pub fn verify(a: &VerifyArgs) -> Result<()> {
             ),
         ));
     }
-    let req = VerifyRequest {
-        anchors: &anchors,
+    Ok(VerifyRequest {
+        anchors,
         min_security_version: a.min_security_version,
         max_security_version: a.max_security_version,
         device_class,
@@ -76,13 +94,7 @@ pub fn verify(a: &VerifyArgs) -> Result<()> {
         endorse_allowed: allowed_set(&a.endorse_allowed),
         accept_v1: a.accept_v1,
         trailer_capacity: a.trailer_capacity,
-    };
-    let outcome = verify_file(&a.image, &req, true)?;
-    print_verify(&a.image, &req, &outcome);
-    match outcome.result {
-        Ok(_) => Ok(()),
-        Err(reason) => Err(CliError::invalid(&a.image, reason)),
-    }
+    })
 }
 
 /// Streams `path` through a [`Verifier`] with the device's policy and trailer capacity. I/O

@@ -15,7 +15,10 @@ use pqhybrid::encoding::{
 };
 use pqhybrid::firmware::{FIRMWARE_ALGORITHMS, Manifest};
 use pqhybrid::{KemAlgorithm, SignatureAlgorithm};
-use pqhybrid_fuzz::{Builder, composites, kem_alg_index, sig_alg_index, slow_keygen};
+use pqhybrid_fuzz::{
+    Builder, composites, kem_alg_index, kem_c_value, key_document, sig_alg_index, sig_c_value,
+    slow_keygen,
+};
 use serde_json::Value;
 
 /// Test cases taken from each vector file at most (the corpora stay small; the fuzzer mutates).
@@ -37,6 +40,122 @@ impl Corpus {
         fs::write(&path, input).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         *n += 1;
     }
+}
+
+/// An input of the C ABI targets (`ffi_sig`, `ffi_kem`): `op`, the algorithm's C value, `flags`,
+/// `lenmode`, `extra` = 0, then the fields `a`, `b`, `c` and the rest `d`.
+#[allow(clippy::too_many_arguments)]
+fn ffi_input(
+    op: u8,
+    alg: u8,
+    flags: u16,
+    lenmode: u8,
+    a: &[u8],
+    b: &[u8],
+    c: &[u8],
+    d: &[u8],
+) -> Vec<u8> {
+    Builder::new()
+        .u8(op)
+        .u8(alg)
+        .u16(flags)
+        .u8(lenmode)
+        .u16(0)
+        .bytes(a)
+        .bytes(b)
+        .bytes(c)
+        .rest(d)
+        .finish()
+}
+
+/// `ffi_sig` op 7 / `ffi_kem` op 6: the public-key import (`pqh_*_public_key_from_spki/_pem`).
+const SIG_IMPORT_OP: u8 = 7;
+const KEM_IMPORT_OP: u8 = 6;
+/// `ffi_sig` flags: 8 derived key, 11 PEM, 12 document built by the target from `alg`.
+const SIG_IMPORT_PEM: u16 = 1 << 11;
+const SIG_IMPORT_BUILD: u16 = (1 << 8) | (1 << 12);
+/// `ffi_kem` flags: 8 derived key, 14 PEM, 15 document built by the target from `alg`.
+const KEM_IMPORT_PEM: u16 = 1 << 14;
+const KEM_IMPORT_BUILD: u16 = (1 << 8) | (1 << 15);
+
+/// Seeds of a C public-key import target for one key: its DER and PEM documents as given (with
+/// an exact and a short key buffer, and with a NULL key buffer), the DER with a key one byte
+/// short, and the target building them from the derived key (`seed` as field `a`) with no edit,
+/// a flipped byte and a cut.
+fn import_seeds(
+    c: &mut Corpus,
+    target: &str,
+    (op, alg, pem_flag, build_flags): (u8, u8, u16, u16),
+    der: &[u8],
+    pem: &[u8],
+    seed: &[u8],
+) {
+    let short = short_key_spki(der).expect("a SubjectPublicKeyInfo");
+    for (flags, lenmode, doc) in [
+        (0, 0, der),
+        (0, 1, der),
+        (pem_flag, 0, pem),
+        (pem_flag, 1, pem),
+        (1 << 2, 0, der),
+        (0, 0, &short[..]),
+    ] {
+        c.add(
+            target,
+            ffi_input(op, alg, flags, lenmode, doc, b"", b"", b""),
+        );
+    }
+    for (flags, edit) in [
+        (build_flags, &[][..]),
+        (build_flags, &[9, 0, 0x40][..]),
+        (build_flags, &[30, 0, 0, 1][..]),
+        (build_flags | pem_flag, &[][..]),
+        (build_flags | pem_flag, &[40, 0, 0x01][..]),
+    ] {
+        c.add(target, ffi_input(op, alg, flags, 0, seed, b"", b"", edit));
+    }
+}
+
+/// A DER TLV (definite length).
+fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let n = content.len();
+    let mut out = vec![tag];
+    if n < 0x80 {
+        out.push(n as u8);
+    } else {
+        let len = n.to_be_bytes();
+        let skip = len.iter().take_while(|&&b| b == 0).count();
+        out.push(0x80 | (len.len() - skip) as u8);
+        out.extend_from_slice(&len[skip..]);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// `(header length, content length)` of the DER TLV at the start of `b`.
+fn tlv_header(b: &[u8]) -> Option<(usize, usize)> {
+    let l = *b.get(1)?;
+    if l < 0x80 {
+        return Some((2, usize::from(l)));
+    }
+    let n = usize::from(l & 0x7f);
+    let len = b
+        .get(2..2 + n)?
+        .iter()
+        .fold(0usize, |a, &x| (a << 8) | usize::from(x));
+    Some((2 + n, len))
+}
+
+/// The SubjectPublicKeyInfo `der` with its key one byte short: well-formed DER of a known
+/// algorithm that the imports must refuse with PQH_ERR_INVALID_LENGTH.
+fn short_key_spki(der: &[u8]) -> Option<Vec<u8>> {
+    let (h, _) = tlv_header(der)?;
+    let body = der.get(h..)?;
+    let (ah, al) = tlv_header(body)?;
+    let (alg_id, bits) = body.split_at_checked(ah + al)?;
+    let (bh, bl) = tlv_header(bits)?;
+    let content = bits.get(bh..bh + bl)?;
+    let short = content.get(..content.len().checked_sub(1)?)?;
+    Some(tlv(0x30, &[alg_id, &tlv(0x03, short)].concat()))
 }
 
 fn hex(v: &Value) -> Vec<u8> {
@@ -71,6 +190,7 @@ fn main() {
     composite_kem_vectors(&mut c);
     xwing_vectors(&mut c);
     firmware_images(&mut c, &root);
+    identity_chains(&mut c);
 
     for (target, n) in &c.files {
         println!("corpus {target}: {n} seeds");
@@ -141,9 +261,65 @@ fn derived_signatures(c: &mut Corpus) {
                     .finish(),
             );
         }
+        // The C ABI takes the algorithm's C value (its id in the core table).
+        let sel = sig_c_value(alg).expect("every signature algorithm has a C value");
+        let der = key_document(a, &pk, false);
+        let pem = key_document(a, &pk, true);
+        import_seeds(
+            c,
+            "ffi_sig",
+            (SIG_IMPORT_OP, sel, SIG_IMPORT_PEM, SIG_IMPORT_BUILD),
+            &der,
+            &pem,
+            &seed,
+        );
+        // A signature key given to the KEM import: PQH_ERR_UNKNOWN_ALGORITHM.
+        c.add(
+            "ffi_kem",
+            ffi_input(KEM_IMPORT_OP, 1, 0, 0, &der, b"", b"", b""),
+        );
+        c.add(
+            "ffi_kem",
+            ffi_input(KEM_IMPORT_OP, 1, KEM_IMPORT_PEM, 0, &pem, b"", b"", b""),
+        );
+        if alg == SignatureAlgorithm::Ed25519 {
+            // Documents the imports refuse: empty, an empty PEM block, a private key.
+            let empty_pem = b"-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n";
+            c.add(
+                "ffi_sig",
+                ffi_input(SIG_IMPORT_OP, sel, 0, 0, b"", b"", b"", b""),
+            );
+            c.add(
+                "ffi_sig",
+                ffi_input(
+                    SIG_IMPORT_OP,
+                    sel,
+                    SIG_IMPORT_PEM,
+                    0,
+                    empty_pem,
+                    b"",
+                    b"",
+                    b"",
+                ),
+            );
+            if let Ok(p) = encode_private_key_pem(a, &sk) {
+                c.add(
+                    "ffi_sig",
+                    ffi_input(
+                        SIG_IMPORT_OP,
+                        sel,
+                        SIG_IMPORT_PEM,
+                        0,
+                        p.as_bytes(),
+                        b"",
+                        b"",
+                        b"",
+                    ),
+                );
+            }
+        }
         if !slow {
             // The C ABI: keypair_from_seed, sign, verify with derived keys (flag 8).
-            let sel = u8::try_from(i + 1).unwrap_or(0);
             for op in [0u8, 2, 3, 4, 5, 6] {
                 c.add(
                     "ffi_sig",
@@ -250,7 +426,26 @@ fn derived_kems(c: &mut Corpus) {
         if let Ok(p) = encode_public_key_pem(a, &pk) {
             c.add("pem", p.into_bytes());
         }
-        let sel = u8::try_from(i + 1).unwrap_or(0);
+        let sel = kem_c_value(alg).expect("every KEM has a C value");
+        let der = key_document(a, &pk, false);
+        let pem = key_document(a, &pk, true);
+        import_seeds(
+            c,
+            "ffi_kem",
+            (KEM_IMPORT_OP, sel, KEM_IMPORT_PEM, KEM_IMPORT_BUILD),
+            &der,
+            &pem,
+            &seed,
+        );
+        // A KEM key given to the signature import: PQH_ERR_UNKNOWN_ALGORITHM.
+        c.add(
+            "ffi_sig",
+            ffi_input(SIG_IMPORT_OP, 1, 0, 0, &der, b"", b"", b""),
+        );
+        c.add(
+            "ffi_sig",
+            ffi_input(SIG_IMPORT_OP, 1, SIG_IMPORT_PEM, 0, &pem, b"", b"", b""),
+        );
         for op in 0u8..5 {
             c.add(
                 "ffi_kem",
@@ -579,5 +774,67 @@ fn firmware_images(c: &mut Corpus, root: &Path) {
                 }
             }
         }
+    }
+}
+
+/// `identity`: valid chains (root, DeviceID, Alias, evidence, nonce; `u16be` length-prefixed
+/// as the target reads them) and CSRs of three identity algorithms, each also with its
+/// evidence swapped for another device's and with a wrong nonce.
+fn identity_chains(c: &mut Corpus) {
+    use pqhybrid::SignatureAlgorithm;
+    use pqhybrid::identity::{
+        Cdis, IdentityKey, InputValues, MAX_CERT_LEN, Mode, TcbInfo, Uds, code_hash,
+        write_alias_certificate, write_csr, write_device_id_certificate, write_evidence,
+        write_root_certificate,
+    };
+    let doc = |f: &dyn Fn(&mut [u8]) -> pqhybrid::Result<usize>| -> Vec<u8> {
+        let mut buf = vec![0u8; MAX_CERT_LEN];
+        let n = f(&mut buf).expect("identity document");
+        buf.truncate(n);
+        buf
+    };
+    let framed = |docs: [&[u8]; 4], nonce: &[u8]| -> Vec<u8> {
+        let mut out = Vec::new();
+        for d in docs {
+            out.extend_from_slice(&u16::try_from(d.len()).expect("short").to_be_bytes());
+            out.extend_from_slice(d);
+        }
+        out.extend_from_slice(nonce);
+        out
+    };
+    for alg in [
+        SignatureAlgorithm::MlDsa44,
+        SignatureAlgorithm::MlDsa65Ed25519Sha512,
+        SignatureAlgorithm::MlDsa44EcdsaP256Sha256,
+    ] {
+        let ca = IdentityKey::derive(alg, &Cdis::from_uds(&Uds::new([0xca; 32]))).expect("ca");
+        let mut chains = Vec::new();
+        for uds in [1u8, 2] {
+            let layer0 = Cdis::from_uds(&Uds::new([uds; 32]));
+            let mut inputs = InputValues::zero(Mode::Normal);
+            inputs.code_hash = code_hash(&[0x11; 32]);
+            let device_id = IdentityKey::derive(alg, &layer0).expect("device id");
+            let alias = IdentityKey::derive(alg, &layer0.next(&inputs)).expect("alias");
+            let tcb = TcbInfo {
+                vendor: "pqhybrid",
+                model: "fuzz",
+                security_version: 3,
+                layer: 1,
+                image_id: [0x11; 32],
+                mode: Mode::Normal,
+            };
+            chains.push((
+                doc(&|b| write_device_id_certificate(&ca, "fuzz CA", alg, device_id.public_key(), b)),
+                doc(&|b| write_alias_certificate(&device_id, &alias, &tcb, b)),
+                doc(&|b| write_evidence(&alias, b"fuzz nonce", b)),
+            ));
+            c.add("identity", doc(&|b| write_csr(&device_id, b)));
+        }
+        let root = doc(&|b| write_root_certificate(&ca, "fuzz CA", b));
+        let (d1, a1, e1) = &chains[0];
+        let (_, _, e2) = &chains[1];
+        c.add("identity", framed([&root, d1, a1, e1], b"fuzz nonce"));
+        c.add("identity", framed([&root, d1, a1, e2], b"fuzz nonce"));
+        c.add("identity", framed([&root, d1, a1, e1], b"other nonce"));
     }
 }
