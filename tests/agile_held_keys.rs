@@ -89,7 +89,24 @@ fn signing_key_matches_the_seed_api_for_every_algorithm() {
             SigningKey::new(alg, &sk[1..]),
             Err(Error::InvalidLength { .. })
         ));
-        checks += 4;
+        // From the seed: the key keypair_from_seed derives (same public key, same signatures).
+        let seed = vec![0x21u8; alg.seed_len()];
+        let from_seed = SigningKey::from_seed(alg, &seed).unwrap();
+        let mut pk3 = vec![0u8; alg.public_key_len()];
+        from_seed.write_public_key(&mut pk3).unwrap();
+        assert_eq!(pk3, pk, "{alg}: from_seed public key");
+        if !slh || alg.name().ends_with('f') {
+            let (mut a, mut b) = (vec![0u8; len], vec![0u8; len]);
+            let na = alg.sign_deterministic(&sk, b"m", ctx, &mut a).unwrap();
+            let nb = from_seed.sign_deterministic(b"m", ctx, &mut b).unwrap();
+            assert_eq!(a[..na], b[..nb], "{alg}: from_seed signature");
+            checks += 1;
+        }
+        assert!(matches!(
+            SigningKey::from_seed(alg, &seed[1..]),
+            Err(Error::InvalidLength { .. })
+        ));
+        checks += 6;
     }
     // Keys that do not decode fail as the seed API fails.
     for (alg, sk) in [

@@ -22,6 +22,9 @@
  * info.security_version only after the new image has booted and confirmed itself good, and
  * never to a value the counter cannot store (max_security_version).
  *
+ * Built with IDENTITY=1 (and a library with the `identity` feature), it then derives the
+ * device's DICE identity from the accepted image (identity.c).
+ *
  * trust_anchor.h (TRUST_ANCHOR_KEY_ID, DEVICE_CLASS) is generated at build time from the key
  * that `pqhybrid keygen` made (cargo xtask cortex-m); SECURITY_COUNTER comes from the Makefile.
  */
@@ -34,6 +37,9 @@
 
 #include "semihosting.h"
 #include "trust_anchor.h"
+#if defined(BOOT_IDENTITY)
+#include "identity.h"
+#endif
 
 #ifndef SECURITY_COUNTER
 #error "SECURITY_COUNTER (the device's anti-rollback counter) must be defined"
@@ -82,6 +88,12 @@ static uint32_t stack_used(void)
     while (p < &_estack && *p == PAINT) {
         p++;
     }
+#if defined(BOOT_IDENTITY)
+    /* The identity steps repaint the stack for their own figures: take their deepest point. */
+    if (identity_deepest() < (uintptr_t)p) {
+        p = (const volatile uint32_t *)identity_deepest();
+    }
+#endif
     return (uint32_t)((uintptr_t)&_estack - (uintptr_t)p);
 }
 
@@ -208,7 +220,12 @@ __attribute__((noinline)) static int verify(void)
     sh_puts("\n  payload digest ");
     sh_puthex(info.payload_digest, info.payload_digest_len);
     sh_puts("\n");
+#if defined(BOOT_IDENTITY)
+    /* The DICE step: the identity of the image that will run (identity.c). */
+    return identity_boot(&info);
+#else
     return 0;
+#endif
 }
 
 int main(void)

@@ -8,6 +8,7 @@ int main(void);
 
 void Reset_Handler(void);
 void Fault_Handler(void);
+void SysTick_Handler(void);
 
 __attribute__((noreturn)) void Reset_Handler(void)
 {
@@ -30,6 +31,12 @@ __attribute__((noreturn)) void Fault_Handler(void)
     sh_exit(4);
 }
 
+/* SysTick counts wraps where a step is timed (identity.c defines it); a fault elsewhere. */
+__attribute__((weak)) void SysTick_Handler(void)
+{
+    Fault_Handler();
+}
+
 __attribute__((section(".vectors"), used)) static void (*const vectors[16])(void) = {
     (void (*)(void))&_estack, /* initial stack pointer */
     Reset_Handler,
@@ -43,5 +50,5 @@ __attribute__((section(".vectors"), used)) static void (*const vectors[16])(void
     Fault_Handler, /* DebugMonitor */
     0,
     Fault_Handler, /* PendSV */
-    Fault_Handler, /* SysTick */
+    SysTick_Handler,
 };

@@ -15,6 +15,13 @@ use crate::rng::TryCryptoRng;
 pub(super) trait SigKey: Sized {
     /// The key from the canonical private key bytes (exactly `secret_key_len()`).
     fn from_secret(sk: &[u8]) -> Result<Self>;
+    /// The key from the seed of `SignatureAlgorithm::keypair_from_seed` (exactly
+    /// `seed_len()`): the same key, expanded once. The seed is the private key of every
+    /// family but the composites, which derive their component keys from it.
+    #[inline(never)]
+    fn from_seed(seed: &[u8]) -> Result<Self> {
+        Self::from_secret(seed)
+    }
     /// Signs into `out` (exactly the algorithm's maximum signature length), hedged with `rng`
     /// where the algorithm allows it, deterministic with `None`; returns the signature's length.
     fn sign_into<R: TryCryptoRng + ?Sized>(
@@ -193,6 +200,10 @@ ecdsa_key!(p384);
 impl<C: CompositeParams> SigKey for composite_sig::SigningKey<C> {
     fn from_secret(sk: &[u8]) -> Result<Self> {
         Self::from_bytes(sk)
+    }
+    #[inline(never)]
+    fn from_seed(seed: &[u8]) -> Result<Self> {
+        Self::from_root_seed_slice(seed)
     }
     #[inline(never)]
     fn sign_into<R: TryCryptoRng + ?Sized>(

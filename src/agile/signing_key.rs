@@ -40,6 +40,7 @@ macro_rules! keys {
         }
 
         /// Builds the held key of `alg` from its canonical private key (length checked).
+        /// The held key from the private key bytes; the caller checked the length.
         fn build(alg: SignatureAlgorithm, sk: &[u8]) -> Result<Keys> {
             match alg {
                 $(
@@ -51,6 +52,27 @@ macro_rules! keys {
                         #[cfg(not(any(not(feature = "algorithm-subset"), $($pred)*)))]
                         {
                             let _ = sk;
+                            Err(Error::AlgorithmDisabled)
+                        }
+                    }
+                )*
+            }
+        }
+
+        /// The held key from the seed of `keypair_from_seed`; the caller checked the length.
+        /// (A function of its own: one `build` for both would be one frame holding every
+        /// algorithm's inlined key derivation.)
+        fn build_from_seed(alg: SignatureAlgorithm, seed: &[u8]) -> Result<Keys> {
+            match alg {
+                $(
+                    SignatureAlgorithm::$V => {
+                        #[cfg(any(not(feature = "algorithm-subset"), $($pred)*))]
+                        {
+                            Ok(Keys::$V(<$T as Held>::from_seed(seed)?))
+                        }
+                        #[cfg(not(any(not(feature = "algorithm-subset"), $($pred)*)))]
+                        {
+                            let _ = seed;
                             Err(Error::AlgorithmDisabled)
                         }
                     }
@@ -158,6 +180,22 @@ impl SigningKey {
         Ok(Self {
             alg,
             keys: build(alg, sk)?,
+        })
+    }
+
+    /// The key [`SignatureAlgorithm::keypair_from_seed`] derives from `seed`
+    /// ([`SignatureAlgorithm::seed_len`] bytes), expanded once: one key generation, where
+    /// `keypair_from_seed` then [`Self::new`] would run two (the composite private key holds
+    /// component seeds, not the root seed). Its public key is [`Self::write_public_key`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidLength`], [`Error::InvalidKey`] (an ECDSA seed that is not a valid
+    /// scalar) or [`Error::AlgorithmDisabled`].
+    pub fn from_seed(alg: SignatureAlgorithm, seed: &[u8]) -> Result<Self> {
+        check_len(Field::Seed, alg.seed_len(), seed.len())?;
+        Ok(Self {
+            alg,
+            keys: build_from_seed(alg, seed)?,
         })
     }
 

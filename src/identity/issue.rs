@@ -65,16 +65,16 @@ impl IdentityKey {
             return Err(unsupported());
         }
         let seed = cdis.key_pair_seed();
+        let key = SigningKey::from_seed(alg, seed.as_bytes())?;
         let mut public_key = [0u8; SignatureAlgorithm::MAX_PUBLIC_KEY_LEN];
-        let mut sk = zeroize::Zeroizing::new([0u8; SignatureAlgorithm::MAX_SECRET_KEY_LEN]);
-        let sk = sk.get_mut(..alg.secret_key_len()).ok_or_else(unsupported)?;
-        let pk = public_key
-            .get_mut(..alg.public_key_len())
-            .ok_or_else(unsupported)?;
-        alg.keypair_from_seed(seed.as_bytes(), pk, sk)?;
-        let id = id_of(pk);
+        key.write_public_key(&mut public_key)?;
+        let id = id_of(
+            public_key
+                .get(..alg.public_key_len())
+                .ok_or_else(unsupported)?,
+        );
         Ok(Self {
-            key: SigningKey::new(alg, sk)?,
+            key,
             public_key,
             id,
         })

@@ -295,6 +295,16 @@ impl TryCryptoRng for BenchRng {}
 /// verification's own ("besides the verifier state").
 #[inline(never)]
 fn verify_image(image: &[u8], anchors: &[TrustAnchor], trailer: &mut [u8]) -> pqhybrid::Result<()> {
+    verified_image(image, anchors, trailer).map(|_| ())
+}
+
+/// [`verify_image`], returning the verified image.
+#[inline(never)]
+fn verified_image(
+    image: &[u8],
+    anchors: &[TrustAnchor],
+    trailer: &mut [u8],
+) -> pqhybrid::Result<pqhybrid::firmware::VerifiedImage> {
     let mut policy = Policy::new(anchors, DeviceClass(fw_ids::DEVICE_CLASS));
     policy.min_security_version = 5;
     policy.allowed = AlgorithmSet::HYBRID_ONLY;
@@ -308,7 +318,7 @@ fn verify_image(image: &[u8], anchors: &[TrustAnchor], trailer: &mut [u8]) -> pq
     {
         return Err(pqhybrid::Error::VerificationFailed);
     }
-    Ok(())
+    Ok(verified)
 }
 
 const DIRECT_CAP: usize = required_trailer_capacity(Sig::MlDsa65Ed25519Sha512, None);
@@ -597,6 +607,64 @@ fn slh_dsa_benches(b: &mut Bench) {
     });
 }
 
+/// The device-identity steps (issue 14) on the default identity algorithm, as a bootloader runs
+/// them after it has verified the next image: the DeviceID key from the UDS,
+/// the next layer's CDIs from the verified image, the Alias key, then the three signed
+/// documents (DeviceID CSR, Alias certificate, evidence). The keys are held between steps (the C
+/// state `pqh_identity` holds them too); the output buffers are the caller's, above the measured
+/// stack.
+#[cfg(all(not(an505), not(feature = "verify-only"), feature = "identity"))]
+fn identity_benches(b: &mut Bench) {
+    use pqhybrid::identity::{
+        Cdis, DEFAULT_ALGORITHM, HIDDEN_LEN, IdentityKey, ImageFacts, InputValues, MAX_CERT_LEN,
+        Mode, TcbInfo, Uds, write_alias_certificate, write_csr, write_evidence,
+    };
+    let alg = DEFAULT_ALGORITHM;
+    let name = alg.name();
+    let mut trailer = [0u8; pqhybrid::firmware::DEFAULT_TRAILER_CAPACITY];
+    let anchors = [TrustAnchor::active(KeyId(fw_ids::RELEASE_KEY_ID))];
+    let buf = trailer.get_mut(..DIRECT_CAP).unwrap_or_default();
+    let facts = match verified_image(FW_IMAGE, &anchors, buf) {
+        Ok(image) => ImageFacts::of(&image),
+        Err(e) => return check(Err(e)),
+    };
+    let uds = Uds::new([0x5a; 32]);
+    // The layer-0 CDIs are the UDS itself (Open DICE): a copy, not measured.
+    let layer0 = Cdis::from_uds(&uds);
+    let mut layer1: Option<Cdis> = None;
+    b.run(name, "identity: next CDIs from the verified image", &mut || {
+        let inputs = InputValues::from_image_facts(black_box(&facts), Mode::Normal, [0; HIDDEN_LEN]);
+        layer1 = Some(layer0.next(&inputs));
+        Ok(())
+    });
+    let Some(layer1) = layer1 else { return };
+    let mut device_id: Option<IdentityKey> = None;
+    b.run(name, "identity: DeviceID key from the CDI", &mut || {
+        device_id = Some(IdentityKey::derive(alg, black_box(&layer0))?);
+        Ok(())
+    });
+    let mut alias: Option<IdentityKey> = None;
+    b.run(name, "identity: Alias key from the CDI", &mut || {
+        alias = Some(IdentityKey::derive(alg, black_box(&layer1))?);
+        Ok(())
+    });
+    let (Some(device_id), Some(alias)) = (device_id, alias) else { return };
+    let mut out = [0u8; MAX_CERT_LEN];
+    b.run(name, "identity: DeviceID CSR (sign)", &mut || {
+        black_box(write_csr(&device_id, &mut out)?);
+        Ok(())
+    });
+    let tcb = TcbInfo::of_image(&facts, "pqhybrid", "cortex-m bench", Mode::Normal);
+    b.run(name, "identity: Alias certificate (sign)", &mut || {
+        black_box(write_alias_certificate(&device_id, &alias, black_box(&tcb), &mut out)?);
+        Ok(())
+    });
+    b.run(name, "identity: evidence, 32-byte nonce (sign)", &mut || {
+        black_box(write_evidence(&alias, black_box(&[0x4e; 32]), &mut out)?);
+        Ok(())
+    });
+}
+
 #[entry]
 fn main() -> ! {
     let cp = cortex_m::Peripherals::take().unwrap_or_else(|| {
@@ -633,6 +701,8 @@ fn main() -> ! {
         signature_benches(&mut b, Sig::MlDsa65Ed25519Sha512, SIGN);
         signature_benches(&mut b, Sig::MlDsa44EcdsaP256Sha256, SIGN);
         slh_dsa_benches(&mut b);
+        #[cfg(feature = "identity")]
+        identity_benches(&mut b);
     }
     firmware_benches(&mut b);
 

@@ -103,6 +103,9 @@ impl<C: CompositeParams> SigningKey<C> {
     /// # Errors
     /// [`Error::InvalidKey`] only if ECDSA rejection sampling fails 256 times (probability
     /// below 2⁻⁸⁰⁰⁰).
+    // Inlined into each caller (key generation, the agile held key from a seed): a frame of its
+    // own between the caller's and ML-DSA's key generation costs 13 KiB of Cortex-M stack.
+    #[inline(always)]
     pub fn from_root_seed(root_seed: &[u8; ROOT_SEED_LEN]) -> Result<Self> {
         let mut xof = Shake256::default();
         xof.update(KEYGEN_DOMAIN);
@@ -125,6 +128,7 @@ impl<C: CompositeParams> SigningKey<C> {
     /// # Errors
     /// [`Error::InvalidLength`] unless `root_seed` is 32 bytes, or as
     /// [`Self::from_root_seed`].
+    #[inline(always)]
     pub fn from_root_seed_slice(root_seed: &[u8]) -> Result<Self> {
         Self::from_root_seed(crate::error::array_ref(Field::Seed, root_seed)?)
     }

@@ -15,7 +15,7 @@ const BOOT_DIR: &str = "examples/c-bootloader";
 const BOOT_OUT: &str = "target/c-bootloader";
 /// The algorithms compiled into the verify-only builds: what a bootloader that accepts
 /// MLDSA65-Ed25519-SHA512 images needs (`pqhybrid`'s `algorithm-subset` feature).
-const VERIFY_ONLY_FEATURES: &str = "pqhybrid/algorithm-subset,pqhybrid/alg-ml-dsa-65,pqhybrid/alg-ed25519,compact-verify,backend-libcrux";
+pub(super) const VERIFY_ONLY_FEATURES: &str = "pqhybrid/algorithm-subset,pqhybrid/alg-ml-dsa-65,pqhybrid/alg-ed25519,compact-verify,backend-libcrux";
 
 /// Device class of the bootloader demo images (16 bytes, hex).
 const BOOT_DEVICE_CLASS: &str = "7071687962726964626f6f746c647231";
@@ -30,34 +30,7 @@ pub(super) fn c_bootloader(root: &Path, results: &mut Results) -> Result<(), Str
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
 
     // The no_std C library for the M4.
-    let mut c = firmware_cargo(root);
-    c.args([
-        "build",
-        "--locked",
-        "-p",
-        "pqhybrid-ffi",
-        "--release",
-        "--no-default-features",
-        "--features",
-        VERIFY_ONLY_FEATURES,
-        "--target",
-        AN386.target,
-    ])
-    .env("CARGO_TARGET_DIR", root.join(TARGET_DIR).join("ffi"))
-    .env(RUSTFLAGS_AN386, SIZE_RUSTFLAGS)
-    // Smallest code for the bootloader: opt-level "s", fat LTO inside the static library
-    // ("z" was measured 2-4 KB larger for this library).
-    .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "s")
-    .env("CARGO_PROFILE_RELEASE_LTO", "fat")
-    .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
-    .env("CARGO_PROFILE_RELEASE_PANIC", "abort");
-    run(c)?;
-    let lib = root
-        .join(TARGET_DIR)
-        .join("ffi")
-        .join(AN386.target)
-        .join("release")
-        .join("libpqhybrid_ffi.a");
+    let lib = c_library(root, "ffi", VERIFY_ONLY_FEATURES, "s")?;
 
     // The host CLI, to make keys and sign: the dev profile, whose (optimised) dependencies
     // `cargo xtask test` has already built in CI, instead of a release build of the whole tree.
@@ -138,20 +111,9 @@ pub(super) fn c_bootloader(root: &Path, results: &mut Results) -> Result<(), Str
         ("rollback", rollback, false, "rollback"),
         ("oversize", oversize, false, "longer than its slot"),
     ];
-    let src = root.join(BOOT_DIR);
     for (name, image, ok, expect) in cases {
         let elf = out.join(format!("bootloader-{name}.elf"));
-        let mut c = Command::new("make");
-        c.arg("-C")
-            .arg(&src)
-            .arg("--no-print-directory")
-            .arg(format!("OUT={}", out.display()))
-            .arg(format!("IMAGE={}", image.display()))
-            .arg(format!("ELF={}", elf.display()))
-            .arg(format!("PQH_LIB={}", lib.display()))
-            .arg(format!("PQH_INCLUDE={}", root.join("include").display()))
-            .arg(format!("SECURITY_COUNTER={BOOT_COUNTER}"));
-        run(c)?;
+        make_bootloader(root, &out, &image, &elf, &lib, &[])?;
         let (code, text) = qemu(AN386.qemu, &elf)?;
         print!("{text}");
         let verdict_ok = if ok {
@@ -188,7 +150,81 @@ pub(super) fn c_bootloader(root: &Path, results: &mut Results) -> Result<(), Str
         }
         results.boot_runs.push((name.to_string(), code, verdict));
     }
-    Ok(())
+
+    // The same bootloader with the DICE step, on the valid image.
+    super::boot_identity::boot(
+        root,
+        &super::boot_identity::Inputs {
+            out: &out,
+            cli: &cli,
+            image: &out.join("valid.pqfw"),
+            pubkey: &pubkey,
+            counter: BOOT_COUNTER,
+        },
+        results,
+    )
+}
+
+/// Builds `libpqhybrid_ffi.a` for the M4 (no_std) with `features` and `opt_level`, in its own
+/// target directory `target/cortex-m/<dir>` (two feature sets in one directory would overwrite
+/// each other's library), and returns its path.
+pub(super) fn c_library(
+    root: &Path,
+    dir: &str,
+    features: &str,
+    opt_level: &str,
+) -> Result<PathBuf, String> {
+    let mut c = firmware_cargo(root);
+    c.args([
+        "build",
+        "--locked",
+        "-p",
+        "pqhybrid-ffi",
+        "--release",
+        "--no-default-features",
+        "--features",
+        features,
+        "--target",
+        AN386.target,
+    ])
+    .env("CARGO_TARGET_DIR", root.join(TARGET_DIR).join(dir))
+    .env(RUSTFLAGS_AN386, SIZE_RUSTFLAGS)
+    // The verify-only bootloader wants the smallest code: opt-level "s" ("z" was measured 2-4 KB
+    // larger for this library); fat LTO inside the static library.
+    .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", opt_level)
+    .env("CARGO_PROFILE_RELEASE_LTO", "fat")
+    .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
+    .env("CARGO_PROFILE_RELEASE_PANIC", "abort");
+    run(c)?;
+    Ok(root
+        .join(TARGET_DIR)
+        .join(dir)
+        .join(AN386.target)
+        .join("release")
+        .join("libpqhybrid_ffi.a"))
+}
+
+/// `make` of one bootloader ELF for `image`, with `extra` make variables.
+pub(super) fn make_bootloader(
+    root: &Path,
+    out: &Path,
+    image: &Path,
+    elf: &Path,
+    lib: &Path,
+    extra: &[String],
+) -> Result<(), String> {
+    let mut c = Command::new("make");
+    c.arg("-C")
+        .arg(root.join(BOOT_DIR))
+        .arg("--no-print-directory")
+        .arg(format!("OUT={}", out.display()))
+        .arg(format!("IMAGE={}", image.display()))
+        .arg(format!("ELF={}", elf.display()))
+        .arg(format!("PQH_LIB={}", lib.display()))
+        .arg(format!("PQH_INCLUDE={}", root.join("include").display()))
+        .arg(format!("SECURITY_COUNTER={BOOT_COUNTER}"))
+        .args(extra);
+    run(c)
 }
 
 /// `trust_anchor.h`: the key id and device class as C arrays.

@@ -30,6 +30,7 @@
 //! Needs `qemu-system-arm` and the Arm GNU toolchain (`arm-none-eabi-gcc`,
 //! `arm-none-eabi-size`); as root they are installed with apt-get when missing.
 
+mod boot_identity;
 mod bootloader;
 mod budgets;
 mod qemu;
