@@ -40,7 +40,6 @@ macro_rules! keys {
         }
 
         /// Builds the held key of `alg` from its canonical private key (length checked).
-        /// The held key from the private key bytes; the caller checked the length.
         fn build(alg: SignatureAlgorithm, sk: &[u8]) -> Result<Keys> {
             match alg {
                 $(
@@ -59,7 +58,7 @@ macro_rules! keys {
             }
         }
 
-        /// The held key from the seed of `keypair_from_seed`; the caller checked the length.
+        /// Builds the held key of `alg` from the seed of `keypair_from_seed` (length checked).
         /// (A function of its own: one `build` for both would be one frame holding every
         /// algorithm's inlined key derivation.)
         fn build_from_seed(alg: SignatureAlgorithm, seed: &[u8]) -> Result<Keys> {
