@@ -281,42 +281,9 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// The DER inside a one-block PEM file (RFC 7468): the base64 between the BEGIN and END lines.
+/// The DER inside a PEM document (RFC 7468).
 fn pem_body(pem: &[u8]) -> Option<Vec<u8>> {
-    let text = std::str::from_utf8(pem).ok()?;
-    let b64: String = text
-        .lines()
-        .skip_while(|l| !l.starts_with("-----BEGIN "))
-        .skip(1)
-        .take_while(|l| !l.starts_with("-----END "))
-        .collect::<String>();
-    base64_decode(b64.trim())
-}
-
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let value = |c: u8| -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        } as u32)
-    };
-    let s = s.trim_end_matches('=').as_bytes();
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    for chunk in s.chunks(4) {
-        let mut acc = 0u32;
-        for &c in chunk {
-            acc = (acc << 6) | value(c)?;
-        }
-        let bits = 6 * chunk.len();
-        acc <<= 24 - bits;
-        let n = bits / 8;
-        out.extend_from_slice(&acc.to_be_bytes()[1..1 + n]);
-    }
-    Some(out)
+    pem_rfc7468::decode_vec(pem).ok().map(|(_, der)| der)
 }
 
 #[cfg(test)]
@@ -324,13 +291,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pem_body_decodes_base64() {
+    fn pem_body_decodes_pem() {
         let pem = b"-----BEGIN X-----\nAAECAwQ=\n-----END X-----\n";
         assert_eq!(pem_body(pem), Some(vec![0, 1, 2, 3, 4]));
-        assert_eq!(base64_decode("TWFu"), Some(b"Man".to_vec()));
-        assert_eq!(base64_decode("TWE="), Some(b"Ma".to_vec()));
-        assert_eq!(base64_decode("TQ=="), Some(b"M".to_vec()));
-        assert_eq!(base64_decode("T*=="), None);
+        assert_eq!(
+            pem_body(b"-----BEGIN X-----\nT*==\n-----END X-----\n"),
+            None
+        );
     }
 
     #[test]
