@@ -1114,6 +1114,12 @@ enum pqh_status
      */
     PQH_ERR_ALGORITHM_DISABLED = -24,
     /**
+     * An HPKE suite pqhybrid does not offer: a KEM without an HPKE code point
+     * (MLKEM768-X25519-SHA3-256), a KDF or AEAD value outside the offered ones, or a private
+     * key of another KEM than the suite's.
+     */
+    PQH_ERR_UNSUPPORTED_SUITE = -25,
+    /**
      * An internal error: a bug in pqhybrid (on hosts, a caught panic). Please report it.
      */
     PQH_ERR_INTERNAL = -99,

@@ -131,6 +131,10 @@ pub enum Error {
     /// [`SignatureAlgorithm`]: crate::SignatureAlgorithm
     /// [`KemAlgorithm`]: crate::KemAlgorithm
     UnknownAlgorithm,
+    /// An HPKE suite this library does not offer: a KEM without an HPKE code point
+    /// (MLKEM768-X25519-SHA3-256), a KDF or AEAD identifier outside `hpke::Kdf` /
+    /// `hpke::Aead`, or a private key of another KEM than the suite's.
+    UnsupportedSuite,
     /// A signed firmware image was rejected ([`crate::firmware`]); the [`FirmwareError`] says
     /// why.
     Firmware(FirmwareError),
@@ -174,6 +178,7 @@ impl fmt::Display for Error {
             Error::SigningFailed => f.write_str("signing did not terminate"),
             Error::AlgorithmDisabled => f.write_str("algorithm not enabled in this build"),
             Error::UnknownAlgorithm => f.write_str("unknown algorithm name"),
+            Error::UnsupportedSuite => f.write_str("HPKE suite not offered (KEM, KDF or AEAD)"),
             Error::Firmware(e) => write!(f, "firmware image rejected: {e}"),
             Error::Identity(e) => write!(f, "device identity rejected: {e}"),
         }

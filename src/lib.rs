@@ -15,7 +15,7 @@
 //! 3. [`agile`]: [`SignatureAlgorithm`] and [`KemAlgorithm`], the algorithm-agile byte layer
 //!    that the C ABI, the WASM bindings and the CLI use, with one descriptor per algorithm
 //!    ([`agile::SIGNATURES`], [`agile::KEMS`]) from which names, OIDs, ids and lengths derive.
-//! 4. Formats: [`encoding`] (SubjectPublicKeyInfo, PKCS#8, PEM) and [`firmware`] (the signed
+//! 4. Applications and formats: `hpke` (RFC 9180 sealing to the KEMs), [`encoding`] (SubjectPublicKeyInfo, PKCS#8, PEM) and [`firmware`] (the signed
 //!    image format, a streaming `no_std` verifier with trust anchors, anti-rollback and
 //!    revocation, the signer and the trust-store text format).
 //! 5. Front ends, outside this crate: `ffi/` (C ABI), `bindings/wasm/` (npm), `cli/`.
@@ -44,6 +44,8 @@
 //!   `alg-ed25519`, `alg-ecdsa-p256`, `alg-ecdsa-p384`: links only the named signature
 //!   algorithms (the others return [`Error::AlgorithmDisabled`]); for final, size-constrained
 //!   binaries only, as it is not additive.
+//! * `hpke` (default): HPKE over the KEMs (`hpke` module), through the `hpke` crate; no
+//!   allocation.
 //! * `hazmat`: deterministic internals for known-answer tests (ML-KEM `Encaps_internal`,
 //!   ML-DSA `Sign_internal` with a chosen `rnd`, SLH-DSA `slh_verify_internal`).
 
@@ -60,6 +62,8 @@ pub mod agile;
 pub mod encoding;
 pub mod error;
 pub mod firmware;
+#[cfg(feature = "hpke")]
+pub mod hpke;
 pub mod hybrid;
 #[cfg(feature = "identity")]
 pub mod identity;

@@ -59,6 +59,10 @@ pub enum pqh_status {
     /// The algorithm is not compiled into this build of the library (built with the
     /// `algorithm-subset` feature of pqhybrid, without the algorithm's `alg-*` feature).
     PQH_ERR_ALGORITHM_DISABLED = -24,
+    /// An HPKE suite pqhybrid does not offer: a KEM without an HPKE code point
+    /// (MLKEM768-X25519-SHA3-256), a KDF or AEAD value outside the offered ones, or a private
+    /// key of another KEM than the suite's.
+    PQH_ERR_UNSUPPORTED_SUITE = -25,
     /// An internal error: a bug in pqhybrid (on hosts, a caught panic). Please report it.
     PQH_ERR_INTERNAL = -99,
     /// Firmware: bad magic (not a PQFW image or PQSB signature block).
@@ -146,7 +150,7 @@ pub enum pqh_status {
 use pqh_status::*;
 
 /// Every status, for pqh_status_string and the tests.
-pub(crate) const ALL_STATUSES: [pqh_status; 56] = [
+pub(crate) const ALL_STATUSES: [pqh_status; 57] = [
     PQH_OK,
     PQH_ERR_INVALID_LENGTH,
     PQH_ERR_BUFFER_TOO_SMALL,
@@ -165,6 +169,7 @@ pub(crate) const ALL_STATUSES: [pqh_status; 56] = [
     PQH_ERR_INVALID_STATE,
     PQH_ERR_INVALID_ARGUMENT,
     PQH_ERR_ALGORITHM_DISABLED,
+    PQH_ERR_UNSUPPORTED_SUITE,
     PQH_ERR_INTERNAL,
     PQH_ERR_FW_BAD_MAGIC,
     PQH_ERR_FW_UNSUPPORTED_VERSION,
@@ -229,6 +234,7 @@ impl pqh_status {
             }
             PQH_ERR_INVALID_ARGUMENT => c"argument outside its documented values",
             PQH_ERR_ALGORITHM_DISABLED => c"algorithm not enabled in this build",
+            PQH_ERR_UNSUPPORTED_SUITE => c"HPKE suite not offered (KEM, KDF or AEAD)",
             PQH_ERR_INTERNAL => c"internal error (bug in pqhybrid)",
             PQH_ERR_FW_BAD_MAGIC => c"firmware: bad magic (not a PQFW image or PQSB block)",
             PQH_ERR_FW_UNSUPPORTED_VERSION => c"firmware: unsupported format version",
@@ -353,6 +359,7 @@ impl From<Error> for pqh_status {
             Error::SigningFailed => PQH_ERR_SIGNING_FAILED,
             Error::AlgorithmDisabled => PQH_ERR_ALGORITHM_DISABLED,
             Error::UnknownAlgorithm => PQH_ERR_UNKNOWN_ALGORITHM,
+            Error::UnsupportedSuite => PQH_ERR_UNSUPPORTED_SUITE,
             Error::Firmware(f) => f.into(),
             Error::Identity(i) => i.into(),
             // `Error` is non-exhaustive; the tests check every listed variant maps.
@@ -411,6 +418,7 @@ mod tests {
             Error::SigningFailed,
             Error::AlgorithmDisabled,
             Error::UnknownAlgorithm,
+            Error::UnsupportedSuite,
         ];
         let mut seen = std::vec::Vec::new();
         for e in errors

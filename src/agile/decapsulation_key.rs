@@ -78,9 +78,19 @@ macro_rules! keys {
         // Inline on purpose (no allocator on devices): the enum is as large as its largest key.
         #[allow(clippy::large_enum_variant)]
         /// The held key, one variant per KEM.
+        #[derive(Clone)]
         enum Keys {
             $( $V($T), )*
         }
+
+        $(
+            impl From<$T> for DecapsulationKey {
+                /// Holds an already expanded typed key as an agile one.
+                fn from(key: $T) -> Self {
+                    Self { alg: KemAlgorithm::$V, keys: Keys::$V(key) }
+                }
+            }
+        )*
 
         /// Builds the held key of `alg` from its canonical private key (length checked).
         fn build(alg: KemAlgorithm, sk: &[u8]) -> Result<Keys> {
@@ -136,6 +146,7 @@ keys! {
 /// assert_eq!(ss, ss2);
 /// # Ok(()) }
 /// ```
+#[derive(Clone)]
 pub struct DecapsulationKey {
     alg: KemAlgorithm,
     keys: Keys,

@@ -280,6 +280,25 @@ impl<C: CompositeKemParams> DecapsulationKey<C> {
         Self::from_parts(mlkem_seed.as_bytes(), trad_sk)
     }
 
+    /// The key pair of a 32-byte seed as draft-irtf-cfrg-hybrid-kems derives it
+    /// (`expandDecapsKeyG`, PRG = SHAKE256 as draft-irtf-cfrg-concrete-hybrid-kems sets for
+    /// MLKEM768-P256 and MLKEM1024-P384): `SHAKE256(seed)` gives the 64-byte ML-KEM seed
+    /// `d ‖ z`, then the ECDH scalar by rejection sampling over the following `Nscalar`-byte
+    /// blocks. The ciphertext, public key and combiner are those of this composite (same
+    /// label, same SHA3-256 combiner), so this is how the HPKE KEMs 0x0050 and 0x0051
+    /// (draft-ietf-hpke-pq) derive their keys; [`Self::from_root_seed`] is pqhybrid's own
+    /// derivation for the LAMPS composite.
+    #[must_use]
+    pub fn from_hybrid_kems_seed(seed: &[u8; ROOT_SEED_LEN]) -> Self {
+        let mut xof = Shake256::default();
+        shake::Update::update(&mut xof, seed);
+        let mut xof = xof.finalize_xof();
+        let mut mlkem_seed = Secret::<MLKEM_SEED_LEN>::zero();
+        xof.read(mlkem_seed.as_mut());
+        let trad_sk = C::trad_sk_from_xof(&mut xof);
+        Self::from_parts(mlkem_seed.as_bytes(), trad_sk)
+    }
+
     /// Generates a key pair: a fresh root seed from `rng`, then [`Self::from_root_seed`].
     ///
     /// # Errors

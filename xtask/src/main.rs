@@ -540,7 +540,7 @@ const KAT_CONFIGS: [(&str, &[&str]); 3] = [
         &[
             "--no-default-features",
             "--features",
-            "std,pkcs8,pem,hazmat,backend-rustcrypto",
+            "std,pkcs8,pem,hazmat,hpke,backend-rustcrypto",
         ],
     ),
 ];

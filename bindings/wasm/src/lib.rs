@@ -60,7 +60,7 @@ export type ErrorCode =
   | "ContextNotSupported" | "VerificationFailed" | "Rng" | "ZeroSharedSecret"
   | "AuthenticationFailed" | "SeedUnavailable" | "SigningFailed" | "AlgorithmDisabled"
   | FirmwareErrorCode | IdentityErrorCode
-  | "UnknownAlgorithm" | "InvalidArgument" | "InvalidTrustStore" | "InvalidState";
+  | "UnknownAlgorithm" | "UnsupportedSuite" | "InvalidArgument" | "InvalidTrustStore" | "InvalidState";
 
 /** What every function of this package throws: an `Error` with `name` "PqhybridError". */
 export interface PqhybridError extends Error {

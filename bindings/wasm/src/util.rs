@@ -22,6 +22,7 @@ pub(crate) fn code_of(e: &Error) -> String {
         Error::SigningFailed => "SigningFailed".into(),
         Error::AlgorithmDisabled => "AlgorithmDisabled".into(),
         Error::UnknownAlgorithm => "UnknownAlgorithm".into(),
+        Error::UnsupportedSuite => "UnsupportedSuite".into(),
         Error::Firmware(f) => format!("Firmware.{}", f.name()),
         Error::Identity(i) => format!("Identity.{}", i.name()),
         _ => "Unknown".into(),
