@@ -308,11 +308,31 @@ pub enum FirmwareError {
     /// The image is longer than the slot the verifier was told it is in
     /// ([`Verifier::set_slot_len`](crate::firmware::Verifier::set_slot_len)).
     ImageExceedsSlot,
+    /// Decryption was asked of an image whose payload is not encrypted (header flag bit 2
+    /// clear).
+    NotEncrypted,
+    /// The encryption record at the start of an encrypted payload is malformed: magic,
+    /// version, an HPKE or chunk-cipher id this build does not offer, a chunk size or a length
+    /// that does not add up with the header's payload length.
+    BadEncryptionRecord,
+    /// The image is encrypted to another key: the record's recipient key id is not the
+    /// decryption key's.
+    WrongRecipient,
+    /// The wrapped content key does not decrypt (HPKE open failed): the record was made for
+    /// another key with the same id, or it was modified.
+    KeyUnwrapFailed,
+    /// An encrypted chunk does not authenticate: modified, reordered, duplicated, moved from
+    /// another image, or a last chunk that is not where the record says the payload ends.
+    ChunkAuthentication,
+    /// The decrypted payload does not hash to the plaintext digest in its encryption record.
+    PlaintextDigestMismatch,
+    /// The image's chunks (chunk size plus tag) do not fit the decryptor's chunk buffer.
+    ChunkTooLarge,
 }
 
 impl FirmwareError {
     /// Every variant, in declaration order.
-    pub const ALL: [FirmwareError; 24] = [
+    pub const ALL: [FirmwareError; 31] = [
         Self::BadMagic,
         Self::UnsupportedVersion,
         Self::BadHeaderLength,
@@ -337,6 +357,13 @@ impl FirmwareError {
         Self::EndorsedAnchor,
         Self::NonCanonicalSignature,
         Self::ImageExceedsSlot,
+        Self::NotEncrypted,
+        Self::BadEncryptionRecord,
+        Self::WrongRecipient,
+        Self::KeyUnwrapFailed,
+        Self::ChunkAuthentication,
+        Self::PlaintextDigestMismatch,
+        Self::ChunkTooLarge,
     ];
 
     /// The variant's name (`"Rollback"`, …), stable, for logs and file names.
@@ -367,6 +394,13 @@ impl FirmwareError {
             Self::EndorsedAnchor => "EndorsedAnchor",
             Self::NonCanonicalSignature => "NonCanonicalSignature",
             Self::ImageExceedsSlot => "ImageExceedsSlot",
+            Self::NotEncrypted => "NotEncrypted",
+            Self::BadEncryptionRecord => "BadEncryptionRecord",
+            Self::WrongRecipient => "WrongRecipient",
+            Self::KeyUnwrapFailed => "KeyUnwrapFailed",
+            Self::ChunkAuthentication => "ChunkAuthentication",
+            Self::PlaintextDigestMismatch => "PlaintextDigestMismatch",
+            Self::ChunkTooLarge => "ChunkTooLarge",
         }
     }
 
@@ -400,6 +434,15 @@ impl FirmwareError {
             Self::EndorsedAnchor => "the endorsed key is itself a trust anchor",
             Self::NonCanonicalSignature => "ECDSA signature not in low-s form",
             Self::ImageExceedsSlot => "image is longer than its slot",
+            Self::NotEncrypted => "image payload is not encrypted",
+            Self::BadEncryptionRecord => "malformed encryption record",
+            Self::WrongRecipient => "image is encrypted to another key",
+            Self::KeyUnwrapFailed => "content key does not decrypt with this key",
+            Self::ChunkAuthentication => {
+                "encrypted chunk does not authenticate (tampered, reordered, duplicated or truncated)"
+            }
+            Self::PlaintextDigestMismatch => "decrypted payload does not match its digest",
+            Self::ChunkTooLarge => "encrypted chunks exceed the decryptor's chunk buffer",
         }
     }
 }

@@ -318,7 +318,7 @@ fn every_error_variant_is_reachable() {
     );
     expect(
         FirmwareError::ReservedNonZero,
-        verify(&policy, &patched(15, &[0x07])),
+        verify(&policy, &patched(15, &[0x0b])),
     );
     expect(
         FirmwareError::ReservedNonZero,
@@ -475,7 +475,21 @@ fn every_error_variant_is_reachable() {
         slot.update(&img).and_then(|()| slot.finish()),
     );
 
-    let all: BTreeSet<_> = FirmwareError::ALL.iter().map(|e| e.name()).collect();
+    // The decryptor's errors: tests/firmware_encrypted.rs.
+    let decryption = [
+        FirmwareError::NotEncrypted,
+        FirmwareError::BadEncryptionRecord,
+        FirmwareError::WrongRecipient,
+        FirmwareError::KeyUnwrapFailed,
+        FirmwareError::ChunkAuthentication,
+        FirmwareError::PlaintextDigestMismatch,
+        FirmwareError::ChunkTooLarge,
+    ];
+    let all: BTreeSet<_> = FirmwareError::ALL
+        .iter()
+        .filter(|e| !decryption.contains(e))
+        .map(|e| e.name())
+        .collect();
     assert_eq!(seen, all, "every variant must be triggered");
 }
 

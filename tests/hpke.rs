@@ -312,3 +312,81 @@ fn suite_errors() {
     assert!(<pqkem::XWing as Kem>::PrivateKey::from_bytes(&bytes[1..]).is_err());
     assert!(<pqkem::MlKem768 as Kem>::PublicKey::from_bytes(&[0xff; 1184]).is_err());
 }
+
+#[test]
+fn info_longer_than_the_one_stage_kdfs_take_is_an_error_not_a_panic() {
+    // The SHAKE KDFs length-prefix `info` with two bytes: 65535 bytes is the most they take
+    // (the `hpke` crate panics beyond). HKDF takes any length.
+    let long = vec![0x5a; 65536];
+    let (pk, dk) = keypair(KemAlgorithm::XWing, 7);
+    for kdf in Kdf::ALL {
+        let suite = Suite::new(KemAlgorithm::XWing, kdf, Aead::ChaCha20Poly1305).unwrap();
+        let mut sealed = vec![0xAAu8; suite.sealed_len(3)];
+        let mut out = [0xAAu8; 3];
+        if kdf.max_info_len() == usize::MAX {
+            let n = suite
+                .seal(&pk, &long, b"", b"abc", &mut sealed, &mut TestRng(2))
+                .unwrap();
+            assert_eq!(suite.open(&dk, &long, b"", &sealed[..n], &mut out), Ok(3));
+            assert_eq!(&out, b"abc");
+            continue;
+        }
+        assert_eq!(kdf.max_info_len(), 65535, "{kdf:?}");
+        let e = Err(Error::ContextTooLong {
+            max: 65535,
+            actual: 65536,
+        });
+        assert_eq!(
+            suite.seal(&pk, &long, b"", b"abc", &mut sealed, &mut TestRng(2)),
+            e
+        );
+        assert!(sealed.iter().all(|b| *b == 0xAA), "written on error");
+        // The longest info works both ways.
+        let n = suite
+            .seal(&pk, &long[1..], b"", b"abc", &mut sealed, &mut TestRng(2))
+            .unwrap();
+        assert_eq!(suite.open(&dk, &long, b"", &sealed[..n], &mut out), e);
+        assert_eq!(out, [0xAA; 3], "written on error");
+        assert_eq!(
+            suite.open(&dk, &long[1..], b"", &sealed[..n], &mut out),
+            Ok(3)
+        );
+        assert_eq!(&out, b"abc");
+    }
+}
+
+#[test]
+fn errors_before_decryption_leave_the_output_untouched() {
+    let suite = Suite::new(KemAlgorithm::MlKem768, Kdf::HkdfSha512, Aead::Aes256Gcm).unwrap();
+    let (pk, dk) = keypair(KemAlgorithm::MlKem768, 8);
+    // Seal: an invalid key and a failing RNG write nothing.
+    let mut sealed = vec![0xAAu8; suite.sealed_len(4)];
+    let mut bad_pk = pk.clone();
+    bad_pk[..2].fill(0xff);
+    assert_eq!(
+        suite.seal(&bad_pk, b"", b"", b"data", &mut sealed, &mut TestRng(1)),
+        Err(Error::InvalidKey {
+            field: Field::PublicKey
+        })
+    );
+    assert_eq!(
+        suite.seal(&pk, b"", b"", b"data", &mut sealed, &mut FailingRng),
+        Err(Error::Rng)
+    );
+    assert!(sealed.iter().all(|b| *b == 0xAA), "seal wrote on error");
+    suite
+        .seal(&pk, b"", b"", b"data", &mut sealed, &mut TestRng(1))
+        .unwrap();
+    // Open: a box of another KEM's key length, a short box: untouched; a failed tag: zeroed
+    // plaintext area, the rest untouched.
+    let mut out = [0xAAu8; 8];
+    assert!(suite.open(&dk, b"", b"", &sealed[..20], &mut out).is_err());
+    assert_eq!(out, [0xAA; 8]);
+    let mut bad = sealed.clone();
+    *bad.last_mut().unwrap() ^= 1;
+    assert_eq!(
+        suite.open(&dk, b"", b"", &bad, &mut out),
+        Err(Error::AuthenticationFailed)
+    );
+    assert_eq!(out, [0, 0, 0, 0, 0xAA, 0xAA, 0xAA, 0xAA]);
+}

@@ -116,6 +116,20 @@ pub enum pqh_status {
     PQH_ERR_FW_NON_CANONICAL_SIGNATURE = -123,
     /// Firmware: the image is longer than the slot given to pqh_fw_verifier_set_slot_len.
     PQH_ERR_FW_IMAGE_EXCEEDS_SLOT = -124,
+    /// Firmware: decryption was asked of an image whose payload is not encrypted.
+    PQH_ERR_FW_NOT_ENCRYPTED = -125,
+    /// Firmware: the encryption record of an encrypted payload is malformed.
+    PQH_ERR_FW_BAD_ENCRYPTION_RECORD = -126,
+    /// Firmware: the image is encrypted to another key (recipient key id).
+    PQH_ERR_FW_WRONG_RECIPIENT = -127,
+    /// Firmware: the wrapped content key does not decrypt with this key.
+    PQH_ERR_FW_KEY_UNWRAP_FAILED = -128,
+    /// Firmware: an encrypted chunk does not authenticate (tampered, reordered, duplicated or truncated).
+    PQH_ERR_FW_CHUNK_AUTHENTICATION = -129,
+    /// Firmware: the decrypted payload does not match the digest in its encryption record.
+    PQH_ERR_FW_PLAINTEXT_DIGEST_MISMATCH = -130,
+    /// Firmware: the image's encrypted chunks do not fit the decryptor's chunk buffer.
+    PQH_ERR_FW_CHUNK_TOO_LARGE = -131,
     /// Identity: the algorithm cannot hold a device identity (only ML-DSA and the composites
     /// can), or a certificate names an algorithm this library does not know.
     PQH_ERR_ID_UNSUPPORTED_ALGORITHM = -201,
@@ -150,7 +164,7 @@ pub enum pqh_status {
 use pqh_status::*;
 
 /// Every status, for pqh_status_string and the tests.
-pub(crate) const ALL_STATUSES: [pqh_status; 57] = [
+pub(crate) const ALL_STATUSES: [pqh_status; 64] = [
     PQH_OK,
     PQH_ERR_INVALID_LENGTH,
     PQH_ERR_BUFFER_TOO_SMALL,
@@ -195,6 +209,13 @@ pub(crate) const ALL_STATUSES: [pqh_status; 57] = [
     PQH_ERR_FW_ENDORSED_ANCHOR,
     PQH_ERR_FW_NON_CANONICAL_SIGNATURE,
     PQH_ERR_FW_IMAGE_EXCEEDS_SLOT,
+    PQH_ERR_FW_NOT_ENCRYPTED,
+    PQH_ERR_FW_BAD_ENCRYPTION_RECORD,
+    PQH_ERR_FW_WRONG_RECIPIENT,
+    PQH_ERR_FW_KEY_UNWRAP_FAILED,
+    PQH_ERR_FW_CHUNK_AUTHENTICATION,
+    PQH_ERR_FW_PLAINTEXT_DIGEST_MISMATCH,
+    PQH_ERR_FW_CHUNK_TOO_LARGE,
     PQH_ERR_ID_UNSUPPORTED_ALGORITHM,
     PQH_ERR_ID_MALFORMED_CERTIFICATE,
     PQH_ERR_ID_UNKNOWN_CRITICAL_EXTENSION,
@@ -266,6 +287,13 @@ impl pqh_status {
             PQH_ERR_FW_ENDORSED_ANCHOR => c"firmware: endorsed key is itself a trust anchor",
             PQH_ERR_FW_NON_CANONICAL_SIGNATURE => c"firmware: ECDSA signature not in low-s form",
             PQH_ERR_FW_IMAGE_EXCEEDS_SLOT => c"firmware: image is longer than its slot",
+            PQH_ERR_FW_NOT_ENCRYPTED => c"firmware: image payload is not encrypted",
+            PQH_ERR_FW_BAD_ENCRYPTION_RECORD => c"firmware: malformed encryption record",
+            PQH_ERR_FW_WRONG_RECIPIENT => c"firmware: image is encrypted to another key",
+            PQH_ERR_FW_KEY_UNWRAP_FAILED => c"firmware: content key does not decrypt with this key",
+            PQH_ERR_FW_CHUNK_AUTHENTICATION => c"firmware: encrypted chunk does not authenticate",
+            PQH_ERR_FW_PLAINTEXT_DIGEST_MISMATCH => c"firmware: decrypted payload does not match its digest",
+            PQH_ERR_FW_CHUNK_TOO_LARGE => c"firmware: encrypted chunks exceed the decryptor's chunk buffer",
             PQH_ERR_ID_UNSUPPORTED_ALGORITHM => {
                 c"identity: algorithm not supported for device identities"
             }
@@ -314,6 +342,13 @@ impl From<FirmwareError> for pqh_status {
             FirmwareError::EndorsedAnchor => PQH_ERR_FW_ENDORSED_ANCHOR,
             FirmwareError::NonCanonicalSignature => PQH_ERR_FW_NON_CANONICAL_SIGNATURE,
             FirmwareError::ImageExceedsSlot => PQH_ERR_FW_IMAGE_EXCEEDS_SLOT,
+            FirmwareError::NotEncrypted => PQH_ERR_FW_NOT_ENCRYPTED,
+            FirmwareError::BadEncryptionRecord => PQH_ERR_FW_BAD_ENCRYPTION_RECORD,
+            FirmwareError::WrongRecipient => PQH_ERR_FW_WRONG_RECIPIENT,
+            FirmwareError::KeyUnwrapFailed => PQH_ERR_FW_KEY_UNWRAP_FAILED,
+            FirmwareError::ChunkAuthentication => PQH_ERR_FW_CHUNK_AUTHENTICATION,
+            FirmwareError::PlaintextDigestMismatch => PQH_ERR_FW_PLAINTEXT_DIGEST_MISMATCH,
+            FirmwareError::ChunkTooLarge => PQH_ERR_FW_CHUNK_TOO_LARGE,
             // `FirmwareError` is non-exhaustive; the tests check every listed variant maps.
             _ => PQH_ERR_INTERNAL,
         }

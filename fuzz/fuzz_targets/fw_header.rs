@@ -132,6 +132,7 @@ fuzz_target!(|data: &[u8]| {
         payload_digest: [0; 64],
         sbom_digest: None,
         delegated: mode & 0x80 != 0,
+        encrypted: false,
         trailer_len: u32::try_from(bytes.len()).unwrap_or(u32::MAX),
     };
     match SignatureBlock::parse(bytes, &h) {

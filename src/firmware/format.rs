@@ -8,9 +8,9 @@ use crate::error::{Error, Field, Result, out_buf};
 use super::{
     AlgorithmSet, DeviceClass, DigestAlgorithm, ENDORSE_ANY_CLASS, ENDORSE_CONTEXT,
     ENDORSE_CONTEXT_V1, ENDORSE_TBS_PREFIX, ENDORSE_TBS_PREFIX_V1, FIXED_HEADER_LEN,
-    FLAG_DELEGATION, FLAG_SBOM, FORMAT_VERSION, FORMAT_VERSION_1, FirmwareError, HEADER_MAGIC,
-    ImageVersion, KeyId, MAX_ENDORSED_CLASSES, MAX_HEADER_LEN, TRAILER_MAGIC, algorithm_from_id,
-    algorithm_id, algorithm_sizes, fw, key_id,
+    FLAG_DELEGATION, FLAG_ENCRYPTED, FLAG_SBOM, FORMAT_VERSION, FORMAT_VERSION_1, FirmwareError,
+    HEADER_MAGIC, ImageVersion, KeyId, MAX_ENDORSED_CLASSES, MAX_HEADER_LEN, TRAILER_MAGIC,
+    algorithm_from_id, algorithm_id, algorithm_sizes, fw, key_id,
 };
 
 /// The longest endorsement to-be-signed data: prefix, two algorithm ids, the release key's
@@ -151,6 +151,10 @@ pub struct Header {
     pub sbom_digest: Option<[u8; 32]>,
     /// Whether the signature block carries an endorsement (flag bit 1).
     pub delegated: bool,
+    /// Whether the payload is encrypted (flag bit 2): an encryption record followed by the
+    /// encrypted chunks ([`crate::firmware::encrypt`]). The payload digest is over these
+    /// stored bytes, so a verifier without the key checks the signature as for any image.
+    pub encrypted: bool,
     /// Length of the signature block that follows the payload.
     pub trailer_len: u32,
 }
@@ -187,7 +191,7 @@ impl Header {
         let digest_algorithm = DigestAlgorithm::from_id(r.u8()?)
             .ok_or(Error::Firmware(FirmwareError::UnknownDigest))?;
         let flags = r.u8()?;
-        if flags & !(FLAG_SBOM | FLAG_DELEGATION) != 0 {
+        if flags & !(FLAG_SBOM | FLAG_DELEGATION | FLAG_ENCRYPTED) != 0 {
             return fw(FirmwareError::ReservedNonZero);
         }
         let security_version = r.u64()?;
@@ -231,6 +235,7 @@ impl Header {
             payload_digest,
             sbom_digest,
             delegated: flags & FLAG_DELEGATION != 0,
+            encrypted: flags & FLAG_ENCRYPTED != 0,
             trailer_len,
         })
     }
@@ -244,6 +249,9 @@ impl Header {
         }
         if self.delegated {
             f |= FLAG_DELEGATION;
+        }
+        if self.encrypted {
+            f |= FLAG_ENCRYPTED;
         }
         f
     }

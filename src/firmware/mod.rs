@@ -67,6 +67,10 @@
 //! # Ok(()) }
 //! ```
 
+#[cfg(feature = "hpke")]
+mod decrypt;
+#[cfg(feature = "hpke")]
+pub mod encrypt;
 mod format;
 mod sign;
 #[cfg(feature = "alloc")]
@@ -81,6 +85,10 @@ use crate::SignatureAlgorithm;
 use crate::agile::{SIGNATURES, SignatureFamily};
 use crate::error::{Error, Field, Result, check_len};
 
+#[cfg(all(feature = "hpke", feature = "alloc"))]
+pub use decrypt::decrypt_image;
+#[cfg(feature = "hpke")]
+pub use decrypt::{DEFAULT_CHUNK_BUFFER, DecryptedPayload, Decryptor};
 pub use format::{Endorsement, Header, Manifest, SignatureBlock};
 pub use sign::{
     ClassScope, EndorsementParams, ImageParams, ImageSigner, SignedLengths, endorse,
@@ -146,6 +154,12 @@ pub const MAX_TRAILER_CAPACITY: usize = required_trailer_capacity(
 pub const FLAG_SBOM: u8 = 0x01;
 /// Header flag: the signature block carries an endorsement (delegation).
 pub const FLAG_DELEGATION: u8 = 0x02;
+/// Header flag bit 2: the payload is encrypted (an encryption record, then the encrypted
+/// chunks; see [`encrypt`]). A verifier that predates it rejects such an image
+/// ([`FirmwareError::ReservedNonZero`]) instead of taking the ciphertext for firmware.
+pub const FLAG_ENCRYPTED: u8 = 0x04;
+/// The magic of the encryption record that starts an encrypted payload, `"PQEN"`.
+pub const ENCRYPTION_RECORD_MAGIC: [u8; 4] = *b"PQEN";
 
 pub use crate::error::FirmwareError;
 

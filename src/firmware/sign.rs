@@ -65,6 +65,10 @@ pub struct ImageParams {
     /// fails with [`FirmwareError::SecurityVersionTooLarge`]. Raise it only for devices whose
     /// counter is wider.
     pub security_version_limit: u64,
+    /// Whether the payload given to the signer is an encrypted payload from
+    /// [`encrypt_payload`](super::encrypt::encrypt_payload) (sets header flag bit 2). Default
+    /// `false`.
+    pub encrypted: bool,
 }
 
 impl ImageParams {
@@ -85,6 +89,7 @@ impl ImageParams {
             sbom_digest: None,
             header_len: FIXED_HEADER_LEN as u16,
             security_version_limit: DEFAULT_MAX_SECURITY_VERSION,
+            encrypted: false,
         }
     }
 }
@@ -276,6 +281,7 @@ impl ImageSigner {
             payload_digest: self.hasher.finalize(),
             sbom_digest: self.params.sbom_digest,
             delegated: endorsement.is_some(),
+            encrypted: self.params.encrypted,
             trailer_len: u32::try_from(t_len)
                 .map_err(|_| Error::Firmware(FirmwareError::TrailerTooLarge))?,
         };

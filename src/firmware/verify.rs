@@ -194,6 +194,7 @@ pub struct VerifiedImage {
     header: Header,
     delegation: Option<Delegation>,
     image_id: [u8; 32],
+    record_digest: Option<[u8; 32]>,
 }
 
 impl VerifiedImage {
@@ -275,6 +276,89 @@ impl VerifiedImage {
     pub fn delegation(&self) -> Option<&Delegation> {
         self.delegation.as_ref()
     }
+
+    /// Whether the payload is encrypted (header flag bit 2): do not boot it in place;
+    /// decrypt it with [`Decryptor`](super::Decryptor).
+    #[must_use]
+    pub fn is_encrypted(&self) -> bool {
+        self.header.encrypted
+    }
+
+    /// For an encrypted payload: SHA-256 of its encryption record as it was read during this
+    /// verification. The [`Decryptor`](super::Decryptor) compares the record it reads again
+    /// with it, so a record swapped between the two reads of the image is refused.
+    #[must_use]
+    pub fn encryption_record_digest(&self) -> Option<[u8; 32]> {
+        self.record_digest
+    }
+}
+
+/// SHA-256 of the encryption record at the start of an encrypted payload, computed while the
+/// payload streams by: the first 8 bytes give the record's length, the rest is hashed up to it.
+#[derive(Clone)]
+pub(crate) struct RecordDigest {
+    head: [u8; 8],
+    seen: usize,
+    len: Option<usize>,
+    hasher: sha2::Sha256,
+}
+
+impl RecordDigest {
+    pub(crate) fn new() -> Self {
+        use sha2::Digest as _;
+        Self {
+            head: [0; 8],
+            seen: 0,
+            len: None,
+            hasher: sha2::Sha256::new(),
+        }
+    }
+
+    /// Absorbs the next payload bytes (those past the record are ignored).
+    pub(crate) fn absorb(&mut self, mut bytes: &[u8]) {
+        use sha2::Digest as _;
+        while !bytes.is_empty() {
+            let limit = self.len.unwrap_or(self.head.len());
+            let Some(want) = limit.checked_sub(self.seen).filter(|w| *w > 0) else {
+                return;
+            };
+            let n = want.min(bytes.len());
+            let (now, rest) = bytes.split_at(n);
+            if self.len.is_none()
+                && let Some(dst) = self.head.get_mut(self.seen..self.seen + n)
+            {
+                dst.copy_from_slice(now);
+            }
+            self.hasher.update(now);
+            self.seen += n;
+            if self.len.is_none() && self.seen == self.head.len() {
+                // A record shorter than its own length field, or without its magic, never
+                // completes: `digest` is then `None`.
+                self.len = Some(match self.head {
+                    [m0, m1, m2, m3, _, _, lo, hi]
+                        if [m0, m1, m2, m3] == super::ENCRYPTION_RECORD_MAGIC =>
+                    {
+                        Some(usize::from(u16::from_le_bytes([lo, hi])))
+                            .filter(|l| *l >= 8)
+                            .unwrap_or(usize::MAX)
+                    }
+                    _ => usize::MAX,
+                });
+            }
+            bytes = rest;
+        }
+    }
+
+    /// The record's digest, if the whole declared record was absorbed.
+    pub(crate) fn digest(&self) -> Option<[u8; 32]> {
+        use sha2::Digest as _;
+        match self.len {
+            Some(len) if len != usize::MAX && self.seen == len => {
+                Some(self.hasher.clone().finalize().into())
+            }
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -316,6 +400,8 @@ pub struct Verifier<'a, B = [u8; DEFAULT_TRAILER_CAPACITY]> {
     remaining: u64,
     header: Option<Header>,
     hasher: Option<PayloadHasher>,
+    /// The encryption record's digest, for an encrypted payload.
+    record: Option<RecordDigest>,
     trailer: B,
     trailer_filled: usize,
     trailer_len: usize,
@@ -360,6 +446,7 @@ impl<'a, B: AsRef<[u8]> + AsMut<[u8]>> Verifier<'a, B> {
             remaining: 0,
             header: None,
             hasher: None,
+            record: None,
             trailer,
             trailer_filled: 0,
             trailer_len: 0,
@@ -488,8 +575,12 @@ impl<'a, B: AsRef<[u8]> + AsMut<[u8]>> Verifier<'a, B> {
                 }
                 Phase::Payload => {
                     let n = self.step(chunk.len());
+                    let bytes = chunk.get(..n).unwrap_or_default();
                     if let Some(h) = self.hasher.as_mut() {
-                        h.update(chunk.get(..n).unwrap_or_default());
+                        h.update(bytes);
+                    }
+                    if let Some(r) = self.record.as_mut() {
+                        r.absorb(bytes);
                     }
                     self.consume(n);
                     n
@@ -572,6 +663,7 @@ impl<'a, B: AsRef<[u8]> + AsMut<[u8]>> Verifier<'a, B> {
         self.trailer_len = usize::try_from(header.trailer_len)
             .map_err(|_| Error::Firmware(FirmwareError::TrailerTooLarge))?;
         self.hasher = Some(PayloadHasher::new(header.digest_algorithm));
+        self.record = header.encrypted.then(RecordDigest::new);
         self.header = Some(header);
         self.advance();
         Ok(())
@@ -608,7 +700,21 @@ impl<'a, B: AsRef<[u8]> + AsMut<[u8]>> Verifier<'a, B> {
             .as_ref()
             .get(..self.trailer_len)
             .ok_or(Error::Firmware(FirmwareError::TrailerTooLarge))?;
-        check_image(self.policy, header, &self.fixed, hasher.clone(), trailer)
+        let verified = check_image(self.policy, header, &self.fixed, hasher.clone(), trailer)?;
+        match &self.record {
+            None => Ok(verified),
+            Some(r) => {
+                // Signed, but the payload does not start with a whole record: a signer bug,
+                // refused here rather than by the decryptor.
+                let digest = r
+                    .digest()
+                    .ok_or(Error::Firmware(FirmwareError::BadEncryptionRecord))?;
+                Ok(VerifiedImage {
+                    record_digest: Some(digest),
+                    ..verified
+                })
+            }
+        }
     }
 }
 
@@ -696,6 +802,7 @@ fn check_image(
         header: *header,
         delegation,
         image_id: header_digest(fixed, padding),
+        record_digest: None,
     })
 }
 

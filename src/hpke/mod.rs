@@ -23,6 +23,7 @@
 //! ML-KEM/NIST-curve hybrids in both directions (`tests/kat_hpke.rs`, `tests/hpke.rs`).
 
 pub mod kem;
+mod key_id;
 mod suite;
 
 pub use ::hpke::aead::{
@@ -37,4 +38,5 @@ pub use ::hpke::{
     setup_sender_with_rng, single_shot_open_inout_detached,
     single_shot_seal_inout_detached_with_rng,
 };
+pub use key_id::{KEY_ID_DOMAIN, key_id};
 pub use suite::{Aead, Kdf, Suite, TAG_LEN, kem_id};

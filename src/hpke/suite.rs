@@ -80,6 +80,18 @@ impl Kdf {
             .into_iter()
             .find(|k| k.name().eq_ignore_ascii_case(name))
     }
+
+    /// The longest HPKE `info` this KDF takes: 65535 bytes for the one-stage KDFs (SHAKE128,
+    /// SHAKE256), whose key schedule length-prefixes `info` with two bytes
+    /// (draft-ietf-hpke-hpke, `lengthPrefixed`); `usize::MAX` for HKDF, which has no such limit
+    /// (RFC 9180 §7.2.1).
+    #[must_use]
+    pub const fn max_info_len(self) -> usize {
+        match self {
+            Kdf::HkdfSha256 | Kdf::HkdfSha512 => usize::MAX,
+            Kdf::Shake128 | Kdf::Shake256 => u16::MAX as usize,
+        }
+    }
 }
 
 /// The AEADs [`Suite`] offers (RFC 9180 §7.3).
@@ -282,14 +294,28 @@ impl Suite {
         self.enc_len() + pt_len + TAG_LEN
     }
 
+    /// Fails with [`Error::ContextTooLong`] for an `info` longer than the KDF takes
+    /// ([`Kdf::max_info_len`]; the `hpke` crate would panic on it).
+    fn check_info(&self, info: &[u8]) -> Result<()> {
+        let max = self.kdf.max_info_len();
+        if info.len() > max {
+            return Err(Error::ContextTooLong {
+                max,
+                actual: info.len(),
+            });
+        }
+        Ok(())
+    }
+
     /// `SealBase(pkR, info, aad, pt)` (RFC 9180 §6.1): writes `enc ‖ ct ‖ tag`
     /// ([`Self::sealed_len`] bytes) to the start of `out` and returns that length.
     ///
     /// # Errors
     /// [`Error::InvalidLength`] or [`Error::InvalidKey`] / [`Error::MalformedEncoding`] for `pk`
     /// (wrong length, FIPS 203 §7.2 check, ECDH point), [`Error::BufferTooSmall`],
-    /// [`Error::Rng`], [`Error::ZeroSharedSecret`], [`Error::UnsupportedSuite`]. Nothing is
-    /// written on error.
+    /// [`Error::Rng`], [`Error::ZeroSharedSecret`], [`Error::UnsupportedSuite`],
+    /// [`Error::ContextTooLong`] (`info` longer than [`Kdf::max_info_len`]: 65535 bytes with
+    /// SHAKE). Nothing is written on error.
     pub fn seal<R: TryCryptoRng + ?Sized>(
         &self,
         pk: &[u8],
@@ -299,13 +325,11 @@ impl Suite {
         out: &mut [u8],
         rng: &mut R,
     ) -> Result<usize> {
+        self.check_info(info)?;
         let len = self.sealed_len(pt.len());
         let out = out_buf(Field::Ciphertext, out, len)?;
-        let result = with_suite!(self, K, F, A => seal::<K, F, A, R>(pk, info, aad, pt, out, rng));
-        if result.is_err() {
-            out.zeroize();
-        }
-        result.map(|()| len)
+        with_suite!(self, K, F, A => seal::<K, F, A, R>(pk, info, aad, pt, out, rng))?;
+        Ok(len)
     }
 
     /// `OpenBase(enc, skR, info, aad, ct)` (RFC 9180 §6.1) of a sealed box `enc ‖ ct ‖ tag`:
@@ -317,7 +341,11 @@ impl Suite {
     /// [`Error::UnsupportedSuite`] (also when `dk` is not the suite's KEM),
     /// [`Error::MalformedEncoding`] / [`Error::ZeroSharedSecret`] (a bad ECDH or X25519 part of
     /// `enc`), [`Error::AuthenticationFailed`] (wrong key, wrong `info` or `aad`, or a modified
-    /// box). No plaintext is released on error: what was decrypted into `out` is zeroed.
+    /// box), [`Error::ContextTooLong`] (`info` longer than [`Kdf::max_info_len`]: 65535 bytes
+    /// with SHAKE). No plaintext is released on error: on [`Error::AuthenticationFailed`] the
+    /// plaintext area of `out` (its first `sealed.len() −` [`Self::sealed_len`]`(0)` bytes,
+    /// where the box was decrypted in place) is zeroed; on every other error `out` is not
+    /// written.
     pub fn open(
         &self,
         dk: &DecapsulationKey,
@@ -329,6 +357,7 @@ impl Suite {
         if dk.algorithm() != self.kem {
             return Err(Error::UnsupportedSuite);
         }
+        self.check_info(info)?;
         let min = self.sealed_len(0);
         let pt_len = sealed.len().checked_sub(min).ok_or(Error::InvalidLength {
             field: Field::Ciphertext,
@@ -336,11 +365,8 @@ impl Suite {
             actual: sealed.len(),
         })?;
         let out = out_buf(Field::Plaintext, out, pt_len)?;
-        let result = with_suite!(self, K, F, A => open::<K, F, A>(dk, info, aad, sealed, out));
-        if result.is_err() {
-            out.zeroize();
-        }
-        result.map(|()| pt_len)
+        with_suite!(self, K, F, A => open::<K, F, A>(dk, info, aad, sealed, out))?;
+        Ok(pt_len)
     }
 }
 
@@ -452,13 +478,21 @@ where
     if guarded.failed {
         return Err(Error::Rng);
     }
+    // Everything that can fail on the inputs has run: from here on `out` is written.
     enc.write_exact(enc_out);
     ct_out.copy_from_slice(pt);
-    let tag = ctx
-        .seal_inout_detached(InOutBuf::from(ct_out), aad)
-        .map_err(map_err)?;
-    tag.write_exact(tag_out);
-    Ok(())
+    match ctx.seal_inout_detached(InOutBuf::from(&mut *ct_out), aad) {
+        Ok(tag) => {
+            tag.write_exact(tag_out);
+            Ok(())
+        }
+        // Not reachable (a fresh context seals once); leave nothing behind if it ever is.
+        Err(e) => {
+            enc_out.zeroize();
+            ct_out.zeroize();
+            Err(map_err(e))
+        }
+    }
 }
 
 #[inline(never)]
@@ -500,9 +534,15 @@ where
         needed: ct.len(),
         actual: 0,
     })?;
+    // Decrypted in place: on failure, wipe what the AEAD may have written.
     out.copy_from_slice(ct);
-    ctx.open_inout_detached(InOutBuf::from(out), aad, &tag)
-        .map_err(map_err)
+    let result = ctx
+        .open_inout_detached(InOutBuf::from(&mut *out), aad, &tag)
+        .map_err(map_err);
+    if result.is_err() {
+        out.zeroize();
+    }
+    result
 }
 
 /// Builds a decapsulation-only private key of one of [`kem`]'s KEMs from a held key.
