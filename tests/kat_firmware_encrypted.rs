@@ -152,7 +152,7 @@ fn cases() -> Vec<Case> {
         });
     };
     let mut other = vec![0u8; x.public_key_len()];
-    x.keypair_from_seed(&[0x99; 32], &mut other, &mut vec![0u8; 32])
+    x.keypair_from_seed(&[0x99; 32], &mut other, &mut [0u8; 32])
         .unwrap();
     push(
         "WrongRecipient",
