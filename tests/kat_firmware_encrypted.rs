@@ -367,3 +367,33 @@ fn kat_firmware_encrypted() {
     // one by hand) and one verifier error.
     assert_eq!(seen.len(), 8, "{seen:?}");
 }
+
+/// The worked example of `docs/firmware-format.md` ("Encrypted payloads") is the committed
+/// file's record.
+#[test]
+fn documented_example_is_the_kat_file() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc = std::fs::read_to_string(root.join("docs/firmware-format.md")).unwrap();
+    let block = doc
+        .split("<!-- encrypted-record-example -->")
+        .nth(1)
+        .expect("docs/firmware-format.md: the encrypted-record-example marker")
+        .split("```text")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let hex: String = block
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    let documented = pqhybrid_kat::hex(&hex);
+    assert_eq!(documented.len(), RECORD_FIXED_LEN);
+    let image = std::fs::read(root.join(DIR).join("valid-X-Wing.pqfw")).unwrap();
+    assert_eq!(&image[256..256 + RECORD_FIXED_LEN], &documented[..]);
+    let record = &image[256..256 + record_len(KemAlgorithm::XWing)];
+    let aad = Sha256::digest(record);
+    assert!(doc.contains(&to_hex(&aad)), "the documented aad");
+    assert!(doc.contains(&to_hex(&Sha256::digest(plaintext()))[..8]));
+}
