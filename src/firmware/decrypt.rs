@@ -270,6 +270,13 @@ impl<'a, B: AsRef<[u8]> + AsMut<[u8]>> Decryptor<'a, B> {
         };
         let pt_len = clamp(a.left, a.chunk_size as usize);
         let stored = pt_len + CHUNK_TAG_LEN;
+        // A whole chunk in the input: decrypted straight from it into `out`, no copy.
+        if self.buf_filled == 0
+            && let Some(chunk) = input.get(..stored)
+        {
+            Self::open_chunk(a, chunk, pt_len, out, written)?;
+            return Ok(stored);
+        }
         let dst = self
             .buf
             .as_mut()
@@ -281,34 +288,45 @@ impl<'a, B: AsRef<[u8]> + AsMut<[u8]>> Decryptor<'a, B> {
         }
         self.buf_filled += n;
         if self.buf_filled == stored {
-            let last = a.index + 1 == a.chunks;
             let chunk = self
                 .buf
-                .as_mut()
-                .get_mut(..stored)
+                .as_ref()
+                .get(..stored)
                 .ok_or(Error::Firmware(FirmwareError::ChunkTooLarge))?;
-            let (ct, tag) = chunk.split_at_mut(pt_len);
-            a.cipher
-                .open_in_place(&chunk_nonce(a.index, last), &a.aad, ct, tag)
-                .map_err(|_| Error::Firmware(FirmwareError::ChunkAuthentication))?;
-            if let Some(h) = a.hasher.as_mut() {
-                h.update(ct);
-            }
-            let dst = out
-                .get_mut(*written..*written + pt_len)
-                .ok_or(Error::BufferTooSmall {
-                    field: Field::Plaintext,
-                    needed: *written + pt_len,
-                    actual: 0,
-                })?;
-            dst.copy_from_slice(ct);
-            ct.zeroize();
-            *written += pt_len;
-            a.index += 1;
-            a.left -= pt_len as u64;
+            Self::open_chunk(a, chunk, pt_len, out, written)?;
             self.buf_filled = 0;
         }
         Ok(n)
+    }
+
+    /// Authenticates chunk `a.index` (`ciphertext ‖ tag`) and, only then, decrypts it to
+    /// `out[*written..]`.
+    fn open_chunk(
+        a: &mut Active,
+        chunk: &[u8],
+        pt_len: usize,
+        out: &mut [u8],
+        written: &mut usize,
+    ) -> Result<()> {
+        let last = a.index + 1 == a.chunks;
+        let (ct, tag) = chunk.split_at(pt_len);
+        let dst = out
+            .get_mut(*written..*written + pt_len)
+            .ok_or(Error::BufferTooSmall {
+                field: Field::Plaintext,
+                needed: *written + pt_len,
+                actual: 0,
+            })?;
+        a.cipher
+            .open_to(&chunk_nonce(a.index, last), &a.aad, ct, tag, dst)
+            .map_err(|_| Error::Firmware(FirmwareError::ChunkAuthentication))?;
+        if let Some(h) = a.hasher.as_mut() {
+            h.update(dst);
+        }
+        *written += pt_len;
+        a.index += 1;
+        a.left -= pt_len as u64;
+        Ok(())
     }
 
     /// Finishes: every chunk must have been decrypted and the plaintext must match the

@@ -122,6 +122,35 @@ impl<V: AesGcmVariant> AesGcm<V> {
             .map_err(|_| Error::AuthenticationFailed)
     }
 
+    /// Decrypts `ct` into the start of `out` (at least `ct.len()` bytes) if `tag`
+    /// authenticates it; on failure nothing is written. No copy of the ciphertext is made:
+    /// for streaming decryption straight from the input into the caller's buffer.
+    ///
+    /// # Errors
+    /// [`Error::InvalidLength`] (nonce, tag), [`Error::BufferTooSmall`],
+    /// [`Error::AuthenticationFailed`].
+    pub fn open_to(
+        &self,
+        nonce: &[u8],
+        aad: &[u8],
+        ct: &[u8],
+        tag: &[u8],
+        out: &mut [u8],
+    ) -> Result<()> {
+        let nonce = array_ref::<NONCE_LEN>(Field::Nonce, nonce)?;
+        let tag = array_ref::<TAG_LEN>(Field::Tag, tag)?;
+        let out = out_buf(Field::Plaintext, out, ct.len())?;
+        let buf =
+            aes_gcm::aead::inout::InOutBuf::new(ct, out).map_err(|_| Error::BufferTooSmall {
+                field: Field::Plaintext,
+                needed: ct.len(),
+                actual: 0,
+            })?;
+        self.cipher
+            .decrypt_inout_detached(&(*nonce).into(), aad, buf, &(*tag).into())
+            .map_err(|_| Error::AuthenticationFailed)
+    }
+
     /// Encrypts `plaintext` into `out` as `C ‖ T`; returns `plaintext.len() + 16`.
     ///
     /// # Errors
