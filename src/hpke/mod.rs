@@ -4,7 +4,7 @@
 //!
 //! The key schedule, the nonce sequence, the AEADs and the exporter are the `hpke` crate's
 //! (rozbb/rust-hpke, `no_std`); the KEMs are pqhybrid's, through the crate's public
-//! [`Kem`](::hpke::Kem) trait ([`kem`]), so a build links one ML-KEM (the lattice backend it
+//! [`Kem`] trait ([`kem`]), so a build links one ML-KEM (the lattice backend it
 //! selected). Two ways in:
 //!
 //! * **Typed** (compile-time suite, every mode the crate has, streaming contexts): the

@@ -238,7 +238,6 @@ impl Cdis {
     }
 
     /// `CDI_Seal`, for keys derived from it inside the crate (sealing).
-    #[allow(dead_code)] // used by the sealing module
     pub(crate) fn seal_cdi(&self) -> &Secret<CDI_LEN> {
         &self.seal
     }

@@ -23,10 +23,18 @@
 //!
 //! So `CDI_Attest` changes with every image, while `CDI_Seal` (authority, mode, hidden) stays
 //! the same across updates signed by the same key.
+//!
+//! # Sealing
+//!
+//! [`SealingKey::derive`] turns a layer's `CDI_Seal` and a purpose label into an AES-256-GCM
+//! key; [`SealingKey::seal`] and [`SealingKey::open`] write and read `PQSL` blobs with it (data
+//! at rest that only this device, running images of the same authority in the same mode, can
+//! open).
 
 mod derive;
 mod issue;
 mod measure;
+mod seal;
 #[cfg(feature = "identity-verify")]
 mod verify;
 mod x509;
@@ -41,6 +49,10 @@ pub use issue::{
     write_evidence, write_root_certificate,
 };
 pub use measure::{ImageFacts, code_hash};
+pub use seal::{
+    MAX_SEAL_AAD_LEN, MAX_SEAL_LABEL_LEN, SEAL_HEADER_LEN, SEAL_INFO_PREFIX, SEAL_KEY_LEN,
+    SEAL_MAGIC, SEAL_OVERHEAD, SEAL_SALT, SEAL_VERSION, SealingKey, sealed_len,
+};
 #[cfg(feature = "identity-verify")]
 pub use verify::{Attestation, ReferenceValues, VerifiedCsr, verify_attestation, verify_csr};
 pub use x509::{
