@@ -229,8 +229,9 @@ fn suite_errors() {
     // A short public key, a public key of another KEM, a small output buffer, a failing RNG.
     assert!(matches!(
         suite.seal(&pk[..100], b"", b"", b"data", &mut sealed, &mut TestRng(1)),
-        Err(Error::InvalidKey {
-            field: Field::PublicKey
+        Err(Error::InvalidLength {
+            field: Field::PublicKey,
+            ..
         })
     ));
     assert!(matches!(

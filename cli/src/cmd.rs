@@ -3,14 +3,14 @@
 use std::io::Write;
 use std::path::Path;
 
-use pqhybrid::SignatureAlgorithm;
 use pqhybrid::firmware::{KeyId, KeyState, TrustStoreEntry};
+use pqhybrid::{KemAlgorithm, SignatureAlgorithm};
 
 use crate::error::{CliError, Result};
-use crate::keys::{PrivateKey, PublicKey};
+use crate::keys::{AnyPrivateKey, AnyPublicKey, KemPrivateKey, PrivateKey, PublicKey};
 use crate::out::{errln, out, outln};
 use crate::trust_store::{self, C_MAX_TRUST_ANCHORS};
-use crate::{fw, hex};
+use crate::{fw, hex, hpke};
 
 /// `pqhybrid keygen`.
 pub fn keygen(alg_name: &str, out: Option<&Path>, force: bool) -> Result<()> {
@@ -18,7 +18,11 @@ pub fn keygen(alg_name: &str, out: Option<&Path>, force: bool) -> Result<()> {
         print_algorithms();
         return Ok(());
     }
-    let alg = parse_algorithm(alg_name)?;
+    // A KEM by name, else a signature algorithm (with `parse_algorithm`'s errors).
+    let alg = match KemAlgorithm::from_name(alg_name) {
+        Some(kem) => KeyAlgorithm::Kem(kem),
+        None => KeyAlgorithm::Signature(parse_algorithm(alg_name)?),
+    };
     let out = out.ok_or_else(|| CliError::usage("keygen: --out FILE is required"))?;
     // Fail on an existing file before spending time on key generation.
     if !force && out.symlink_metadata().is_ok() {
@@ -27,6 +31,20 @@ pub fn keygen(alg_name: &str, out: Option<&Path>, force: bool) -> Result<()> {
             "already exists; refusing to overwrite it (use --force)",
         ));
     }
+    match alg {
+        KeyAlgorithm::Signature(alg) => keygen_signature(alg, out, force),
+        KeyAlgorithm::Kem(kem) => keygen_kem(kem, out, force),
+    }
+}
+
+/// What `keygen --alg` names.
+enum KeyAlgorithm {
+    Signature(SignatureAlgorithm),
+    Kem(KemAlgorithm),
+}
+
+/// `pqhybrid keygen` of a signature key (`out` is free unless `force`).
+fn keygen_signature(alg: SignatureAlgorithm, out: &Path, force: bool) -> Result<()> {
     let key = PrivateKey::generate(alg)?;
     key.save(out, force)?;
     let public = key.public_key()?;
@@ -35,6 +53,20 @@ pub fn keygen(alg_name: &str, out: Option<&Path>, force: bool) -> Result<()> {
         alg.name(),
         out.display(),
         hex::encode(&fw::key_id(&public)?)
+    );
+    Ok(())
+}
+
+/// `pqhybrid keygen` of a KEM key (`out` is free unless `force`).
+fn keygen_kem(alg: KemAlgorithm, out: &Path, force: bool) -> Result<()> {
+    let key = KemPrivateKey::generate(alg)?;
+    key.save(out, force)?;
+    let public = key.public_key(out)?;
+    errln!(
+        "wrote {} private key to {} (mode 0600)\n{}",
+        alg.name(),
+        out.display(),
+        hpke::key_id_text(&public)?
     );
     Ok(())
 }
@@ -70,17 +102,37 @@ pub fn print_algorithms() {
             alg.signature_len()
         ));
     }
+    out.push_str(&hpke::algorithm_list());
     out!("{out}");
 }
 
 /// `pqhybrid pubkey`.
 pub fn pubkey(key: &Path, out: Option<&Path>) -> Result<()> {
-    let sk = PrivateKey::load(key)?;
+    let sk = match AnyPrivateKey::load(key)? {
+        AnyPrivateKey::Signature(sk) => sk,
+        AnyPrivateKey::Kem(sk) => {
+            let pk = sk.public_key(key)?;
+            drop(sk);
+            write_pem(&pk.to_pem()?, out)?;
+            errln!("{} public key; {}", pk.alg.name(), hpke::key_id_text(&pk)?);
+            return Ok(());
+        }
+    };
     // Refuse a key that cannot sign firmware before anything is written.
     fw::require_firmware_key(sk.alg, key)?;
     let pk = sk.public_key()?;
     drop(sk);
-    let pem = pk.to_pem()?;
+    write_pem(&pk.to_pem()?, out)?;
+    errln!(
+        "{} public key; key id: {}",
+        pk.alg.name(),
+        hex::encode(&fw::key_id(&pk)?)
+    );
+    Ok(())
+}
+
+/// Writes a PEM document to `out`, or to stdout.
+fn write_pem(pem: &str, out: Option<&Path>) -> Result<()> {
     match out {
         Some(path) => std::fs::write(path, pem.as_bytes()).map_err(|e| CliError::io(path, &e))?,
         None => {
@@ -91,18 +143,16 @@ pub fn pubkey(key: &Path, out: Option<&Path>) -> Result<()> {
                 .map_err(|e| CliError::usage(format!("stdout: {e}")))?;
         }
     }
-    errln!(
-        "{} public key; key id: {}",
-        pk.alg.name(),
-        hex::encode(&fw::key_id(&pk)?)
-    );
     Ok(())
 }
 
 /// `pqhybrid keyid`.
 pub fn keyid(pubkey: &Path) -> Result<()> {
-    let pk = PublicKey::load(pubkey)?;
-    outln!("{}", hex::encode(&fw::key_id_of_file(&pk, pubkey)?));
+    let id = match AnyPublicKey::load(pubkey)? {
+        AnyPublicKey::Signature(pk) => fw::key_id_of_file(&pk, pubkey)?,
+        AnyPublicKey::Kem(pk) => hpke::key_id_of_file(&pk, pubkey)?,
+    };
+    outln!("{}", hex::encode(&id));
     Ok(())
 }
 

@@ -4,9 +4,10 @@ use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::Path;
 
-use pqhybrid::SignatureAlgorithm;
+use pqhybrid::agile::DecapsulationKey;
 use pqhybrid::encoding::{self, Algorithm};
 use pqhybrid::rng::OsRng;
+use pqhybrid::{KemAlgorithm, SignatureAlgorithm};
 use zeroize::Zeroizing;
 
 use crate::error::{CliError, Result, describe};
@@ -70,6 +71,164 @@ impl PrivateKey {
 
     /// Reads a PKCS#8 PEM private key.
     pub fn load(path: &Path) -> Result<Self> {
+        match AnyPrivateKey::load(path)? {
+            AnyPrivateKey::Signature(key) => Ok(key),
+            AnyPrivateKey::Kem(key) => Err(CliError::file(
+                path,
+                format!(
+                    "{} is a key-encapsulation key (for `seal` / `open`), not a signature key",
+                    key.alg.name()
+                ),
+            )),
+        }
+    }
+
+    /// Writes the PKCS#8 PEM private key to a new file with mode 0600. An existing file is an
+    /// error unless `force`; with `force` the path is replaced (see [`replace_private_file`]),
+    /// never written through: a symlink at `path` is replaced by the key file, its target is
+    /// left alone.
+    pub fn save(&self, path: &Path, force: bool) -> Result<()> {
+        save_private_pem(path, &self.to_pem()?, force)
+    }
+}
+
+impl PublicKey {
+    /// Reads an SPKI PEM public key of a signature algorithm.
+    pub fn load(path: &Path) -> Result<Self> {
+        match AnyPublicKey::load(path)? {
+            AnyPublicKey::Signature(key) => Ok(key),
+            AnyPublicKey::Kem(key) => Err(CliError::file(
+                path,
+                format!(
+                    "{} is a key-encapsulation key (for `seal`), not a signature key",
+                    key.alg.name()
+                ),
+            )),
+        }
+    }
+
+    /// The SPKI PEM document.
+    pub fn to_pem(&self) -> Result<String> {
+        encoding::encode_public_key_pem(self.alg.into(), &self.pk)
+            .map_err(|e| CliError::usage(format!("cannot encode public key: {}", describe(&e))))
+    }
+}
+
+/// A KEM private key (the recipient's key of `open`); the bytes zeroize on drop and are never
+/// printed.
+pub struct KemPrivateKey {
+    /// The key's algorithm.
+    pub alg: KemAlgorithm,
+    /// The canonical private key ([`KemAlgorithm::secret_key_len`] bytes, seed form).
+    pub sk: Zeroizing<Vec<u8>>,
+}
+
+impl std::fmt::Debug for KemPrivateKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KemPrivateKey")
+            .field("alg", &self.alg.name())
+            .field("sk", &"[REDACTED]")
+            .finish()
+    }
+}
+
+/// A KEM public key (the recipient of `seal`).
+#[derive(Clone, Debug)]
+pub struct KemPublicKey {
+    /// The key's algorithm.
+    pub alg: KemAlgorithm,
+    /// The raw public key.
+    pub pk: Vec<u8>,
+}
+
+impl KemPrivateKey {
+    /// A fresh key pair from the operating system's generator.
+    pub fn generate(alg: KemAlgorithm) -> Result<Self> {
+        let mut pk = vec![0u8; alg.public_key_len()];
+        let mut sk = Zeroizing::new(vec![0u8; alg.secret_key_len()]);
+        alg.generate_keypair(&mut OsRng::default(), &mut pk, &mut sk)
+            .map_err(|e| CliError::usage(format!("key generation failed: {}", describe(&e))))?;
+        Ok(Self { alg, sk })
+    }
+
+    /// The key expanded for decapsulation; `path` names the key file in errors.
+    pub fn decapsulation_key(&self, path: &Path) -> Result<DecapsulationKey> {
+        DecapsulationKey::new(self.alg, &self.sk).map_err(|e| {
+            CliError::file(
+                path,
+                format!("bad {} private key: {}", self.alg.name(), describe(&e)),
+            )
+        })
+    }
+
+    /// The matching public key; `path` names the key file in errors.
+    pub fn public_key(&self, path: &Path) -> Result<KemPublicKey> {
+        let mut pk = vec![0u8; self.alg.public_key_len()];
+        self.decapsulation_key(path)?
+            .write_public_key(&mut pk)
+            .map_err(|e| CliError::file(path, describe(&e)))?;
+        Ok(KemPublicKey { alg: self.alg, pk })
+    }
+
+    /// Reads a PKCS#8 PEM private key of a KEM.
+    pub fn load(path: &Path) -> Result<Self> {
+        match AnyPrivateKey::load(path)? {
+            AnyPrivateKey::Kem(key) => Ok(key),
+            AnyPrivateKey::Signature(key) => Err(CliError::file(
+                path,
+                format!(
+                    "{} is a signature key, not a key-encapsulation key (`open` needs a KEM key: \
+                     `pqhybrid keygen --alg X-Wing`)",
+                    key.alg.name()
+                ),
+            )),
+        }
+    }
+
+    /// Writes the PKCS#8 PEM private key as [`PrivateKey::save`] does (mode 0600, no overwrite
+    /// unless `force`).
+    pub fn save(&self, path: &Path, force: bool) -> Result<()> {
+        let pem = encoding::encode_private_key_pem(self.alg.into(), &self.sk)
+            .map_err(|e| CliError::usage(format!("cannot encode private key: {}", describe(&e))))?;
+        save_private_pem(path, &pem, force)
+    }
+}
+
+impl KemPublicKey {
+    /// Reads an SPKI PEM public key of a KEM.
+    pub fn load(path: &Path) -> Result<Self> {
+        match AnyPublicKey::load(path)? {
+            AnyPublicKey::Kem(key) => Ok(key),
+            AnyPublicKey::Signature(key) => Err(CliError::file(
+                path,
+                format!(
+                    "{} is a signature key, not a key-encapsulation key (`seal --to` needs a KEM \
+                     public key: `pqhybrid keygen --alg X-Wing`, then `pqhybrid pubkey`)",
+                    key.alg.name()
+                ),
+            )),
+        }
+    }
+
+    /// The SPKI PEM document.
+    pub fn to_pem(&self) -> Result<String> {
+        encoding::encode_public_key_pem(self.alg.into(), &self.pk)
+            .map_err(|e| CliError::usage(format!("cannot encode public key: {}", describe(&e))))
+    }
+}
+
+/// A private key of either kind, as a key file holds it.
+#[derive(Debug)]
+pub enum AnyPrivateKey {
+    /// A signature key.
+    Signature(PrivateKey),
+    /// A KEM key.
+    Kem(KemPrivateKey),
+}
+
+impl AnyPrivateKey {
+    /// Reads a PKCS#8 PEM private key of any algorithm.
+    pub fn load(path: &Path) -> Result<Self> {
         let text = read_key_text(path)?;
         let mut buf = Zeroizing::new([0u8; encoding::MAX_DECODED_SECRET_KEY_LEN]);
         let (alg, len) =
@@ -86,38 +245,29 @@ impl PrivateKey {
                     )
                 }
             })?;
-        let Algorithm::Signature(alg) = alg else {
-            return Err(CliError::file(
-                path,
-                format!("{alg} is a key-encapsulation key, not a signature key"),
-            ));
-        };
         let sk = buf
             .get(..len)
             .map(|s| Zeroizing::new(s.to_vec()))
             .ok_or_else(|| CliError::file(path, "malformed private key"))?;
-        Ok(Self { alg, sk })
-    }
-
-    /// Writes the PKCS#8 PEM private key to a new file with mode 0600. An existing file is an
-    /// error unless `force`; with `force` the path is replaced (see [`replace_private_file`]),
-    /// never written through: a symlink at `path` is replaced by the key file, its target is
-    /// left alone.
-    pub fn save(&self, path: &Path, force: bool) -> Result<()> {
-        let pem = self.to_pem()?;
-        if force {
-            return replace_private_file(path, pem.as_bytes());
-        }
-        let mut file = create_private_file(path)?;
-        file.write_all(pem.as_bytes())
-            .and_then(|()| file.sync_all())
-            .map_err(|e| CliError::io(path, &e))
+        Ok(match alg {
+            Algorithm::Signature(alg) => Self::Signature(PrivateKey { alg, sk }),
+            Algorithm::Kem(alg) => Self::Kem(KemPrivateKey { alg, sk }),
+        })
     }
 }
 
-impl PublicKey {
-    /// Reads an SPKI PEM public key. A private key file is accepted too (its public key is
-    /// derived), which spares a `pubkey` step when the signer verifies its own output.
+/// A public key of either kind, as a key file holds it.
+#[derive(Clone, Debug)]
+pub enum AnyPublicKey {
+    /// A signature key.
+    Signature(PublicKey),
+    /// A KEM key.
+    Kem(KemPublicKey),
+}
+
+impl AnyPublicKey {
+    /// Reads an SPKI PEM public key of any algorithm. A private key file is refused with a
+    /// hint.
     pub fn load(path: &Path) -> Result<Self> {
         let text = read_key_text(path)?;
         if text.contains("BEGIN PRIVATE KEY") {
@@ -132,20 +282,23 @@ impl PublicKey {
                 format!("not an SPKI PEM public key: {}", describe(&e)),
             )
         })?;
-        let Algorithm::Signature(alg) = alg else {
-            return Err(CliError::file(
-                path,
-                format!("{alg} is a key-encapsulation key, not a signature key"),
-            ));
-        };
-        Ok(Self { alg, pk })
+        Ok(match alg {
+            Algorithm::Signature(alg) => Self::Signature(PublicKey { alg, pk }),
+            Algorithm::Kem(alg) => Self::Kem(KemPublicKey { alg, pk }),
+        })
     }
+}
 
-    /// The SPKI PEM document.
-    pub fn to_pem(&self) -> Result<String> {
-        encoding::encode_public_key_pem(self.alg.into(), &self.pk)
-            .map_err(|e| CliError::usage(format!("cannot encode public key: {}", describe(&e))))
+/// Writes a private key's PEM to a new file with mode 0600: an existing path is an error
+/// unless `force`, which replaces it (see [`replace_private_file`]).
+fn save_private_pem(path: &Path, pem: &str, force: bool) -> Result<()> {
+    if force {
+        return replace_private_file(path, pem.as_bytes());
     }
+    let mut file = create_private_file(path)?;
+    file.write_all(pem.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| CliError::io(path, &e))
 }
 
 /// Reads a key file as text (zeroizing, size-limited).

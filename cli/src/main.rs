@@ -7,6 +7,7 @@ mod demo;
 mod error;
 mod fw;
 mod hex;
+mod hpke;
 mod identity;
 mod keys;
 mod out;
@@ -18,6 +19,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use pqhybrid::firmware::{DEFAULT_MAX_SECURITY_VERSION, DEFAULT_TRAILER_CAPACITY};
+use pqhybrid::hpke::{Aead, Kdf};
 
 use crate::error::{CliError, EXIT_OK, EXIT_USAGE};
 use crate::out::errln;
@@ -28,8 +30,10 @@ Exit codes:
   1  the image is invalid (verification failed: bad signature, digest mismatch, rollback,
      wrong device class, unknown or revoked key, algorithm not allowed, ...); for identity:
      the attestation, the CSR or a device document is invalid (bad nonce, unknown root,
-     measurement mismatch, rollback, bad signature, malformed certificate, ...)
-  2  usage, input or I/O error (bad arguments, missing or malformed file, ...)";
+     measurement mismatch, rollback, bad signature, malformed certificate, ...); for open:
+     the sealed file does not open with the key (wrong key, wrong --aad, modified file)
+  2  usage, input or I/O error (bad arguments, missing or malformed file, a key of the
+     wrong kind, ...)";
 
 /// Hybrid post-quantum firmware signing, verification and key management.
 #[derive(Parser, Debug)]
@@ -41,17 +45,31 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Generate a private key (PKCS#8 PEM, seed form, file mode 0600).
+    /// Generate a private key (PKCS#8 PEM, seed form, file mode 0600): a signature key, or a
+    /// KEM key for `seal` / `open`.
     #[command(after_help = EXIT_CODES)]
     Keygen(KeygenArgs),
-    /// List the signature algorithms usable for firmware signing.
+    /// List the signature algorithms usable for firmware signing and the KEMs for encryption.
     Algs,
     /// Write the public key (SPKI PEM) of a private key; its key id goes to stderr.
     #[command(after_help = EXIT_CODES)]
     Pubkey(PubkeyArgs),
-    /// Print the firmware key id of a public key (64 hex digits).
+    /// Print the key id of a public key (64 hex digits): the firmware key id of a signature
+    /// key, the KEM key id of a KEM key.
     #[command(after_help = EXIT_CODES)]
     Keyid(KeyidArgs),
+    /// Encrypt a file to a KEM public key (HPKE, RFC 9180), into a pqhybrid seal file.
+    ///
+    /// The file holds the suite (KEM, KDF, AEAD), the --info text and the sealed box, so that
+    /// `open` needs only the private key (and the same --aad, which is not stored). Format:
+    /// docs/hpke.md, "pqhybrid seal file".
+    #[command(after_help = EXIT_CODES)]
+    Seal(SealArgs),
+    /// Decrypt a pqhybrid seal file with a KEM private key.
+    ///
+    /// Nothing is written unless the file authenticates; the output file gets mode 0600.
+    #[command(after_help = EXIT_CODES)]
+    Open(OpenArgs),
     /// Sign a firmware image.
     #[command(after_help = EXIT_CODES)]
     Sign(SignArgs),
@@ -62,6 +80,14 @@ enum Command {
     /// images only, every firmware algorithm.
     #[command(after_help = EXIT_CODES)]
     Verify(VerifyArgs),
+    /// Verify an encrypted firmware image as `verify` does, then decrypt its payload with the
+    /// device's KEM private key.
+    ///
+    /// Every chunk is authenticated before it is written; nothing is left at --out unless the
+    /// whole payload decrypts and matches the signed encryption record (mode 0600). Format:
+    /// docs/firmware-format.md, "Encrypted payloads".
+    #[command(after_help = EXIT_CODES)]
+    Decrypt(DecryptArgs),
     /// Show the manifest of a signed image and its structural problems (does NOT verify it).
     ///
     /// Problems are what `verify` rejects before any signature, found by the library's own
@@ -96,7 +122,7 @@ enum Command {
 
 #[derive(Args, Debug)]
 struct KeygenArgs {
-    /// Signature algorithm (see `pqhybrid algs`), or `list` to list them.
+    /// Signature algorithm or KEM (see `pqhybrid algs`), or `list` to list them.
     #[arg(long, default_value = keys::DEFAULT_ALGORITHM.name())]
     alg: String,
     /// Output file for the private key.
@@ -115,6 +141,47 @@ struct PubkeyArgs {
     /// Output file (default: stdout).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct SealArgs {
+    /// The recipient's KEM public key (SPKI PEM, from `pqhybrid pubkey`).
+    #[arg(long, value_name = "FILE")]
+    to: PathBuf,
+    /// Key derivation function: HKDF-SHA256, HKDF-SHA512, SHAKE128 or SHAKE256.
+    #[arg(long, value_name = "NAME", default_value = hpke::DEFAULT_KDF.name(), value_parser = hpke::parse_kdf)]
+    kdf: Kdf,
+    /// AEAD: AES-256-GCM or ChaCha20Poly1305.
+    #[arg(long, value_name = "NAME", default_value = hpke::DEFAULT_AEAD.name(), value_parser = hpke::parse_aead)]
+    aead: Aead,
+    /// HPKE info: a context string, stored in the file in the clear and bound into the keys.
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    info: String,
+    /// Associated data: authenticated but not stored; `open` must be given the same --aad.
+    #[arg(long, value_name = "TEXT")]
+    aad: Option<String>,
+    /// The file to encrypt.
+    #[arg(value_name = "IN")]
+    input: PathBuf,
+    /// Output: the seal file.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+struct OpenArgs {
+    /// The recipient's KEM private key (PKCS#8 PEM).
+    #[arg(long, value_name = "FILE")]
+    key: PathBuf,
+    /// The associated data given to `seal --aad` (default: none).
+    #[arg(long, value_name = "TEXT")]
+    aad: Option<String>,
+    /// The seal file.
+    #[arg(value_name = "IN")]
+    input: PathBuf,
+    /// Output: the decrypted file (mode 0600).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -202,6 +269,35 @@ struct SignArgs {
     /// Sign even if --security-version is above --max-security-version (prints a warning).
     #[arg(long)]
     force: bool,
+    /// Encrypt the payload to this KEM public key (SPKI PEM, `pqhybrid pubkey` of a KEM key):
+    /// a device-class key or one device's key. The signature covers the encrypted payload.
+    #[arg(long, value_name = "FILE")]
+    encrypt_to: Option<PathBuf>,
+    /// With --encrypt-to: the HPKE KDF of the content-key wrap.
+    #[arg(long, value_name = "NAME", default_value = hpke::DEFAULT_KDF.name(), value_parser = hpke::parse_kdf)]
+    hpke_kdf: Kdf,
+    /// With --encrypt-to: the HPKE AEAD of the content-key wrap.
+    #[arg(long, value_name = "NAME", default_value = hpke::DEFAULT_AEAD.name(), value_parser = hpke::parse_aead)]
+    hpke_aead: Aead,
+    /// With --encrypt-to: plaintext bytes per encrypted chunk (64 to 65536); the device
+    /// buffers one chunk and its 16-byte tag.
+    #[arg(long, value_name = "BYTES", default_value_t = pqhybrid::firmware::encrypt::DEFAULT_CHUNK_SIZE)]
+    chunk_size: u32,
+}
+
+#[derive(Args, Debug)]
+struct DecryptArgs {
+    /// The device's KEM private key (PKCS#8 PEM) the image is encrypted to.
+    #[arg(long, value_name = "FILE")]
+    key: PathBuf,
+    /// The encrypted signed image.
+    #[arg(long, value_name = "FILE")]
+    image: PathBuf,
+    /// Output: the decrypted payload (mode 0600).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    #[command(flatten)]
+    policy: PolicyArgs,
 }
 
 /// What a device accepts: its trust anchors and its verifier's policy (`verify`, and the
@@ -394,8 +490,11 @@ fn run(command: Command) -> Result<(), CliError> {
         }
         Command::Pubkey(a) => cmd::pubkey(&a.key, a.out.as_deref()),
         Command::Keyid(a) => cmd::keyid(&a.pubkey),
+        Command::Seal(a) => hpke::seal(&a),
+        Command::Open(a) => hpke::open(&a),
         Command::Sign(a) => fw::sign(&a),
         Command::Verify(a) => fw::verify(&a),
+        Command::Decrypt(a) => fw::decrypt(&a),
         Command::Inspect(a) => fw::inspect(&a.image, a.json),
         Command::Endorse(a) => fw::endorse(&a),
         Command::TrustStore(TrustStoreCommand::Add(a)) => {

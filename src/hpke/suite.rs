@@ -14,7 +14,7 @@ use ::hpke::{Deserializable, HpkeError, Kem as KemTrait, OpModeR, OpModeS, Seria
 use zeroize::Zeroize;
 
 use crate::agile::{DecapsulationKey, KemAlgorithm};
-use crate::error::{Error, Field, Result, out_buf};
+use crate::error::{Error, Field, Result, check_len, out_buf};
 use crate::rng::TryCryptoRng;
 
 use super::kem;
@@ -326,6 +326,7 @@ impl Suite {
         rng: &mut R,
     ) -> Result<usize> {
         self.check_info(info)?;
+        check_len(Field::PublicKey, self.kem.public_key_len(), pk.len())?;
         let len = self.sealed_len(pt.len());
         let out = out_buf(Field::Ciphertext, out, len)?;
         with_suite!(self, K, F, A => seal::<K, F, A, R>(pk, info, aad, pt, out, rng))?;

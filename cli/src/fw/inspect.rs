@@ -45,6 +45,8 @@ struct Inspection<'a> {
     file_len: u64,
     /// SHA-256 of the whole header, when the whole header is there and well-formed.
     image_id: Option<[u8; 32]>,
+    /// The encryption record of an encrypted payload.
+    record: Option<super::encryption::RecordView>,
 }
 
 /// `pqhybrid inspect`: prints the header and the signature block and runs the structural checks
@@ -72,6 +74,7 @@ pub fn inspect(path: &Path, json: bool) -> Result<()> {
     // signature block, bytes after the image), by the library's verifier.
     let (structural, expected_len) = structural_check(&mut file, path, &header, file_len)?;
 
+    let record = super::encryption::read_record(&mut file, &header);
     // The signature block, if the file holds it.
     let trailer = read_trailer(&mut file, &header, file_len);
     let (block, block_problem) = match &trailer {
@@ -107,6 +110,7 @@ pub fn inspect(path: &Path, json: bool) -> Result<()> {
         problem,
         file_len,
         image_id,
+        record,
     };
     if json {
         let v = inspect_json(path, &found);
@@ -219,6 +223,9 @@ fn inspect_text(path: &Path, found: &Inspection<'_>) -> String {
             hex::encode(id)
         ));
     }
+    if let Some(r) = &found.record {
+        out.push_str(&r.text());
+    }
     if let Some(b) = &found.block {
         out.push_str(&format!(
             "  public key         {} bytes ({})\n  signature          {} bytes\n",
@@ -317,6 +324,8 @@ fn inspect_json(path: &Path, found: &Inspection<'_>) -> serde_json::Value {
         "signer_key_id": h.signer_key_id.to_string(),
         "sbom_digest": h.sbom_digest.map(|d| hex::encode(&d)),
         "delegated": h.delegated,
+        "encrypted": h.encrypted,
+        "encryption": found.record.as_ref().map(super::encryption::RecordView::json),
         "signature_block": block_json,
         "endorsement": endorsement,
         "problem": found.problem.as_ref().map(|p| p.text.clone()),

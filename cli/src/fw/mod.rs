@@ -6,6 +6,7 @@
 //! `verify`, `inspect`, `endorse`; `report` holds the words the messages share and `io` the
 //! chunked file reading.
 
+mod encryption;
 mod endorse;
 mod inspect;
 mod io;
@@ -14,6 +15,7 @@ mod report;
 mod sign;
 mod verify;
 
+pub use encryption::{EncryptTo, decrypt, encrypt_file};
 pub use endorse::{endorse, endorse_key};
 pub use inspect::inspect;
 pub use policy::{

@@ -66,10 +66,28 @@ pub fn sign(a: &SignArgs) -> Result<()> {
     };
     let key = PrivateKey::load(&a.key)?;
     require_firmware_key(key.alg, &a.key)?;
+    // With --encrypt-to, the payload signed is the encrypted one (a temporary file).
+    let encrypted = match &a.encrypt_to {
+        Some(path) => {
+            let to = super::EncryptTo {
+                path,
+                kdf: a.hpke_kdf,
+                aead: a.hpke_aead,
+                chunk_size: a.chunk_size,
+            };
+            let (tmp, what) = super::encrypt_file(&a.image, &to, &params)?;
+            params.encrypted = true;
+            Some((tmp, what))
+        }
+        None => None,
+    };
+    let payload = encrypted
+        .as_ref()
+        .map_or(a.image.as_path(), |(t, _)| t.path());
     let lens = sign_file(
         &key,
         &params,
-        &a.image,
+        payload,
         &a.out,
         endorsement
             .as_deref()
@@ -97,6 +115,9 @@ pub fn sign(a: &SignArgs) -> Result<()> {
             ""
         }
     );
+    if let Some((_, what)) = &encrypted {
+        errln!("  payload {what}");
+    }
     if a.security_version > a.max_security_version {
         errln!(
             "warning: {}: security version {} is above --max-security-version {} (signed because \

@@ -356,7 +356,7 @@ fn explain(e: &pqhybrid::Error, ctx: &Explain<'_>) -> String {
     tagged(message, fe)
 }
 
-fn print_verify(path: &Path, req: &VerifyRequest<'_>, outcome: &VerifyOutcome) {
+pub(super) fn print_verify(path: &Path, req: &VerifyRequest<'_>, outcome: &VerifyOutcome) {
     let mut out = String::new();
     match &outcome.result {
         Ok(v) => {
