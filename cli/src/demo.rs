@@ -1,6 +1,7 @@
 //! `pqhybrid demo`: the whole story in a temporary directory, each step checked: keys,
-//! endorsement, signing, verification and its rejections, then the device identity the
-//! booted image gives and its attestation.
+//! endorsement, signing, verification and its rejections, the device identity the booted image
+//! gives and its attestation, then an encrypted update decrypted and verified and a tampered
+//! chunk refused.
 
 use std::fs;
 use std::path::Path;
@@ -12,13 +13,15 @@ use pqhybrid::firmware::{
     EndorsementParams, FORMAT_VERSION, ImageParams, ImageVersion, KeyId, KeyState, TrustStoreEntry,
 };
 
+use pqhybrid::KemAlgorithm;
+use pqhybrid::hpke::{Aead, Kdf};
 use pqhybrid::identity::Mode;
 use pqhybrid::rng::{OsRng, TryRng as _};
 use zeroize::Zeroizing;
 
 use crate::error::{CliError, EXIT_INVALID, Result};
 use crate::fw::{self, VerifyOutcome, VerifyRequest};
-use crate::keys::PrivateKey;
+use crate::keys::{KemPrivateKey, PrivateKey};
 use crate::out::outln;
 use crate::{hex, identity, trust_store};
 
@@ -298,7 +301,100 @@ fn story(dir: &Path, steps: &mut Steps) -> Result<()> {
         ),
     }
 
-    identity_story(dir, steps, &signed_path, &device(5))
+    identity_story(dir, steps, &signed_path, &device(5))?;
+    encryption_story(
+        dir,
+        steps,
+        &release,
+        &params,
+        &payload_path,
+        &endorsement_path,
+        &record,
+        &device(5),
+    )
+}
+
+/// Steps 11 and 12: an encrypted update to the device's KEM key, decrypted and verified, and a
+/// tampered chunk refused before any decryption.
+#[allow(clippy::too_many_arguments)]
+fn encryption_story(
+    dir: &Path,
+    steps: &mut Steps,
+    release: &PrivateKey,
+    params: &ImageParams,
+    payload_path: &Path,
+    endorsement_path: &Path,
+    record: &[u8],
+    policy: &VerifyRequest<'_>,
+) -> Result<()> {
+    // 11. Encrypted update.
+    outln!(
+        "\n11. the device has an X-Wing key; sign an update encrypted to it (HPKE, 4 KiB \
+         AES-256-GCM chunks), then decrypt and verify it as the device does"
+    );
+    let dev_key_path = dir.join("device-kem.key");
+    let dev_pub_path = dir.join("device-kem.pub");
+    let dev_key = KemPrivateKey::generate(KemAlgorithm::XWing)?;
+    dev_key.save(&dev_key_path, false)?;
+    let dev_pub = dev_key.public_key(&dev_key_path)?;
+    fs::write(&dev_pub_path, dev_pub.to_pem()?).map_err(|e| CliError::io(&dev_pub_path, &e))?;
+    let mut enc_params = *params;
+    enc_params.security_version = 11;
+    let to = fw::EncryptTo {
+        path: &dev_pub_path,
+        kdf: Kdf::HkdfSha256,
+        aead: Aead::Aes256Gcm,
+        chunk_size: pqhybrid::firmware::encrypt::DEFAULT_CHUNK_SIZE,
+    };
+    let (tmp, what) = fw::encrypt_file(payload_path, &to, &enc_params)?;
+    enc_params.encrypted = true;
+    let enc_path = dir.join("firmware-v11-encrypted.signed");
+    let lens = fw::sign_file(
+        release,
+        &enc_params,
+        tmp.path(),
+        &enc_path,
+        Some((Some(endorsement_path), record)),
+        false,
+    )?;
+    outln!("    signed          firmware-v11-encrypted.signed, payload {what}");
+    let out_path = dir.join("firmware-v11.decrypted");
+    let done = fw::decrypt_file(&enc_path, policy, &dev_key, &dev_key_path, &out_path, false)?;
+    let same = fs::read(&out_path).ok() == fs::read(payload_path).ok();
+    steps.check(
+        "11",
+        same && done.len == IMAGE_LEN as u64,
+        &format!(
+            "VALID signature, then {} bytes decrypted, every chunk authenticated, plaintext \
+             SHA-512 {}... as signed; identical to payload.bin: {same}",
+            done.len,
+            done.digest.get(..16).unwrap_or_default()
+        ),
+    );
+
+    // 12. Tampered chunk.
+    outln!("\n12. flip one byte inside an encrypted chunk and offer the image to the device");
+    let mut bytes = fs::read(&enc_path).map_err(|e| CliError::io(&enc_path, &e))?;
+    let at = lens.header_len + lens.payload_len / 2;
+    if let Some(b) = bytes.get_mut(at) {
+        *b ^= 0x01;
+    }
+    let tampered = dir.join("firmware-v11-encrypted-tampered.signed");
+    fs::write(&tampered, &bytes).map_err(|e| CliError::io(&tampered, &e))?;
+    let rejected = dir.join("firmware-v11-tampered.decrypted");
+    match fw::decrypt_file(&tampered, policy, &dev_key, &dev_key_path, &rejected, false) {
+        Ok(_) => steps.check("12", false, "decrypted (a rejection was expected)"),
+        Err(e) => steps.check(
+            "12",
+            e.message.contains("DigestMismatch") && !rejected.exists(),
+            &format!(
+                "rejected before any decryption (the signature covers the encrypted bytes), \
+                 nothing written: {}",
+                e.message
+            ),
+        ),
+    }
+    Ok(())
 }
 
 /// Steps 9 and 10: the device of step 4 derives its identity from the image it booted, and a

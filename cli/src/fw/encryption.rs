@@ -102,17 +102,40 @@ pub fn decrypt(a: &DecryptArgs) -> Result<()> {
     let anchors = load_anchors(&a.policy)?;
     let req = request(&a.policy, &anchors, &a.image)?;
     let key = KemPrivateKey::load(&a.key)?;
-    let dk = key.decapsulation_key(&a.key)?;
+    decrypt_file(&a.image, &req, &key, &a.key, &a.out, true).map(drop)
+}
+
+/// What [`decrypt_file`] wrote.
+pub struct Decrypted {
+    /// Plaintext bytes written.
+    pub len: u64,
+    /// The plaintext digest (hex) the record carries and the plaintext matched.
+    pub digest: String,
+}
+
+/// Verifies `image` against `req` (pass 1, printing the verdict if `print`), then decrypts its
+/// payload with `key` (read from `key_path`, named in errors) into `out` (pass 2).
+pub fn decrypt_file(
+    image: &Path,
+    req: &super::VerifyRequest<'_>,
+    key: &KemPrivateKey,
+    key_path: &Path,
+    out_path: &Path,
+    print: bool,
+) -> Result<Decrypted> {
+    let dk = key.decapsulation_key(key_path)?;
     // Pass 1: the signature, before any decryption work.
-    let outcome = verify_file(&a.image, &req, true)?;
-    print_verify(&a.image, &req, &outcome);
+    let outcome = verify_file(image, req, print)?;
+    if print {
+        print_verify(image, req, &outcome);
+    }
     let verified = match outcome.result {
         Ok(v) => v,
-        Err(reason) => return Err(CliError::invalid(&a.image, reason)),
+        Err(reason) => return Err(CliError::invalid(image, reason)),
     };
     if !verified.is_encrypted() {
         return Err(CliError::invalid(
-            &a.image,
+            image,
             tagged(
                 "the payload is not encrypted: nothing to decrypt (`verify` is enough)",
                 FirmwareError::NotEncrypted,
@@ -120,62 +143,63 @@ pub fn decrypt(a: &DecryptArgs) -> Result<()> {
         ));
     }
     // Pass 2: the decryptor reads the image again.
-    let mut file = File::open(&a.image).map_err(|e| CliError::io(&a.image, &e))?;
-    let file_len = file
-        .metadata()
-        .map_err(|e| CliError::io(&a.image, &e))?
-        .len();
+    let mut file = File::open(image).map_err(|e| CliError::io(image, &e))?;
+    let file_len = file.metadata().map_err(|e| CliError::io(image, &e))?.len();
     let mut d = Decryptor::with_buffer(
         &verified,
         &dk,
         vec![0u8; MAX_CHUNK_SIZE as usize + CHUNK_TAG_LEN],
     )
-    .map_err(|e| CliError::invalid(&a.image, fw_reason(&e)))?;
-    let dir = match a.out.parent() {
+    .map_err(|e| CliError::invalid(image, fw_reason(&e)))?;
+    let dir = match out_path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     // Created 0600: the plaintext is the confidential firmware.
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| CliError::io(&a.out, &e))?;
-    let bar = progress_bar(file_len, "decrypting");
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| CliError::io(out_path, &e))?;
+    let bar = if print {
+        progress_bar(file_len, "decrypting")
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let mut buf = vec![0u8; CHUNK];
     let mut out = zeroize::Zeroizing::new(vec![0u8; d.max_output(CHUNK)]);
     let mut total = 0u64;
     loop {
-        let n = file
-            .read(&mut buf)
-            .map_err(|e| CliError::io(&a.image, &e))?;
+        let n = file.read(&mut buf).map_err(|e| CliError::io(image, &e))?;
         let Some(chunk) = buf.get(..n).filter(|c| !c.is_empty()) else {
             break;
         };
         let w = d
             .update(chunk, &mut out)
-            .map_err(|e| CliError::invalid(&a.image, decrypt_reason(&e)))?;
+            .map_err(|e| CliError::invalid(image, decrypt_reason(&e)))?;
         tmp.write_all(out.get(..w).unwrap_or_default())
-            .map_err(|e| CliError::io(&a.out, &e))?;
+            .map_err(|e| CliError::io(out_path, &e))?;
         total += w as u64;
         bar.inc(n as u64);
     }
     bar.finish_and_clear();
     let done = d
         .finish()
-        .map_err(|e| CliError::invalid(&a.image, decrypt_reason(&e)))?;
+        .map_err(|e| CliError::invalid(image, decrypt_reason(&e)))?;
     tmp.as_file()
         .sync_all()
-        .map_err(|e| CliError::io(&a.out, &e))?;
-    tmp.persist(&a.out)
-        .map_err(|e| CliError::io(&a.out, &e.error))?;
-    errln!(
-        "decrypted {} -> {}: {total} bytes, every chunk authenticated, plaintext {} {} matches \
-         the signed encryption record",
-        a.image.display(),
-        a.out.display(),
-        done.digest_algorithm.name(),
-        done.digest
-            .map(|d| hex::encode(d.get(..done.digest_algorithm.output_len()).unwrap_or(&d)))
-            .unwrap_or_default()
-    );
-    Ok(())
+        .map_err(|e| CliError::io(out_path, &e))?;
+    tmp.persist(out_path)
+        .map_err(|e| CliError::io(out_path, &e.error))?;
+    let digest = done
+        .digest
+        .map(|d| hex::encode(d.get(..done.digest_algorithm.output_len()).unwrap_or(&d)))
+        .unwrap_or_default();
+    if print {
+        errln!(
+            "decrypted {} -> {}: {total} bytes, every chunk authenticated, plaintext {} {digest}              matches the signed encryption record",
+            image.display(),
+            out_path.display(),
+            done.digest_algorithm.name(),
+        );
+    }
+    Ok(Decrypted { len: total, digest })
 }
 
 /// A decryption failure, with what it means for this image.

@@ -15,7 +15,7 @@ mod report;
 mod sign;
 mod verify;
 
-pub use encryption::{EncryptTo, decrypt, encrypt_file};
+pub use encryption::{EncryptTo, decrypt, decrypt_file, encrypt_file};
 pub use endorse::{endorse, endorse_key};
 pub use inspect::inspect;
 pub use policy::{
