@@ -15,9 +15,10 @@ use std::time::Instant;
 use crate::cmd::{self, cargo_nightly, ensure_nightly};
 
 /// The fuzz targets, in the order they run (each is `fuzz/fuzz_targets/<name>.rs`).
-pub const TARGETS: [&str; 15] = [
+pub const TARGETS: [&str; 17] = [
     "sig_decode",
     "kem_decode",
+    "hpke_open",
     "spki",
     "pkcs8",
     "pem",
@@ -26,6 +27,7 @@ pub const TARGETS: [&str; 15] = [
     "ml_dsa_verify_diff",
     "fw_header",
     "fw_verify",
+    "fw_decrypt",
     "trust_store",
     "identity",
     "ffi_sig",

@@ -184,12 +184,14 @@ fn main() {
 
     derived_signatures(&mut c);
     derived_kems(&mut c);
+    hpke_boxes(&mut c);
     wycheproof_signatures(&mut c);
     wycheproof_kems(&mut c);
     composite_sig_vectors(&mut c);
     composite_kem_vectors(&mut c);
     xwing_vectors(&mut c);
     firmware_images(&mut c, &root);
+    encrypted_images(&mut c, &root);
     identity_chains(&mut c);
 
     for (target, n) in &c.files {
@@ -481,6 +483,89 @@ fn derived_kems(c: &mut Corpus) {
     }
 }
 
+/// `hpke_open`: for every KEM and every suite, a key derived from a fixed seed and a plaintext
+/// the target seals (flags 0, 1, 4: derived key, seal, C ABI too), once unedited and once with
+/// a flipped byte; and for X-Wing a box sealed here, given as raw bytes with its raw private key
+/// (flags 4 only).
+fn hpke_boxes(c: &mut Corpus) {
+    use pqhybrid::hpke::{Aead, Kdf, Suite};
+    for alg in KemAlgorithm::ALL {
+        let seed: Vec<u8> = (0..alg.seed_len()).map(|j| j as u8 ^ 0x3c).collect();
+        for (k, _) in Kdf::ALL.iter().enumerate() {
+            for (a, _) in Aead::ALL.iter().enumerate() {
+                for edit in [&[][..], &[5, 0, 0x10][..]] {
+                    c.add(
+                        "hpke_open",
+                        Builder::new()
+                            .u8(kem_alg_index(alg))
+                            .u8(k as u8)
+                            .u8(a as u8)
+                            .u16(0b1_0011)
+                            .u16(0)
+                            .bytes(&seed)
+                            .bytes(b"info")
+                            .bytes(b"aad")
+                            .bytes(b"a plaintext of some length")
+                            .bytes(b"randomness")
+                            .rest(edit)
+                            .finish(),
+                    );
+                }
+            }
+        }
+    }
+    // `info` past the SHAKE KDFs' limit (flag 2) and a fuzzer-sized output buffer (flag 3).
+    for (k, _) in Kdf::ALL.iter().enumerate() {
+        for flags in [0b1_0111u16, 0b1_1011] {
+            c.add(
+                "hpke_open",
+                Builder::new()
+                    .u8(kem_alg_index(KemAlgorithm::XWing))
+                    .u8(k as u8)
+                    .u8(1)
+                    .u16(flags)
+                    .u16(0x0105)
+                    .bytes(b"x-wing seed")
+                    .bytes(b"long info ")
+                    .bytes(b"")
+                    .bytes(b"plaintext")
+                    .bytes(b"")
+                    .rest(b"")
+                    .finish(),
+            );
+        }
+    }
+    let alg = KemAlgorithm::XWing;
+    let suite = Suite::new(alg, Kdf::HkdfSha256, Aead::Aes256Gcm).expect("X-Wing suite");
+    let (mut pk, mut sk) = (
+        vec![0u8; alg.public_key_len()],
+        vec![0u8; alg.secret_key_len()],
+    );
+    alg.keypair_from_seed(&[7; 32], &mut pk, &mut sk)
+        .expect("X-Wing key");
+    let mut sealed = vec![0u8; suite.sealed_len(5)];
+    let mut rng = pqhybrid_fuzz::FuzzRng::new(b"seed corpus");
+    suite
+        .seal(&pk, b"info", b"aad", b"hello", &mut sealed, &mut rng)
+        .expect("seal");
+    c.add(
+        "hpke_open",
+        Builder::new()
+            .u8(kem_alg_index(alg))
+            .u8(0)
+            .u8(0)
+            .u16(1 << 4)
+            .u16(0)
+            .bytes(&sk)
+            .bytes(b"info")
+            .bytes(b"aad")
+            .bytes(&sealed)
+            .bytes(b"")
+            .rest(b"")
+            .finish(),
+    );
+}
+
 fn load(rel: &str) -> Option<Value> {
     let full = pqhybrid_kat::kat_dir().join(rel);
     if !full.is_file() {
@@ -687,6 +772,32 @@ fn xwing_vectors(c: &mut Corpus) {
 
 /// The project's signed firmware images (`kat-vectors/pqhybrid/firmware/*.pqfw`, and the
 /// format-1 image in `firmware-v1/`).
+/// `fw_decrypt`: every committed encrypted known-answer image (the valid X-Wing one with
+/// several chunkings and buffers), as the second read of the verified valid X-Wing image.
+fn encrypted_images(c: &mut Corpus, root: &Path) {
+    let dir = root.join("kat-vectors/pqhybrid/firmware-encrypted");
+    let mut names: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "pqfw"))
+        .collect();
+    names.sort();
+    let plans: [&[u8]; 3] = [&[], &[1, 0, 17], &[16, 255]];
+    for path in names {
+        let image = fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let valid = path.file_name().is_some_and(|n| n == "valid-X-Wing.pqfw");
+        for (i, plan) in plans.iter().enumerate() {
+            c.add(
+                "fw_decrypt",
+                Builder::new().u8(i as u8 + 1).bytes(plan).rest(&image).finish(),
+            );
+            if !valid {
+                break;
+            }
+        }
+    }
+}
+
 fn firmware_images(c: &mut Corpus, root: &Path) {
     let mut names: Vec<PathBuf> = Vec::new();
     for sub in [
