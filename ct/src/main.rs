@@ -841,6 +841,107 @@ fn hpke_paths(h: &mut Harness) {
     }
 }
 
+/// Encrypted firmware: `encrypt_payload` with a secret plaintext and secret randomness (the
+/// content key, the HPKE encapsulation), then the `Decryptor` with a secret device key over the
+/// signed image (key unwrap, chunk authentication and decryption, plaintext digest), intact and
+/// with a modified chunk (re-signed, so that only the decryptor refuses it).
+fn encrypted_firmware_paths(h: &mut Harness) {
+    use pqhybrid::agile::DecapsulationKey;
+    use pqhybrid::firmware::encrypt::{EncryptionParams, encrypt_payload, encrypted_payload_len};
+    use pqhybrid::firmware::{Decryptor, DeviceClass, ImageParams, Policy, TrustAnchor, Verifier};
+    if !h.wanted("firmware") && !h.wanted("encrypted") {
+        return;
+    }
+    let kem = KemAlgorithm::XWing;
+    let seed = h.secret_bytes(kem.seed_len());
+    let mut kpk = vec![0u8; kem.public_key_len()];
+    let mut ksk = vec![0u8; kem.secret_key_len()];
+    let r = kem.keypair_from_seed(&seed, &mut kpk, &mut ksk);
+    // Declassify: the device's public key is published; keygen from a seed cannot fail.
+    vg::public(&kpk);
+    vg::public_val(&r);
+    let signer = SignatureAlgorithm::MlDsa65Ed25519Sha512;
+    let mut spk = vec![0u8; signer.public_key_len()];
+    let mut ssk = vec![0u8; signer.secret_key_len()];
+    let r2 = signer.keypair_from_seed(&[0x11; 32], &mut spk, &mut ssk);
+    h.check(r.is_ok() && r2.is_ok(), format!("encrypted firmware keys: {r:?} {r2:?}"));
+    let class = DeviceClass(*b"ct-harness-class");
+    let plain = h.secret_bytes(3000);
+    let mut p = match EncryptionParams::new(&kpk, class) {
+        Ok(p) => p,
+        Err(e) => {
+            h.check(false, format!("encrypted firmware params: {e:?}"));
+            return;
+        }
+    };
+    p.chunk_size = 1024;
+    let len = encrypted_payload_len(kem, plain.len() as u64, p.chunk_size) as usize;
+    let mut payload = vec![0u8; len];
+    let mut rng = h.taint_rng();
+    let r = h.op("firmware.encrypt_payload", kem.name(), || {
+        encrypt_payload(&p, &plain, &mut payload, &mut rng)
+    });
+    // Declassify: the encrypted payload is published (signed and shipped).
+    vg::public(&payload);
+    vg::public_val(&r);
+    h.check(r == Ok(len), format!("encrypt_payload: {r:?}"));
+    let dk = DecapsulationKey::new(kem, &ksk);
+    vg::public_val(&dk.is_ok());
+    let Ok(dk) = dk else {
+        h.check(false, "encrypted firmware: DecapsulationKey::new".into());
+        return;
+    };
+    let anchor = pqhybrid::firmware::key_id(signer, &spk);
+    let Ok(anchor) = anchor else {
+        h.check(false, "encrypted firmware: key id".into());
+        return;
+    };
+    let anchors = [TrustAnchor::active(anchor)];
+    let policy = Policy::new(&anchors, class);
+    for (kind, flip) in [("firmware.decrypt", None), ("firmware.decrypt_bad_chunk", Some(len - 20))] {
+        let mut body = payload.clone();
+        if let Some(at) = flip {
+            body[at] ^= 1;
+        }
+        let mut params = ImageParams::new(class, 1);
+        params.encrypted = true;
+        let mut image = vec![0u8; len + 8192];
+        let n = firmware::sign_image_deterministic(&params, &body, signer, &ssk, None, &mut image);
+        let Ok(n) = n else {
+            h.check(false, format!("{kind}: sign {n:?}"));
+            continue;
+        };
+        image.truncate(n);
+        let mut v = Verifier::new(&policy);
+        let verified = v.update(&image).and_then(|()| v.finish());
+        let Ok(verified) = verified else {
+            h.check(false, format!("{kind}: verify {verified:?}"));
+            continue;
+        };
+        let mut out = vec![0u8; image.len() + 8192];
+        let r = h.op(kind, kem.name(), || {
+            let mut d = Decryptor::new(&verified, &dk)?;
+            let n = d.update(&image, &mut out)?;
+            d.finish().map(|_| n)
+        });
+        // Declassify: the verdict is public; the plaintext is compared by the harness only.
+        vg::public_val(&r);
+        vg::public(&out);
+        match flip {
+            None => h.check(
+                r == Ok(plain.len()) && out[..plain.len()] == plain_public(&plain)[..],
+                format!("{kind}: {r:?}"),
+            ),
+            Some(_) => h.check(
+                r == Err(pqhybrid::Error::Firmware(
+                    pqhybrid::firmware::FirmwareError::ChunkAuthentication,
+                )),
+                format!("{kind}: {r:?}"),
+            ),
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let (mut only, mut ci, mut verbose) = (None, false, false);
     let mut args = std::env::args().skip(1);
@@ -875,6 +976,7 @@ fn main() -> ExitCode {
     firmware_paths(&mut h);
     identity_paths(&mut h);
     identity_seal_paths(&mut h);
+    encrypted_firmware_paths(&mut h);
 
     println!(
         "ct: {:<28} {:>5} {:>7} {:>9}",

@@ -15,6 +15,7 @@
 //! in the caller's output.
 
 use sha2::{Digest as _, Sha256};
+use subtle::ConstantTimeEq as _;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::agile::{DecapsulationKey, KemAlgorithm};
@@ -242,10 +243,7 @@ impl<'a, B: AsRef<[u8]> + AsMut<[u8]>> Decryptor<'a, B> {
         if needed > self.buf.as_ref().len() {
             return fw(FirmwareError::ChunkTooLarge);
         }
-        let kem = self.dk.algorithm();
-        if record.suite.kem() != kem || my_key_id(self.dk)? != record.recipient_key_id {
-            return fw(FirmwareError::WrongRecipient);
-        }
+        check_recipient(self.dk, &record)?;
         let cek = unwrap_cek(self.dk, &record, bytes, &self.device_class)?;
         let plaintext_len = u64::from(record.plaintext_len);
         self.active = Some(Active {
@@ -346,9 +344,11 @@ impl<'a, B: AsRef<[u8]> + AsMut<[u8]>> Decryptor<'a, B> {
             return fw(FirmwareError::Truncated);
         }
         let digest = a.hasher.clone().map(PayloadHasher::finalize);
-        if digest.is_some_and(|d| d != a.expected) {
-            self.error = Some(Error::Firmware(FirmwareError::PlaintextDigestMismatch));
-            return fw(FirmwareError::PlaintextDigestMismatch);
+        if let Some(d) = &digest
+            && let Err(e) = check_digest(d, &a.expected)
+        {
+            self.error = Some(e);
+            return Err(e);
         }
         Ok(DecryptedPayload {
             len: a.total,
@@ -362,12 +362,34 @@ fn clamp(left: u64, len: usize) -> usize {
     usize::try_from(left).map_or(len, |l| l.min(len))
 }
 
-/// The key id of `dk`'s public key.
-fn my_key_id(dk: &DecapsulationKey) -> Result<[u8; 32]> {
+/// [`FirmwareError::WrongRecipient`] unless the record is for `dk`: the same KEM and the key
+/// id of `dk`'s public key. The id is derived from the private key but published (the record
+/// carries it): a function of its own, not inlined, named by the secret-taint harness
+/// suppression `fw-recipient-key-id`.
+#[inline(never)]
+fn check_recipient(dk: &DecapsulationKey, record: &EncryptionRecord<'_>) -> Result<()> {
     let alg = dk.algorithm();
     let mut pk = [0u8; KemAlgorithm::MAX_PUBLIC_KEY_LEN];
     dk.write_public_key(&mut pk)?;
-    key_id(alg, pk.get(..alg.public_key_len()).unwrap_or_default())
+    let id = key_id(alg, pk.get(..alg.public_key_len()).unwrap_or_default())?;
+    if record.suite.kem() == alg && bool::from(id.ct_eq(&record.recipient_key_id)) {
+        Ok(())
+    } else {
+        fw(FirmwareError::WrongRecipient)
+    }
+}
+
+/// [`FirmwareError::PlaintextDigestMismatch`] unless the plaintext digest is the record's,
+/// compared in constant time. The verdict is what the device reveals by accepting or refusing
+/// the image (and the digest is published in the record): the branch is named by the harness
+/// suppression `fw-plaintext-digest-outcome`.
+#[inline(never)]
+fn check_digest(digest: &[u8; 64], expected: &[u8; 64]) -> Result<()> {
+    if bool::from(digest.ct_eq(expected)) {
+        Ok(())
+    } else {
+        fw(FirmwareError::PlaintextDigestMismatch)
+    }
 }
 
 /// HPKE-opens the content key. Its own frame: the KEM's decapsulation stack is not added to
