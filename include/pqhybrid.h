@@ -23,10 +23,12 @@
  * - Output buffers may be larger than needed: exactly the documented number of bytes is
  *   written at their start. A buffer that is too small gives PQH_ERR_BUFFER_TOO_SMALL and
  *   nothing is written. On any error, outputs and output lengths are left untouched (except
- *   that pqh_aead_open zeroes the plaintext area when authentication fails).
+ *   that pqh_aead_open, pqh_hpke_open and pqh_identity_open zero the plaintext area when
+ *   authentication fails).
  * - Output buffers must not overlap input buffers.
  * - Algorithm identifiers (pqh_sig_alg, pqh_kem_alg, pqh_aead_alg) and pqh_status cross the ABI
- *   as fixed-width integers; an unknown algorithm value gives PQH_ERR_UNKNOWN_ALGORITHM.
+ *   as fixed-width integers; an unknown algorithm value gives PQH_ERR_UNKNOWN_ALGORITHM (an
+ *   unknown pqh_hpke_kdf or pqh_hpke_aead value: PQH_ERR_UNSUPPORTED_SUITE).
  * - Randomness comes from a pqh_rng_fn callback; pqh_rng_os is the OS generator (hosts only).
  * - Private keys are in their canonical (seed) form; sizes are the PQH_<ALG>_* macros, and the
  *   PQH_SIG_*_MAX / PQH_KEM_*_MAX macros bound every algorithm.
@@ -54,8 +56,9 @@
  * Features of the library build and their header macros: "std" -> PQH_STD (defined here unless
  * PQH_NO_STD is defined), "identity" -> PQH_IDENTITY (the pqh_identity_* functions; defined
  * here unless PQH_NO_IDENTITY is defined: define that for a library built without the feature,
- * such as a verify-only bootloader's), "hazmat" -> PQH_HAZMAT (define it yourself to see
- * pqh_kem_encapsulate_deterministic, for known-answer tests only).
+ * such as a verify-only bootloader's), "hpke" -> PQH_HPKE (the pqh_hpke_* functions; defined
+ * here unless PQH_NO_HPKE is defined, likewise), "hazmat" -> PQH_HAZMAT (define it yourself to
+ * see pqh_kem_encapsulate_deterministic, for known-answer tests only).
  */
 
 #if !defined(PQH_NO_STD) && !defined(PQH_STD)
@@ -64,6 +67,10 @@
 
 #if !defined(PQH_NO_IDENTITY) && !defined(PQH_IDENTITY)
 #define PQH_IDENTITY 1
+#endif
+
+#if !defined(PQH_NO_HPKE) && !defined(PQH_HPKE)
+#define PQH_HPKE 1
 #endif
 
 #if !defined(PQH_ALIGNAS)
@@ -865,7 +872,7 @@ void pqh_panic_handler(void);
  * Size in bytes of pqh_fw_verifier. A compile-time assertion in the library keeps it equal to
  * the real state (on 64-bit targets; 32-bit targets use a prefix of it).
  */
-#define PQH_FW_VERIFIER_SIZE 17712
+#define PQH_FW_VERIFIER_SIZE 17856
 
 /**
  * Alignment in bytes of pqh_fw_verifier.
@@ -906,6 +913,12 @@ void pqh_panic_handler(void);
 #define PQH_FW_DIGEST_MAX_BYTES 64
 
 /**
+ * Length of the digest of an encrypted image's encryption record (SHA-256), which
+ * pqh_fw_verifier_encryption_record_digest reports.
+ */
+#define PQH_FW_RECORD_DIGEST_BYTES 32
+
+/**
  * pqh_fw_policy.allowed_algorithms: every firmware algorithm (ML-DSA, SLH-DSA, composites).
  */
 #define PQH_FW_ALGS_ALL 4194302
@@ -937,6 +950,131 @@ void pqh_panic_handler(void);
  * while a fleet still has to boot images signed before format version 2.
  */
 #define PQH_FW_POLICY_ACCEPT_V1 1
+
+#if defined(PQH_HPKE)
+/**
+ * Size in bytes of pqh_fw_decryptor (8.5 KiB): the device's KEM private key held ready to
+ * decapsulate (for every KEM up to MLKEM1024-ECDH-P384-SHA3-256) and the decryptor, which
+ * buffers the encryption record (up to PQH_FW_ENCRYPTION_RECORD_MAX_BYTES). The chunk buffer
+ * is separate (pqh_fw_decryptor_init). A compile-time assertion in the library keeps the real
+ * state within it (on 64-bit targets with the default libcrux backend it uses 8 640 bytes;
+ * with RustCrypto's, and on 32-bit targets, less).
+ */
+#define PQH_FW_DECRYPTOR_SIZE 8704
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * Alignment in bytes of pqh_fw_decryptor.
+ */
+#define PQH_FW_DECRYPTOR_ALIGN 16
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * A decryptor chunk buffer of this many bytes (one default chunk and its tag) decrypts images
+ * with chunks of up to PQH_FW_CHUNK_SIZE_DEFAULT bytes.
+ */
+#define PQH_FW_DECRYPT_CHUNK_BUFFER_BYTES 4112
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * A decryptor chunk buffer of this many bytes decrypts images of any chunk size.
+ */
+#define PQH_FW_DECRYPT_CHUNK_BUFFER_MAX_BYTES 65552
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * The authentication tag that follows every encrypted chunk (AES-256-GCM).
+ */
+#define PQH_FW_CHUNK_TAG_BYTES 16
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * The default chunk size of encrypted payloads (pqh_fw_encrypt_payload): 4 KiB, a flash
+ * sector on most microcontrollers.
+ */
+#define PQH_FW_CHUNK_SIZE_DEFAULT 4096
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * The smallest chunk size of an encrypted payload.
+ */
+#define PQH_FW_CHUNK_SIZE_MIN 64
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * The largest chunk size of an encrypted payload.
+ */
+#define PQH_FW_CHUNK_SIZE_MAX 65536
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * The longest encryption record (the KEM with the longest encapsulation,
+ * MLKEM1024-ECDH-P384-SHA3-256): an encrypted payload is the record, the plaintext and one
+ * tag per chunk.
+ */
+#define PQH_FW_ENCRYPTION_RECORD_MAX_BYTES 1841
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * Payload digest algorithm id (header byte 14) of pqh_fw_encryption_params.digest: SHA-256.
+ */
+#define PQH_FW_DIGEST_SHA256 1
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * Payload digest algorithm id: SHA-512.
+ */
+#define PQH_FW_DIGEST_SHA512 2
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * Payload digest algorithm id: SHA3-256.
+ */
+#define PQH_FW_DIGEST_SHA3_256 3
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * Payload digest algorithm id: SHA3-512.
+ */
+#define PQH_FW_DIGEST_SHA3_512 4
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * The AEAD tag length of every HPKE suite offered: the last PQH_HPKE_TAG_BYTES bytes of a
+ * sealed box.
+ */
+#define PQH_HPKE_TAG_BYTES 16
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * The largest sealed-box overhead of any suite (pqh_hpke_sealed_len(kem, kdf, aead, 0)): the
+ * largest HPKE KEM ciphertext (MLKEM1024-ECDH-P384-SHA3-256, 1665 bytes) and the tag. A box
+ * of an n-byte plaintext fits in n + PQH_HPKE_OVERHEAD_BYTES_MAX bytes whatever the suite.
+ */
+#define PQH_HPKE_OVERHEAD_BYTES_MAX 1681
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * The longest `info` of the SHAKE KDFs (their key schedule length-prefixes it with two bytes);
+ * a longer one is PQH_ERR_CONTEXT_TOO_LONG. The HKDF KDFs take any length.
+ */
+#define PQH_HPKE_SHAKE_INFO_BYTES_MAX 65535
+#endif
 
 #if defined(PQH_IDENTITY)
 /**
@@ -1004,6 +1142,29 @@ void pqh_panic_handler(void);
  * An output buffer of this many bytes holds any DeviceID CSR, for every identity algorithm.
  */
 #define PQH_IDENTITY_CSR_MAX_BYTES 8192
+#endif
+
+#if defined(PQH_IDENTITY)
+/**
+ * The bytes a sealed blob adds to its plaintext (a 17-byte header: magic "PQSL", version,
+ * nonce; and a 16-byte tag): pqh_identity_seal of `pt_len` bytes writes `pt_len` +
+ * PQH_IDENTITY_SEAL_OVERHEAD_BYTES bytes (pqh_identity_sealed_len).
+ */
+#define PQH_IDENTITY_SEAL_OVERHEAD_BYTES 33
+#endif
+
+#if defined(PQH_IDENTITY)
+/**
+ * The longest purpose label of pqh_identity_seal and pqh_identity_open (the shortest is 0).
+ */
+#define PQH_IDENTITY_SEAL_LABEL_MAX_BYTES 64
+#endif
+
+#if defined(PQH_IDENTITY)
+/**
+ * The longest associated data of pqh_identity_seal and pqh_identity_open (the shortest is 0).
+ */
+#define PQH_IDENTITY_SEAL_AAD_MAX_BYTES 256
 #endif
 
 /**
@@ -1222,6 +1383,34 @@ enum pqh_status
      * Firmware: the image is longer than the slot given to pqh_fw_verifier_set_slot_len.
      */
     PQH_ERR_FW_IMAGE_EXCEEDS_SLOT = -124,
+    /**
+     * Firmware: decryption was asked of an image whose payload is not encrypted.
+     */
+    PQH_ERR_FW_NOT_ENCRYPTED = -125,
+    /**
+     * Firmware: the encryption record of an encrypted payload is malformed.
+     */
+    PQH_ERR_FW_BAD_ENCRYPTION_RECORD = -126,
+    /**
+     * Firmware: the image is encrypted to another key (recipient key id).
+     */
+    PQH_ERR_FW_WRONG_RECIPIENT = -127,
+    /**
+     * Firmware: the wrapped content key does not decrypt with this key.
+     */
+    PQH_ERR_FW_KEY_UNWRAP_FAILED = -128,
+    /**
+     * Firmware: an encrypted chunk does not authenticate (tampered, reordered, duplicated or truncated).
+     */
+    PQH_ERR_FW_CHUNK_AUTHENTICATION = -129,
+    /**
+     * Firmware: the decrypted payload does not match the digest in its encryption record.
+     */
+    PQH_ERR_FW_PLAINTEXT_DIGEST_MISMATCH = -130,
+    /**
+     * Firmware: the image's encrypted chunks do not fit the decryptor's chunk buffer.
+     */
+    PQH_ERR_FW_CHUNK_TOO_LARGE = -131,
     /**
      * Identity: the algorithm cannot hold a device identity (only ML-DSA and the composites
      * can), or a certificate names an algorithm this library does not know.
@@ -1546,6 +1735,83 @@ typedef uint32_t pqh_identity_mode;
 #endif // __cplusplus
 #endif
 
+#if defined(PQH_HPKE)
+/**
+ * An HPKE key derivation function. The value is its HPKE identifier (RFC 9180 §7.2,
+ * draft-ietf-hpke-hpke), stable ABI. Functions take it as a 32-bit value; any other value is
+ * PQH_ERR_UNSUPPORTED_SUITE.
+ */
+enum pqh_hpke_kdf
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+#if defined(PQH_HPKE)
+    /**
+     * HKDF-SHA256.
+     */
+    PQH_HPKE_KDF_HKDF_SHA256 = 1,
+#endif
+#if defined(PQH_HPKE)
+    /**
+     * HKDF-SHA512.
+     */
+    PQH_HPKE_KDF_HKDF_SHA512 = 3,
+#endif
+#if defined(PQH_HPKE)
+    /**
+     * SHAKE128 as a one-stage KDF (`info` at most PQH_HPKE_SHAKE_INFO_BYTES_MAX bytes).
+     */
+    PQH_HPKE_KDF_SHAKE128 = 16,
+#endif
+#if defined(PQH_HPKE)
+    /**
+     * SHAKE256 as a one-stage KDF (`info` at most PQH_HPKE_SHAKE_INFO_BYTES_MAX bytes).
+     */
+    PQH_HPKE_KDF_SHAKE256 = 17,
+#endif
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum pqh_hpke_kdf pqh_hpke_kdf;
+#else
+typedef uint32_t pqh_hpke_kdf;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * An HPKE AEAD. The value is its HPKE identifier (RFC 9180 §7.3), stable ABI. Functions take
+ * it as a 32-bit value; any other value is PQH_ERR_UNSUPPORTED_SUITE.
+ */
+enum pqh_hpke_aead
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+#if defined(PQH_HPKE)
+    /**
+     * AES-256-GCM.
+     */
+    PQH_HPKE_AEAD_AES_256_GCM = 2,
+#endif
+#if defined(PQH_HPKE)
+    /**
+     * ChaCha20-Poly1305.
+     */
+    PQH_HPKE_AEAD_CHACHA20_POLY1305 = 3,
+#endif
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum pqh_hpke_aead pqh_hpke_aead;
+#else
+typedef uint32_t pqh_hpke_aead;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+#endif
+
 /**
  * The state of a streaming firmware verification, allocated by the caller (static memory, the
  * stack, a struct member) with this size and alignment. Its content is private.
@@ -1561,7 +1827,9 @@ typedef uint32_t pqh_identity_mode;
  * - Any error from update, update_copy or set_slot_len ends the verification: the state is
  *   wiped and every later call returns that same error (finish returns it and ends the state).
  * - finish ends the verification whatever its result: the state is wiped and every later call
- *   returns PQH_ERR_INVALID_STATE until the next pqh_fw_verifier_init.
+ *   returns PQH_ERR_INVALID_STATE until the next pqh_fw_verifier_init. After PQH_OK the state
+ *   keeps only the verified image's manifest (public), which
+ *   pqh_fw_verifier_encryption_record_digest and pqh_fw_decryptor_init read.
  *
  * Between init and finish the state must not be moved (it refers to itself; a moved state
  * gives PQH_ERR_INVALID_STATE). A byte copy of a live state (a snapshot) is a live state in its
@@ -1744,6 +2012,118 @@ typedef struct {
     uint8_t image_id[PQH_FW_IMAGE_ID_BYTES];
 } pqh_fw_image_info;
 
+#if defined(PQH_HPKE)
+/**
+ * The state of the decryption of an encrypted firmware payload, allocated by the caller
+ * (static memory, a struct member, the stack) with this size and alignment. Its content is
+ * private and secret: it holds the device's KEM private key and, once the record is in, the
+ * image's content key.
+ *
+ * Use, after a pqh_fw_verifier verified the image (pqh_fw_verifier_finish returned PQH_OK and
+ * pqh_fw_verifier_encryption_record_digest says the payload is encrypted):
+ * pqh_fw_decryptor_init with that verifier, the device's KEM private key and a chunk buffer;
+ * feed the same image again, from its first byte, in chunks of any size with
+ * pqh_fw_decryptor_update, writing out what each call releases (the plaintext of every chunk
+ * that authenticated); then pqh_fw_decryptor_finish, which checks that the payload was
+ * complete and that the plaintext matches the digest in the (signed) encryption record. Only
+ * then is the plaintext good: a bootloader decrypting into a slot erases it if any call fails.
+ * pqh_fw_decryptor_wipe discards a decryption at any point.
+ *
+ * Fail-closed rules (as pqh_fw_verifier's):
+ * - pqh_fw_decryptor_init wipes whatever the state held before it looks at its arguments: if
+ *   it fails, the state is dead (PQH_ERR_INVALID_STATE).
+ * - Any error from update ends the decryption: the key is wiped and every later call returns
+ *   that same error (finish returns it and ends the state).
+ * - finish ends the decryption whatever its result: the key is wiped and every later call
+ *   returns PQH_ERR_INVALID_STATE until the next pqh_fw_decryptor_init.
+ *
+ * Between init and finish the state must not be moved or copied: it refers to itself (a moved
+ * state gives PQH_ERR_INVALID_STATE), and a byte copy is a copy of the device's key (wipe
+ * copies with pqh_fw_decryptor_wipe). "Not initialized" is detected for zeroed memory; passing
+ * stack memory that was never written is undefined behaviour in C: call pqh_fw_decryptor_init
+ * first.
+ */
+typedef struct PQH_ALIGNAS(16) {
+    uint8_t opaque[PQH_FW_DECRYPTOR_SIZE];
+} pqh_fw_decryptor;
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * What pqh_fw_decryptor_finish reports about a decrypted payload.
+ */
+typedef struct {
+    /**
+     * The plaintext (decrypted payload) length in bytes: the sum of what the updates released.
+     */
+    uint32_t plaintext_len;
+    /**
+     * Length of plaintext_digest in bytes: 32 (SHA-256, SHA3-256) or 64 (SHA-512, SHA3-512),
+     * the image's payload digest algorithm.
+     */
+    uint32_t plaintext_digest_len;
+    /**
+     * The plaintext's digest, checked against the signed encryption record: its first
+     * plaintext_digest_len bytes (the rest is zero). A bootloader that wrote the plaintext to
+     * flash can check what it reads back against it.
+     */
+    uint8_t plaintext_digest[64];
+} pqh_fw_decrypted_info;
+#endif
+
+#if (defined(PQH_HPKE) && defined(PQH_STD))
+/**
+ * The parameters of pqh_fw_encrypt_payload. Copied by the call.
+ */
+typedef struct {
+    /**
+     * The recipient's KEM (a pqh_kem_alg with an HPKE code point: every KEM but
+     * MLKEM768-X25519-SHA3-256).
+     */
+    pqh_kem_alg kem;
+    /**
+     * The HPKE KDF of the content-key wrap.
+     */
+    pqh_hpke_kdf kdf;
+    /**
+     * The HPKE AEAD of the content-key wrap (the chunks are always AES-256-GCM).
+     */
+    pqh_hpke_aead aead;
+    /**
+     * The recipient's KEM public key: a device-class key or one device's key.
+     */
+    const uint8_t *recipient_pk;
+    /**
+     * Its length: pqh_kem_public_key_len(kem).
+     */
+    size_t recipient_pk_len;
+    /**
+     * The device class of the image (bound into the content-key wrap; the header's).
+     */
+    uint8_t device_class[PQH_FW_DEVICE_CLASS_BYTES];
+    /**
+     * Plaintext bytes per chunk, PQH_FW_CHUNK_SIZE_MIN to PQH_FW_CHUNK_SIZE_MAX
+     * (PQH_FW_CHUNK_SIZE_DEFAULT recommended): the device's chunk buffer must hold one chunk
+     * and its tag.
+     */
+    uint32_t chunk_size;
+    /**
+     * The header's payload digest algorithm (PQH_FW_DIGEST_*): the plaintext digest in the
+     * record uses it.
+     */
+    uint32_t digest;
+} pqh_fw_encryption_params;
+#endif
+
+/**
+ * A random number generator: fills `out[0..len]` with cryptographically secure random bytes
+ * and returns 0, or returns non-zero on failure (the operation then fails with PQH_ERR_RNG
+ * and writes nothing). `ctx` is passed through unchanged. It may be called several times per
+ * operation. On a device, wrap the hardware TRNG (after its health tests); on a host, use
+ * pqh_rng_os.
+ */
+typedef int (*pqh_rng_fn)(void *ctx, uint8_t *out, size_t len);
+
 #if defined(PQH_IDENTITY)
 /**
  * The device-identity state of a DICE layer (the bootloader), allocated by the caller (static
@@ -1774,15 +2154,6 @@ typedef struct PQH_ALIGNAS(16) {
     uint8_t opaque[PQH_IDENTITY_SIZE];
 } pqh_identity;
 #endif
-
-/**
- * A random number generator: fills `out[0..len]` with cryptographically secure random bytes
- * and returns 0, or returns non-zero on failure (the operation then fails with PQH_ERR_RNG
- * and writes nothing). `ctx` is passed through unchanged. It may be called several times per
- * operation. On a device, wrap the hardware TRNG (after its health tests); on a host, use
- * pqh_rng_os.
- */
-typedef int (*pqh_rng_fn)(void *ctx, uint8_t *out, size_t len);
 
 #ifdef __cplusplus
 extern "C" {
@@ -1978,6 +2349,10 @@ pqh_status pqh_fw_verifier_update_copy(pqh_fw_verifier *v,
  * signature); then fills `*info`. The verifier is finished either way (wiped): initialize it
  * again to verify another image. On error `*info` is untouched.
  *
+ * After PQH_OK the state keeps the verified image's manifest (nothing else), for
+ * pqh_fw_verifier_encryption_record_digest and pqh_fw_decryptor_init: an image whose payload
+ * is encrypted is not booted in place but decrypted in a second pass.
+ *
  * Errors: PQH_ERR_NULL_POINTER (`info`: the verification is ended without a result),
  * PQH_ERR_INVALID_STATE (not initialized, finished, or moved), the sticky error of a failed
  * state, any PQH_ERR_FW_* status (PQH_ERR_FW_TRUNCATED for an incomplete image).
@@ -1986,6 +2361,285 @@ pqh_status pqh_fw_verifier_update_copy(pqh_fw_verifier *v,
  * `v` must be a pqh_fw_verifier; `info` must be valid for a write.
  */
 pqh_status pqh_fw_verifier_finish(pqh_fw_verifier *v, pqh_fw_image_info *info);
+
+/**
+ * Whether the image that `v` verified has an encrypted payload (header flag bit 2), and if so
+ * the SHA-256 of its encryption record as the verifier read it (32 bytes to the start of
+ * `digest_out`). Call it after pqh_fw_verifier_finish returned PQH_OK: PQH_OK means the
+ * payload is encrypted, so it must not be booted in place; decrypt it with a pqh_fw_decryptor
+ * (initialized from this verifier), which refuses a record that differs from this one.
+ * PQH_ERR_FW_NOT_ENCRYPTED means a plain payload. The state is not changed.
+ *
+ * Errors (`digest_out` untouched): PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (`v` did not
+ * finish with PQH_OK, or was initialized again since), PQH_ERR_FW_NOT_ENCRYPTED,
+ * PQH_ERR_BUFFER_TOO_SMALL (`digest_len` < PQH_FW_RECORD_DIGEST_BYTES).
+ *
+ * # Safety
+ * `v` must be a pqh_fw_verifier; `digest_out` must be valid for `digest_len` bytes.
+ */
+pqh_status pqh_fw_verifier_encryption_record_digest(const pqh_fw_verifier *v,
+                                                    uint8_t *digest_out,
+                                                    size_t digest_len);
+
+#if defined(PQH_HPKE)
+/**
+ * Starts decrypting the payload of the image that `verifier` verified (its
+ * pqh_fw_verifier_finish returned PQH_OK and it was not initialized again since; it is only
+ * read), with the device's KEM private key `sk` of algorithm `kem` in its canonical form
+ * (exactly pqh_kem_secret_key_len(kem) bytes, as pqh_kem_keypair_from_seed writes it), and
+ * `chunk_buf` (`chunk_buf_len` bytes) as the decryptor's chunk buffer: one chunk of the image
+ * and its tag must fit (PQH_FW_DECRYPT_CHUNK_BUFFER_BYTES for images with the default 4 KiB
+ * chunks; a larger chunk is PQH_ERR_FW_CHUNK_TOO_LARGE from update).
+ *
+ * `d` is caller memory of PQH_FW_DECRYPTOR_SIZE bytes aligned to PQH_FW_DECRYPTOR_ALIGN. The
+ * key is expanded into it (for the ML-KEM-based KEMs that is a key generation: the slowest
+ * and most stack-hungry step of the decryption) and held there until finish, wipe, a failed
+ * update or the next init; `sk` need not outlive this call. `chunk_buf` must stay valid, and
+ * be used by nothing else, until then: the decryptor writes the encrypted chunks to it (never
+ * plaintext it keeps: each chunk's plaintext is wiped from it once released).
+ *
+ * Fails closed: once `d` is non-NULL and aligned, whatever it held is wiped before the other
+ * arguments are read. If this call fails, `d` is dead (PQH_ERR_INVALID_STATE from every other
+ * call) until a successful init.
+ *
+ * Errors: PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (`d` misaligned; `verifier` did not
+ * finish with PQH_OK), PQH_ERR_FW_NOT_ENCRYPTED (the verified image's payload is plain: boot
+ * it as it is), PQH_ERR_UNKNOWN_ALGORITHM (`kem`), PQH_ERR_INVALID_LENGTH (`sk`),
+ * PQH_ERR_INVALID_KEY / PQH_ERR_MALFORMED_ENCODING (a composite private key that does not
+ * decode), PQH_ERR_INVALID_ARGUMENT (`sk`, `chunk_buf` or `verifier` overlaps `d`, or
+ * `chunk_buf` overlaps `sk`).
+ *
+ * # Safety
+ * `d` must be valid for writes of PQH_FW_DECRYPTOR_SIZE bytes; `verifier` must be a
+ * pqh_fw_verifier; `sk` must be valid for reads of `sk_len` bytes and `chunk_buf` for reads and
+ * writes of `chunk_buf_len` bytes until the decryption ends.
+ */
+pqh_status pqh_fw_decryptor_init(pqh_fw_decryptor *d,
+                                 const pqh_fw_verifier *verifier,
+                                 pqh_kem_alg kem,
+                                 const uint8_t *sk,
+                                 size_t sk_len,
+                                 uint8_t *chunk_buf,
+                                 size_t chunk_buf_len);
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * The output capacity pqh_fw_decryptor_update needs for an input of `chunk_len` bytes:
+ * `chunk_len` + the chunk buffer's length (what the buffer holds may complete in this call), or
+ * SIZE_MAX if that overflows; 0 if `d` is not a live decryptor (NULL, not initialized,
+ * failed, finished, moved). A caller with a static output buffer sizes it as its largest
+ * input plus its chunk buffer.
+ *
+ * # Safety
+ * `d` must be NULL or a pqh_fw_decryptor.
+ */
+size_t pqh_fw_decryptor_max_output(const pqh_fw_decryptor *d, size_t chunk_len);
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * Feeds the next `chunk_len` bytes of the image (the whole image, from its first byte, in
+ * order, in chunks of any size, including empty ones: the decryptor skips the header and the
+ * signature block) and writes the plaintext of every encrypted chunk they complete, each only
+ * after its tag verified, to the start of `out` (capacity `out_cap`, at least
+ * pqh_fw_decryptor_max_output(d, chunk_len)); `*out_len` is set to the number of bytes written
+ * (often 0: a chunk is released once all of it and its tag are in). When the encryption
+ * record is complete it is compared with the one the verifier read, and the content key is
+ * unwrapped with the device's key (the call that completes it takes the KEM's
+ * decapsulation time).
+ *
+ * Errors (any of them ends the decryption; later calls return the same one; `*out_len` is
+ * untouched and whatever this call wrote to `out` is zeroed): PQH_ERR_NULL_POINTER,
+ * PQH_ERR_INVALID_STATE (not initialized, finished, or moved), PQH_ERR_BUFFER_TOO_SMALL
+ * (`out_cap` below pqh_fw_decryptor_max_output: nothing consumed), PQH_ERR_INVALID_ARGUMENT
+ * (`chunk` and `out` overlap each other, the state or the chunk buffer),
+ * PQH_ERR_FW_DIGEST_MISMATCH (the record differs from the verified one: the image changed
+ * between the two passes), PQH_ERR_FW_BAD_ENCRYPTION_RECORD, PQH_ERR_FW_WRONG_RECIPIENT (the
+ * image is encrypted to another key or KEM), PQH_ERR_FW_KEY_UNWRAP_FAILED,
+ * PQH_ERR_FW_CHUNK_TOO_LARGE (a chunk and its tag do not fit the chunk buffer),
+ * PQH_ERR_FW_CHUNK_AUTHENTICATION (a modified, reordered, duplicated or dropped chunk).
+ *
+ * # Safety
+ * `d` must be a pqh_fw_decryptor; `chunk` must be valid for reads of `chunk_len` bytes, `out`
+ * for writes of `out_cap` bytes, `out_len` for a write.
+ */
+pqh_status pqh_fw_decryptor_update(pqh_fw_decryptor *d,
+                                   const uint8_t *chunk,
+                                   size_t chunk_len,
+                                   uint8_t *out,
+                                   size_t out_cap,
+                                   size_t *out_len);
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * Finishes the decryption: PQH_OK only if every chunk of the payload arrived and
+ * authenticated and the plaintext matches the digest in the encryption record (which the
+ * image signature covers); then fills `*info`. The decryptor is finished either way: the key
+ * is wiped and the state must be initialized again before another use. On error `*info` is
+ * untouched, and the plaintext released so far must not be used (erase it).
+ *
+ * Errors: PQH_ERR_NULL_POINTER (`info`: the decryption is ended without a result),
+ * PQH_ERR_INVALID_STATE (not initialized, finished, or moved), the sticky error of a failed
+ * state, PQH_ERR_FW_TRUNCATED (the payload ended early: the image was not fed to its end),
+ * PQH_ERR_FW_PLAINTEXT_DIGEST_MISMATCH.
+ *
+ * # Safety
+ * `d` must be a pqh_fw_decryptor; `info` must be valid for a write.
+ */
+pqh_status pqh_fw_decryptor_finish(pqh_fw_decryptor *d, pqh_fw_decrypted_info *info);
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * Wipes the state: the device's key and the content key are overwritten (their destructors
+ * run if the state is live here), then the whole state, and the state is unusable
+ * (PQH_ERR_INVALID_STATE) until the next pqh_fw_decryptor_init. Use it to abandon a
+ * decryption, and on a byte copy of a state. Wiping a zeroed, finished, failed or wiped state
+ * overwrites it too and returns PQH_OK. The chunk buffer (which holds only encrypted bytes)
+ * is not touched.
+ *
+ * Errors: PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (`d` misaligned: nothing written).
+ *
+ * # Safety
+ * `d` must be valid for writes of PQH_FW_DECRYPTOR_SIZE bytes, and no other call may be using
+ * it.
+ */
+pqh_status pqh_fw_decryptor_wipe(pqh_fw_decryptor *d);
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * The length of the encrypted payload of a `pt_len`-byte plaintext encrypted to a `kem` key
+ * in chunks of `chunk_size` bytes: the encryption record, the plaintext and one
+ * PQH_FW_CHUNK_TAG_BYTES tag per chunk (one chunk for an empty plaintext). 0 if `kem` has no
+ * HPKE code point (or is unknown), `chunk_size` is outside PQH_FW_CHUNK_SIZE_MIN to
+ * PQH_FW_CHUNK_SIZE_MAX, `pt_len` is over 4 GiB - 1 (the encryption record stores it in 32
+ * bits), or the length does not fit a size_t.
+ */
+size_t pqh_fw_encrypted_payload_len(pqh_kem_alg kem, size_t pt_len, uint32_t chunk_size);
+#endif
+
+#if (defined(PQH_HPKE) && defined(PQH_STD))
+/**
+ * Encrypts `plaintext` as the payload of an encrypted firmware image (hosts only: the tools
+ * that make images; header: PQH_STD): a fresh content key, wrapped with HPKE (the suite of
+ * `params`) to the recipient's KEM public key, and the plaintext in AES-256-GCM chunks. Writes
+ * the encrypted payload (pqh_fw_encrypted_payload_len(kem, plaintext_len, chunk_size) bytes)
+ * to the start of `out` (capacity `out_cap`) and its length to `*out_len`. Sign the result as
+ * the payload of an image whose header has the encrypted flag (bit 2), the same device class
+ * and the same digest algorithm; the image signature then covers the encrypted bytes.
+ * Randomness (the content key, then the KEM encapsulation) comes from `rng`.
+ *
+ * Errors (`*out_len` is untouched, and nothing is written to `out` except zeros over the area
+ * a failing generator interrupted): PQH_ERR_NULL_POINTER,
+ * PQH_ERR_UNKNOWN_ALGORITHM (`kem` is no pqh_kem_alg), PQH_ERR_UNSUPPORTED_SUITE
+ * (MLKEM768-X25519-SHA3-256, an unknown `kdf` or `aead`), PQH_ERR_INVALID_ARGUMENT
+ * (`chunk_size` out of range, an unknown `digest`, `out` overlapping an input),
+ * PQH_ERR_INVALID_LENGTH (the public key; a plaintext over 4 GiB), PQH_ERR_INVALID_KEY,
+ * PQH_ERR_BUFFER_TOO_SMALL, PQH_ERR_RNG.
+ *
+ * # Safety
+ * `params` must be valid for reads and its recipient_pk for recipient_pk_len bytes;
+ * `plaintext` must be valid for `plaintext_len` bytes, `out` for `out_cap` bytes (not
+ * overlapping the inputs), `out_len` for a write.
+ */
+pqh_status pqh_fw_encrypt_payload(const pqh_fw_encryption_params *params,
+                                  const uint8_t *plaintext,
+                                  size_t plaintext_len,
+                                  pqh_rng_fn rng,
+                                  void *rng_ctx,
+                                  uint8_t *out,
+                                  size_t out_cap,
+                                  size_t *out_len);
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * The length of the sealed box of a `pt_len`-byte plaintext in the suite (`kem`, `kdf`,
+ * `aead`): pqh_kem_ciphertext_len(kem) + `pt_len` + PQH_HPKE_TAG_BYTES. 0 if the suite is
+ * not offered (an unknown value, MLKEM768-X25519-SHA3-256) or the length overflows `size_t`.
+ * A box of `n` bytes holds `n` - pqh_hpke_sealed_len(kem, kdf, aead, 0) plaintext bytes.
+ */
+size_t pqh_hpke_sealed_len(pqh_kem_alg kem, pqh_hpke_kdf kdf, pqh_hpke_aead aead, size_t pt_len);
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * HPKE `SealBase` (RFC 9180 §6.1): encrypts `pt` to the public key `pk` (exactly
+ * pqh_kem_public_key_len(kem) bytes) under `info` (application context, bound into the key
+ * schedule) and `aad` (authenticated, not encrypted), with the suite (`kem`, `kdf`, `aead`)
+ * and randomness from `rng`. Writes the sealed box `enc ‖ ct ‖ tag`
+ * (pqh_hpke_sealed_len(kem, kdf, aead, pt_len) bytes) to the start of `out` (capacity
+ * `out_cap`) and its length to `*out_len`. Every call uses a fresh KEM encapsulation, so
+ * sealing the same plaintext twice gives unrelated boxes.
+ *
+ * Errors: PQH_ERR_UNKNOWN_ALGORITHM (`kem` is no pqh_kem_alg), PQH_ERR_UNSUPPORTED_SUITE
+ * (MLKEM768-X25519-SHA3-256, an unknown `kdf` or `aead`), PQH_ERR_NULL_POINTER,
+ * PQH_ERR_INVALID_LENGTH (`pk`), PQH_ERR_INVALID_KEY (`pk` fails the FIPS 203 modulus check,
+ * or its ECDH point is not on the curve), PQH_ERR_CONTEXT_TOO_LONG (`info` over
+ * PQH_HPKE_SHAKE_INFO_BYTES_MAX bytes with a SHAKE KDF), PQH_ERR_BUFFER_TOO_SMALL,
+ * PQH_ERR_RNG. Nothing is written on error.
+ *
+ * # Safety
+ * Every pointer must be valid for its length; `out` must not overlap the inputs.
+ */
+pqh_status pqh_hpke_seal(pqh_kem_alg kem,
+                         pqh_hpke_kdf kdf,
+                         pqh_hpke_aead aead,
+                         const uint8_t *pk,
+                         size_t pk_len,
+                         const uint8_t *info,
+                         size_t info_len,
+                         const uint8_t *aad,
+                         size_t aad_len,
+                         const uint8_t *pt,
+                         size_t pt_len,
+                         pqh_rng_fn rng,
+                         void *rng_ctx,
+                         uint8_t *out,
+                         size_t out_cap,
+                         size_t *out_len);
+#endif
+
+#if defined(PQH_HPKE)
+/**
+ * HPKE `OpenBase` (RFC 9180 §6.1) of a sealed box `enc ‖ ct ‖ tag` (at least
+ * pqh_hpke_sealed_len(kem, kdf, aead, 0) bytes) with the private key `sk` in its canonical
+ * form (exactly pqh_kem_secret_key_len(kem) bytes, as pqh_kem_keypair writes it), under the
+ * `info` and `aad` it was sealed with. If the box authenticates, writes the plaintext
+ * (`sealed_len` - pqh_hpke_sealed_len(kem, kdf, aead, 0) bytes) to the start of `out`
+ * (capacity `out_cap`) and its length to `*out_len`. If it does not, returns
+ * PQH_ERR_AUTHENTICATION_FAILED and the plaintext area of `out` is zeroed: no unauthenticated
+ * byte is released.
+ *
+ * Errors: PQH_ERR_UNKNOWN_ALGORITHM, PQH_ERR_UNSUPPORTED_SUITE, PQH_ERR_NULL_POINTER,
+ * PQH_ERR_INVALID_LENGTH (`sk`, a box shorter than its overhead), PQH_ERR_INVALID_KEY /
+ * PQH_ERR_MALFORMED_ENCODING (a composite private key that does not decode),
+ * PQH_ERR_CONTEXT_TOO_LONG, PQH_ERR_BUFFER_TOO_SMALL, PQH_ERR_MALFORMED_ENCODING (an ECDH or
+ * low-order X25519 share in `enc`), PQH_ERR_AUTHENTICATION_FAILED (wrong key, wrong `info` or
+ * `aad`, a modified or truncated box). Apart from the zeroed plaintext area on
+ * authentication failure, nothing is written on error.
+ *
+ * # Safety
+ * Every pointer must be valid for its length; `out` must not overlap the inputs.
+ */
+pqh_status pqh_hpke_open(pqh_kem_alg kem,
+                         pqh_hpke_kdf kdf,
+                         pqh_hpke_aead aead,
+                         const uint8_t *sk,
+                         size_t sk_len,
+                         const uint8_t *info,
+                         size_t info_len,
+                         const uint8_t *aad,
+                         size_t aad_len,
+                         const uint8_t *sealed,
+                         size_t sealed_len,
+                         uint8_t *out,
+                         size_t out_cap,
+                         size_t *out_len);
+#endif
 
 #if defined(PQH_IDENTITY)
 /**
@@ -2158,6 +2812,90 @@ pqh_status pqh_identity_device_id(const pqh_identity *st, uint8_t *id);
  * `st` must be a pqh_identity; `id` must be valid for writes of PQH_IDENTITY_ID_BYTES bytes.
  */
 pqh_status pqh_identity_alias_id(const pqh_identity *st, uint8_t *id);
+#endif
+
+#if defined(PQH_IDENTITY)
+/**
+ * The length of the blob pqh_identity_seal writes for `pt_len` plaintext bytes: `pt_len` +
+ * PQH_IDENTITY_SEAL_OVERHEAD_BYTES, or SIZE_MAX if that does not fit in a size_t.
+ */
+size_t pqh_identity_sealed_len(size_t pt_len);
+#endif
+
+#if defined(PQH_IDENTITY)
+/**
+ * Seals `pt` (`pt_len` bytes) as data at rest of the measured image on this device: AES-256-GCM
+ * under a key derived from the measured layer's CDI_Seal and the purpose `label` (0 to
+ * PQH_IDENTITY_SEAL_LABEL_MAX_BYTES bytes, NULL for none), with the associated data `aad`
+ * (0 to PQH_IDENTITY_SEAL_AAD_MAX_BYTES bytes: authenticated, not stored; pqh_identity_open
+ * needs the same bytes). Writes the blob (`"PQSL"`, version 1, a 12-byte nonce from
+ * `rng(rng_ctx, ...)`, the ciphertext, a 16-byte tag: pqh_identity_sealed_len(pt_len) bytes;
+ * docs/identity.md, "Sealing") to the start of `out` (capacity `out_len`) and its length to
+ * `*out_written`.
+ *
+ * The key, and so what opens the blob, is the same on every boot of this device with an image
+ * signed by the same key (the authority: the signer key id of the measured image) in the same
+ * mode with the same hidden input; it differs for any other device, signer, mode, hidden input
+ * or label. Sealing draws a fresh nonce each time, so sealing the same data twice gives two
+ * different blobs.
+ *
+ * Errors (`out` and `*out_written` untouched): PQH_ERR_NULL_POINTER (also a NULL `rng`),
+ * PQH_ERR_INVALID_STATE (not measured, not initialized, wiped, or moved),
+ * PQH_ERR_CONTEXT_TOO_LONG (`label` longer than PQH_IDENTITY_SEAL_LABEL_MAX_BYTES or `aad`
+ * longer than PQH_IDENTITY_SEAL_AAD_MAX_BYTES), PQH_ERR_INVALID_ARGUMENT (`out` inside `st`
+ * or overlapping an input, `out_written` inside `st`), PQH_ERR_BUFFER_TOO_SMALL (checked
+ * before `rng` is called), PQH_ERR_RNG, PQH_ERR_INVALID_LENGTH (a plaintext over GCM's limit of
+ * 2^36 - 32 bytes; the blob's area of `out` after the header is then zeroed).
+ *
+ * # Safety
+ * `st` must be a pqh_identity; `label`, `aad` and `pt` must be valid for reads of their
+ * lengths; `out` must be valid for writes of `out_len` bytes and `out_written` for a write.
+ */
+pqh_status pqh_identity_seal(const pqh_identity *st,
+                             const uint8_t *label,
+                             size_t label_len,
+                             const uint8_t *aad,
+                             size_t aad_len,
+                             const uint8_t *pt,
+                             size_t pt_len,
+                             uint8_t *out,
+                             size_t out_len,
+                             size_t *out_written,
+                             pqh_rng_fn rng,
+                             void *rng_ctx);
+#endif
+
+#if defined(PQH_IDENTITY)
+/**
+ * Opens a blob that pqh_identity_seal wrote on this device, with the same `label` and `aad`:
+ * writes the plaintext (`blob_len` - PQH_IDENTITY_SEAL_OVERHEAD_BYTES bytes) to the start of
+ * `out` (capacity `out_len`) and its length to `*out_written`.
+ *
+ * Errors (`out` and `*out_written` untouched, except after PQH_ERR_AUTHENTICATION_FAILED):
+ * PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (not measured, not initialized, wiped, or
+ * moved), PQH_ERR_CONTEXT_TOO_LONG (`label` or `aad` over its maximum),
+ * PQH_ERR_INVALID_ARGUMENT (`out` inside `st` or overlapping an input, `out_written` inside
+ * `st`), PQH_ERR_INVALID_LENGTH (`blob` shorter than PQH_IDENTITY_SEAL_OVERHEAD_BYTES),
+ * PQH_ERR_MALFORMED_ENCODING (not "PQSL" version 1), PQH_ERR_BUFFER_TOO_SMALL (`out` shorter
+ * than the plaintext), and last PQH_ERR_AUTHENTICATION_FAILED: the blob was sealed on another device, under another signer,
+ * mode, hidden input or label, with other associated data, or was changed or truncated; the
+ * plaintext area of `out` (`blob_len` - PQH_IDENTITY_SEAL_OVERHEAD_BYTES bytes) is then zeroed:
+ * no unauthenticated byte is released.
+ *
+ * # Safety
+ * `st` must be a pqh_identity; `label`, `aad` and `blob` must be valid for reads of their
+ * lengths; `out` must be valid for writes of `out_len` bytes and `out_written` for a write.
+ */
+pqh_status pqh_identity_open(const pqh_identity *st,
+                             const uint8_t *label,
+                             size_t label_len,
+                             const uint8_t *aad,
+                             size_t aad_len,
+                             const uint8_t *blob,
+                             size_t blob_len,
+                             uint8_t *out,
+                             size_t out_len,
+                             size_t *out_written);
 #endif
 
 #if defined(PQH_IDENTITY)

@@ -532,10 +532,19 @@ fn buffers_and_limits() {
         Err(Error::InvalidLength { .. })
     ));
     let p = EncryptionParams::new(&pk, CLASS).unwrap();
+    let mut short = [0x5Au8; 100];
     assert!(matches!(
-        encrypt_payload(&p, b"x", &mut out[..100], &mut TestRng(1)),
+        encrypt_payload(&p, b"x", &mut short, &mut TestRng(1)),
         Err(Error::BufferTooSmall { .. })
     ));
+    assert!(
+        short.iter().all(|b| *b == 0x5A),
+        "nothing written to a short buffer"
+    );
+    assert_eq!(
+        encrypted_payload_len(KemAlgorithm::XWing, u64::MAX - 10, 64),
+        u64::MAX
+    );
     assert_eq!(
         encrypt_payload(&p, b"x", &mut out, &mut pqhybrid_kat::rng::FailingRng),
         Err(Error::Rng)

@@ -18,10 +18,10 @@
  *
  * Files travel over semihosting; the host (cargo xtask cortex-m) issues the DeviceID certificate
  * from the CSR with `pqhybrid identity issue` and checks the whole chain, the nonce and the
- * image with `pqhybrid identity verify`. Each step runs twice: once timed (retired instructions
- * from SysTick under QEMU -icount shift=4, 2.5 instructions per tick), once for its stack
- * high-water mark (painted RAM); init and measure start from scratch each time, the documents
- * are the same bytes.
+ * image with `pqhybrid identity verify`. Each step runs twice (measure.c): once timed (retired
+ * instructions from SysTick under QEMU -icount shift=4, 2.5 instructions per tick), once for its
+ * stack high-water mark (painted RAM); init and measure start from scratch each time, the
+ * documents are the same bytes.
  *
  * THE UDS BELOW IS A FIXED TEST VALUE. A real device reads its UDS from fuses or OTP that the
  * bootloader locks (or hides) before the next layer runs; it never ships in code.
@@ -33,22 +33,12 @@
 #include "pqhybrid.h"
 
 #include "identity.h"
+#include "measure.h"
 #include "semihosting.h"
 
 #ifndef IDENTITY_DIR
 #error "IDENTITY_DIR (the host directory for the identity files) must be defined"
 #endif
-
-#define PAINT 0xC5ACCE55u
-#define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
-#define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
-#define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
-#define SYST_ENABLE_CORE_CLOCK 5u       /* ENABLE | CLKSOURCE (processor clock), no interrupt */
-#define SYST_TICKINT 2u
-#define SCB_ICSR (*(volatile uint32_t *)0xE000ED04u)
-#define SCB_ICSR_PENDSTSET (1u << 26)
-
-extern uint32_t _ebss;
 
 /* The fixed test UDS: the 32 ASCII bytes "pqhybrid test UDS, never real!!!". */
 static const uint8_t test_uds[PQH_IDENTITY_UDS_BYTES] = {
@@ -64,30 +54,6 @@ static size_t doc_len;
 static uint8_t nonce[PQH_IDENTITY_NONCE_MAX_BYTES];
 static size_t nonce_len;
 static const pqh_fw_image_info *measured;
-/* The lowest stack address any step reached (identity_deepest). */
-static uintptr_t deepest = UINTPTR_MAX;
-
-/* Paints the free RAM from the end of .bss to 256 bytes below this frame; returns the top of
-   the painted region. */
-__attribute__((noinline)) static uintptr_t paint(void)
-{
-    uint32_t sp;
-    __asm__ volatile("mov %0, sp" : "=r"(sp));
-    uintptr_t hi = (sp - 256u) & ~(uintptr_t)3;
-    for (volatile uint32_t *p = &_ebss; (uintptr_t)p < hi; p++) {
-        *p = PAINT;
-    }
-    return hi;
-}
-
-__attribute__((noinline)) static uintptr_t lowest_touched(uintptr_t hi)
-{
-    const volatile uint32_t *p = &_ebss;
-    while ((uintptr_t)p < hi && *p == PAINT) {
-        p++;
-    }
-    return (uintptr_t)p;
-}
 
 static pqh_status op_init(void)
 {
@@ -124,61 +90,6 @@ static pqh_status op_evidence_fixed(void)
     return pqh_identity_evidence(&identity, fixed, sizeof fixed, doc, sizeof doc, &doc_len);
 }
 
-/* SysTick wraps while a step is timed (the exception fires every 2^24 ticks). */
-static volatile uint32_t wraps;
-
-void SysTick_Handler(void)
-{
-    wraps++;
-}
-
-/* Instructions of op(): SysTick on the processor clock, wraps counted by the exception.
-   Under QEMU -icount shift=4 one instruction is 16 ns and the an386's SysTick runs at 25 MHz:
-   2.5 instructions per tick. */
-__attribute__((noinline)) static pqh_status timed(pqh_status (*op)(void), uint64_t *instructions)
-{
-    wraps = 0;
-    SYST_CSR = 0;
-    SYST_RVR = 0x00FFFFFFu;
-    SYST_CVR = 0;
-    SYST_CSR = SYST_ENABLE_CORE_CLOCK | SYST_TICKINT;
-    /* The cleared counter reloads on the first tick: start from a reloaded counter. */
-    while (SYST_CVR == 0) {
-    }
-    uint32_t t0 = SYST_CVR;
-    pqh_status st = op();
-    uint32_t t1 = SYST_CVR;
-    uint32_t w = wraps;
-    /* A wrap whose exception is still pending: PENDSTSET and a counter just reloaded. */
-    if ((SCB_ICSR & SCB_ICSR_PENDSTSET) != 0 && t1 > 0x00800000u) {
-        w++;
-    }
-    SYST_CSR = 0;
-    uint64_t ticks = (uint64_t)w * 0x01000000u + t0 - t1;
-    *instructions = ticks * 5u / 2u;
-    return st;
-}
-
-/* Stack of op(): run again with the SysTick exception off, after painting the free RAM. */
-__attribute__((noinline)) static pqh_status stacked(pqh_status (*op)(void), uint32_t *stack)
-{
-    uintptr_t hi = paint();
-    uint32_t sp;
-    __asm__ volatile("mov %0, sp" : "=r"(sp));
-    pqh_status st = op();
-    uintptr_t low = lowest_touched(hi);
-    if (low < deepest) {
-        deepest = low;
-    }
-    *stack = (uint32_t)(sp - low);
-    return st;
-}
-
-uintptr_t identity_deepest(void)
-{
-    return deepest;
-}
-
 /* Runs one step twice (instructions with the SysTick exception on, then stack with it off;
    every step gives the same result when repeated) and prints
    "IDENTITY <step>: <n> instructions, <m> stack bytes". */
@@ -186,9 +97,9 @@ static pqh_status step(const char *name, pqh_status (*op)(void))
 {
     uint64_t instructions = 0;
     uint32_t stack = 0;
-    pqh_status st = timed(op, &instructions);
+    pqh_status st = measure_instructions(op, &instructions);
     if (st == PQH_OK) {
-        st = stacked(op, &stack);
+        st = measure_stack(op, &stack);
     }
     if (st != PQH_OK) {
         sh_puts("IDENTITY FAILED: ");

@@ -10,8 +10,5 @@
    the Alias certificate and the evidence for the host's nonce over semihosting, and wipes the
    state. 0 on success. */
 int identity_boot(const pqh_fw_image_info *info);
-/* The lowest stack address the identity steps reached (their painting hides it from a later
-   scan), or UINTPTR_MAX before any step. */
-uintptr_t identity_deepest(void);
 
 #endif

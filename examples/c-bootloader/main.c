@@ -23,7 +23,9 @@
  * never to a value the counter cannot store (max_security_version).
  *
  * Built with IDENTITY=1 (and a library with the `identity` feature), it then derives the
- * device's DICE identity from the accepted image (identity.c).
+ * device's DICE identity from the accepted image (identity.c). Built with DECRYPT=1 (and a
+ * library with the `hpke` feature), it boots images whose payload is encrypted instead: it
+ * verifies slot A and decrypts it into slot B (decrypt.c), in place of the flow below.
  *
  * trust_anchor.h (TRUST_ANCHOR_KEY_ID, DEVICE_CLASS) is generated at build time from the key
  * that `pqhybrid keygen` made (cargo xtask cortex-m); SECURITY_COUNTER comes from the Makefile.
@@ -40,6 +42,12 @@
 #if defined(BOOT_IDENTITY)
 #include "identity.h"
 #endif
+#if defined(BOOT_DECRYPT)
+#include "decrypt.h"
+#endif
+#if defined(BOOT_IDENTITY) || defined(BOOT_DECRYPT)
+#include "measure.h"
+#endif
 
 #ifndef SECURITY_COUNTER
 #error "SECURITY_COUNTER (the device's anti-rollback counter) must be defined"
@@ -54,6 +62,7 @@ extern const uint8_t __slot_start[], __slot_end[];
 extern uint8_t __load_start[], __load_end[];
 extern uint32_t _ebss, _estack;
 
+#if !defined(BOOT_DECRYPT)
 /* What OTP would hold: the trust anchor, the anti-rollback counter and its width. */
 static const pqh_fw_trust_anchor otp_anchors[1] = {
     {.key_id = TRUST_ANCHOR_KEY_ID, .state = PQH_FW_KEY_ACTIVE},
@@ -65,6 +74,7 @@ static const uint8_t device_class[PQH_FW_DEVICE_CLASS_BYTES] = DEVICE_CLASS;
 
 /* The verifier state (17 KiB with the default 16 KiB trailer capacity): static, not stack. */
 static pqh_fw_verifier verifier;
+#endif
 
 void pqh_panic_handler(void)
 {
@@ -88,15 +98,16 @@ static uint32_t stack_used(void)
     while (p < &_estack && *p == PAINT) {
         p++;
     }
-#if defined(BOOT_IDENTITY)
-    /* The identity steps repaint the stack for their own figures: take their deepest point. */
-    if (identity_deepest() < (uintptr_t)p) {
-        p = (const volatile uint32_t *)identity_deepest();
+#if defined(BOOT_IDENTITY) || defined(BOOT_DECRYPT)
+    /* The measured steps repaint the stack for their own figures: take their deepest point. */
+    if (measure_deepest() < (uintptr_t)p) {
+        p = (const volatile uint32_t *)measure_deepest();
     }
 #endif
     return (uint32_t)((uintptr_t)&_estack - (uintptr_t)p);
 }
 
+#if !defined(BOOT_DECRYPT)
 /* Why an image is rejected: the reasons this device can meet, in a few bytes (the library's
    pqh_status_string would link every message, 3 KiB of flash). */
 static const char *reason(pqh_status st)
@@ -227,14 +238,22 @@ __attribute__((noinline)) static int verify(void)
     return 0;
 #endif
 }
+#endif /* !BOOT_DECRYPT */
 
 int main(void)
 {
     sh_puts("pqhybrid C bootloader (mps2-an386): slot of ");
     sh_putu((uint64_t)(__slot_end - __slot_start));
+#if defined(BOOT_DECRYPT)
+    sh_puts(" bytes, its encrypted image verified and decrypted into slot B in chunks of "
+            "4096" " bytes\n");
+    paint_stack();
+    int rc = decrypt_boot();
+#else
     sh_puts(" bytes, copied to RAM and verified in chunks of " "4096" " bytes\n");
     paint_stack();
     int rc = verify();
+#endif
     sh_puts("stack used: ");
     sh_putu(stack_used());
     sh_puts(" bytes\n");

@@ -8,16 +8,21 @@
 //! * FAILED: an update, update_copy or set_slot_len returned an error. The body (anchors,
 //!   policy, verifier) is wiped and `status` holds the error, which every later call returns
 //!   (finish returns it once more and ends the state).
-//! * DONE: finish was called (whatever its result); the body is wiped; every call is
-//!   INVALID_STATE.
+//! * DONE: finish was called and failed, or a failed state was finished; the body is wiped;
+//!   every call is INVALID_STATE.
+//! * VERIFIED: finish returned PQH_OK. The body is wiped and its place holds the verified
+//!   image's manifest (a `VerifiedImage`: public data, no references), which
+//!   pqh_fw_verifier_encryption_record_digest and pqh_fw_decryptor_init read; every other call
+//!   is INVALID_STATE, as for DONE.
 //! * DEAD: init was called and failed (or is running); the body is wiped; INVALID_STATE.
 //! * BUSY: inside a call (a caught panic leaves it so): INVALID_STATE.
 //! * anything else (zeroed memory): not initialized, INVALID_STATE.
 //!
 //! Every transition out of LIVE overwrites the tag and wipes the body, so no byte copy of a
-//! finished or failed state, put back anywhere, verifies again.
+//! finished or failed state, put back anywhere, verifies again (a copy of a VERIFIED state
+//! carries only the manifest of the image that was verified).
 
-use core::mem::{align_of, size_of};
+use core::mem::{ManuallyDrop, align_of, size_of};
 use core::ptr::{addr_of, addr_of_mut};
 
 use pqhybrid::firmware::{
@@ -32,7 +37,7 @@ use crate::status::pqh_status::{self, *};
 
 /// Size in bytes of pqh_fw_verifier. A compile-time assertion in the library keeps it equal to
 /// the real state (on 64-bit targets; 32-bit targets use a prefix of it).
-pub const PQH_FW_VERIFIER_SIZE: usize = 17712;
+pub const PQH_FW_VERIFIER_SIZE: usize = 17856;
 /// Alignment in bytes of pqh_fw_verifier.
 pub const PQH_FW_VERIFIER_ALIGN: usize = 16;
 /// The most trust anchors a pqh_fw_policy may list (they are copied into the verifier).
@@ -50,6 +55,9 @@ pub const PQH_FW_IMAGE_ID_BYTES: usize = 32;
 /// Capacity of pqh_fw_image_info.payload_digest: the longest payload digest (SHA-512,
 /// SHA3-512).
 pub const PQH_FW_DIGEST_MAX_BYTES: usize = 64;
+/// Length of the digest of an encrypted image's encryption record (SHA-256), which
+/// pqh_fw_verifier_encryption_record_digest reports.
+pub const PQH_FW_RECORD_DIGEST_BYTES: usize = 32;
 /// pqh_fw_policy.allowed_algorithms: every firmware algorithm (ML-DSA, SLH-DSA, composites).
 pub const PQH_FW_ALGS_ALL: u32 = 0x003F_FFFE;
 /// pqh_fw_policy.allowed_algorithms: the composites only (a forgery needs to break ML-DSA and
@@ -94,7 +102,9 @@ const _: () = {
 /// - Any error from update, update_copy or set_slot_len ends the verification: the state is
 ///   wiped and every later call returns that same error (finish returns it and ends the state).
 /// - finish ends the verification whatever its result: the state is wiped and every later call
-///   returns PQH_ERR_INVALID_STATE until the next pqh_fw_verifier_init.
+///   returns PQH_ERR_INVALID_STATE until the next pqh_fw_verifier_init. After PQH_OK the state
+///   keeps only the verified image's manifest (public), which
+///   pqh_fw_verifier_encryption_record_digest and pqh_fw_decryptor_init read.
 ///
 /// Between init and finish the state must not be moved (it refers to itself; a moved state
 /// gives PQH_ERR_INVALID_STATE). A byte copy of a live state (a snapshot) is a live state in its
@@ -248,6 +258,15 @@ struct Body {
     verifier: CVerifier,
 }
 
+/// What a state holds besides its tag: the verification in progress (LIVE, BUSY) or, once
+/// finish succeeded (VERIFIED), the verified image's manifest in the wiped body's place. The
+/// tag says which; in any other state it is zeros.
+#[repr(C)]
+union Content {
+    body: ManuallyDrop<Body>,
+    verified: VerifiedImage,
+}
+
 /// The state behind `pqh_fw_verifier`.
 #[repr(C)]
 struct State {
@@ -257,7 +276,7 @@ struct State {
     self_addr: usize,
     /// FAILED: the status that ended the verification.
     status: i32,
-    body: Body,
+    content: Content,
 }
 
 const MAGIC_LIVE: u64 = 0x7071_6877_5f6c_6976; // "pqhw_liv"
@@ -265,6 +284,7 @@ const MAGIC_BUSY: u64 = 0x7071_6877_5f62_7379; // "pqhw_bsy"
 const MAGIC_DONE: u64 = 0x7071_6877_5f64_6f6e; // "pqhw_don"
 const MAGIC_FAILED: u64 = 0x7071_6877_5f65_7272; // "pqhw_err"
 const MAGIC_DEAD: u64 = 0x7071_6877_5f64_6564; // "pqhw_ded"
+const MAGIC_VERIFIED: u64 = 0x7071_6877_5f76_6f6b; // "pqhw_vok"
 
 const _: () = {
     assert!(size_of::<State>() <= PQH_FW_VERIFIER_SIZE);
@@ -280,6 +300,16 @@ const _: () = {
     assert!(align_of::<State>() == PQH_FW_VERIFIER_ALIGN);
 };
 
+/// The body of the state at `state` (a field projection; nothing is read).
+///
+/// # Safety
+/// `state` must be non-null and aligned.
+unsafe fn body(state: *mut State) -> *mut Body {
+    // SAFETY: the caller's contract; `addr_of_mut!` projects without reading or creating a
+    // reference, and `ManuallyDrop<Body>` has the layout of `Body` (repr(transparent)).
+    unsafe { addr_of_mut!((*state).content.body).cast::<Body>() }
+}
+
 /// The state at `v`: non-null and aligned (nothing else is checked).
 fn state_at(v: *const pqh_fw_verifier) -> Result<*mut State, pqh_status> {
     let v = required(v.cast_mut())?;
@@ -291,7 +321,7 @@ fn state_at(v: *const pqh_fw_verifier) -> Result<*mut State, pqh_status> {
 
 /// The sticky status stored in a failed state. Never PQH_OK: a value that is not an error
 /// status (memory written by someone else) is PQH_ERR_INVALID_STATE.
-fn sticky(raw: i32) -> pqh_status {
+pub(crate) fn sticky(raw: i32) -> pqh_status {
     ALL_STATUSES
         .iter()
         .copied()
@@ -337,9 +367,9 @@ unsafe fn end(state: *mut State, tag: u64, status: pqh_status) {
         addr_of_mut!((*state).tag).write(tag);
         addr_of_mut!((*state).self_addr).write(0);
         addr_of_mut!((*state).status).write(status as i32);
-        addr_of_mut!((*state).body)
+        addr_of_mut!((*state).content)
             .cast::<u8>()
-            .write_bytes(0, size_of::<Body>());
+            .write_bytes(0, size_of::<Content>());
     }
 }
 
@@ -358,7 +388,7 @@ unsafe fn with_verifier(
     // ends before `end` overwrites the body.
     unsafe {
         addr_of_mut!((*state).tag).write(MAGIC_BUSY);
-        let r = f(&mut *addr_of_mut!((*state).body.verifier));
+        let r = f(&mut *addr_of_mut!((*body(state)).verifier));
         match r {
             Ok(()) => addr_of_mut!((*state).tag).write(MAGIC_LIVE),
             Err(s) => end(state, MAGIC_FAILED, s),
@@ -368,7 +398,7 @@ unsafe fn with_verifier(
 }
 
 /// Whether the byte ranges `[a, a + a_len)` and `[b, b + b_len)` overlap.
-fn overlaps(a: *const u8, a_len: usize, b: *const u8, b_len: usize) -> bool {
+pub(crate) fn overlaps(a: *const u8, a_len: usize, b: *const u8, b_len: usize) -> bool {
     let (a, b) = (a as usize, b as usize);
     a_len != 0 && b_len != 0 && a < b.saturating_add(b_len) && b < a.saturating_add(a_len)
 }
@@ -518,11 +548,12 @@ pub unsafe extern "C" fn pqh_fw_verifier_init(
         // checks (`self_addr`) before any use, and the tag is LIVE only once every field is
         // written.
         unsafe {
-            let anchors_ptr = addr_of_mut!((*state).body.anchors);
+            let body = body(state);
+            let anchors_ptr = addr_of_mut!((*body).anchors);
             anchors_ptr.write(p.anchors);
             let anchors: &'static [TrustAnchor] =
                 (*anchors_ptr).get(..p.anchors_len).unwrap_or_default();
-            let policy_ptr = addr_of_mut!((*state).body.policy);
+            let policy_ptr = addr_of_mut!((*body).policy);
             policy_ptr.write(Policy {
                 trust_anchors: anchors,
                 min_security_version: p.min_security_version,
@@ -534,8 +565,8 @@ pub unsafe extern "C" fn pqh_fw_verifier_init(
             });
             let policy: &'static Policy<'static> = &*policy_ptr;
             // The only reference to `trailer` there is: the verifier's.
-            let trailer: &'static mut [u8] = &mut *addr_of_mut!((*state).body.trailer);
-            addr_of_mut!((*state).body.verifier).write(Verifier::with_buffer(policy, trailer));
+            let trailer: &'static mut [u8] = &mut *addr_of_mut!((*body).trailer);
+            addr_of_mut!((*body).verifier).write(Verifier::with_buffer(policy, trailer));
             addr_of_mut!((*state).status).write(PQH_OK as i32);
             addr_of_mut!((*state).self_addr).write(state as usize);
             addr_of_mut!((*state).tag).write(MAGIC_LIVE);
@@ -593,7 +624,7 @@ pub unsafe extern "C" fn pqh_fw_verifier_expected_len(
         let len_out = required(len_out)?;
         // SAFETY: `live` checked the state is initialized and in place; only a shared
         // reference to `verifier` is made, and nothing writes to the state meanwhile.
-        let len = unsafe { (*addr_of!((*state).body.verifier)).expected_len() };
+        let len = unsafe { (*addr_of!((*body(state)).verifier)).expected_len() };
         let len = len.ok_or(PQH_ERR_FW_TRUNCATED)?;
         // SAFETY: `len_out` is non-null; validity and alignment are the caller's contract.
         unsafe { put(len_out, len) };
@@ -736,6 +767,10 @@ fn info_of(img: &VerifiedImage) -> pqh_fw_image_info {
 /// signature); then fills `*info`. The verifier is finished either way (wiped): initialize it
 /// again to verify another image. On error `*info` is untouched.
 ///
+/// After PQH_OK the state keeps the verified image's manifest (nothing else), for
+/// pqh_fw_verifier_encryption_record_digest and pqh_fw_decryptor_init: an image whose payload
+/// is encrypted is not booted in place but decrypted in a second pass.
+///
 /// Errors: PQH_ERR_NULL_POINTER (`info`: the verification is ended without a result),
 /// PQH_ERR_INVALID_STATE (not initialized, finished, or moved), the sticky error of a failed
 /// state, any PQH_ERR_FW_* status (PQH_ERR_FW_TRUNCATED for an incomplete image).
@@ -768,22 +803,87 @@ pub unsafe extern "C" fn pqh_fw_verifier_finish(
         // the verifier is finished where it is (`finish_in_place`) instead of being moved onto
         // the stack (17 KiB with the default trailer capacity); `verifier` is accessed through
         // a raw field projection, disjoint from the `policy` it borrows, and the `&mut` ends
-        // before `end` wipes the state, which happens whatever the result.
+        // before `end` wipes the state, which happens whatever the result. Only then, and only
+        // on success, the manifest (a plain value) is written where the body was.
         let r = unsafe {
             addr_of_mut!((*state).tag).write(MAGIC_BUSY);
             let r = match required(info) {
-                Ok(_) => (*addr_of_mut!((*state).body.verifier))
+                Ok(_) => (*addr_of_mut!((*body(state)).verifier))
                     .finish_in_place()
                     .map_err(pqh_status::from),
                 Err(s) => Err(s),
             };
             end(state, MAGIC_DONE, PQH_ERR_INVALID_STATE);
+            if let Ok(img) = &r {
+                addr_of_mut!((*state).content.verified).write(*img);
+                addr_of_mut!((*state).tag).write(MAGIC_VERIFIED);
+            }
             r
         };
         let img = r?;
         // SAFETY: `info` is non-null (checked above); validity and alignment are the caller's
         // contract.
         unsafe { put(info, info_of(&img)) };
+        Ok(())
+    })
+}
+
+/// The manifest of the image a verifier verified: `v` must have finished with PQH_OK
+/// (VERIFIED); PQH_ERR_INVALID_STATE otherwise (not initialized, verifying, failed, finished
+/// with an error, re-initialized since).
+pub(crate) fn verified_image(v: *const pqh_fw_verifier) -> Result<VerifiedImage, pqh_status> {
+    let state = state_at(v)?;
+    // SAFETY: `state` is non-null, aligned and points to a caller-owned pqh_fw_verifier (the
+    // caller's contract); the tag is a plain integer. The VERIFIED tag is written only after a
+    // complete `VerifiedImage` was written to `content.verified`, and nothing but init (which
+    // overwrites the tag first) writes to a VERIFIED state.
+    unsafe {
+        if addr_of!((*state).tag).read() != MAGIC_VERIFIED {
+            return Err(PQH_ERR_INVALID_STATE);
+        }
+        Ok(addr_of!((*state).content.verified).read())
+    }
+}
+
+/// Whether the image that `v` verified has an encrypted payload (header flag bit 2), and if so
+/// the SHA-256 of its encryption record as the verifier read it (32 bytes to the start of
+/// `digest_out`). Call it after pqh_fw_verifier_finish returned PQH_OK: PQH_OK means the
+/// payload is encrypted, so it must not be booted in place; decrypt it with a pqh_fw_decryptor
+/// (initialized from this verifier), which refuses a record that differs from this one.
+/// PQH_ERR_FW_NOT_ENCRYPTED means a plain payload. The state is not changed.
+///
+/// Errors (`digest_out` untouched): PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (`v` did not
+/// finish with PQH_OK, or was initialized again since), PQH_ERR_FW_NOT_ENCRYPTED,
+/// PQH_ERR_BUFFER_TOO_SMALL (`digest_len` < PQH_FW_RECORD_DIGEST_BYTES).
+///
+/// # Safety
+/// `v` must be a pqh_fw_verifier; `digest_out` must be valid for `digest_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pqh_fw_verifier_encryption_record_digest(
+    v: *const pqh_fw_verifier,
+    digest_out: *mut u8,
+    digest_len: usize,
+) -> pqh_status {
+    guard(|| {
+        let img = verified_image(v)?;
+        let digest = img
+            .encryption_record_digest()
+            .filter(|_| img.is_encrypted())
+            .ok_or(PQH_ERR_FW_NOT_ENCRYPTED)?;
+        if overlaps(
+            digest_out,
+            digest_len,
+            v.cast::<u8>(),
+            size_of::<pqh_fw_verifier>(),
+        ) {
+            return Err(PQH_ERR_INVALID_ARGUMENT);
+        }
+        // SAFETY: the caller's contract: `digest_out` is valid for `digest_len` bytes; it does
+        // not overlap the state (checked), the only other memory this call reads.
+        let out = unsafe { output(digest_out, digest_len)? };
+        out.get_mut(..PQH_FW_RECORD_DIGEST_BYTES)
+            .ok_or(PQH_ERR_BUFFER_TOO_SMALL)?
+            .copy_from_slice(&digest);
         Ok(())
     })
 }

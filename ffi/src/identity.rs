@@ -28,13 +28,15 @@ use core::sync::atomic::{Ordering, compiler_fence};
 use pqhybrid::firmware::FIXED_HEADER_LEN;
 use pqhybrid::identity::{
     CDI_LEN, Cdis, HIDDEN_LEN, ID_LEN, IdentityKey, ImageFacts, InputValues, MAX_CERT_LEN,
-    MAX_CSR_LEN, MAX_NONCE_LEN, MAX_TCB_STRING_LEN, Mode, TcbInfo, Uds, is_identity_algorithm,
+    MAX_CSR_LEN, MAX_NONCE_LEN, MAX_SEAL_AAD_LEN, MAX_SEAL_LABEL_LEN, MAX_TCB_STRING_LEN, Mode,
+    SEAL_OVERHEAD, SealingKey, TcbInfo, Uds, is_identity_algorithm, sealed_len,
     write_alias_certificate, write_csr, write_evidence,
 };
 
 use crate::alg::SigAlgArg;
 use crate::fw::pqh_fw_image_info;
 use crate::glue::{guard, input, output, put, required};
+use crate::rng::{CallbackRng, pqh_rng_fn};
 use crate::status::pqh_status::{self, *};
 
 /// Size in bytes of pqh_identity (21 KiB): two private keys held ready to sign, for every
@@ -60,6 +62,14 @@ pub const PQH_IDENTITY_TCB_STRING_MAX_BYTES: usize = 64;
 pub const PQH_IDENTITY_CERT_MAX_BYTES: usize = 8192;
 /// An output buffer of this many bytes holds any DeviceID CSR, for every identity algorithm.
 pub const PQH_IDENTITY_CSR_MAX_BYTES: usize = 8192;
+/// The bytes a sealed blob adds to its plaintext (a 17-byte header: magic "PQSL", version,
+/// nonce; and a 16-byte tag): pqh_identity_seal of `pt_len` bytes writes `pt_len` +
+/// PQH_IDENTITY_SEAL_OVERHEAD_BYTES bytes (pqh_identity_sealed_len).
+pub const PQH_IDENTITY_SEAL_OVERHEAD_BYTES: usize = 33;
+/// The longest purpose label of pqh_identity_seal and pqh_identity_open (the shortest is 0).
+pub const PQH_IDENTITY_SEAL_LABEL_MAX_BYTES: usize = 64;
+/// The longest associated data of pqh_identity_seal and pqh_identity_open (the shortest is 0).
+pub const PQH_IDENTITY_SEAL_AAD_MAX_BYTES: usize = 256;
 
 const _: () = {
     assert!(PQH_IDENTITY_UDS_BYTES == CDI_LEN);
@@ -69,6 +79,9 @@ const _: () = {
     assert!(PQH_IDENTITY_TCB_STRING_MAX_BYTES == MAX_TCB_STRING_LEN);
     assert!(PQH_IDENTITY_CERT_MAX_BYTES == MAX_CERT_LEN);
     assert!(PQH_IDENTITY_CSR_MAX_BYTES == MAX_CSR_LEN);
+    assert!(PQH_IDENTITY_SEAL_OVERHEAD_BYTES == SEAL_OVERHEAD);
+    assert!(PQH_IDENTITY_SEAL_LABEL_MAX_BYTES == MAX_SEAL_LABEL_LEN);
+    assert!(PQH_IDENTITY_SEAL_AAD_MAX_BYTES == MAX_SEAL_AAD_LEN);
 };
 
 /// The DICE mode of the measured image (Open DICE `DiceMode`): mixed into the Alias key and
@@ -731,6 +744,179 @@ pub unsafe extern "C" fn pqh_identity_alias_id(st: *const pqh_identity, id: *mut
     })
 }
 
+/// The length of the blob pqh_identity_seal writes for `pt_len` plaintext bytes: `pt_len` +
+/// PQH_IDENTITY_SEAL_OVERHEAD_BYTES, or SIZE_MAX if that does not fit in a size_t.
+#[unsafe(no_mangle)]
+pub extern "C" fn pqh_identity_sealed_len(pt_len: usize) -> usize {
+    sealed_len(pt_len)
+}
+
+/// The sealing key of a measured state for `label`, and where the caller's output may not be.
+/// The key is a copy: no reference into the state outlives this function.
+///
+/// # Safety
+/// `label` must be valid for reads of `label_len` bytes.
+unsafe fn sealing_key(
+    st: *const pqh_identity,
+    label: *const u8,
+    label_len: usize,
+) -> Result<(*mut Body, SealingKey), pqh_status> {
+    let (body, m) = measured(st)?;
+    // SAFETY: the caller guarantees `label` is valid for `label_len` bytes.
+    let label = unsafe { input(label, label_len)? };
+    // SAFETY: `measured` checked the state is measured here; the shared reference to the
+    // next layer's CDIs ends with the derivation.
+    let key = unsafe { SealingKey::derive(&*addr_of!((*m).cdis), label)? };
+    Ok((body, key))
+}
+
+/// Fails with PQH_ERR_INVALID_ARGUMENT if the output `[out, out + out_len)` overlaps one of
+/// `inputs` (pointer, length) or the state of `body`, or `out_written` lies in the state.
+fn check_outputs(
+    body: *mut Body,
+    out: *const u8,
+    out_len: usize,
+    out_written: *mut usize,
+    inputs: &[(*const u8, usize)],
+) -> Result<(), pqh_status> {
+    outside_state(body, out, out_len)?;
+    outside_state(body, out_written.cast::<u8>(), size_of::<usize>())?;
+    if inputs
+        .iter()
+        .any(|&(p, len)| overlaps(p, len, out, out_len))
+    {
+        return Err(PQH_ERR_INVALID_ARGUMENT);
+    }
+    Ok(())
+}
+
+/// Seals `pt` (`pt_len` bytes) as data at rest of the measured image on this device: AES-256-GCM
+/// under a key derived from the measured layer's CDI_Seal and the purpose `label` (0 to
+/// PQH_IDENTITY_SEAL_LABEL_MAX_BYTES bytes, NULL for none), with the associated data `aad`
+/// (0 to PQH_IDENTITY_SEAL_AAD_MAX_BYTES bytes: authenticated, not stored; pqh_identity_open
+/// needs the same bytes). Writes the blob (`"PQSL"`, version 1, a 12-byte nonce from
+/// `rng(rng_ctx, ...)`, the ciphertext, a 16-byte tag: pqh_identity_sealed_len(pt_len) bytes;
+/// docs/identity.md, "Sealing") to the start of `out` (capacity `out_len`) and its length to
+/// `*out_written`.
+///
+/// The key, and so what opens the blob, is the same on every boot of this device with an image
+/// signed by the same key (the authority: the signer key id of the measured image) in the same
+/// mode with the same hidden input; it differs for any other device, signer, mode, hidden input
+/// or label. Sealing draws a fresh nonce each time, so sealing the same data twice gives two
+/// different blobs.
+///
+/// Errors (`out` and `*out_written` untouched): PQH_ERR_NULL_POINTER (also a NULL `rng`),
+/// PQH_ERR_INVALID_STATE (not measured, not initialized, wiped, or moved),
+/// PQH_ERR_CONTEXT_TOO_LONG (`label` longer than PQH_IDENTITY_SEAL_LABEL_MAX_BYTES or `aad`
+/// longer than PQH_IDENTITY_SEAL_AAD_MAX_BYTES), PQH_ERR_INVALID_ARGUMENT (`out` inside `st`
+/// or overlapping an input, `out_written` inside `st`), PQH_ERR_BUFFER_TOO_SMALL (checked
+/// before `rng` is called), PQH_ERR_RNG, PQH_ERR_INVALID_LENGTH (a plaintext over GCM's limit of
+/// 2^36 - 32 bytes; the blob's area of `out` after the header is then zeroed).
+///
+/// # Safety
+/// `st` must be a pqh_identity; `label`, `aad` and `pt` must be valid for reads of their
+/// lengths; `out` must be valid for writes of `out_len` bytes and `out_written` for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pqh_identity_seal(
+    st: *const pqh_identity,
+    label: *const u8,
+    label_len: usize,
+    aad: *const u8,
+    aad_len: usize,
+    pt: *const u8,
+    pt_len: usize,
+    out: *mut u8,
+    out_len: usize,
+    out_written: *mut usize,
+    rng: pqh_rng_fn,
+    rng_ctx: *mut core::ffi::c_void,
+) -> pqh_status {
+    guard(|| {
+        let out_written = required(out_written)?;
+        let mut rng = CallbackRng::new(rng, rng_ctx)?;
+        // SAFETY: the caller guarantees `label` is valid for `label_len` bytes.
+        let (body, key) = unsafe { sealing_key(st, label, label_len)? };
+        // SAFETY: the caller guarantees each input is valid for its length.
+        let (aad, pt) = unsafe { (input(aad, aad_len)?, input(pt, pt_len)?) };
+        check_outputs(
+            body,
+            out,
+            out_len,
+            out_written,
+            &[
+                (label, label_len),
+                (aad.as_ptr(), aad.len()),
+                (pt.as_ptr(), pt.len()),
+            ],
+        )?;
+        // SAFETY: the caller's contract; `out` overlaps neither the state nor an input
+        // (checked).
+        let out = unsafe { output(out, out_len)? };
+        let n = key.seal(aad, pt, out, &mut rng)?;
+        // SAFETY: non-null (checked); validity and alignment are the caller's contract.
+        unsafe { put(out_written, n) };
+        Ok(())
+    })
+}
+
+/// Opens a blob that pqh_identity_seal wrote on this device, with the same `label` and `aad`:
+/// writes the plaintext (`blob_len` - PQH_IDENTITY_SEAL_OVERHEAD_BYTES bytes) to the start of
+/// `out` (capacity `out_len`) and its length to `*out_written`.
+///
+/// Errors (`out` and `*out_written` untouched, except after PQH_ERR_AUTHENTICATION_FAILED):
+/// PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (not measured, not initialized, wiped, or
+/// moved), PQH_ERR_CONTEXT_TOO_LONG (`label` or `aad` over its maximum),
+/// PQH_ERR_INVALID_ARGUMENT (`out` inside `st` or overlapping an input, `out_written` inside
+/// `st`), PQH_ERR_INVALID_LENGTH (`blob` shorter than PQH_IDENTITY_SEAL_OVERHEAD_BYTES),
+/// PQH_ERR_MALFORMED_ENCODING (not "PQSL" version 1), PQH_ERR_BUFFER_TOO_SMALL (`out` shorter
+/// than the plaintext), and last PQH_ERR_AUTHENTICATION_FAILED: the blob was sealed on another device, under another signer,
+/// mode, hidden input or label, with other associated data, or was changed or truncated; the
+/// plaintext area of `out` (`blob_len` - PQH_IDENTITY_SEAL_OVERHEAD_BYTES bytes) is then zeroed:
+/// no unauthenticated byte is released.
+///
+/// # Safety
+/// `st` must be a pqh_identity; `label`, `aad` and `blob` must be valid for reads of their
+/// lengths; `out` must be valid for writes of `out_len` bytes and `out_written` for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pqh_identity_open(
+    st: *const pqh_identity,
+    label: *const u8,
+    label_len: usize,
+    aad: *const u8,
+    aad_len: usize,
+    blob: *const u8,
+    blob_len: usize,
+    out: *mut u8,
+    out_len: usize,
+    out_written: *mut usize,
+) -> pqh_status {
+    guard(|| {
+        let out_written = required(out_written)?;
+        // SAFETY: the caller guarantees `label` is valid for `label_len` bytes.
+        let (body, key) = unsafe { sealing_key(st, label, label_len)? };
+        // SAFETY: the caller guarantees each input is valid for its length.
+        let (aad, blob) = unsafe { (input(aad, aad_len)?, input(blob, blob_len)?) };
+        check_outputs(
+            body,
+            out,
+            out_len,
+            out_written,
+            &[
+                (label, label_len),
+                (aad.as_ptr(), aad.len()),
+                (blob.as_ptr(), blob.len()),
+            ],
+        )?;
+        // SAFETY: the caller's contract; `out` overlaps neither the state nor an input
+        // (checked).
+        let out = unsafe { output(out, out_len)? };
+        let n = key.open(aad, blob, out)?;
+        // SAFETY: non-null (checked); validity and alignment are the caller's contract.
+        unsafe { put(out_written, n) };
+        Ok(())
+    })
+}
+
 /// Wipes the state: every secret (CDIs, private keys) and the measurement are overwritten, and
 /// the state is unusable (PQH_ERR_INVALID_STATE) until the next pqh_identity_init. Call it
 /// before the next layer runs. Wiping a zeroed, wiped or never-initialized state (or a byte
@@ -1025,6 +1211,169 @@ mod tests {
             );
             assert_eq!(pqh_identity_wipe(&mut *st), PQH_OK);
         }
+    }
+
+    unsafe extern "C" fn counter_rng(ctx: *mut core::ffi::c_void, out: *mut u8, len: usize) -> i32 {
+        // SAFETY: the tests pass a `u8` counter as the context and a valid buffer.
+        unsafe {
+            let next = &mut *ctx.cast::<u8>();
+            for i in 0..len {
+                out.add(i).write(*next);
+                *next = next.wrapping_add(1);
+            }
+        }
+        0
+    }
+
+    unsafe extern "C" fn failing_rng(_: *mut core::ffi::c_void, _: *mut u8, _: usize) -> i32 {
+        -1
+    }
+
+    fn seal(st: &pqh_identity, label: &[u8], aad: &[u8], pt: &[u8]) -> Result<Vec<u8>, pqh_status> {
+        let mut ctr = 0u8;
+        let mut out = vec![0u8; pqh_identity_sealed_len(pt.len())];
+        let mut n = 0usize;
+        // SAFETY: valid buffers and generator.
+        let s = unsafe {
+            pqh_identity_seal(
+                st,
+                label.as_ptr(),
+                label.len(),
+                aad.as_ptr(),
+                aad.len(),
+                pt.as_ptr(),
+                pt.len(),
+                out.as_mut_ptr(),
+                out.len(),
+                &mut n,
+                Some(counter_rng),
+                (&raw mut ctr).cast(),
+            )
+        };
+        if s != PQH_OK {
+            return Err(s);
+        }
+        assert_eq!(n, out.len());
+        Ok(out)
+    }
+
+    fn open(
+        st: &pqh_identity,
+        label: &[u8],
+        aad: &[u8],
+        blob: &[u8],
+    ) -> Result<Vec<u8>, pqh_status> {
+        let mut out = vec![0xa5u8; blob.len()];
+        let mut n = 0usize;
+        // SAFETY: valid buffers.
+        let s = unsafe {
+            pqh_identity_open(
+                st,
+                label.as_ptr(),
+                label.len(),
+                aad.as_ptr(),
+                aad.len(),
+                blob.as_ptr(),
+                blob.len(),
+                out.as_mut_ptr(),
+                out.len(),
+                &mut n,
+            )
+        };
+        if s != PQH_OK {
+            return Err(s);
+        }
+        out.truncate(n);
+        Ok(out)
+    }
+
+    #[test]
+    fn sealing_is_the_cores() {
+        let mut st = zeroed();
+        let i = info();
+        // SAFETY: valid state and buffers.
+        unsafe {
+            assert_eq!(
+                pqh_identity_init(&mut *st, SigAlgArg(ALG as u32), UDS.as_ptr()),
+                PQH_OK
+            );
+        }
+        // Before measure: no sealing key.
+        assert_eq!(seal(&st, b"l", b"a", b"pt"), bad());
+        // SAFETY: valid state and info.
+        unsafe {
+            assert_eq!(pqh_identity_measure(&mut *st, &i, NORMAL, null()), PQH_OK);
+        }
+        let blob = seal(&st, b"label", b"aad", b"plaintext").unwrap();
+        // The core's key of the measured layer, with the same nonce (0, 1, 2, ...), gives the
+        // same blob and opens it.
+        let l1 = Cdis::from_uds(&Uds::new(UDS)).next(&InputValues::from_image_facts(
+            &facts(&i),
+            Mode::Normal,
+            [0; HIDDEN_LEN],
+        ));
+        let key = SealingKey::derive(&l1, b"label").unwrap();
+        let mut ctr = 0u8;
+        let mut rng = CallbackRng::new(Some(counter_rng), (&raw mut ctr).cast()).unwrap();
+        let mut core_blob = vec![0u8; blob.len()];
+        key.seal(b"aad", b"plaintext", &mut core_blob, &mut rng)
+            .unwrap();
+        assert_eq!(core_blob, blob);
+        assert_eq!(open(&st, b"label", b"aad", &blob).unwrap(), b"plaintext");
+        assert_eq!(
+            open(&st, b"other", b"aad", &blob),
+            Err(PQH_ERR_AUTHENTICATION_FAILED)
+        );
+        assert_eq!(pqh_identity_sealed_len(0), PQH_IDENTITY_SEAL_OVERHEAD_BYTES);
+        assert_eq!(pqh_identity_sealed_len(usize::MAX), usize::MAX);
+
+        // A failing generator; an output inside the state.
+        let mut n = 0usize;
+        let mut out = [0u8; 64];
+        // SAFETY: valid buffers; `inside` points into the state.
+        unsafe {
+            assert_eq!(
+                pqh_identity_seal(
+                    &*st,
+                    null(),
+                    0,
+                    null(),
+                    0,
+                    b"x".as_ptr(),
+                    1,
+                    out.as_mut_ptr(),
+                    out.len(),
+                    &mut n,
+                    Some(failing_rng),
+                    null_mut(),
+                ),
+                PQH_ERR_RNG
+            );
+            let inside = (&*st as *const pqh_identity)
+                .cast::<u8>()
+                .cast_mut()
+                .add(64);
+            assert_eq!(
+                pqh_identity_open(
+                    &*st,
+                    null(),
+                    0,
+                    null(),
+                    0,
+                    blob.as_ptr(),
+                    blob.len(),
+                    inside,
+                    blob.len(),
+                    &mut n,
+                ),
+                PQH_ERR_INVALID_ARGUMENT
+            );
+        }
+        assert_eq!(n, 0);
+        assert!(out.iter().all(|b| *b == 0));
+        // SAFETY: valid state.
+        assert_eq!(unsafe { pqh_identity_wipe(&mut *st) }, PQH_OK);
+        assert_eq!(open(&st, b"label", b"aad", &blob), bad());
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! # pqhybrid-ffi: the C ABI of pqhybrid
 //!
 //! libsodium-style C functions (`pqh_<object>_<verb>`) over pqhybrid's algorithm-agile byte
-//! layer, AES-GCM, the streaming firmware verifier and (feature `identity`, on by default) the
-//! device side of the DICE identity. The header `include/pqhybrid.h` is
+//! layer, AES-GCM, HPKE sealing to the KEMs (feature `hpke`, on by default), the streaming
+//! firmware verifier and (feature `identity`, on by default) the device side of the DICE
+//! identity. The header `include/pqhybrid.h` is
 //! generated from this crate by `cargo xtask header` (cbindgen, config `ffi/cbindgen.toml`).
 //!
 //! Rules every function follows:
@@ -30,7 +31,13 @@ extern crate std;
 pub mod aead;
 pub mod alg;
 pub mod fw;
+#[cfg(feature = "hpke")]
+pub mod fw_decrypt;
+#[cfg(feature = "hpke")]
+pub mod fw_encrypt;
 mod glue;
+#[cfg(feature = "hpke")]
+pub mod hpke;
 #[cfg(feature = "identity")]
 pub mod identity;
 pub mod kem;

@@ -108,7 +108,10 @@ pub const fn record_len(kem: KemAlgorithm) -> usize {
 /// The encrypted payload's length: the record, the plaintext and one tag per chunk.
 #[must_use]
 pub const fn encrypted_payload_len(kem: KemAlgorithm, pt_len: u64, chunk_size: u32) -> u64 {
-    record_len(kem) as u64 + pt_len + CHUNK_TAG_LEN as u64 * chunk_count(pt_len, chunk_size)
+    // Saturating: a length near `u64::MAX` gives `u64::MAX`, which no buffer holds.
+    (record_len(kem) as u64)
+        .saturating_add(pt_len)
+        .saturating_add((CHUNK_TAG_LEN as u64).saturating_mul(chunk_count(pt_len, chunk_size)))
 }
 
 /// The nonce of chunk `index`: `u64be(index) ‖ u32be(last)`.
@@ -274,7 +277,9 @@ pub fn encrypt_payload<R: TryCryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<usize> {
     let result = encrypt_impl(params, plaintext, out, rng);
-    if result.is_err() {
+    // A short buffer is found before anything is written; other failures may leave part of
+    // a payload (or the plaintext copied into it) behind.
+    if result.is_err() && !matches!(result, Err(Error::BufferTooSmall { .. })) {
         // Never leave a half-written payload (or the plaintext copied into it) behind.
         let n = out
             .len()

@@ -169,6 +169,7 @@ static const pqh_status ALL_STATUSES[] = {
     PQH_ERR_INVALID_STATE,
     PQH_ERR_INVALID_ARGUMENT,
     PQH_ERR_ALGORITHM_DISABLED,
+    PQH_ERR_UNSUPPORTED_SUITE,
     PQH_ERR_INTERNAL,
     PQH_ERR_FW_BAD_MAGIC,
     PQH_ERR_FW_UNSUPPORTED_VERSION,
@@ -1682,6 +1683,443 @@ static void test_sha256(void) {
     CHECK(memcmp(d, two_block_digest, 32) == 0, "SHA-256 (two blocks)");
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* HPKE (pqh_hpke_*): every KEM with an HPKE code point x every KDF x every AEAD.            */
+
+static const pqh_hpke_kdf HPKE_KDFS[] = {PQH_HPKE_KDF_HKDF_SHA256, PQH_HPKE_KDF_HKDF_SHA512,
+                                         PQH_HPKE_KDF_SHAKE128, PQH_HPKE_KDF_SHAKE256};
+static const pqh_hpke_aead HPKE_AEADS[] = {PQH_HPKE_AEAD_AES_256_GCM,
+                                           PQH_HPKE_AEAD_CHACHA20_POLY1305};
+
+/* A generator that replays a buffer and fails once it runs out (docs/hpke.md's example). */
+typedef struct {
+    const uint8_t *p;
+    size_t left;
+} replay_rng;
+
+static int replay_fill(void *ctx, uint8_t *out, size_t len) {
+    replay_rng *r = (replay_rng *)ctx;
+    if (len > r->left) {
+        return -1;
+    }
+    memcpy(out, r->p, len);
+    r->p += len;
+    r->left -= len;
+    return 0;
+}
+
+static uint8_t g_hpke_info[PQH_HPKE_SHAKE_INFO_BYTES_MAX + 1];
+
+/* Opens `box` into a sentinel-filled buffer of `cap` bytes and checks the output rules: on
+ * success the plaintext length and nothing past it; on PQH_ERR_AUTHENTICATION_FAILED the
+ * plaintext area zeroed and nothing past it; on any other error nothing written. */
+static pqh_status hpke_open_checked(pqh_kem_alg kem, pqh_hpke_kdf kdf, pqh_hpke_aead aead,
+                                    const uint8_t *sk, size_t sk_len, const uint8_t *info,
+                                    size_t info_len, const uint8_t *aad, size_t aad_len,
+                                    const uint8_t *box, size_t box_len, uint8_t *out, size_t cap,
+                                    size_t *pt_len) {
+    size_t n = 999;
+    memset(out, SENTINEL, cap);
+    pqh_status s = pqh_hpke_open(kem, kdf, aead, sk, sk_len, info, info_len, aad, aad_len, box,
+                                 box_len, out, cap, &n);
+    size_t overhead = pqh_hpke_sealed_len(kem, kdf, aead, 0);
+    if (s == PQH_OK) {
+        CHECK(n == box_len - overhead, "open length %zu", n);
+        CHECK(all_bytes(out + n, cap - n, SENTINEL), "open wrote past the plaintext");
+        *pt_len = n;
+    } else {
+        size_t zeroed = s == PQH_ERR_AUTHENTICATION_FAILED ? box_len - overhead : 0;
+        CHECK(n == 999, "open %d wrote *out_len", (int)s);
+        CHECK(zeroed <= cap && all_bytes(out, zeroed, 0) &&
+                  all_bytes(out + zeroed, cap - zeroed, SENTINEL),
+              "open %d released bytes", (int)s);
+    }
+    return s;
+}
+
+static void test_hpke(void) {
+    CHECK(PQH_HPKE_KDF_HKDF_SHA256 == 0x0001 && PQH_HPKE_KDF_HKDF_SHA512 == 0x0003 &&
+              PQH_HPKE_KDF_SHAKE128 == 0x0010 && PQH_HPKE_KDF_SHAKE256 == 0x0011,
+          "HPKE KDF identifiers");
+    CHECK(PQH_HPKE_AEAD_AES_256_GCM == 0x0002 && PQH_HPKE_AEAD_CHACHA20_POLY1305 == 0x0003,
+          "HPKE AEAD identifiers");
+    CHECK(PQH_HPKE_TAG_BYTES == 16 && PQH_HPKE_SHAKE_INFO_BYTES_MAX == 65535, "HPKE macros");
+
+    static const uint8_t info[] = "test_pqhybrid.c hpke";
+    static const uint8_t aad[] = "header";
+    static const uint8_t msg[] = "a content key of 32 bytes.......";
+    const size_t il = sizeof info - 1, al = sizeof aad - 1, ml = sizeof msg - 1;
+    size_t max_overhead = 0;
+    unsigned suites = 0;
+    for (size_t i = 0; i < COUNT(KEMS); i++) {
+        const kem_row *r = &KEMS[i];
+        const int offered = r->alg != PQH_KEM_MLKEM768_X25519_SHA3_256;
+        uint8_t seed[PQH_KEM_SEEDBYTES_MAX], pk[PQH_KEM_PUBLICKEYBYTES_MAX];
+        uint8_t sk[PQH_KEM_SECRETKEYBYTES_MAX], sk2[PQH_KEM_SECRETKEYBYTES_MAX];
+        uint8_t pk2[PQH_KEM_PUBLICKEYBYTES_MAX];
+        memset(seed, 0x21 + (int)i, sizeof seed);
+        CHECK_STATUS(pqh_kem_keypair_from_seed(r->alg, seed, r->seed, pk, sizeof pk, sk, sizeof sk),
+                     PQH_OK);
+        memset(seed, 0x61 + (int)i, sizeof seed);
+        CHECK_STATUS(
+            pqh_kem_keypair_from_seed(r->alg, seed, r->seed, pk2, sizeof pk2, sk2, sizeof sk2),
+            PQH_OK);
+        for (size_t k = 0; k < COUNT(HPKE_KDFS); k++) {
+            for (size_t a = 0; a < COUNT(HPKE_AEADS); a++) {
+                const pqh_hpke_kdf kdf = HPKE_KDFS[k];
+                const pqh_hpke_aead aead = HPKE_AEADS[a];
+                uint8_t box[PQH_HPKE_OVERHEAD_BYTES_MAX + 64], box2[PQH_HPKE_OVERHEAD_BYTES_MAX + 64];
+                uint8_t out[64];
+                size_t n = 777, m = 0;
+                const size_t ov = pqh_hpke_sealed_len(r->alg, kdf, aead, 0);
+                if (!offered) {
+                    /* No HPKE code point (X-Wing is its HPKE counterpart). */
+                    memset(box, SENTINEL, sizeof box);
+                    CHECK(ov == 0, "%s has no sealed length", r->name);
+                    CHECK_STATUS(pqh_hpke_seal(r->alg, kdf, aead, pk, r->pk, info, il, aad, al,
+                                               msg, ml, pqh_rng_os, NULL, box, sizeof box, &n),
+                                 PQH_ERR_UNSUPPORTED_SUITE);
+                    CHECK(n == 777 && all_bytes(box, sizeof box, SENTINEL), "seal wrote");
+                    CHECK_STATUS(hpke_open_checked(r->alg, kdf, aead, sk, r->sk, info, il, aad,
+                                                   al, box, r->ct + 16 + ml, out, sizeof out, &m),
+                                 PQH_ERR_UNSUPPORTED_SUITE);
+                    continue;
+                }
+                suites++;
+                CHECK(ov == r->ct + PQH_HPKE_TAG_BYTES, "%s overhead %zu", r->name, ov);
+                CHECK(pqh_hpke_sealed_len(r->alg, kdf, aead, 100) == ov + 100, "sealed len");
+                max_overhead = ov > max_overhead ? ov : max_overhead;
+
+                /* Round trip; nothing written past the box. */
+                test_rng rng = {0xB0B0ULL + 16 * i + 4 * k + a, 0};
+                memset(box, SENTINEL, sizeof box);
+                CHECK_STATUS(pqh_hpke_seal(r->alg, kdf, aead, pk, r->pk, info, il, aad, al, msg,
+                                           ml, test_rng_fill, &rng, box, sizeof box, &n),
+                             PQH_OK);
+                CHECK(n == ov + ml && rng.calls > 0, "%s: seal length %zu", r->name, n);
+                CHECK(all_bytes(box + n, sizeof box - n, SENTINEL), "seal wrote past the box");
+                CHECK_STATUS(hpke_open_checked(r->alg, kdf, aead, sk, r->sk, info, il, aad, al,
+                                               box, n, out, sizeof out, &m),
+                             PQH_OK);
+                CHECK(m == ml && memcmp(out, msg, ml) == 0, "%s: HPKE round trip", r->name);
+                /* Sealing again gives another box (a fresh encapsulation), which opens too. */
+                size_t n2 = 0;
+                CHECK_STATUS(pqh_hpke_seal(r->alg, kdf, aead, pk, r->pk, info, il, aad, al, msg,
+                                           ml, pqh_rng_os, NULL, box2, sizeof box2, &n2),
+                             PQH_OK);
+                CHECK(n2 == n && memcmp(box, box2, n) != 0, "%s: two boxes alike", r->name);
+                CHECK_STATUS(hpke_open_checked(r->alg, kdf, aead, sk, r->sk, info, il, aad, al,
+                                               box2, n2, out, sizeof out, &m),
+                             PQH_OK);
+
+                /* Wrong key, info, aad; another suite; a bit flipped in enc, ct and tag;
+                 * a byte more or less. */
+                CHECK_STATUS(hpke_open_checked(r->alg, kdf, aead, sk2, r->sk, info, il, aad, al,
+                                               box, n, out, sizeof out, &m),
+                             PQH_ERR_AUTHENTICATION_FAILED);
+                CHECK_STATUS(hpke_open_checked(r->alg, kdf, aead, sk, r->sk, info, il - 1, aad,
+                                               al, box, n, out, sizeof out, &m),
+                             PQH_ERR_AUTHENTICATION_FAILED);
+                CHECK_STATUS(hpke_open_checked(r->alg, kdf, aead, sk, r->sk, info, il, aad,
+                                               al - 1, box, n, out, sizeof out, &m),
+                             PQH_ERR_AUTHENTICATION_FAILED);
+                CHECK_STATUS(hpke_open_checked(r->alg, HPKE_KDFS[(k + 1) % 4], aead, sk, r->sk,
+                                               info, il, aad, al, box, n, out, sizeof out, &m),
+                             PQH_ERR_AUTHENTICATION_FAILED);
+                CHECK_STATUS(hpke_open_checked(r->alg, kdf, HPKE_AEADS[1 - a], sk, r->sk, info,
+                                               il, aad, al, box, n, out, sizeof out, &m),
+                             PQH_ERR_AUTHENTICATION_FAILED);
+                const size_t at[] = {0, r->ct / 2, ov - PQH_HPKE_TAG_BYTES + 3, n - 1};
+                for (size_t t = 0; t < COUNT(at); t++) {
+                    box[at[t]] ^= 0x04;
+                    pqh_status s = hpke_open_checked(r->alg, kdf, aead, sk, r->sk, info, il, aad,
+                                                     al, box, n, out, sizeof out, &m);
+                    CHECK(s == PQH_ERR_AUTHENTICATION_FAILED || s == PQH_ERR_MALFORMED_ENCODING,
+                          "%s: tampered byte %zu gave %d", r->name, at[t], (int)s);
+                    box[at[t]] ^= 0x04;
+                }
+                CHECK_STATUS(hpke_open_checked(r->alg, kdf, aead, sk, r->sk, info, il, aad, al,
+                                               box, n - 1, out, sizeof out, &m),
+                             PQH_ERR_AUTHENTICATION_FAILED);
+                CHECK_STATUS(hpke_open_checked(r->alg, kdf, aead, sk, r->sk, info, il, aad, al,
+                                               box, n + 1, out, sizeof out, &m),
+                             PQH_ERR_AUTHENTICATION_FAILED);
+                CHECK_STATUS(hpke_open_checked(r->alg, kdf, aead, sk, r->sk, info, il, aad, al,
+                                               box, ov - 1, out, sizeof out, &m),
+                             PQH_ERR_INVALID_LENGTH);
+
+                /* Empty plaintext, info and aad: NULL pointers with zero lengths. */
+                CHECK_STATUS(pqh_hpke_seal(r->alg, kdf, aead, pk, r->pk, NULL, 0, NULL, 0, NULL,
+                                           0, pqh_rng_os, NULL, box, ov, &n),
+                             PQH_OK);
+                CHECK(n == ov, "empty seal length");
+                size_t z = 999;
+                CHECK_STATUS(pqh_hpke_open(r->alg, kdf, aead, sk, r->sk, NULL, 0, NULL, 0, box, n,
+                                           NULL, 0, &z),
+                             PQH_OK);
+                CHECK(z == 0, "empty open length");
+            }
+        }
+    }
+    CHECK(suites == 48, "%u HPKE suites", suites);
+    CHECK(max_overhead == PQH_HPKE_OVERHEAD_BYTES_MAX, "PQH_HPKE_OVERHEAD_BYTES_MAX");
+
+    /* docs/hpke.md's worked example: X-Wing from the seed 00..1f, HKDF-SHA256, AES-256-GCM,
+     * the 64 bytes 40..7f of randomness replayed; the box's SHA-256. */
+    {
+        static const uint8_t box_digest[32] = {
+            0x80, 0x93, 0x91, 0x83, 0x12, 0x43, 0x21, 0x78, 0x2a, 0x9c, 0xcb, 0x16, 0x2e, 0x3e, 0x3b, 0x5c,
+            0x1e, 0x23, 0x00, 0xe0, 0xac, 0xc8, 0x1e, 0xc9, 0x9d, 0xc8, 0x3d, 0x6e, 0x3e, 0x8f, 0xda, 0xfc};
+        uint8_t seed[32], eseed[64], pk[PQH_XWING_PUBLICKEYBYTES], sk[PQH_XWING_SECRETKEYBYTES];
+        uint8_t box[PQH_XWING_CIPHERTEXTBYTES + 25 + PQH_HPKE_TAG_BYTES], d[32], out[25];
+        for (int j = 0; j < 32; j++) seed[j] = (uint8_t)j;
+        for (int j = 0; j < 64; j++) eseed[j] = (uint8_t)(0x40 + j);
+        const char *ex_info = "pqhybrid docs/hpke.md example", *ex_aad = "header v1";
+        const char *ex_pt = "Hello from pqhybrid HPKE!";
+        CHECK_STATUS(pqh_kem_keypair_from_seed(PQH_KEM_XWING, seed, 32, pk, sizeof pk, sk,
+                                               sizeof sk),
+                     PQH_OK);
+        replay_rng rr = {eseed, sizeof eseed};
+        size_t n = 0, m = 0;
+        CHECK_STATUS(pqh_hpke_seal(PQH_KEM_XWING, PQH_HPKE_KDF_HKDF_SHA256,
+                                   PQH_HPKE_AEAD_AES_256_GCM, pk, sizeof pk,
+                                   (const uint8_t *)ex_info, strlen(ex_info),
+                                   (const uint8_t *)ex_aad, strlen(ex_aad),
+                                   (const uint8_t *)ex_pt, strlen(ex_pt), replay_fill, &rr, box,
+                                   sizeof box, &n),
+                     PQH_OK);
+        sha256(box, n, d);
+        CHECK(n == sizeof box && rr.left == 0 && memcmp(d, box_digest, 32) == 0,
+              "docs/hpke.md example box (%zu bytes, %zu random bytes left)", n, rr.left);
+        CHECK_STATUS(hpke_open_checked(PQH_KEM_XWING, PQH_HPKE_KDF_HKDF_SHA256,
+                                       PQH_HPKE_AEAD_AES_256_GCM, seed, 32,
+                                       (const uint8_t *)ex_info, strlen(ex_info),
+                                       (const uint8_t *)ex_aad, strlen(ex_aad), box, n, out,
+                                       sizeof out, &m),
+                     PQH_OK);
+        CHECK(m == 25 && memcmp(out, ex_pt, 25) == 0, "docs/hpke.md example opens");
+        /* The generator running dry is PQH_ERR_RNG, with nothing written. */
+        replay_rng dry = {eseed, 63};
+        memset(box, SENTINEL, sizeof box);
+        n = 777;
+        CHECK_STATUS(pqh_hpke_seal(PQH_KEM_XWING, PQH_HPKE_KDF_HKDF_SHA256,
+                                   PQH_HPKE_AEAD_AES_256_GCM, pk, sizeof pk, NULL, 0, NULL, 0,
+                                   (const uint8_t *)ex_pt, 25, replay_fill, &dry, box, sizeof box,
+                                   &n),
+                     PQH_ERR_RNG);
+        CHECK(n == 777 && all_bytes(box, sizeof box, SENTINEL), "seal wrote on an RNG failure");
+    }
+
+    /* Error paths, with X-Wing / HKDF-SHA256 / AES-256-GCM unless stated. */
+    const pqh_kem_alg X = PQH_KEM_XWING;
+    const pqh_hpke_kdf F = PQH_HPKE_KDF_HKDF_SHA256;
+    const pqh_hpke_aead G = PQH_HPKE_AEAD_AES_256_GCM;
+    uint8_t seed[32], pk[PQH_XWING_PUBLICKEYBYTES], sk[PQH_XWING_SECRETKEYBYTES];
+    uint8_t box[PQH_XWING_CIPHERTEXTBYTES + 64], good[PQH_XWING_CIPHERTEXTBYTES + 64], out[64];
+    memset(seed, 9, sizeof seed);
+    CHECK_STATUS(pqh_kem_keypair_from_seed(X, seed, 32, pk, sizeof pk, sk, sizeof sk), PQH_OK);
+    const size_t ov = pqh_hpke_sealed_len(X, F, G, 0);
+    size_t glen = 0, n = 777, m = 0;
+    CHECK_STATUS(pqh_hpke_seal(X, F, G, pk, sizeof pk, info, il, aad, al, msg, ml, pqh_rng_os,
+                               NULL, good, sizeof good, &glen),
+                 PQH_OK);
+
+    /* Unknown values: a KEM value is PQH_ERR_UNKNOWN_ALGORITHM, a KDF or AEAD value
+     * PQH_ERR_UNSUPPORTED_SUITE. */
+    const uint32_t bad_kems[] = {0, 8, 99, 0xffffffffu};
+    const uint32_t bad_kdfs[] = {0, 2, 0x12, 0x10001, 0xffffffffu};
+    const uint32_t bad_aeads[] = {0, 1, 4, 0xffff, 0x10002};
+    memset(box, SENTINEL, sizeof box);
+    for (size_t i = 0; i < COUNT(bad_kems); i++) {
+        const pqh_kem_alg k = (pqh_kem_alg)bad_kems[i];
+        CHECK(pqh_hpke_sealed_len(k, F, G, 10) == 0, "sealed_len of kem %u", (unsigned)k);
+        CHECK_STATUS(pqh_hpke_seal(k, F, G, pk, sizeof pk, info, il, aad, al, msg, ml,
+                                   pqh_rng_os, NULL, box, sizeof box, &n),
+                     PQH_ERR_UNKNOWN_ALGORITHM);
+        CHECK_STATUS(hpke_open_checked(k, F, G, sk, sizeof sk, info, il, aad, al, good, glen, out,
+                                       sizeof out, &m),
+                     PQH_ERR_UNKNOWN_ALGORITHM);
+    }
+    for (size_t i = 0; i < COUNT(bad_kdfs); i++) {
+        const pqh_hpke_kdf f = (pqh_hpke_kdf)bad_kdfs[i];
+        CHECK(pqh_hpke_sealed_len(X, f, G, 10) == 0, "sealed_len of kdf %u", (unsigned)f);
+        CHECK_STATUS(pqh_hpke_seal(X, f, G, pk, sizeof pk, info, il, aad, al, msg, ml,
+                                   pqh_rng_os, NULL, box, sizeof box, &n),
+                     PQH_ERR_UNSUPPORTED_SUITE);
+        CHECK_STATUS(hpke_open_checked(X, f, G, sk, sizeof sk, info, il, aad, al, good, glen, out,
+                                       sizeof out, &m),
+                     PQH_ERR_UNSUPPORTED_SUITE);
+    }
+    for (size_t i = 0; i < COUNT(bad_aeads); i++) {
+        const pqh_hpke_aead g = (pqh_hpke_aead)bad_aeads[i];
+        CHECK(pqh_hpke_sealed_len(X, F, g, 10) == 0, "sealed_len of aead %u", (unsigned)g);
+        CHECK_STATUS(pqh_hpke_seal(X, F, g, pk, sizeof pk, info, il, aad, al, msg, ml,
+                                   pqh_rng_os, NULL, box, sizeof box, &n),
+                     PQH_ERR_UNSUPPORTED_SUITE);
+        CHECK_STATUS(hpke_open_checked(X, F, g, sk, sizeof sk, info, il, aad, al, good, glen, out,
+                                       sizeof out, &m),
+                     PQH_ERR_UNSUPPORTED_SUITE);
+    }
+    CHECK(pqh_hpke_sealed_len(X, F, G, SIZE_MAX) == 0, "sealed_len overflow");
+
+    /* Seal: NULL pointers, lengths, short buffer, RNG failure; nothing written. */
+    unsigned long fails = 0;
+    CHECK_STATUS(pqh_hpke_seal(X, F, G, NULL, sizeof pk, info, il, aad, al, msg, ml, pqh_rng_os,
+                               NULL, box, sizeof box, &n),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_hpke_seal(X, F, G, pk, sizeof pk, NULL, il, aad, al, msg, ml, pqh_rng_os,
+                               NULL, box, sizeof box, &n),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_hpke_seal(X, F, G, pk, sizeof pk, info, il, NULL, al, msg, ml, pqh_rng_os,
+                               NULL, box, sizeof box, &n),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_hpke_seal(X, F, G, pk, sizeof pk, info, il, aad, al, NULL, ml, pqh_rng_os,
+                               NULL, box, sizeof box, &n),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_hpke_seal(X, F, G, pk, sizeof pk, info, il, aad, al, msg, ml, NULL, NULL,
+                               box, sizeof box, &n),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_hpke_seal(X, F, G, pk, sizeof pk, info, il, aad, al, msg, ml, pqh_rng_os,
+                               NULL, NULL, sizeof box, &n),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_hpke_seal(X, F, G, pk, sizeof pk, info, il, aad, al, msg, ml, pqh_rng_os,
+                               NULL, box, sizeof box, NULL),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_hpke_seal(X, F, G, pk, sizeof pk - 1, info, il, aad, al, msg, ml,
+                               pqh_rng_os, NULL, box, sizeof box, &n),
+                 PQH_ERR_INVALID_LENGTH);
+    CHECK_STATUS(pqh_hpke_seal(X, F, G, pk, 0, info, il, aad, al, msg, ml, pqh_rng_os, NULL, box,
+                               sizeof box, &n),
+                 PQH_ERR_INVALID_LENGTH);
+    CHECK_STATUS(pqh_hpke_seal(X, F, G, pk, sizeof pk, info, il, aad, al, msg, ml, pqh_rng_os,
+                               NULL, box, ov + ml - 1, &n),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK_STATUS(pqh_hpke_seal(X, F, G, pk, sizeof pk, info, il, aad, al, msg, ml, failing_rng,
+                               &fails, box, sizeof box, &n),
+                 PQH_ERR_RNG);
+    CHECK(fails >= 1, "failing RNG not called");
+    CHECK(n == 777 && all_bytes(box, sizeof box, SENTINEL), "hpke seal wrote on error");
+    {
+        /* Invalid public keys: an ML-KEM coefficient >= q, a P-256 point off the curve. */
+        uint8_t mpk[PQH_MLKEM768_PUBLICKEYBYTES], msk[PQH_MLKEM768_SECRETKEYBYTES];
+        uint8_t ppk[PQH_MLKEM768_ECDH_P256_SHA3_256_PUBLICKEYBYTES];
+        uint8_t psk[PQH_MLKEM768_ECDH_P256_SHA3_256_SECRETKEYBYTES];
+        uint8_t pbox[PQH_MLKEM768_ECDH_P256_SHA3_256_CIPHERTEXTBYTES + 64];
+        uint8_t s64[64];
+        memset(s64, 5, sizeof s64);
+        CHECK_STATUS(pqh_kem_keypair_from_seed(PQH_KEM_MLKEM768, s64, 64, mpk, sizeof mpk, msk,
+                                               sizeof msk),
+                     PQH_OK);
+        mpk[0] = 0xff;
+        mpk[1] = 0xff;
+        CHECK_STATUS(pqh_hpke_seal(PQH_KEM_MLKEM768, F, G, mpk, sizeof mpk, NULL, 0, NULL, 0, msg,
+                                   ml, pqh_rng_os, NULL, box, sizeof box, &n),
+                     PQH_ERR_INVALID_KEY);
+        const pqh_kem_alg P = PQH_KEM_MLKEM768_ECDH_P256_SHA3_256;
+        CHECK_STATUS(pqh_kem_keypair_from_seed(P, s64, 32, ppk, sizeof ppk, psk, sizeof psk),
+                     PQH_OK);
+        size_t pn = 0;
+        CHECK_STATUS(pqh_hpke_seal(P, PQH_HPKE_KDF_SHAKE256, PQH_HPKE_AEAD_CHACHA20_POLY1305, ppk,
+                                   sizeof ppk, NULL, 0, NULL, 0, msg, ml, pqh_rng_os, NULL, pbox,
+                                   sizeof pbox, &pn),
+                     PQH_OK);
+        uint8_t bad_ppk[sizeof ppk], pbad[sizeof pbox];
+        memcpy(bad_ppk, ppk, sizeof ppk);
+        memset(bad_ppk + sizeof bad_ppk - 64, 0xff, 64);
+        memset(pbad, SENTINEL, sizeof pbad);
+        n = 777;
+        CHECK_STATUS(pqh_hpke_seal(P, PQH_HPKE_KDF_SHAKE256, PQH_HPKE_AEAD_CHACHA20_POLY1305,
+                                   bad_ppk, sizeof bad_ppk, NULL, 0, NULL, 0, msg, ml, pqh_rng_os,
+                                   NULL, pbad, sizeof pbad, &n),
+                     PQH_ERR_INVALID_KEY);
+        CHECK(n == 777 && all_bytes(pbad, sizeof pbad, SENTINEL), "hpke seal wrote on error");
+        /* Open: an ECDH share in enc that is not on the curve; a private key that does not
+         * decode. */
+        memset(pbox + PQH_MLKEM768_CIPHERTEXTBYTES, 0xff, 65);
+        CHECK_STATUS(hpke_open_checked(P, PQH_HPKE_KDF_SHAKE256, PQH_HPKE_AEAD_CHACHA20_POLY1305,
+                                       psk, sizeof psk, NULL, 0, NULL, 0, pbox, pn, out,
+                                       sizeof out, &m),
+                     PQH_ERR_MALFORMED_ENCODING);
+        psk[sizeof psk - 1] ^= 0xff; /* the ECPrivateKey's curve OID */
+        CHECK_STATUS(hpke_open_checked(P, PQH_HPKE_KDF_SHAKE256, PQH_HPKE_AEAD_CHACHA20_POLY1305,
+                                       psk, sizeof psk, NULL, 0, NULL, 0, pbox, pn, out,
+                                       sizeof out, &m),
+                     PQH_ERR_MALFORMED_ENCODING);
+    }
+
+    /* The SHAKE KDFs take at most 65535 bytes of info; HKDF any. */
+    memset(g_hpke_info, 0x69, sizeof g_hpke_info);
+    for (size_t k = 0; k < COUNT(HPKE_KDFS); k++) {
+        const pqh_hpke_kdf f = HPKE_KDFS[k];
+        const int shake = f == PQH_HPKE_KDF_SHAKE128 || f == PQH_HPKE_KDF_SHAKE256;
+        memset(box, SENTINEL, sizeof box);
+        n = 777;
+        pqh_status s = pqh_hpke_seal(X, f, G, pk, sizeof pk, g_hpke_info, sizeof g_hpke_info, aad,
+                                     al, msg, ml, pqh_rng_os, NULL, box, sizeof box, &n);
+        if (shake) {
+            CHECK_STATUS(s, PQH_ERR_CONTEXT_TOO_LONG);
+            CHECK(n == 777 && all_bytes(box, sizeof box, SENTINEL), "seal wrote on error");
+            CHECK_STATUS(pqh_hpke_seal(X, f, G, pk, sizeof pk, g_hpke_info,
+                                       PQH_HPKE_SHAKE_INFO_BYTES_MAX, aad, al, msg, ml,
+                                       pqh_rng_os, NULL, box, sizeof box, &n),
+                         PQH_OK);
+            CHECK_STATUS(hpke_open_checked(X, f, G, sk, sizeof sk, g_hpke_info,
+                                           sizeof g_hpke_info, aad, al, box, n, out, sizeof out,
+                                           &m),
+                         PQH_ERR_CONTEXT_TOO_LONG);
+            CHECK_STATUS(hpke_open_checked(X, f, G, sk, sizeof sk, g_hpke_info,
+                                           PQH_HPKE_SHAKE_INFO_BYTES_MAX, aad, al, box, n, out,
+                                           sizeof out, &m),
+                         PQH_OK);
+        } else {
+            CHECK_STATUS(s, PQH_OK);
+            CHECK_STATUS(hpke_open_checked(X, f, G, sk, sizeof sk, g_hpke_info,
+                                           sizeof g_hpke_info, aad, al, box, n, out, sizeof out,
+                                           &m),
+                         PQH_OK);
+        }
+        CHECK(m == ml && memcmp(out, msg, ml) == 0, "long info round trip");
+    }
+
+    /* Open: NULL pointers, lengths, short buffer, a low-order X25519 share; nothing written. */
+    CHECK_STATUS(hpke_open_checked(X, F, G, NULL, sizeof sk, info, il, aad, al, good, glen, out,
+                                   sizeof out, &m),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(hpke_open_checked(X, F, G, sk, sizeof sk, NULL, il, aad, al, good, glen, out,
+                                   sizeof out, &m),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(hpke_open_checked(X, F, G, sk, sizeof sk, info, il, NULL, al, good, glen, out,
+                                   sizeof out, &m),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(hpke_open_checked(X, F, G, sk, sizeof sk, info, il, aad, al, NULL, glen, out,
+                                   sizeof out, &m),
+                 PQH_ERR_NULL_POINTER);
+    size_t z = 999;
+    CHECK_STATUS(pqh_hpke_open(X, F, G, sk, sizeof sk, info, il, aad, al, good, glen, NULL,
+                               sizeof out, &z),
+                 PQH_ERR_NULL_POINTER);
+    memset(out, SENTINEL, sizeof out);
+    CHECK_STATUS(pqh_hpke_open(X, F, G, sk, sizeof sk, info, il, aad, al, good, glen, out,
+                               sizeof out, NULL),
+                 PQH_ERR_NULL_POINTER);
+    CHECK(z == 999 && all_bytes(out, sizeof out, SENTINEL), "hpke open wrote on error");
+    CHECK_STATUS(hpke_open_checked(X, F, G, sk, sizeof sk - 1, info, il, aad, al, good, glen,
+                                   out, sizeof out, &m),
+                 PQH_ERR_INVALID_LENGTH);
+    CHECK_STATUS(hpke_open_checked(X, F, G, sk, sizeof sk, info, il, aad, al, good, 0, out,
+                                   sizeof out, &m),
+                 PQH_ERR_INVALID_LENGTH);
+    CHECK_STATUS(hpke_open_checked(X, F, G, sk, sizeof sk, info, il, aad, al, good, glen, out,
+                                   ml - 1, &m),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    memcpy(box, good, glen);
+    memset(box + PQH_MLKEM768_CIPHERTEXTBYTES, 0, 32); /* X25519 share of order 1 */
+    CHECK_STATUS(hpke_open_checked(X, F, G, sk, sizeof sk, info, il, aad, al, box, glen, out,
+                                   sizeof out, &m),
+                 PQH_ERR_MALFORMED_ENCODING);
+    CHECK(glen == ov + ml, "good box length");
+}
+
 static uint32_t le16(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
 static uint32_t le32(const uint8_t *p) { return le16(p) | le16(p + 2) << 16; }
 static uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
@@ -2516,6 +2954,796 @@ static void test_identity(const uint8_t *image, size_t len) {
     }
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Data sealed under the device identity (pqh_identity_seal / _open / _sealed_len).          */
+
+static pqh_identity g_seal_st;
+static pqh_identity g_seal_other;
+static unsigned long g_identity_seal_images;
+
+/* Seals `pt` under `st` with a test generator seeded with `seed`; returns the status. */
+static pqh_status seal_with(const pqh_identity *st, const char *label, const char *aad,
+                            const uint8_t *pt, size_t pt_len, uint8_t *out, size_t out_len,
+                            size_t *n, uint64_t seed) {
+    test_rng r = {seed, 0};
+    return pqh_identity_seal(st, (const uint8_t *)label, strlen(label), (const uint8_t *)aad,
+                             strlen(aad), pt, pt_len, out, out_len, n, test_rng_fill, &r);
+}
+
+/* Opens `blob` under `st` into a sentinel-filled buffer; on error checks that nothing of the
+ * plaintext was released (zeroed after a failed tag, untouched otherwise) and that `*n` was
+ * not written. */
+static pqh_status open_checked(const pqh_identity *st, const char *label, const char *aad,
+                               const uint8_t *blob, size_t blob_len, uint8_t *out,
+                               size_t out_len, size_t *n) {
+    size_t got = 999;
+    memset(out, SENTINEL, out_len);
+    pqh_status s = pqh_identity_open(st, (const uint8_t *)label, strlen(label),
+                                     (const uint8_t *)aad, strlen(aad), blob, blob_len, out,
+                                     out_len, &got);
+    if (s == PQH_OK) {
+        *n = got;
+        CHECK(all_bytes(out + got, out_len - got, SENTINEL), "open wrote past the plaintext");
+        return s;
+    }
+    size_t zeroed = s == PQH_ERR_AUTHENTICATION_FAILED ? blob_len - PQH_IDENTITY_SEAL_OVERHEAD_BYTES
+                                                       : 0;
+    CHECK(got == 999, "open %d wrote its length", (int)s);
+    CHECK(all_bytes(out, zeroed, 0) && all_bytes(out + zeroed, out_len - zeroed, SENTINEL),
+          "open %d released bytes", (int)s);
+    return s;
+}
+
+static void test_identity_seal(const uint8_t *image, size_t len) {
+    const pqh_sig_alg alg = PQH_SIG_MLDSA44;
+    pqh_fw_image_info info;
+    memset(&info, 0, sizeof info);
+    CHECK_STATUS(verify_image(&g_verifier, image, len, 4096, &info), PQH_OK);
+    g_identity_seal_images++;
+
+    CHECK(PQH_IDENTITY_SEAL_OVERHEAD_BYTES == 33 && PQH_IDENTITY_SEAL_LABEL_MAX_BYTES == 64 &&
+              PQH_IDENTITY_SEAL_AAD_MAX_BYTES == 256,
+          "sealing size macros");
+    CHECK(pqh_identity_sealed_len(0) == 33 && pqh_identity_sealed_len(100) == 133 &&
+              pqh_identity_sealed_len(SIZE_MAX) == SIZE_MAX &&
+              pqh_identity_sealed_len(SIZE_MAX - 33) == SIZE_MAX,
+          "pqh_identity_sealed_len");
+
+    static const uint8_t pt[] = "the device's wifi password";
+    const size_t pt_len = sizeof pt;
+    const size_t blob_len = pt_len + PQH_IDENTITY_SEAL_OVERHEAD_BYTES;
+    uint8_t uds[PQH_IDENTITY_UDS_BYTES];
+    for (size_t i = 0; i < sizeof uds; i++) uds[i] = (uint8_t)(0x70 + i);
+    uint8_t blob[sizeof pt + PQH_IDENTITY_SEAL_OVERHEAD_BYTES];
+    uint8_t out[sizeof pt + 64], big[PQH_IDENTITY_SEAL_AAD_MAX_BYTES + 2];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    size_t n = 0;
+
+    /* No sealing key without a measured image. */
+    memset(&g_seal_st, 0, sizeof g_seal_st);
+    CHECK_STATUS(seal_with(&g_seal_st, "l", "", pt, pt_len, blob, sizeof blob, &n, 1),
+                 PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(seal_with(NULL, "l", "", pt, pt_len, blob, sizeof blob, &n, 1),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_identity_init(&g_seal_st, alg, uds), PQH_OK);
+    CHECK_STATUS(seal_with(&g_seal_st, "l", "", pt, pt_len, blob, sizeof blob, &n, 1),
+                 PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(open_checked(&g_seal_st, "l", "", blob, sizeof blob, out, sizeof out, &n),
+                 PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(pqh_identity_measure(&g_seal_st, &info, PQH_IDENTITY_MODE_NORMAL, NULL), PQH_OK);
+
+    /* Success: exactly the blob at the start of the buffer; it opens. */
+    uint8_t wide[sizeof blob + 16];
+    memset(wide, SENTINEL, sizeof wide);
+    n = 0;
+    CHECK_STATUS(seal_with(&g_seal_st, "wifi", "record 7", pt, pt_len, wide, sizeof wide, &n, 7),
+                 PQH_OK);
+    CHECK(n == blob_len && memcmp(wide, "PQSL\x01", 5) == 0 &&
+              all_bytes(wide + n, sizeof wide - n, SENTINEL),
+          "sealed blob: %zu bytes", n);
+    memcpy(blob, wide, sizeof blob);
+    uint8_t saved[sizeof blob];
+    memcpy(saved, blob, sizeof saved);
+    CHECK(!contains(blob, sizeof blob, pt, 8), "the plaintext shows in the blob");
+    CHECK_STATUS(open_checked(&g_seal_st, "wifi", "record 7", blob, sizeof blob, out, sizeof out,
+                              &n),
+                 PQH_OK);
+    CHECK(n == pt_len && memcmp(out, pt, pt_len) == 0, "opened plaintext");
+    /* Exactly sized output; the same seed gives the same blob, another seed another nonce. */
+    CHECK_STATUS(open_checked(&g_seal_st, "wifi", "record 7", blob, sizeof blob, out, pt_len, &n),
+                 PQH_OK);
+    CHECK_STATUS(seal_with(&g_seal_st, "wifi", "record 7", pt, pt_len, wide, sizeof blob, &n, 7),
+                 PQH_OK);
+    CHECK(memcmp(wide, blob, sizeof blob) == 0, "sealing is not a function of the generator");
+    CHECK_STATUS(seal_with(&g_seal_st, "wifi", "record 7", pt, pt_len, wide, sizeof blob, &n, 8),
+                 PQH_OK);
+    CHECK(memcmp(wide + 5, blob + 5, 12) != 0, "another generator output, the same nonce");
+    /* Empty plaintext, NULL label and associated data, maximal label and associated data. */
+    {
+        uint8_t empty[PQH_IDENTITY_SEAL_OVERHEAD_BYTES];
+        test_rng r = {3, 0};
+        CHECK_STATUS(pqh_identity_seal(&g_seal_st, NULL, 0, NULL, 0, NULL, 0, empty, sizeof empty,
+                                       &n, test_rng_fill, &r),
+                     PQH_OK);
+        CHECK(n == sizeof empty && r.calls == 1, "empty blob");
+        CHECK_STATUS(pqh_identity_open(&g_seal_st, NULL, 0, NULL, 0, empty, sizeof empty, NULL, 0,
+                                       &n),
+                     PQH_OK);
+        CHECK(n == 0, "empty plaintext");
+        CHECK_STATUS(open_checked(&g_seal_st, "", "", empty, sizeof empty, out, sizeof out, &n),
+                     PQH_OK);
+        char label64[PQH_IDENTITY_SEAL_LABEL_MAX_BYTES + 1];
+        memset(label64, 'L', sizeof label64 - 1);
+        label64[sizeof label64 - 1] = '\0';
+        const char *aad256 = (const char *)big + 1;
+        CHECK_STATUS(seal_with(&g_seal_st, label64, aad256, pt, pt_len, wide, sizeof wide, &n, 9),
+                     PQH_OK);
+        CHECK_STATUS(open_checked(&g_seal_st, label64, aad256, wide, n, out, sizeof out, &n),
+                     PQH_OK);
+        CHECK(n == pt_len && memcmp(out, pt, pt_len) == 0, "64-byte label, 256-byte aad");
+    }
+
+    /* Seal errors: nothing written, the generator not called for a short buffer. */
+    {
+        test_rng r = {5, 0};
+        unsigned long fails = 0;
+        char label65[PQH_IDENTITY_SEAL_LABEL_MAX_BYTES + 2];
+        memset(label65, 'L', sizeof label65 - 1);
+        label65[sizeof label65 - 1] = '\0';
+        memset(wide, SENTINEL, sizeof wide);
+        n = 999;
+        CHECK_STATUS(pqh_identity_seal(&g_seal_st, NULL, 0, NULL, 0, pt, pt_len, wide,
+                                       blob_len - 1, &n, test_rng_fill, &r),
+                     PQH_ERR_BUFFER_TOO_SMALL);
+        CHECK(r.calls == 0, "the generator ran for a short buffer");
+        CHECK_STATUS(pqh_identity_seal(&g_seal_st, NULL, 0, NULL, 0, pt, pt_len, wide, sizeof wide,
+                                       &n, failing_rng, &fails),
+                     PQH_ERR_RNG);
+        CHECK(fails == 1, "failing generator called %lu times", fails);
+        CHECK_STATUS(pqh_identity_seal(&g_seal_st, NULL, 0, NULL, 0, pt, pt_len, wide, sizeof wide,
+                                       &n, NULL, NULL),
+                     PQH_ERR_NULL_POINTER);
+        CHECK_STATUS(pqh_identity_seal(&g_seal_st, NULL, 0, NULL, 0, pt, pt_len, wide, sizeof wide,
+                                       NULL, test_rng_fill, &r),
+                     PQH_ERR_NULL_POINTER);
+        CHECK_STATUS(pqh_identity_seal(&g_seal_st, NULL, 0, NULL, 0, NULL, pt_len, wide,
+                                       sizeof wide, &n, test_rng_fill, &r),
+                     PQH_ERR_NULL_POINTER);
+        CHECK_STATUS(pqh_identity_seal(&g_seal_st, NULL, 0, NULL, 0, pt, pt_len, NULL, sizeof wide,
+                                       &n, test_rng_fill, &r),
+                     PQH_ERR_NULL_POINTER);
+        CHECK_STATUS(pqh_identity_seal(&g_seal_st, NULL, 4, NULL, 0, pt, pt_len, wide, sizeof wide,
+                                       &n, test_rng_fill, &r),
+                     PQH_ERR_NULL_POINTER);
+        CHECK_STATUS(seal_with(&g_seal_st, label65, "", pt, pt_len, wide, sizeof wide, &n, 5),
+                     PQH_ERR_CONTEXT_TOO_LONG);
+        CHECK_STATUS(seal_with(&g_seal_st, "", (const char *)big, pt, pt_len, wide, sizeof wide,
+                               &n, 5),
+                     PQH_ERR_CONTEXT_TOO_LONG);
+        CHECK_STATUS(pqh_identity_seal(&g_seal_st, NULL, 0, NULL, 0, pt, pt_len,
+                                       (uint8_t *)&g_seal_st + 128, blob_len, &n, test_rng_fill,
+                                       &r),
+                     PQH_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(pqh_identity_seal(&g_seal_st, NULL, 0, NULL, 0, pt, pt_len, wide, sizeof wide,
+                                       (size_t *)(void *)((uint8_t *)&g_seal_st + 128),
+                                       test_rng_fill, &r),
+                     PQH_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(pqh_identity_seal(&g_seal_st, NULL, 0, wide + 4, 8, wide, 8, wide, sizeof wide,
+                                       &n, test_rng_fill, &r),
+                     PQH_ERR_INVALID_ARGUMENT);
+        CHECK(n == 999 && all_bytes(wide, sizeof wide, SENTINEL) && r.calls == 0,
+              "seal wrote on error");
+    }
+
+    /* Open errors. */
+    const pqh_status auth = PQH_ERR_AUTHENTICATION_FAILED;
+    CHECK_STATUS(open_checked(&g_seal_st, "wifi", "record 8", blob, sizeof blob, out, sizeof out,
+                              &n),
+                 auth);
+    CHECK_STATUS(open_checked(&g_seal_st, "wifi", "", blob, sizeof blob, out, sizeof out, &n), auth);
+    CHECK_STATUS(open_checked(&g_seal_st, "wif", "record 7", blob, sizeof blob, out, sizeof out,
+                              &n),
+                 auth);
+    CHECK_STATUS(open_checked(&g_seal_st, "", "record 7", blob, sizeof blob, out, sizeof out, &n),
+                 auth);
+    size_t tamper_ok = 0;
+    for (size_t i = 0; i < sizeof blob; i++) {
+        uint8_t t[sizeof blob];
+        memcpy(t, blob, sizeof t);
+        t[i] ^= 0x01;
+        pqh_status want = i < 5 ? PQH_ERR_MALFORMED_ENCODING : auth;
+        tamper_ok += open_checked(&g_seal_st, "wifi", "record 7", t, sizeof t, out, sizeof out,
+                                  &n) == want;
+    }
+    CHECK(tamper_ok == sizeof blob, "tampered blobs: %zu of %zu rejected as expected", tamper_ok,
+          sizeof blob);
+    size_t trunc_ok = 0;
+    for (size_t l = 0; l < sizeof blob; l++) {
+        pqh_status want = l < PQH_IDENTITY_SEAL_OVERHEAD_BYTES ? PQH_ERR_INVALID_LENGTH : auth;
+        trunc_ok += open_checked(&g_seal_st, "wifi", "record 7", blob, l, out, sizeof out, &n) ==
+                    want;
+    }
+    CHECK(trunc_ok == sizeof blob, "truncated blobs: %zu of %zu rejected as expected", trunc_ok,
+          sizeof blob);
+    CHECK_STATUS(open_checked(&g_seal_st, "wifi", "record 7", blob, sizeof blob, out, pt_len - 1,
+                              &n),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK_STATUS(open_checked(&g_seal_st, "wifi", (const char *)big, blob, sizeof blob, out,
+                              sizeof out, &n),
+                 PQH_ERR_CONTEXT_TOO_LONG);
+    CHECK_STATUS(pqh_identity_open(&g_seal_st, NULL, 0, NULL, 0, NULL, blob_len, out, sizeof out,
+                                   &n),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_identity_open(&g_seal_st, NULL, 0, NULL, 0, blob, blob_len, out, sizeof out,
+                                   NULL),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_identity_open(&g_seal_st, (const uint8_t *)"wifi", 4,
+                                   (const uint8_t *)"record 7", 8, blob, blob_len,
+                                   (uint8_t *)&g_seal_st + 256, sizeof out, &n),
+                 PQH_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(pqh_identity_open(&g_seal_st, (const uint8_t *)"wifi", 4,
+                                   (const uint8_t *)"record 7", 8, blob, blob_len, blob + 8,
+                                   pt_len, &n),
+                 PQH_ERR_INVALID_ARGUMENT);
+    CHECK(memcmp(blob, saved, sizeof blob) == 0, "a refused open changed the blob");
+
+    /* The key follows CDI_Seal: another image of the same signer opens the blob; another
+     * signer, mode, hidden input or device does not. */
+    pqh_fw_image_info other = info;
+    other.image_id[0] ^= 1;
+    other.security_version += 1;
+    other.version_build += 1;
+    CHECK_STATUS(pqh_identity_init(&g_seal_other, alg, uds), PQH_OK);
+    CHECK_STATUS(pqh_identity_measure(&g_seal_other, &other, PQH_IDENTITY_MODE_NORMAL, NULL),
+                 PQH_OK);
+    CHECK_STATUS(open_checked(&g_seal_other, "wifi", "record 7", blob, sizeof blob, out,
+                              sizeof out, &n),
+                 PQH_OK);
+    CHECK(n == pt_len && memcmp(out, pt, pt_len) == 0, "a signed update opens the blob");
+    /* Another identity algorithm does not change CDI_Seal either. */
+    CHECK_STATUS(pqh_identity_init(&g_seal_other, PQH_SIG_MLDSA65_ED25519_SHA512, uds), PQH_OK);
+    CHECK_STATUS(pqh_identity_measure(&g_seal_other, &info, PQH_IDENTITY_MODE_NORMAL, NULL),
+                 PQH_OK);
+    CHECK_STATUS(open_checked(&g_seal_other, "wifi", "record 7", blob, sizeof blob, out,
+                              sizeof out, &n),
+                 PQH_OK);
+    other = info;
+    other.signer_key_id[31] ^= 1;
+    CHECK_STATUS(pqh_identity_measure(&g_seal_other, &other, PQH_IDENTITY_MODE_NORMAL, NULL),
+                 PQH_OK);
+    CHECK_STATUS(open_checked(&g_seal_other, "wifi", "record 7", blob, sizeof blob, out,
+                              sizeof out, &n),
+                 auth);
+    CHECK_STATUS(pqh_identity_measure(&g_seal_other, &info, PQH_IDENTITY_MODE_DEBUG, NULL), PQH_OK);
+    CHECK_STATUS(open_checked(&g_seal_other, "wifi", "record 7", blob, sizeof blob, out,
+                              sizeof out, &n),
+                 auth);
+    uint8_t hidden[PQH_IDENTITY_HIDDEN_BYTES];
+    memset(hidden, 0x68, sizeof hidden);
+    CHECK_STATUS(pqh_identity_measure(&g_seal_other, &info, PQH_IDENTITY_MODE_NORMAL, hidden),
+                 PQH_OK);
+    CHECK_STATUS(open_checked(&g_seal_other, "wifi", "record 7", blob, sizeof blob, out,
+                              sizeof out, &n),
+                 auth);
+    uds[0] ^= 1;
+    CHECK_STATUS(pqh_identity_init(&g_seal_other, alg, uds), PQH_OK);
+    CHECK_STATUS(pqh_identity_measure(&g_seal_other, &info, PQH_IDENTITY_MODE_NORMAL, NULL),
+                 PQH_OK);
+    CHECK_STATUS(open_checked(&g_seal_other, "wifi", "record 7", blob, sizeof blob, out,
+                              sizeof out, &n),
+                 auth);
+    CHECK_STATUS(pqh_identity_wipe(&g_seal_other), PQH_OK);
+
+    /* A failed measure leaves no sealing key; a wiped state none either. */
+    CHECK_STATUS(pqh_identity_measure(&g_seal_st, &info, (pqh_identity_mode)9, NULL),
+                 PQH_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(open_checked(&g_seal_st, "wifi", "record 7", blob, sizeof blob, out, sizeof out,
+                              &n),
+                 PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(pqh_identity_measure(&g_seal_st, &info, PQH_IDENTITY_MODE_NORMAL, NULL), PQH_OK);
+    CHECK_STATUS(open_checked(&g_seal_st, "wifi", "record 7", blob, sizeof blob, out, sizeof out,
+                              &n),
+                 PQH_OK);
+    CHECK_STATUS(pqh_identity_wipe(&g_seal_st), PQH_OK);
+    CHECK_STATUS(open_checked(&g_seal_st, "wifi", "record 7", blob, sizeof blob, out, sizeof out,
+                              &n),
+                 PQH_ERR_INVALID_STATE);
+    CHECK_STATUS(seal_with(&g_seal_st, "wifi", "", pt, pt_len, wide, sizeof wide, &n, 1),
+                 PQH_ERR_INVALID_STATE);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Encrypted firmware payloads: pqh_fw_verifier_encryption_record_digest, pqh_fw_decryptor_*, */
+/* pqh_fw_encrypt_payload, on kat-vectors/pqhybrid/firmware-encrypted/ (tests/               */
+/* kat_firmware_encrypted.rs made them from fixed seeds; manifest.json describes them).      */
+
+static pqh_fw_decryptor g_decryptor;
+static pqh_fw_verifier g_enc_verifier;
+static uint8_t g_chunk_buf[PQH_FW_DECRYPT_CHUNK_BUFFER_BYTES];
+static unsigned long g_fw_decrypt_runs;
+
+/* The KAT images' test generator (pqhybrid_kat::rng::TestRng): xorshift64, one step per byte,
+ * the low byte of the state. NOT for real use. */
+static int kat_rng_fill(void *ctx, uint8_t *out, size_t len) {
+    uint64_t *s = (uint64_t *)ctx;
+    for (size_t i = 0; i < len; i++) {
+        *s ^= *s << 13;
+        *s ^= *s >> 7;
+        *s ^= *s << 17;
+        out[i] = (uint8_t)*s;
+    }
+    return 0;
+}
+
+/* The device KEM key of a KAT image: keypair_from_seed with the seed byte 0x40 + the KEM's
+ * position (its C value - 1) repeated. */
+static void enc_device_key(pqh_kem_alg kem, uint8_t seed_byte, uint8_t *pk, uint8_t *sk) {
+    uint8_t seed[PQH_KEM_SEEDBYTES_MAX];
+    memset(seed, seed_byte, sizeof seed);
+    CHECK_STATUS(pqh_kem_keypair_from_seed(kem, seed, pqh_kem_seed_len(kem), pk,
+                                           pqh_kem_public_key_len(kem), sk,
+                                           pqh_kem_secret_key_len(kem)),
+                 PQH_OK);
+}
+
+/* The directory of the encrypted KAT images next to .../firmware/valid.pqfw, or NULL. */
+static char *enc_path(const char *valid_path, const char *file) {
+    static const char suffix[] = "/firmware/valid.pqfw";
+    static const char dir[] = "/firmware-encrypted/";
+    size_t n = strlen(valid_path), sn = strlen(suffix);
+    if (n < sn || strcmp(valid_path + n - sn, suffix) != 0) return NULL;
+    char *path = xmalloc(n - sn + strlen(dir) + strlen(file) + 1);
+    memcpy(path, valid_path, n - sn);
+    strcpy(path + n - sn, dir);
+    strcat(path, file);
+    return path;
+}
+
+static uint8_t *read_enc(const char *valid_path, const char *file, size_t *len) {
+    char *path = enc_path(valid_path, file);
+    uint8_t *image = path ? read_file(path, len) : NULL;
+    CHECK(image != NULL, "cannot read the encrypted KAT image %s (next to %s)", file, valid_path);
+    free(path);
+    return image;
+}
+
+/* Pass 1 over `image` with the verifier of the encrypted KAT policy (signer seed 0x11, class
+ * "pqhybrid-kat-enc", minimum security version 0). */
+static pqh_status enc_verify(pqh_fw_verifier *v, const uint8_t *image, size_t len) {
+    static pqh_fw_trust_anchor anchor;
+    static int have_anchor;
+    if (!have_anchor) {
+        uint8_t seed[PQH_SIG_SEEDBYTES_MAX], pk[PQH_SIG_PUBLICKEYBYTES_MAX];
+        uint8_t sk[PQH_SIG_SECRETKEYBYTES_MAX];
+        const pqh_sig_alg alg = PQH_SIG_MLDSA65_ED25519_SHA512;
+        memset(seed, 0x11, sizeof seed);
+        CHECK_STATUS(pqh_sig_keypair_from_seed(alg, seed, pqh_sig_seed_len(alg), pk,
+                                               pqh_sig_public_key_len(alg), sk,
+                                               pqh_sig_secret_key_len(alg)),
+                     PQH_OK);
+        CHECK_STATUS(pqh_fw_key_id(alg, pk, pqh_sig_public_key_len(alg), anchor.key_id,
+                                   sizeof anchor.key_id),
+                     PQH_OK);
+        anchor.state = PQH_FW_KEY_ACTIVE;
+        have_anchor = 1;
+    }
+    pqh_fw_policy p;
+    memset(&p, 0, sizeof p);
+    p.trust_anchors = &anchor;
+    p.trust_anchors_len = 1;
+    p.min_security_version = 0;
+    p.max_security_version = UINT64_MAX;
+    memcpy(p.device_class, "pqhybrid-kat-enc", PQH_FW_DEVICE_CLASS_BYTES);
+    p.allowed_algorithms = PQH_FW_ALGS_HYBRID_ONLY;
+    pqh_fw_image_info info;
+    return verify_with(v, &p, image, len, 4096, &info);
+}
+
+/* Pass 2 over `image` in pieces of `sizes[i % nsizes]` bytes with a decryptor initialized
+ * from `v`; the plaintext goes to `pt` (capacity `pt_cap`, length `*pt_len`). Returns the first
+ * error (after checking that the failing call released nothing and left `*out_len` alone, and
+ * that finish repeats it), else finish's status; `*info` is filled on success. */
+static pqh_status enc_decrypt(const pqh_fw_verifier *v, pqh_kem_alg kem, const uint8_t *sk,
+                              uint8_t *buf, size_t buf_len, const uint8_t *image, size_t len,
+                              const size_t *sizes, size_t nsizes, uint8_t *pt, size_t pt_cap,
+                              size_t *pt_len, pqh_fw_decrypted_info *info) {
+    *pt_len = 0;
+    pqh_status st = pqh_fw_decryptor_init(&g_decryptor, v, kem, sk, pqh_kem_secret_key_len(kem),
+                                          buf, buf_len);
+    if (st != PQH_OK) return st;
+    size_t max_in = 0;
+    for (size_t i = 0; i < nsizes; i++) max_in = sizes[i] > max_in ? sizes[i] : max_in;
+    if (max_in > len) max_in = len;
+    const size_t cap = pqh_fw_decryptor_max_output(&g_decryptor, max_in);
+    CHECK(cap == max_in + buf_len, "max_output(%zu) = %zu", max_in, cap);
+    uint8_t *out = xmalloc(cap);
+    for (size_t off = 0, i = 0; off < len; i++) {
+        size_t n = sizes[i % nsizes] < len - off ? sizes[i % nsizes] : len - off;
+        size_t written = 12345;
+        memset(out, SENTINEL, cap);
+        st = pqh_fw_decryptor_update(&g_decryptor, image + off, n, out, cap, &written);
+        if (st != PQH_OK) {
+            CHECK(written == 12345, "update %d wrote its length", (int)st);
+            int clean = 1;
+            for (size_t k = 0; k < cap; k++) clean &= out[k] == 0 || out[k] == SENTINEL;
+            CHECK(clean, "update %d released bytes", (int)st);
+            pqh_fw_decrypted_info unused;
+            CHECK_STATUS(pqh_fw_decryptor_finish(&g_decryptor, &unused), st);
+            CHECK_STATUS(pqh_fw_decryptor_finish(&g_decryptor, &unused), PQH_ERR_INVALID_STATE);
+            free(out);
+            return st;
+        }
+        CHECK(written <= cap && all_bytes(out + written, cap - written, SENTINEL),
+              "update wrote %zu bytes and more", written);
+        CHECK(*pt_len + written <= pt_cap, "more plaintext than expected");
+        if (*pt_len + written <= pt_cap) memcpy(pt + *pt_len, out, written);
+        *pt_len += written;
+        off += n;
+    }
+    free(out);
+    st = pqh_fw_decryptor_finish(&g_decryptor, info);
+    /* Finished either way: every call is INVALID_STATE, max_output 0. */
+    CHECK(pqh_fw_decryptor_max_output(&g_decryptor, 1) == 0, "max_output after finish");
+    CHECK_STATUS(pqh_fw_decryptor_finish(&g_decryptor, info), PQH_ERR_INVALID_STATE);
+    return st;
+}
+
+/* The KAT plaintext: byte i = (13 i + 5) mod 256, 1000 bytes. */
+#define ENC_PT_LEN 1000
+static void enc_plaintext(uint8_t *pt) {
+    for (size_t i = 0; i < ENC_PT_LEN; i++) pt[i] = (uint8_t)(13 * i + 5);
+}
+
+static void test_fw_decrypt(const char *valid_path) {
+    g_fw_decrypt_runs++;
+    CHECK(sizeof(pqh_fw_decryptor) == PQH_FW_DECRYPTOR_SIZE &&
+              _Alignof(pqh_fw_decryptor) == PQH_FW_DECRYPTOR_ALIGN,
+          "pqh_fw_decryptor: size %zu, align %zu", sizeof(pqh_fw_decryptor),
+          (size_t)_Alignof(pqh_fw_decryptor));
+    CHECK(PQH_FW_DECRYPT_CHUNK_BUFFER_BYTES == PQH_FW_CHUNK_SIZE_DEFAULT + PQH_FW_CHUNK_TAG_BYTES &&
+              PQH_FW_DECRYPT_CHUNK_BUFFER_MAX_BYTES ==
+                  PQH_FW_CHUNK_SIZE_MAX + PQH_FW_CHUNK_TAG_BYTES &&
+              PQH_FW_RECORD_DIGEST_BYTES == 32 && PQH_FW_CHUNK_SIZE_MIN == 64,
+          "encryption size macros");
+    uint8_t expect_pt[ENC_PT_LEN], pt[ENC_PT_LEN + 64];
+    enc_plaintext(expect_pt);
+    uint8_t pk[PQH_KEM_PUBLICKEYBYTES_MAX], sk[PQH_KEM_SECRETKEYBYTES_MAX];
+    uint8_t other_pk[PQH_KEM_PUBLICKEYBYTES_MAX], other_sk[PQH_KEM_SECRETKEYBYTES_MAX];
+    size_t len = 0, pt_len = 0;
+    pqh_fw_decrypted_info info;
+
+    /* 1. One valid image per HPKE KEM: verify, then decrypt with the device's key. */
+    static const struct {
+        pqh_kem_alg kem;
+        const char *file;
+    } VALID[] = {
+        {PQH_KEM_MLKEM512, "valid-ML-KEM-512.pqfw"},
+        {PQH_KEM_MLKEM768, "valid-ML-KEM-768.pqfw"},
+        {PQH_KEM_MLKEM1024, "valid-ML-KEM-1024.pqfw"},
+        {PQH_KEM_XWING, "valid-X-Wing.pqfw"},
+        {PQH_KEM_MLKEM768_ECDH_P256_SHA3_256, "valid-MLKEM768-ECDH-P256-SHA3-256.pqfw"},
+        {PQH_KEM_MLKEM1024_ECDH_P384_SHA3_256, "valid-MLKEM1024-ECDH-P384-SHA3-256.pqfw"},
+    };
+    const size_t whole[] = {SIZE_MAX};
+    for (size_t i = 0; i < COUNT(VALID); i++) {
+        uint8_t *image = read_enc(valid_path, VALID[i].file, &len);
+        if (!image) return;
+        enc_device_key(VALID[i].kem, (uint8_t)(0x40 + (unsigned)VALID[i].kem - 1), pk, sk);
+        CHECK_STATUS(enc_verify(&g_enc_verifier, image, len), PQH_OK);
+        memset(&info, 0, sizeof info);
+        CHECK_STATUS(enc_decrypt(&g_enc_verifier, VALID[i].kem, sk, g_chunk_buf,
+                                 sizeof g_chunk_buf, image, len, whole, 1, pt, sizeof pt, &pt_len,
+                                 &info),
+                     PQH_OK);
+        CHECK(pt_len == ENC_PT_LEN && memcmp(pt, expect_pt, ENC_PT_LEN) == 0,
+              "%s: plaintext (%zu bytes)", VALID[i].file, pt_len);
+        uint8_t d[32];
+        sha256(expect_pt, ENC_PT_LEN, d);
+        CHECK(info.plaintext_len == ENC_PT_LEN && info.plaintext_digest_len == 32 &&
+                  memcmp(info.plaintext_digest, d, 32) == 0 &&
+                  all_bytes(info.plaintext_digest + 32, 32, 0),
+              "%s: decrypted info", VALID[i].file);
+        free(image);
+    }
+
+    /* 2. The X-Wing image in detail. */
+    uint8_t *image = read_enc(valid_path, "valid-X-Wing.pqfw", &len);
+    if (!image) return;
+    enc_device_key(PQH_KEM_XWING, 0x43, pk, sk);
+    enc_device_key(PQH_KEM_XWING, 0x99, other_pk, other_sk);
+    const size_t header_len = le16(image + 6), payload_len = le32(image + 8);
+    const uint8_t *payload = image + header_len;
+    CHECK(header_len == 256 && len > header_len + payload_len, "header length %zu", header_len);
+    /* The record digest the verifier reports is SHA-256 of the record it read. */
+    uint8_t rd[PQH_FW_RECORD_DIGEST_BYTES + 1], d[32];
+    memset(rd, SENTINEL, sizeof rd);
+    CHECK_STATUS(enc_verify(&g_enc_verifier, image, len), PQH_OK);
+    CHECK_STATUS(pqh_fw_verifier_encryption_record_digest(&g_enc_verifier, rd, sizeof rd),
+                 PQH_OK);
+    const size_t record_len = le16(payload + 6);
+    CHECK(memcmp(payload, "PQEN", 4) == 0 && record_len == 128 + 1120 + 48, "record length %zu",
+          record_len);
+    sha256(payload, record_len, d);
+    CHECK(memcmp(rd, d, 32) == 0 && rd[32] == SENTINEL, "record digest");
+    CHECK_STATUS(pqh_fw_verifier_encryption_record_digest(&g_enc_verifier, rd, 31),
+                 PQH_ERR_BUFFER_TOO_SMALL);
+    CHECK_STATUS(pqh_fw_verifier_encryption_record_digest(&g_enc_verifier, NULL, 32),
+                 PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_verifier_encryption_record_digest(NULL, rd, 32), PQH_ERR_NULL_POINTER);
+    CHECK(pqh_fw_encrypted_payload_len(PQH_KEM_XWING, ENC_PT_LEN, 256) == payload_len &&
+              payload_len == record_len + ENC_PT_LEN + 4 * PQH_FW_CHUNK_TAG_BYTES,
+          "pqh_fw_encrypted_payload_len: %zu", payload_len);
+    CHECK(pqh_fw_encrypted_payload_len(PQH_KEM_XWING, ENC_PT_LEN, 63) == 0 &&
+              pqh_fw_encrypted_payload_len(PQH_KEM_MLKEM768_X25519_SHA3_256, 1, 64) == 0 &&
+              pqh_fw_encrypted_payload_len((pqh_kem_alg)99, 1, 64) == 0,
+          "pqh_fw_encrypted_payload_len of what cannot be encrypted");
+
+    /* Any chunking gives the plaintext, released chunk by chunk. */
+    const size_t chunkings[][3] = {{1, 1, 1}, {7, 300, 1}, {272, 272, 272}, {4096, 3, 4096},
+                                   {1000, 1000, 1000}};
+    for (size_t c = 0; c < COUNT(chunkings); c++) {
+        CHECK_STATUS(enc_decrypt(&g_enc_verifier, PQH_KEM_XWING, sk, g_chunk_buf,
+                                 sizeof g_chunk_buf, image, len, chunkings[c], 3, pt, sizeof pt,
+                                 &pt_len, &info),
+                     PQH_OK);
+        CHECK(pt_len == ENC_PT_LEN && memcmp(pt, expect_pt, ENC_PT_LEN) == 0,
+              "plaintext in %zu-byte pieces", chunkings[c][0]);
+    }
+    /* A chunk buffer of exactly one 256-byte chunk and its tag, on the stack, is enough. */
+    {
+        uint8_t exact[256 + PQH_FW_CHUNK_TAG_BYTES];
+        CHECK_STATUS(enc_decrypt(&g_enc_verifier, PQH_KEM_XWING, sk, exact, sizeof exact, image,
+                                 len, whole, 1, pt, sizeof pt, &pt_len, &info),
+                     PQH_OK);
+        CHECK(pt_len == ENC_PT_LEN, "exact chunk buffer");
+        /* One byte less: the chunk does not fit. */
+        CHECK_STATUS(enc_decrypt(&g_enc_verifier, PQH_KEM_XWING, sk, exact, sizeof exact - 1,
+                                 image, len, whole, 1, pt, sizeof pt, &pt_len, &info),
+                     PQH_ERR_FW_CHUNK_TOO_LARGE);
+    }
+    /* The same payload from pqh_fw_encrypt_payload with the same generator and suite: the
+     * image's suite for X-Wing is SHAKE128 / ChaCha20-Poly1305, its generator seed 103. */
+    {
+        pqh_fw_encryption_params ep;
+        memset(&ep, 0, sizeof ep);
+        ep.kem = PQH_KEM_XWING;
+        ep.kdf = PQH_HPKE_KDF_SHAKE128;
+        ep.aead = PQH_HPKE_AEAD_CHACHA20_POLY1305;
+        ep.recipient_pk = pk;
+        ep.recipient_pk_len = pqh_kem_public_key_len(PQH_KEM_XWING);
+        memcpy(ep.device_class, "pqhybrid-kat-enc", PQH_FW_DEVICE_CLASS_BYTES);
+        ep.chunk_size = 256;
+        ep.digest = PQH_FW_DIGEST_SHA256;
+        uint8_t *out = xmalloc(payload_len + 16);
+        memset(out, SENTINEL, payload_len + 16);
+        uint64_t seed = 103;
+        size_t n = 0;
+        CHECK_STATUS(pqh_fw_encrypt_payload(&ep, expect_pt, ENC_PT_LEN, kat_rng_fill, &seed, out,
+                                            payload_len + 16, &n),
+                     PQH_OK);
+        CHECK(n == payload_len && memcmp(out, payload, payload_len) == 0 &&
+                  all_bytes(out + n, 16, SENTINEL),
+              "pqh_fw_encrypt_payload differs from the known-answer payload");
+        /* Errors write nothing. */
+        memset(out, SENTINEL, payload_len + 16);
+        n = 777;
+        seed = 103;
+        CHECK_STATUS(pqh_fw_encrypt_payload(&ep, expect_pt, ENC_PT_LEN, kat_rng_fill, &seed, out,
+                                            payload_len - 1, &n),
+                     PQH_ERR_BUFFER_TOO_SMALL);
+        ep.chunk_size = 32;
+        CHECK_STATUS(pqh_fw_encrypt_payload(&ep, expect_pt, ENC_PT_LEN, kat_rng_fill, &seed, out,
+                                            payload_len, &n),
+                     PQH_ERR_INVALID_ARGUMENT);
+        ep.chunk_size = 256;
+        ep.kdf = (pqh_hpke_kdf)2;
+        CHECK_STATUS(pqh_fw_encrypt_payload(&ep, expect_pt, ENC_PT_LEN, kat_rng_fill, &seed, out,
+                                            payload_len, &n),
+                     PQH_ERR_UNSUPPORTED_SUITE);
+        ep.kdf = PQH_HPKE_KDF_SHAKE128;
+        ep.recipient_pk_len--;
+        CHECK_STATUS(pqh_fw_encrypt_payload(&ep, expect_pt, ENC_PT_LEN, kat_rng_fill, &seed, out,
+                                            payload_len, &n),
+                     PQH_ERR_INVALID_LENGTH);
+        ep.recipient_pk_len++;
+        CHECK_STATUS(pqh_fw_encrypt_payload(&ep, expect_pt, ENC_PT_LEN, NULL, NULL, out,
+                                            payload_len, &n),
+                     PQH_ERR_NULL_POINTER);
+        CHECK_STATUS(pqh_fw_encrypt_payload(NULL, expect_pt, ENC_PT_LEN, kat_rng_fill, &seed, out,
+                                            payload_len, &n),
+                     PQH_ERR_NULL_POINTER);
+        unsigned long calls = 0;
+        CHECK_STATUS(pqh_fw_encrypt_payload(&ep, expect_pt, ENC_PT_LEN, failing_rng, &calls, out,
+                                            payload_len, &n),
+                     PQH_ERR_RNG);
+        CHECK(calls > 0 && n == 777 && !contains(out, payload_len + 16, expect_pt, 16),
+              "a failed encryption left its length or the plaintext");
+        free(out);
+    }
+
+    /* 3. Every rejection. The wrong key: found when the record is in (its key id). */
+    CHECK_STATUS(enc_decrypt(&g_enc_verifier, PQH_KEM_XWING, other_sk, g_chunk_buf,
+                             sizeof g_chunk_buf, image, len, whole, 1, pt, sizeof pt, &pt_len,
+                             &info),
+                 PQH_ERR_FW_WRONG_RECIPIENT);
+    CHECK(pt_len == 0, "plaintext released to the wrong key");
+    /* The decryptor's key and the image's record belong to different KEMs. */
+    enc_device_key(PQH_KEM_MLKEM768, 0x41, other_pk, other_sk);
+    CHECK_STATUS(enc_decrypt(&g_enc_verifier, PQH_KEM_MLKEM768, other_sk, g_chunk_buf,
+                             sizeof g_chunk_buf, image, len, whole, 1, pt, sizeof pt, &pt_len,
+                             &info),
+                 PQH_ERR_FW_WRONG_RECIPIENT);
+    /* Truncated: the payload stops 10 bytes before its end. */
+    {
+        const size_t cut = header_len + payload_len - 10;
+        CHECK_STATUS(enc_decrypt(&g_enc_verifier, PQH_KEM_XWING, sk, g_chunk_buf,
+                                 sizeof g_chunk_buf, image, cut, whole, 1, pt, sizeof pt, &pt_len,
+                                 &info),
+                     PQH_ERR_FW_TRUNCATED);
+        CHECK(pt_len == 3 * 256 && memcmp(pt, expect_pt, pt_len) == 0,
+              "a truncated payload released %zu bytes", pt_len);
+    }
+    /* The output buffer one byte short of max_output: fails closed, nothing written. */
+    {
+        uint8_t out[100 + PQH_FW_DECRYPT_CHUNK_BUFFER_BYTES];
+        size_t n = 4242;
+        CHECK_STATUS(pqh_fw_decryptor_init(&g_decryptor, &g_enc_verifier, PQH_KEM_XWING, sk,
+                                           pqh_kem_secret_key_len(PQH_KEM_XWING), g_chunk_buf,
+                                           sizeof g_chunk_buf),
+                     PQH_OK);
+        CHECK(pqh_fw_decryptor_max_output(&g_decryptor, 100) == sizeof out, "max_output(100)");
+        memset(out, SENTINEL, sizeof out);
+        CHECK_STATUS(pqh_fw_decryptor_update(&g_decryptor, image, 100, out, sizeof out - 1, &n),
+                     PQH_ERR_BUFFER_TOO_SMALL);
+        CHECK(n == 4242 && all_bytes(out, sizeof out, SENTINEL), "short output written");
+        CHECK_STATUS(pqh_fw_decryptor_update(&g_decryptor, image, 100, out, sizeof out, &n),
+                     PQH_ERR_BUFFER_TOO_SMALL);
+        pqh_fw_decrypted_info unused;
+        CHECK_STATUS(pqh_fw_decryptor_finish(&g_decryptor, &unused), PQH_ERR_BUFFER_TOO_SMALL);
+        CHECK_STATUS(pqh_fw_decryptor_finish(&g_decryptor, &unused), PQH_ERR_INVALID_STATE);
+        /* NULL pointers: state, image bytes, output, output length, info. */
+        CHECK_STATUS(pqh_fw_decryptor_update(NULL, image, 1, out, sizeof out, &n),
+                     PQH_ERR_NULL_POINTER);
+        const struct {
+            const uint8_t *in;
+            uint8_t *out;
+            size_t *out_len;
+            pqh_status want;
+        } bad[] = {
+            {NULL, out, &n, PQH_ERR_NULL_POINTER},
+            {image, NULL, &n, PQH_ERR_NULL_POINTER},
+            {image, out, NULL, PQH_ERR_NULL_POINTER},
+            {out, out, &n, PQH_ERR_INVALID_ARGUMENT},
+            {g_chunk_buf, out, &n, PQH_ERR_INVALID_ARGUMENT},
+            {image, g_chunk_buf, &n, PQH_ERR_INVALID_ARGUMENT},
+        };
+        for (size_t i = 0; i < COUNT(bad); i++) {
+            CHECK_STATUS(pqh_fw_decryptor_init(&g_decryptor, &g_enc_verifier, PQH_KEM_XWING, sk,
+                                               pqh_kem_secret_key_len(PQH_KEM_XWING), g_chunk_buf,
+                                               sizeof g_chunk_buf),
+                         PQH_OK);
+            CHECK_STATUS(pqh_fw_decryptor_update(&g_decryptor, bad[i].in, 100, bad[i].out,
+                                                 sizeof out, bad[i].out_len),
+                         bad[i].want);
+            /* Sticky: the next update and finish return it, then the state is finished. */
+            CHECK_STATUS(pqh_fw_decryptor_update(&g_decryptor, image, 100, out, sizeof out, &n),
+                         bad[i].want);
+            CHECK_STATUS(pqh_fw_decryptor_finish(&g_decryptor, &unused), bad[i].want);
+            CHECK_STATUS(pqh_fw_decryptor_update(&g_decryptor, image, 100, out, sizeof out, &n),
+                         PQH_ERR_INVALID_STATE);
+        }
+        CHECK_STATUS(pqh_fw_decryptor_init(&g_decryptor, &g_enc_verifier, PQH_KEM_XWING, sk,
+                                           pqh_kem_secret_key_len(PQH_KEM_XWING), g_chunk_buf,
+                                           sizeof g_chunk_buf),
+                     PQH_OK);
+        CHECK_STATUS(pqh_fw_decryptor_finish(&g_decryptor, NULL), PQH_ERR_NULL_POINTER);
+        CHECK_STATUS(pqh_fw_decryptor_finish(&g_decryptor, &unused), PQH_ERR_INVALID_STATE);
+        CHECK_STATUS(pqh_fw_decryptor_finish(NULL, &unused), PQH_ERR_NULL_POINTER);
+        CHECK(pqh_fw_decryptor_max_output(NULL, 1) == 0, "max_output(NULL)");
+    }
+    /* init: NULL and invalid arguments leave a dead state. */
+    {
+        const size_t skl = pqh_kem_secret_key_len(PQH_KEM_XWING);
+        CHECK_STATUS(pqh_fw_decryptor_init(NULL, &g_enc_verifier, PQH_KEM_XWING, sk, skl,
+                                           g_chunk_buf, sizeof g_chunk_buf),
+                     PQH_ERR_NULL_POINTER);
+        CHECK_STATUS(pqh_fw_decryptor_init(&g_decryptor, NULL, PQH_KEM_XWING, sk, skl,
+                                           g_chunk_buf, sizeof g_chunk_buf),
+                     PQH_ERR_NULL_POINTER);
+        CHECK_STATUS(pqh_fw_decryptor_init(&g_decryptor, &g_enc_verifier, PQH_KEM_XWING, NULL,
+                                           skl, g_chunk_buf, sizeof g_chunk_buf),
+                     PQH_ERR_NULL_POINTER);
+        CHECK_STATUS(pqh_fw_decryptor_init(&g_decryptor, &g_enc_verifier, PQH_KEM_XWING, sk, skl,
+                                           NULL, sizeof g_chunk_buf),
+                     PQH_ERR_NULL_POINTER);
+        CHECK_STATUS(pqh_fw_decryptor_init(&g_decryptor, &g_enc_verifier, (pqh_kem_alg)99, sk,
+                                           skl, g_chunk_buf, sizeof g_chunk_buf),
+                     PQH_ERR_UNKNOWN_ALGORITHM);
+        CHECK_STATUS(pqh_fw_decryptor_init(&g_decryptor, &g_enc_verifier, PQH_KEM_XWING, sk,
+                                           skl - 1, g_chunk_buf, sizeof g_chunk_buf),
+                     PQH_ERR_INVALID_LENGTH);
+        CHECK_STATUS(pqh_fw_decryptor_init(&g_decryptor, &g_enc_verifier, PQH_KEM_XWING, sk, skl,
+                                           (uint8_t *)&g_decryptor + 64, 100),
+                     PQH_ERR_INVALID_ARGUMENT);
+        size_t n = 0;
+        CHECK_STATUS(pqh_fw_decryptor_update(&g_decryptor, image, 1, pt, sizeof pt, &n),
+                     PQH_ERR_INVALID_STATE);
+        /* A verifier that has not finished with PQH_OK gives nothing to decrypt. */
+        pqh_fw_verifier *fresh = xmalloc(sizeof *fresh);
+        memset(fresh, 0, sizeof *fresh);
+        CHECK_STATUS(pqh_fw_decryptor_init(&g_decryptor, fresh, PQH_KEM_XWING, sk, skl,
+                                           g_chunk_buf, sizeof g_chunk_buf),
+                     PQH_ERR_INVALID_STATE);
+        CHECK_STATUS(pqh_fw_verifier_encryption_record_digest(fresh, rd, 32),
+                     PQH_ERR_INVALID_STATE);
+        free(fresh);
+        /* Wipe: the whole state is zero afterwards, whatever it held. */
+        CHECK_STATUS(pqh_fw_decryptor_init(&g_decryptor, &g_enc_verifier, PQH_KEM_XWING, sk, skl,
+                                           g_chunk_buf, sizeof g_chunk_buf),
+                     PQH_OK);
+        CHECK(!all_bytes((const uint8_t *)&g_decryptor, sizeof g_decryptor, 0), "live state");
+        CHECK_STATUS(pqh_fw_decryptor_wipe(&g_decryptor), PQH_OK);
+        CHECK(all_bytes((const uint8_t *)&g_decryptor, sizeof g_decryptor, 0),
+              "wipe left bytes in the state");
+        CHECK(!contains((const uint8_t *)&g_decryptor, sizeof g_decryptor, sk, 16),
+              "the key survived wipe");
+        CHECK_STATUS(pqh_fw_decryptor_wipe(&g_decryptor), PQH_OK);
+        CHECK_STATUS(pqh_fw_decryptor_wipe(NULL), PQH_ERR_NULL_POINTER);
+        CHECK_STATUS(pqh_fw_decryptor_update(&g_decryptor, image, 1, pt, sizeof pt, &n),
+                     PQH_ERR_INVALID_STATE);
+    }
+    free(image);
+
+    /* The rejection files: (file, verifier's verdict, decryptor's verdict, chunk buffer). */
+    static const struct {
+        const char *file;
+        pqh_status pass1, pass2;
+        size_t chunk_buf;
+    } REJECT[] = {
+        {"WrongRecipient.pqfw", PQH_OK, PQH_ERR_FW_WRONG_RECIPIENT, 0},
+        {"KeyUnwrapFailed.pqfw", PQH_OK, PQH_ERR_FW_KEY_UNWRAP_FAILED, 0},
+        {"ChunkAuthentication-tampered.pqfw", PQH_OK, PQH_ERR_FW_CHUNK_AUTHENTICATION, 0},
+        {"ChunkAuthentication-reordered.pqfw", PQH_OK, PQH_ERR_FW_CHUNK_AUTHENTICATION, 0},
+        {"ChunkAuthentication-duplicated.pqfw", PQH_OK, PQH_ERR_FW_CHUNK_AUTHENTICATION, 0},
+        {"BadEncryptionRecord.pqfw", PQH_OK, PQH_ERR_FW_BAD_ENCRYPTION_RECORD, 0},
+        {"BadEncryptionRecord-reserved.pqfw", PQH_OK, PQH_ERR_FW_BAD_ENCRYPTION_RECORD, 0},
+        {"ChunkTooLarge.pqfw", PQH_OK, PQH_ERR_FW_CHUNK_TOO_LARGE, 0},
+        {"ChunkTooLarge.pqfw", PQH_OK, PQH_OK, PQH_FW_DECRYPT_CHUNK_BUFFER_MAX_BYTES},
+        {"NotEncrypted.pqfw", PQH_OK, PQH_ERR_FW_NOT_ENCRYPTED, 0},
+        {"Truncated.pqfw", PQH_ERR_FW_TRUNCATED, PQH_ERR_INVALID_STATE, 0},
+        {"DigestMismatch-forged.pqfw", PQH_ERR_FW_DIGEST_MISMATCH, PQH_ERR_INVALID_STATE, 0},
+    };
+    uint8_t *big_buf = xmalloc(PQH_FW_DECRYPT_CHUNK_BUFFER_MAX_BYTES);
+    const size_t pieces[] = {100};
+    for (size_t i = 0; i < COUNT(REJECT); i++) {
+        image = read_enc(valid_path, REJECT[i].file, &len);
+        if (!image) break;
+        CHECK_STATUS(enc_verify(&g_enc_verifier, image, len), REJECT[i].pass1);
+        uint8_t *buf = REJECT[i].chunk_buf ? big_buf : g_chunk_buf;
+        size_t buf_len = REJECT[i].chunk_buf ? REJECT[i].chunk_buf : sizeof g_chunk_buf;
+        pqh_status st = enc_decrypt(&g_enc_verifier, PQH_KEM_XWING, sk, buf, buf_len, image, len,
+                                    pieces, 1, pt, sizeof pt, &pt_len, &info);
+        CHECK(st == REJECT[i].pass2, "%s: decryptor %d (%s), expected %d", REJECT[i].file,
+              (int)st, pqh_status_string(st), (int)REJECT[i].pass2);
+        if (st == PQH_OK) {
+            CHECK(pt_len == ENC_PT_LEN && memcmp(pt, expect_pt, pt_len) == 0,
+                  "%s: plaintext", REJECT[i].file);
+        } else {
+            /* What was released before the failure is a prefix of the plaintext, whole
+             * chunks only (the tampered chunk 1 releases chunk 0). */
+            CHECK(pt_len % 256 == 0 && memcmp(pt, expect_pt, pt_len) == 0,
+                  "%s: released %zu bytes", REJECT[i].file, pt_len);
+        }
+        if (REJECT[i].pass2 == PQH_ERR_FW_NOT_ENCRYPTED) {
+            CHECK_STATUS(pqh_fw_verifier_encryption_record_digest(&g_enc_verifier, rd, 32),
+                         PQH_ERR_FW_NOT_ENCRYPTED);
+        }
+        free(image);
+    }
+    free(big_buf);
+}
+
 static void run_fw_record(char **f, int nf, vector_counts *vc) {
     if (strcmp(f[0], "fw-policy") == 0) {
         /* fw-policy <min> <class> <allowed> <trailer capacity> [<max> <endorse allowed>
@@ -2607,10 +3835,12 @@ static void run_fw_record(char **f, int nf, vector_counts *vc) {
         if (expect == PQH_OK) {
             test_fw_valid_image(image, len);
             if (strstr(f[2], "/firmware/valid.pqfw")) test_fw_v1_image(f[2]);
+            if (strstr(f[2], "/firmware/valid.pqfw")) test_fw_decrypt(f[2]);
         }
         if (expect == PQH_ERR_FW_ROLLBACK) test_fw_reinit_repro(image, len);
         /* The device identity measures the first valid image. */
         if (expect == PQH_OK && g_identity_images == 0) test_identity(image, len);
+        if (expect == PQH_OK && g_identity_seal_images == 0) test_identity_seal(image, len);
         /* Feeding past the end of a valid image is a length mismatch. */
         if (expect == PQH_OK) {
             pqh_fw_image_info info;
@@ -2707,6 +3937,7 @@ int main(int argc, char **argv) {
     test_rng_os();
     test_spki();
     test_sha256();
+    test_hpke();
     test_fw();
     vector_counts vc = {0, 0, 0, 0, 0};
     if (run_vectors(argv[1], &vc) != 0) {
@@ -2715,6 +3946,8 @@ int main(int argc, char **argv) {
         printf("vectors: %lu xwing, %lu sig-keygen, %lu sig-verify, %lu firmware images\n",
                vc.xwing, vc.sig_keygen, vc.sig_verify, vc.fw_images);
         CHECK(g_identity_images == 1, "the identity tests did not run (no valid image)");
+        CHECK(g_identity_seal_images == 1, "the sealing tests did not run (no valid image)");
+        CHECK(g_fw_decrypt_runs == 1, "the decryption tests did not run (no firmware/valid.pqfw)");
         CHECK(vc.xwing > 0 && vc.sig_keygen > 0 && vc.sig_verify > 0 && vc.fw_images > 0,
               "a vector set is empty");
     }

@@ -221,9 +221,23 @@ pub(super) fn boot(root: &Path, inp: &Inputs<'_>, results: &mut Results) -> Resu
 
 /// The rows of the `IDENTITY <step>: <n> instructions, <m> stack bytes` lines.
 fn parse_steps(text: &str) -> Result<Vec<Measurement>, String> {
+    step_rows(text, "IDENTITY", ALG, "identity: ", 5)
+}
+
+/// The rows of the `<prefix> <step>: <n> instructions, <m> stack bytes` lines a C bootloader
+/// printed (measure.c's figures): machine [`C_BOOT_MACHINE`], algorithm `alg`, operation
+/// `op_prefix` and the step; exactly `expected` of them.
+pub(super) fn step_rows(
+    text: &str,
+    prefix: &str,
+    alg: &str,
+    op_prefix: &str,
+    expected: usize,
+) -> Result<Vec<Measurement>, String> {
     let mut rows = Vec::new();
+    let what = prefix.to_lowercase();
     for line in text.lines() {
-        let Some(rest) = line.strip_prefix("IDENTITY ") else {
+        let Some(rest) = line.strip_prefix(prefix).and_then(|r| r.strip_prefix(' ')) else {
             continue;
         };
         let Some((step, figures)) = rest.split_once(": ") else {
@@ -234,19 +248,19 @@ fn parse_steps(text: &str) -> Result<Vec<Measurement>, String> {
             .filter_map(|s| s.parse().ok())
             .collect();
         let [instructions, stack] = nums[..] else {
-            return Err(format!("identity bootloader: unexpected line {line:?}"));
+            return Err(format!("{what} bootloader: unexpected line {line:?}"));
         };
         rows.push(Measurement {
             machine: C_BOOT_MACHINE.to_string(),
-            alg: ALG.to_string(),
-            op: format!("identity: {step}"),
+            alg: alg.to_string(),
+            op: format!("{op_prefix}{step}"),
             instructions,
             stack,
         });
     }
-    if rows.len() != 5 {
+    if rows.len() != expected {
         return Err(format!(
-            "identity bootloader: {} step lines, expected 5:\n{text}",
+            "{what} bootloader: {} step lines, expected {expected}:\n{text}",
             rows.len()
         ));
     }

@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use pqhybrid::firmware::ImageVersion;
+
 use super::qemu::{elf_size, qemu};
 use super::{
     AN386, RUSTFLAGS_AN386, Results, SIZE_RUSTFLAGS, TARGET_DIR, firmware_cargo, first_line,
@@ -21,6 +23,15 @@ pub(super) const VERIFY_ONLY_FEATURES: &str = "pqhybrid/algorithm-subset,pqhybri
 const BOOT_DEVICE_CLASS: &str = "7071687962726964626f6f746c647231";
 /// The device's anti-rollback counter (what the OTP would hold).
 const BOOT_COUNTER: u64 = 5;
+/// The version of the demo images.
+const BOOT_VERSION: ImageVersion = ImageVersion {
+    major: 1,
+    minor: 4,
+    revision: 0,
+    build: 77,
+};
+/// The security version of the valid demo images (above the counter).
+const BOOT_SECURITY_VERSION: u64 = 7;
 
 /// Builds the C library, the keys, the images and one bootloader per image, runs each under
 /// QEMU and checks its verdict; records the valid bootloader's flash size and stack and every
@@ -84,16 +95,17 @@ pub(super) fn c_bootloader(root: &Path, results: &mut Results) -> Result<(), Str
             .arg("--out")
             .arg(&image)
             .args(["--security-version", &security_version.to_string()])
-            .args(["--version", "1.4.0+77", "--device-class", BOOT_DEVICE_CLASS])
+            .args(["--version", &BOOT_VERSION.to_string()])
+            .args(["--device-class", BOOT_DEVICE_CLASS])
             .args(["--header-len", "256", "--deterministic"]);
         run(c)?;
         Ok::<PathBuf, String>(image)
     };
     let sign =
         |name: &str, security_version: u64| sign_payload(name, &payload_path, security_version);
-    let valid = sign("valid.pqfw", 7)?;
+    let valid = sign("valid.pqfw", BOOT_SECURITY_VERSION)?;
     let rollback = sign("rollback.pqfw", 3)?;
-    let oversize = sign_payload("oversize.pqfw", &big_path, 7)?;
+    let oversize = sign_payload("oversize.pqfw", &big_path, BOOT_SECURITY_VERSION)?;
     let mut bytes = std::fs::read(&valid).map_err(|e| format!("{}: {e}", valid.display()))?;
     // Flip one payload byte (the payload starts at header_len = 256).
     if let Some(b) = bytes.get_mut(256 + 1000) {
@@ -158,6 +170,27 @@ pub(super) fn c_bootloader(root: &Path, results: &mut Results) -> Result<(), Str
             image: &out.join("valid.pqfw"),
             pubkey: &pubkey,
             counter: BOOT_COUNTER,
+        },
+        results,
+    )?;
+
+    // The decrypting bootloader, on the same payload encrypted to the device's test key.
+    let mut device_class = [0u8; 16];
+    for (i, b) in device_class.iter_mut().enumerate() {
+        *b = BOOT_DEVICE_CLASS
+            .get(2 * i..2 * i + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .ok_or("bad BOOT_DEVICE_CLASS")?;
+    }
+    super::boot_decrypt::boot(
+        root,
+        &super::boot_decrypt::Inputs {
+            out: &out,
+            release_key: &key,
+            payload: &payload,
+            device_class,
+            version: BOOT_VERSION,
+            security_version: BOOT_SECURITY_VERSION,
         },
         results,
     )

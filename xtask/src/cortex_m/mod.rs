@@ -16,7 +16,9 @@
 //!    (dev profile), keys generated into
 //!    `target/c-bootloader/`, signed images (valid, one payload byte flipped, rolled back),
 //!    links one bootloader per image with arm-none-eabi-gcc, runs each under QEMU and checks
-//!    the verdicts (exit 0 and `VALID`; non-zero and the reason).
+//!    the verdicts (exit 0 and `VALID`; non-zero and the reason). Then the same bootloader with
+//!    the DICE identity ([`boot_identity`]) and, on an image encrypted to the device's test
+//!    key, with decryption into a second slot ([`boot_decrypt`]), each with its figures.
 //! 4. Without `check`: writes `benches/cortex-m/results.json` and `RESULTS.md`. With `check`:
 //!    compares against the committed `results.json` and fails if an instruction count grew by
 //!    more than 2 % or a stack figure by more than 5 % (improvements are reported and pass);
@@ -30,6 +32,7 @@
 //! Needs `qemu-system-arm` and the Arm GNU toolchain (`arm-none-eabi-gcc`,
 //! `arm-none-eabi-size`); as root they are installed with apt-get when missing.
 
+mod boot_decrypt;
 mod boot_identity;
 mod bootloader;
 mod budgets;

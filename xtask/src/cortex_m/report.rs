@@ -182,7 +182,13 @@ pub(super) fn render_markdown(r: &Results) -> String {
          verifier state in a static: both stack figures are the verification's own. \
          The C bootloader links `libpqhybrid_ffi.a` (thumbv7em, `--no-default-features`, \
          opt-level \"s\", fat LTO) with `--gc-sections`; the signed image sits in its own flash \
-         slot and is not counted, the 17 KiB verifier state is a static (bss).\n\n",
+         slot and is not counted, the 17 KiB verifier state is a static (bss). The decrypting \
+         C bootloader (`DECRYPT=1`: verify the encrypted image in slot A, decrypt it into slot \
+         B) links the library with the `hpke` feature too (the X-Wing key, HPKE and \
+         AES-256-GCM; every KEM is linked, as the C API takes the KEM at run time) and keeps \
+         the decryptor state (with the device key), its 4 KiB chunk buffer and its output \
+         buffer in statics; its image is encrypted to a committed test key with a fixed-seed \
+         generator and signed deterministically, so its figures repeat.\n\n",
     );
     if !r.boot_runs.is_empty() {
         s.push_str(
