@@ -29,12 +29,16 @@ const WASM_FILE: &str = "pqhybrid_bg.wasm";
 /// Code-generation flags of the wasm build (on top of the profile in bindings/wasm/Cargo.toml).
 const WASM_RUSTFLAGS: &[&str] = &["-Ctarget-feature=+simd128"];
 /// The size budget of the gzipped `.wasm` of the signature, KEM and firmware package (the
-/// crate without its `identity` feature), held by CI.
+/// crate without its default features, `identity` and `hpke`), held by CI.
 const GZIP_BUDGET: u64 = 300 * 1024;
-/// The gate on the whole package, with the identity verifier (the `identity` feature, on by
-/// default): the measured 312.8 KiB plus a margin. It is over `GZIP_BUDGET`, a miss reported
-/// in bench/RESULTS.md; this gate only catches regressions of the whole package.
-const GZIP_GATE_WITH_IDENTITY: u64 = 320 * 1024;
+/// The gate on the whole package, with the identity verifier and HPKE (the `identity` and
+/// `hpke` features, on by default): the measured 366.3 KiB plus a margin (identity alone was
+/// 312.8 KiB under a 320 KiB gate; HPKE's 48 suites add 38.6 KiB, measured 2026-12-05: 322 575
+/// -> 362 109 bytes; encrypted firmware images in `hpke`, `signFirmware` and `decryptFirmware`,
+/// add 12.2 KiB, of which ~2/3 is the core's signer, encryptor and decryptor: 362 550 -> 375 078
+/// bytes). It is over `GZIP_BUDGET`, a miss reported in bench/RESULTS.md; this gate only
+/// catches regressions of the whole package.
+const GZIP_GATE_WITH_IDENTITY: u64 = 372 * 1024;
 
 /// Everything `cargo xtask wasm` does: build, package, pack, smoke-test the tarball, run the
 /// node:test suite (including the browser test). Installs what is missing first (the wasm32
@@ -109,7 +113,7 @@ pub fn build(root: &Path) -> Result<PathBuf, String> {
     exec(c)?;
 
     let target_dir = root.join(TARGET_DIR);
-    let base_gz = timed("size without identity", || {
+    let base_gz = timed("size without identity and hpke", || {
         base_size(root, &crate_dir, &target_dir)
     })?;
     let mut c = cmd::cargo(&crate_dir);
@@ -182,9 +186,9 @@ pub fn build(root: &Path) -> Result<PathBuf, String> {
     let raw_len = fs::metadata(&shared).map_err(|e| e.to_string())?.len();
     let gz = gzip_len(&shared)?;
     eprintln!(
-        "wasm: {} is {} bytes, {} bytes ({:.1} KiB) gzipped with the identity verifier \
-         (gate {} KiB; budget {} KiB: missed, identity adds {:.1} KiB), {} bytes ({:.1} KiB) \
-         without it (budget {} KiB)",
+        "wasm: {} is {} bytes, {} bytes ({:.1} KiB) gzipped with the identity verifier and \
+         HPKE (gate {} KiB; budget {} KiB: missed, they add {:.1} KiB), {} bytes ({:.1} KiB) \
+         without them (budget {} KiB)",
         shared.display(),
         raw_len,
         gz,
@@ -198,8 +202,8 @@ pub fn build(root: &Path) -> Result<PathBuf, String> {
     );
     if base_gz > GZIP_BUDGET {
         return Err(format!(
-            "gzipped {WASM_FILE} without the identity feature is {base_gz} bytes, over the \
-             {GZIP_BUDGET}-byte budget"
+            "gzipped {WASM_FILE} without the default features (identity, hpke) is {base_gz} \
+             bytes, over the {GZIP_BUDGET}-byte budget"
         ));
     }
     if gz > GZIP_GATE_WITH_IDENTITY {
@@ -432,9 +436,9 @@ fn with_wasm_flags(c: &mut Command) {
         .env_remove("RUSTFLAGS");
 }
 
-/// The gzipped size of the module built without the crate's `identity` feature (the
-/// signature, KEM and firmware package that `GZIP_BUDGET` holds), through the same
-/// wasm-bindgen and optimisation steps as the package, in a directory of its own.
+/// The gzipped size of the module built without the crate's default features, `identity` and
+/// `hpke` (the signature, KEM and firmware package that `GZIP_BUDGET` holds), through the
+/// same wasm-bindgen and optimisation steps as the package, in a directory of its own.
 fn base_size(root: &Path, crate_dir: &Path, target_dir: &Path) -> Result<u64, String> {
     let base_target = target_dir.join("base");
     let mut c = cmd::cargo(crate_dir);

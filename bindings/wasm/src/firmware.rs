@@ -311,6 +311,25 @@ impl Policy {
     }
 }
 
+impl Policy {
+    /// The trust anchors.
+    #[cfg(feature = "hpke")]
+    pub(crate) fn anchors(&self) -> &[TrustAnchor] {
+        &self.anchors
+    }
+
+    /// The core policy over `anchors` (this policy's own, or a copy of them).
+    pub(crate) fn core<'a>(&self, anchors: &'a [TrustAnchor]) -> fw::Policy<'a> {
+        let mut p = fw::Policy::new(anchors, DeviceClass(self.device_class));
+        p.min_security_version = self.min_security_version;
+        p.max_security_version = self.max_security_version;
+        p.allowed = self.allowed;
+        p.endorse_allowed = self.endorse_allowed;
+        p.accept_v1 = self.accept_v1;
+        p
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Output objects
 
@@ -348,13 +367,14 @@ fn header_obj(h: &Header) -> Obj {
                 .unwrap_or(JsValue::NULL),
         )
         .with("delegated", h.delegated)
+        .with("encrypted", h.encrypted)
 }
 
 fn allowed_names(set: AlgorithmSet) -> JsValue {
     str_array(set.iter().map(SignatureAlgorithm::name))
 }
 
-fn verified_obj(v: &VerifiedImage) -> JsValue {
+pub(crate) fn verified_obj(v: &VerifiedImage) -> JsValue {
     let delegation = match v.delegation() {
         Some(d) => Obj::new()
             .with("rootAlgorithm", d.root_algorithm.name())
@@ -404,13 +424,7 @@ impl FirmwareVerifier {
         // dropped before them, and never escapes the struct.
         let anchors_ref: &'static [TrustAnchor] =
             unsafe { &*(core::ptr::from_ref::<[TrustAnchor]>(&*anchors)) };
-        let mut p = fw::Policy::new(anchors_ref, DeviceClass(policy.device_class));
-        p.min_security_version = policy.min_security_version;
-        p.max_security_version = policy.max_security_version;
-        p.allowed = policy.allowed;
-        p.endorse_allowed = policy.endorse_allowed;
-        p.accept_v1 = policy.accept_v1;
-        let fw_policy = Box::new(p);
+        let fw_policy = Box::new(policy.core(anchors_ref));
         // SAFETY: as above.
         let policy_ref: &'static fw::Policy<'static> =
             unsafe { &*(core::ptr::from_ref::<fw::Policy<'static>>(&*fw_policy)) };
@@ -620,7 +634,8 @@ pub fn verify_firmware_stream(
 // Inspection and key ids
 
 /// Parses an image (or at least its 192-byte header) without verifying anything: the header
-/// fields, and the signature block if the whole image is given. `verified` is always false.
+/// fields, the encryption record of an encrypted payload, and the signature block if the whole
+/// image is given. `verified` is always false.
 #[wasm_bindgen(js_name = inspectFirmware, unchecked_return_type = "InspectedImage")]
 pub fn inspect_firmware(image: &[u8]) -> Result<JsValue, JsValue> {
     let (header, block, problem) = match Manifest::parse(image) {
@@ -637,9 +652,15 @@ pub fn inspect_firmware(image: &[u8]) -> Result<JsValue, JsValue> {
             (h, None, err(e))
         }
     };
+    let (encryption, problem) = match crate::fw_encrypt::encryption_info(&header, image) {
+        Ok(record) => (record, problem),
+        Err(e) if problem.is_null() => (JsValue::NULL, e),
+        Err(_) => (JsValue::NULL, problem),
+    };
     Ok(header_obj(&header)
         .with("verified", false)
         .with("fileLen", image.len() as f64)
+        .with("encryption", encryption)
         .with("signatureBlock", block.unwrap_or(JsValue::NULL))
         .with("problem", problem)
         .into_js())

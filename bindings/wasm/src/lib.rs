@@ -7,8 +7,12 @@
 //!   key once (see `cached`), whose secrets live in WebAssembly memory and are zeroized by
 //!   `free()`.
 //! * SPKI / PKCS#8 in DER and PEM.
+//! * HPKE (RFC 9180, Base mode) to the KEMs with an HPKE code point (feature `hpke`, on by
+//!   default; see `hpke`): `hpkeSeal`, `hpkeOpen`, `kemKeyId`, `hpkeAlgorithms`.
 //! * The firmware verifier: `Policy`, `FirmwareVerifier` (streaming), `verifyFirmware`,
-//!   `verifyFirmwareStream` (ReadableStream, Blob, async iterable), `inspectFirmware`.
+//!   `verifyFirmwareStream` (ReadableStream, Blob, async iterable), `inspectFirmware`; signing
+//!   images, plain or encrypted to a KEM key, and decrypting them (feature `hpke`; see
+//!   `fw_encrypt`): `signFirmware`, `decryptFirmware`.
 //! * The device-identity verifier (feature `identity`, on by default; see `identity`):
 //!   `verifyAttestation`, `verifyCsr`, `describeCertificate`.
 //!
@@ -24,6 +28,8 @@ mod agile;
 mod cached;
 mod encoding;
 mod firmware;
+mod fw_encrypt;
+mod hpke;
 #[cfg(feature = "identity")]
 mod identity;
 mod ts;
@@ -37,8 +43,9 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").into()
 }
 
-// `SignatureAlgorithmName`, `KemAlgorithmName` and `IdentityErrorCode`: generated at compile
-// time from the pqhybrid crate's tables (see `ts`), not written out here.
+// `SignatureAlgorithmName`, `KemAlgorithmName`, `HpkeKemName`, `HpkeKdfName`, `HpkeAeadName`
+// and `IdentityErrorCode`: generated at compile time from the pqhybrid crate's tables (see
+// `ts`), not written out here.
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ALGORITHM_NAMES: &str = ts::ALGORITHM_NAMES;
 
@@ -52,7 +59,10 @@ export type FirmwareErrorCode =
   | "Firmware.AlgorithmNotAllowed" | "Firmware.RevokedKey" | "Firmware.UnknownKey"
   | "Firmware.KeyIdMismatch" | "Firmware.DelegationOutOfRange" | "Firmware.DigestMismatch"
   | "Firmware.BadSignature" | "Firmware.SecurityVersionTooLarge" | "Firmware.ClassNotEndorsed"
-  | "Firmware.EndorsedAnchor" | "Firmware.NonCanonicalSignature" | "Firmware.ImageExceedsSlot";
+  | "Firmware.EndorsedAnchor" | "Firmware.NonCanonicalSignature" | "Firmware.ImageExceedsSlot"
+  | "Firmware.NotEncrypted" | "Firmware.BadEncryptionRecord" | "Firmware.WrongRecipient"
+  | "Firmware.KeyUnwrapFailed" | "Firmware.ChunkAuthentication"
+  | "Firmware.PlaintextDigestMismatch" | "Firmware.ChunkTooLarge";
 
 /** The `code` of every error this package throws. */
 export type ErrorCode =
@@ -111,6 +121,13 @@ export interface KemSizes {
 export interface Encapsulation {
   ciphertext: Uint8Array;
   sharedSecret: Uint8Array;
+}
+
+/** The names `hpkeSeal` and `hpkeOpen` accept, in the crate's order. */
+export interface HpkeAlgorithms {
+  kems: HpkeKemName[];
+  kdfs: HpkeKdfName[];
+  aeads: HpkeAeadName[];
 }
 
 export interface DecodedPublicKey {
@@ -204,6 +221,8 @@ export interface ImageHeader {
   signerKeyId: Uint8Array;
   sbomDigest: Uint8Array | null;
   delegated: boolean;
+  /** The payload is encrypted (flags bit 2): an encryption record, then AES-256-GCM chunks. */
+  encrypted: boolean;
 }
 
 export interface Delegation {
@@ -257,8 +276,13 @@ export interface SignatureBlock {
 export interface InspectedImage extends ImageHeader {
   verified: false;
   fileLen: number;
+  /** The encryption record of an encrypted payload (not authenticated), else null. */
+  encryption: EncryptionInfo | null;
   signatureBlock: SignatureBlock | null;
-  /** Why the signature block could not be read (a PqhybridError or a message), else null. */
+  /**
+   * Why the signature block (or an encrypted payload's record) could not be read (a
+   * PqhybridError or a message), else null.
+   */
   problem: PqhybridError | string | null;
 }
 "#;

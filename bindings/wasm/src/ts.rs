@@ -4,9 +4,12 @@
 //! by const evaluation from the names in `pqhybrid::agile::SIGNATURES` and `KEMS`, the tables
 //! that `signatureAlgorithms()` and `kemAlgorithms()` list at run time: an algorithm added to
 //! the crate appears in the `.d.ts` with nothing to edit here. `IdentityErrorCode` likewise
-//! from `IdentityError::ALL` (what `identityErrorCodes()` lists), each name after `Identity.`. `lib.rs` hands
-//! [`ALGORITHM_NAMES`] to `#[wasm_bindgen(typescript_custom_section)]`, which takes any const
-//! `&str` expression (wasm-bindgen >= 0.2.93).
+//! from `IdentityError::ALL` (what `identityErrorCodes()` lists), each name after `Identity.`;
+//! `HpkeKemName`, `HpkeKdfName` and `HpkeAeadName` from `KemAlgorithm::ALL` (the KEMs that
+//! `pqhybrid::hpke::kem_id` gives a code point), `hpke::Kdf::ALL` and `hpke::Aead::ALL` (what
+//! `hpkeAlgorithms()` lists). `lib.rs` hands [`ALGORITHM_NAMES`] to
+//! `#[wasm_bindgen(typescript_custom_section)]`, which takes any const `&str` expression
+//! (wasm-bindgen >= 0.2.93).
 //!
 //! Needs Rust 1.87 (`core::str::from_utf8` in const) and 1.83 (`&mut` in const fns, consts
 //! reading statics); the crate's MSRV is 1.88.
@@ -16,8 +19,10 @@
 // does not count as uses; without this, everything here would be reported as never used.
 #![allow(dead_code)]
 
+use pqhybrid::KemAlgorithm;
 use pqhybrid::agile::{KEMS, SIGNATURES};
 use pqhybrid::error::IdentityError;
+use pqhybrid::hpke::{self, Aead, Kdf};
 
 /// The names of `SIGNATURES`, in its order.
 const SIGNATURE_NAMES: [&str; SIGNATURES.len()] = {
@@ -36,6 +41,56 @@ const KEM_NAMES: [&str; KEMS.len()] = {
     let mut i = 0;
     while i < names.len() {
         names[i] = KEMS[i].name;
+        i += 1;
+    }
+    names
+};
+
+/// How many KEMs have an HPKE code point (`pqhybrid::hpke::kem_id`).
+const HPKE_KEM_COUNT: usize = {
+    let mut n = 0;
+    let mut i = 0;
+    while i < KemAlgorithm::ALL.len() {
+        if hpke::kem_id(KemAlgorithm::ALL[i]).is_some() {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+};
+
+/// The names of the KEMs with an HPKE code point, in `KemAlgorithm::ALL`'s order (what
+/// `hpkeAlgorithms().kems` lists).
+const HPKE_KEM_NAMES: [&str; HPKE_KEM_COUNT] = {
+    let mut names = [""; HPKE_KEM_COUNT];
+    let (mut i, mut n) = (0, 0);
+    while i < KemAlgorithm::ALL.len() {
+        if hpke::kem_id(KemAlgorithm::ALL[i]).is_some() {
+            names[n] = KemAlgorithm::ALL[i].name();
+            n += 1;
+        }
+        i += 1;
+    }
+    names
+};
+
+/// The names of `Kdf::ALL`, in its order.
+const HPKE_KDF_NAMES: [&str; Kdf::ALL.len()] = {
+    let mut names = [""; Kdf::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Kdf::ALL[i].name();
+        i += 1;
+    }
+    names
+};
+
+/// The names of `Aead::ALL`, in its order.
+const HPKE_AEAD_NAMES: [&str; Aead::ALL.len()] = {
+    let mut names = [""; Aead::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Aead::ALL[i].name();
         i += 1;
     }
     names
@@ -121,6 +176,24 @@ const fn algorithm_names(buf: &mut [u8]) -> usize {
         &KEM_NAMES,
     );
     w.union(
+        "A KEM with an HPKE code point (`hpkeAlgorithms().kems`; case-insensitive on input).",
+        "HpkeKemName",
+        "",
+        &HPKE_KEM_NAMES,
+    );
+    w.union(
+        "An HPKE KDF (`hpkeAlgorithms().kdfs`; case-insensitive on input).",
+        "HpkeKdfName",
+        "",
+        &HPKE_KDF_NAMES,
+    );
+    w.union(
+        "An HPKE AEAD (`hpkeAlgorithms().aeads`; case-insensitive on input).",
+        "HpkeAeadName",
+        "",
+        &HPKE_AEAD_NAMES,
+    );
+    w.union(
         "The code of a device-identity rejection (`identityErrorCodes()`).",
         "IdentityErrorCode",
         "Identity.",
@@ -138,7 +211,8 @@ const ALGORITHM_NAMES_BYTES: [u8; ALGORITHM_NAMES_LEN] = {
 };
 
 /// The TypeScript declarations of `SignatureAlgorithmName` and `KemAlgorithmName` (every name
-/// of `SIGNATURES` and of `KEMS`, in table order) and of `IdentityErrorCode`.
+/// of `SIGNATURES` and of `KEMS`, in table order), of `HpkeKemName`, `HpkeKdfName` and
+/// `HpkeAeadName` (the HPKE suite's names) and of `IdentityErrorCode`.
 pub(crate) const ALGORITHM_NAMES: &str = match core::str::from_utf8(&ALGORITHM_NAMES_BYTES) {
     Ok(s) => s,
     Err(_) => panic!("algorithm names are not UTF-8"),
@@ -148,6 +222,7 @@ pub(crate) const ALGORITHM_NAMES: &str = match core::str::from_utf8(&ALGORITHM_N
 mod tests {
     use super::ALGORITHM_NAMES;
     use pqhybrid::error::IdentityError;
+    use pqhybrid::hpke::{Aead, Kdf};
     use pqhybrid::{KemAlgorithm, SignatureAlgorithm};
 
     fn union(ty: &str, names: &[&str]) -> String {
@@ -167,6 +242,22 @@ mod tests {
         let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
         assert!(ALGORITHM_NAMES.contains(&union("IdentityErrorCode", &codes)));
         assert!(ALGORITHM_NAMES.contains("\n  | \"Identity.BadNonce\"\n"));
+    }
+
+    #[test]
+    fn hpke_unions_list_the_suite_names() {
+        let kems: Vec<&str> = KemAlgorithm::ALL
+            .into_iter()
+            .filter(|k| pqhybrid::hpke::kem_id(*k).is_some())
+            .map(KemAlgorithm::name)
+            .collect();
+        let kdfs: Vec<&str> = Kdf::ALL.into_iter().map(Kdf::name).collect();
+        let aeads: Vec<&str> = Aead::ALL.into_iter().map(Aead::name).collect();
+        assert_eq!(kems.len(), 6);
+        assert!(!kems.contains(&"MLKEM768-X25519-SHA3-256"));
+        assert!(ALGORITHM_NAMES.contains(&union("HpkeKemName", &kems)));
+        assert!(ALGORITHM_NAMES.contains(&union("HpkeKdfName", &kdfs)));
+        assert!(ALGORITHM_NAMES.contains(&union("HpkeAeadName", &aeads)));
     }
 
     #[test]

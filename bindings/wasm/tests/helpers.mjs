@@ -121,6 +121,19 @@ export const toPem = (der, label = 'CERTIFICATE') =>
 /** Whether the package was built with the `identity` feature (on by default). */
 export const hasIdentity = typeof pq.verifyAttestation === 'function';
 
+/** Whether the package was built with the `hpke` feature (on by default). */
+export const hasHpke = typeof pq.hpkeSeal === 'function';
+
+/**
+ * The firmware rejections of decryption (decryptFirmware; fw_encrypted.test.mjs), which no
+ * file of kat-vectors/pqhybrid/firmware/ produces: the verifier checks encrypted images as
+ * plain ones (BadEncryptionRecord only for a signed payload without a whole record).
+ */
+export const decryptionErrorCodes = [
+  'NotEncrypted', 'BadEncryptionRecord', 'WrongRecipient', 'KeyUnwrapFailed',
+  'ChunkAuthentication', 'PlaintextDigestMismatch', 'ChunkTooLarge',
+].map((c) => `Firmware.${c}`);
+
 /** The device-identity fixtures (examples/identity_fixtures.rs writes them). */
 export const identityFixtureDir = join(here, 'fixtures', 'identity');
 

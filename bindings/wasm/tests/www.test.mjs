@@ -1,7 +1,8 @@
 // The web page in headless Chromium (playwright-core, no browser download): served by a local
-// node:http server on 127.0.0.1, a valid image is accepted and a tampered one rejected; a
-// device's identity chain is verified and each wrong input rejected with its code; screenshots
-// are saved under target/wasm/.
+// node:http server on 127.0.0.1, a valid image is accepted and a tampered one rejected; an
+// encrypted image is decrypted with a KEM private key given as a file or pasted, the plaintext
+// downloaded, and wrong keys rejected; a device's identity chain is verified and each wrong
+// input rejected with its code; screenshots are saved under target/wasm/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -9,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
-import { pq, wasmDir, repoRoot, firmwareKat, hasIdentity, identityFixtures, toPem } from './helpers.mjs';
+import { pq, wasmDir, repoRoot, firmwareKat, hasIdentity, hasHpke, identityFixtures, toPem, eq } from './helpers.mjs';
 
 const executablePath = process.env.PQHYBRID_CHROMIUM ?? '/usr/bin/chromium';
 const artifacts = join(repoRoot, 'target', 'wasm');
@@ -61,6 +62,39 @@ before(async () => {
   writeFileSync(files.tampered, tampered);
   writeFileSync(files.store, trustStore);
   writeFileSync(files.pem, pq.encodePublicKeyPem(root.alg, Buffer.from(root.pk, 'hex')));
+  // Encrypted images: signed by the KAT root, encrypted to a device's X-Wing key (PKCS#8 PEM);
+  // another device's ML-KEM-768 key; a copy with a payload byte flipped; the plaintext.
+  if (hasHpke) {
+    const rootSk = pq.keypairFromSeed(root.alg, Buffer.from(root.seed, 'hex')).secretKey;
+    const kem = (alg, byte) => pq.keypairFromSeed(alg, new Uint8Array(pq.sizes(alg).seed).fill(byte));
+    const device = kem('X-Wing', 0x21);
+    const other = kem('ML-KEM-768', 0x22);
+    files.plaintext = Uint8Array.from({ length: 10000 }, (_, i) => (i * 7 + 3) & 0xff);
+    const encrypted = pq.signFirmware({
+      algorithm: root.alg,
+      secretKey: rootSk,
+      deviceClass: files.deviceClass,
+      securityVersion: 7,
+      version: { major: 1, minor: 5, revision: 0, build: 1 },
+      payload: files.plaintext,
+      encryptTo: { kem: 'X-Wing', publicKey: device.publicKey, chunkSize: 1024 },
+    });
+    const encTampered = Uint8Array.from(encrypted);
+    encTampered[192 + 3000] ^= 0x01; // a ciphertext byte
+    Object.assign(files, {
+      encrypted: join(dir, 'app-v1.5.0.pqfw'),
+      encTampered: join(dir, 'app-v1.5.0-tampered.pqfw'),
+      kemPem: join(dir, 'device.kem.pem'),
+      otherPem: join(dir, 'other-device.kem.pem'),
+      kemHex: pq.toHex(device.secretKey),
+      kemKeyId: pq.toHex(pq.kemKeyId('X-Wing', device.publicKey)),
+      signingKeyPem: pq.encodePrivateKeyPem(root.alg, rootSk),
+    });
+    writeFileSync(files.encrypted, encrypted);
+    writeFileSync(files.encTampered, encTampered);
+    writeFileSync(files.kemPem, pq.encodePrivateKeyPem('X-Wing', device.secretKey));
+    writeFileSync(files.otherPem, pq.encodePrivateKeyPem('ML-KEM-768', other.secretKey));
+  }
   // Identity: the root as PEM (the other documents are dropped as DER from the fixtures), and an
   // Alias certificate with a flipped signature byte.
   if (hasIdentity) {
@@ -136,6 +170,109 @@ test('page: PEM public key of the root, rollback rejected', async () => {
   await page.dispatchEvent('#min-sv', 'change');
   const rb = await verdict(page);
   assert.equal(rb.code, 'Firmware.Rollback');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+async function decryptVerdict(page) {
+  await page.waitForSelector('#decrypt-verdict[data-code]', { timeout: 20000 });
+  return page.$eval('#decrypt-verdict', (v) => ({ kind: v.dataset.verdict, code: v.dataset.code, text: v.textContent }));
+}
+
+/** Forgets both verdicts, so that the next wait sees the ones of the next verification. */
+const resetVerdicts = (page) => page.evaluate(() => {
+  for (const id of ['verdict', 'decrypt-verdict']) delete document.getElementById(id).dataset.code;
+});
+
+test('page: an encrypted image, decrypted with a KEM key file or a pasted one; wrong keys rejected', { skip: !hasHpke && 'built without the hpke feature' }, async () => {
+  const { page, errors } = await openPage();
+  assert.equal(await page.isVisible('#decryption'), true);
+  await page.fill('#device-class', files.deviceClass);
+  // Leave the field now: its change event (on blur) verifies again, which would otherwise come
+  // with the click on the download link below and replace the result being clicked.
+  await page.locator('#device-class').blur();
+  await page.setInputFiles('#key-input', files.store);
+  // No key yet: verified, not decrypted; the record is shown.
+  await page.setInputFiles('#image-input', files.encrypted);
+  const ok = await verdict(page);
+  assert.equal(ok.kind, 'valid', ok.text);
+  assert.match(ok.text, /VALID — MLDSA65-Ed25519-SHA512, encrypted/);
+  let d = await decryptVerdict(page);
+  assert.equal(d.code, 'no-key', d.text);
+  assert.equal(await page.isVisible('#download'), false);
+  let table = await page.textContent('#fields');
+  for (const s of ['(encrypted payload)', 'Encrypted payload (record verified)', 'X-Wing, HKDF-SHA256, AES-256-GCM', files.kemKeyId, '10 × 1024 bytes', '10000 bytes']) {
+    assert.ok(table.includes(s), `fields show ${s}`);
+  }
+
+  // The device's key as a PKCS#8 PEM file: decrypted, and the plaintext downloads.
+  await resetVerdicts(page);
+  await page.setInputFiles('#kem-key-input', files.kemPem);
+  d = await decryptVerdict(page);
+  assert.equal(d.code, 'decrypted', d.text);
+  assert.equal(d.kind, 'valid');
+  assert.match(d.text, /DECRYPTED — 10000 bytes/);
+  assert.match(d.text, /PKCS#8, X-Wing/);
+  assert.ok((await page.textContent('#fields')).includes('✓ your key'));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  assert.equal(download.suggestedFilename(), 'app-v1.5.0.bin');
+  assert.ok(eq(readFileSync(await download.path()), files.plaintext), 'the downloaded plaintext');
+  await page.screenshot({ path: join(artifacts, 'www-encrypted.png'), fullPage: true });
+
+  // Another device's key: WrongRecipient, nothing to download.
+  await resetVerdicts(page);
+  await page.setInputFiles('#kem-key-input', files.otherPem);
+  d = await decryptVerdict(page);
+  assert.equal(d.code, 'Firmware.WrongRecipient', d.text);
+  assert.equal(d.kind, 'invalid');
+  assert.equal(await page.isVisible('#download'), false);
+  assert.ok((await page.textContent('#fields')).includes('✗ not your key'));
+  await page.screenshot({ path: join(artifacts, 'www-encrypted-wrong-key.png'), fullPage: true });
+
+  // The right key pasted as hex (its KEM chosen in the list): a pasted key wins over the file.
+  const paste = async (text, kem = 'X-Wing') => {
+    await resetVerdicts(page);
+    await page.selectOption('#kem-alg', kem);
+    await page.fill('#kem-key-text', text);
+    await page.dispatchEvent('#kem-key-text', 'change');
+    return decryptVerdict(page);
+  };
+  d = await paste(files.kemHex);
+  assert.equal(d.code, 'decrypted', d.text);
+  assert.match(d.text, /hex, X-Wing/);
+  // The same hex named as another KEM, a signature key, text that is no key.
+  d = await paste(files.kemHex, 'ML-KEM-768');
+  assert.equal(d.code, 'InvalidLength', d.text);
+  d = await paste(files.signingKeyPem);
+  assert.equal(d.code, 'InvalidArgument', d.text);
+  assert.match(d.text, /signature key, not a KEM key/);
+  d = await paste('not a key');
+  assert.equal(d.code, 'InvalidArgument', d.text);
+  d = await paste(readFileSync(files.kemPem, 'utf8'));
+  assert.equal(d.code, 'decrypted', d.text);
+
+  // A modified encrypted image: the verifier rejects it; nothing is decrypted.
+  await resetVerdicts(page);
+  await page.setInputFiles('#image-input', files.encTampered);
+  const bad = await verdict(page);
+  assert.equal(bad.code, 'Firmware.DigestMismatch', bad.text);
+  assert.equal(await page.isVisible('#decrypt-verdict'), false);
+  assert.equal(await page.isVisible('#download'), false);
+  // A plain image with a key at hand: no decryption either.
+  await resetVerdicts(page);
+  await page.setInputFiles('#image-input', files.valid);
+  assert.equal((await verdict(page)).kind, 'valid');
+  assert.equal(await page.isVisible('#decrypt-verdict'), false);
+
+  // Forget the key: the encrypted image is verified, not decrypted.
+  await resetVerdicts(page);
+  await page.setInputFiles('#image-input', files.encrypted);
+  await decryptVerdict(page);
+  await resetVerdicts(page);
+  await page.click('#forget-key');
+  d = await decryptVerdict(page);
+  assert.equal(d.code, 'no-key', d.text);
+  assert.equal(await page.inputValue('#kem-key-text'), '');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -1,15 +1,19 @@
 // The page: picks up an image and a key or trust store, builds a Policy, streams the image
-// through the WebAssembly verifier and shows the verdict and every manifest field. Then the
-// device-identity section: a root, the DeviceID and Alias certificates and an evidence, checked
+// through the WebAssembly verifier and shows the verdict and every manifest field; an encrypted
+// image is then decrypted with the KEM private key the user gives (a file or pasted PEM / hex),
+// the plaintext offered for download. Then the device-identity section: a root, the DeviceID and Alias certificates and an evidence, checked
 // with verifyAttestation against a nonce and reference values, each certificate shown with
 // describeCertificate.
 import init, * as pq from '../pkg/web/pqhybrid.js';
 
 const $ = (id) => document.getElementById(id);
 const hex = (b) => (b ? pq.toHex(b) : '—');
+const eq = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 /** A device class: hex, and the text when it is printable ASCII ("acme-sensor-rev2"). */
 const classText = (b) => (b.every((c) => c >= 0x20 && c < 0x7f) ? `${hex(b)} "${String.fromCharCode(...b)}"` : hex(b));
-const state = { image: null, keyText: null, keyName: '' };
+const state = { image: null, keyText: null, keyName: '', kemFile: null, plainUrl: null };
+/** Whether the package decrypts images (the `hpke` feature, on by default). */
+const canDecrypt = typeof pq.decryptFirmware === 'function';
 
 function setupDrop(dropId, inputId, onFile) {
   const drop = $(dropId);
@@ -69,17 +73,112 @@ function showVerdict(kind, title, detail, v = $('verdict')) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Encrypted images
+
+const unhex = (s) => {
+  const h = s.replace(/\s+/g, '');
+  if (!h || h.length % 2 || /[^0-9a-f]/i.test(h)) return null;
+  return Uint8Array.from(h.match(/../g), (b) => parseInt(b, 16));
+};
+
+/** A KEM private key from PKCS#8 PEM or DER, or from hex with the KEM chosen in the list. */
+function kemKeyOf(text, bytes) {
+  let key;
+  if (text.includes('-----BEGIN')) key = pq.decodePrivateKeyPem(text);
+  else if (unhex(text)) return { algorithm: $('kem-alg').value, secretKey: unhex(text), describe: `hex, ${$('kem-alg').value}` };
+  else if (bytes) key = pq.decodePrivateKeyDer(bytes);
+  else throw Object.assign(new Error('not PKCS#8 PEM and not hex digits'), { code: 'InvalidArgument' });
+  if (key.kind !== 'kem') {
+    throw Object.assign(new Error(`a ${key.algorithm} key is a signature key, not a KEM key`), { code: 'InvalidArgument' });
+  }
+  return { algorithm: key.algorithm, secretKey: key.secretKey, describe: `PKCS#8, ${key.algorithm}` };
+}
+
+/** The KEM key the user gave: pasted text first, then the file; null if none. */
+function kemKey() {
+  const pasted = $('kem-key-text').value.trim();
+  if (pasted) return kemKeyOf(pasted, null);
+  if (state.kemFile) return kemKeyOf(new TextDecoder().decode(state.kemFile.bytes).trim(), state.kemFile.bytes);
+  return null;
+}
+
+function hideDecryption() {
+  $('decrypt-verdict').hidden = true;
+  delete $('decrypt-verdict').dataset.code;
+  $('download-row').hidden = true;
+  if (state.plainUrl) URL.revokeObjectURL(state.plainUrl);
+  state.plainUrl = null;
+}
+
+/** Decrypts a verified encrypted image with the user's KEM key; shows the verdict and the download. */
+function decrypt(policy, bytes, name) {
+  const dv = $('decrypt-verdict');
+  dv.hidden = false;
+  let key;
+  try {
+    key = kemKey();
+  } catch (e) {
+    dv.dataset.code = e.code ?? 'Error';
+    showVerdict('error', `Cannot decrypt: ${e.code ?? 'error'}`, `the KEM private key: ${e.message}`, dv);
+    return null;
+  }
+  if (!key) {
+    dv.dataset.code = 'no-key';
+    showVerdict('error', 'ENCRYPTED — no decryption key', 'Give the recipient\'s KEM private key (below) to decrypt the payload.', dv);
+    return null;
+  }
+  try {
+    const d = pq.decryptFirmware(policy, bytes, key.algorithm, key.secretKey);
+    dv.dataset.code = 'decrypted';
+    showVerdict('valid', `DECRYPTED — ${d.plaintext.length} bytes`,
+      `Every chunk authenticated; the plaintext matches its ${d.digestAlgorithm} digest in the signed record (key: ${key.describe}).`, dv);
+    state.plainUrl = URL.createObjectURL(new Blob([d.plaintext], { type: 'application/octet-stream' }));
+    const a = $('download');
+    a.href = state.plainUrl;
+    a.download = `${name.replace(/\.pqfw$/i, '')}.bin`;
+    a.textContent = `Download the plaintext (${a.download}, ${d.plaintext.length} bytes)`;
+    $('download-row').hidden = false;
+    d.plaintext.fill(0);
+  } catch (e) {
+    dv.dataset.code = e.code ?? 'Error';
+    showVerdict('invalid', `NOT DECRYPTED — ${e.code ?? 'error'}`, e.message, dv);
+  } finally {
+    key.secretKey.fill(0);
+  }
+  return key;
+}
+
+/** The recipient of an encrypted image, and whether it is the key given. */
+function recipientCell(e) {
+  const cell = document.createElement('span');
+  cell.append(code(hex(e.recipientKeyId)));
+  try {
+    const key = kemKey();
+    if (key) {
+      const pk = pq.publicKeyFromSecret(key.algorithm, key.secretKey);
+      key.secretKey.fill(0);
+      cell.append(' ', mark(eq(pq.kemKeyId(key.algorithm, pk), e.recipientKeyId), 'your key', 'not your key'));
+    }
+  } catch {
+    // The decryption verdict says what is wrong with the key.
+  }
+  return cell;
+}
+
 async function verify() {
   const tbody = $('fields').tBodies[0];
   tbody.replaceChildren();
   $('result').hidden = false;
+  hideDecryption();
   const v = $('verdict');
   delete v.dataset.code;
   let manifest = null;
   try {
+    const bytes = new Uint8Array(await state.image.arrayBuffer());
     // Non-verifying parse first (header only), to show fields even for a rejected image.
     try {
-      manifest = pq.inspectFirmware(new Uint8Array(await state.image.arrayBuffer()));
+      manifest = pq.inspectFirmware(bytes);
     } catch {
       manifest = null;
     }
@@ -97,7 +196,8 @@ async function verify() {
     try {
       result = await pq.verifyFirmwareStream(policy, state.image);
       v.dataset.code = 'valid';
-      showVerdict('valid', `VALID — ${result.algorithm}`, `${state.image.name}: every check passed against the ${describe}${dcInput ? '' : '; device class not checked (taken from the image)'}.`);
+      showVerdict('valid', `VALID — ${result.algorithm}${result.encrypted ? ', encrypted' : ''}`, `${state.image.name}: every check passed against the ${describe}${dcInput ? '' : '; device class not checked (taken from the image)'}.`);
+      if (result.encrypted && canDecrypt) decrypt(policy, bytes, state.image.name);
     } catch (e) {
       v.dataset.code = e.code ?? 'Error';
       showVerdict('invalid', `INVALID — ${e.code ?? 'error'}`, e.message);
@@ -125,7 +225,7 @@ function fill(tbody, m, verified, describe, dcInput, inspected) {
   row(tbody, 'SBOM digest', m.sbomDigest ? code(`SHA-256 ${hex(m.sbomDigest)}`) : 'none');
   row(tbody, 'Signature block', `${m.trailerLen} bytes`);
   row(tbody, 'Image length', `${m.imageLen} bytes`);
-  row(tbody, 'Header', `format ${m.formatVersion}, ${m.headerLen} bytes, flags 0x${m.flags.toString(16).padStart(2, '0')}`);
+  row(tbody, 'Header', `format ${m.formatVersion}, ${m.headerLen} bytes, flags 0x${m.flags.toString(16).padStart(2, '0')}${m.encrypted ? ' (encrypted payload)' : ''}`);
   if (verified) row(tbody, 'Image id (SHA-256 of the header)', code(hex(m.imageId)));
   const d = verified ? m.delegation : m.signatureBlock?.endorsement;
   if (m.delegated && d) {
@@ -144,6 +244,15 @@ function fill(tbody, m, verified, describe, dcInput, inspected) {
     }
   } else {
     row(tbody, 'Delegation', 'none (signed directly by a trust anchor)');
+  }
+  const enc = inspected?.encryption;
+  if (m.encrypted && enc) {
+    section(tbody, verified ? 'Encrypted payload (record verified)' : 'Encrypted payload (as the image claims it — not verified)');
+    row(tbody, 'Suite', `${enc.kem}, ${enc.kdf}, ${enc.aead} (key wrap); AES-256-GCM chunks`);
+    row(tbody, 'Recipient key id', canDecrypt ? recipientCell(enc) : code(hex(enc.recipientKeyId)));
+    row(tbody, 'Chunks', `${enc.chunkCount} × ${enc.chunkSize} bytes (each with a 16-byte tag) after a ${enc.recordLen}-byte record`);
+    row(tbody, 'Plaintext', `${enc.plaintextLen} bytes`);
+    row(tbody, 'Plaintext digest', code(`${m.digestAlgorithm} ${hex(enc.plaintextDigest)}`));
   }
   if (!verified && m.problem) row(tbody, 'Problem', typeof m.problem === 'string' ? m.problem : `${m.problem.code}: ${m.problem.message}`, 'warn');
   if (describe) row(tbody, 'Trusted', describe);
@@ -318,6 +427,27 @@ setupDrop('key-drop', 'key-input', async (f) => {
   ready();
 });
 $('verify').addEventListener('click', verify);
+if (canDecrypt) {
+  $('decryption').hidden = false;
+  for (const kem of pq.hpkeAlgorithms().kems) $('kem-alg').add(new Option(kem, kem, kem === 'X-Wing', kem === 'X-Wing'));
+  const rerun = () => state.image && state.keyText && verify();
+  setupDrop('kem-key-drop', 'kem-key-input', async (f) => {
+    state.kemFile = { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) };
+    $('kem-key-name').textContent = `${f.name} (${f.size} bytes)`;
+    $('kem-key-drop').classList.add('loaded');
+    rerun();
+  });
+  for (const id of ['kem-key-text', 'kem-alg']) $(id).addEventListener('change', rerun);
+  $('forget-key').addEventListener('click', () => {
+    state.kemFile?.bytes.fill(0);
+    state.kemFile = null;
+    $('kem-key-input').value = '';
+    $('kem-key-text').value = '';
+    $('kem-key-name').textContent = 'forgotten';
+    $('kem-key-drop').classList.remove('loaded');
+    rerun();
+  });
+}
 for (const id of ['device-class', 'min-sv', 'allowed', 'large']) $(id).addEventListener('change', () => state.image && state.keyText && verify());
 setupIdentity();
 document.body.dataset.ready = 'true';
