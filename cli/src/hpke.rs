@@ -7,8 +7,8 @@
 //! then the sealed box `enc ‖ ct ‖ tag`. The info is bound into the key schedule and the ids
 //! into its suite id, so `open` needs only the key (and `--aad`, which is not stored).
 
-use std::fs::{self, File};
-use std::io::{Read, Write};
+use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 
 use pqhybrid::KemAlgorithm;
@@ -277,34 +277,9 @@ fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Zeroizing<Vec<u8>
 }
 
 /// Writes `contents` through a temporary file next to `out` (mode `mode` on Unix), renamed
-/// into place; `out` is untouched on error.
+/// into place, replacing `out`; `out` is untouched on error.
 fn write_output(out: &Path, contents: &[u8], mode: u32) -> Result<()> {
-    let dir = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    if out.is_dir() && !out.is_symlink() {
-        return Err(CliError::file(out, "is a directory"));
-    }
-    let werr = |e: &std::io::Error| CliError::io(out, e);
-    // `tempfile` creates the file with mode 0600 on Unix.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".pqhybrid-")
-        .tempfile_in(dir)
-        .map_err(|e| werr(&e))?;
-    tmp.write_all(contents).map_err(|e| werr(&e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(fs::Permissions::from_mode(mode))
-            .map_err(|e| werr(&e))?;
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    tmp.as_file().sync_all().map_err(|e| werr(&e))?;
-    tmp.persist(out).map_err(|e| werr(&e.error))?;
-    Ok(())
+    crate::identity::write_atomic(out, contents, mode, true)
 }
 
 /// The suite names, for messages: `X-Wing, HKDF-SHA256, AES-256-GCM`.

@@ -107,6 +107,13 @@ pub fn refuse_existing(paths: &[&Path], force: bool) -> Result<()> {
 /// into place: `path` is replaced (a symlink itself, never its target) only with `force`, and
 /// is left untouched if writing fails.
 pub fn write_public(path: &Path, contents: &[u8], force: bool) -> Result<()> {
+    write_atomic(path, contents, 0o644, force)
+}
+
+/// Writes `contents` through a temporary file next to `path` (mode `mode` on Unix), renamed
+/// into place: `path` is replaced (a symlink itself, never its target) only with `force`, and
+/// is left untouched if writing fails. Shared by the identity documents and `seal`/`open`.
+pub fn write_atomic(path: &Path, contents: &[u8], mode: u32, force: bool) -> Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -115,6 +122,7 @@ pub fn write_public(path: &Path, contents: &[u8], force: bool) -> Result<()> {
         return Err(CliError::file(path, "is a directory"));
     }
     let werr = |e: &std::io::Error| CliError::io(path, e);
+    // `tempfile` creates the file with mode 0600 on Unix.
     let mut tmp = tempfile::Builder::new()
         .prefix(".pqhybrid-")
         .tempfile_in(dir)
@@ -124,9 +132,11 @@ pub fn write_public(path: &Path, contents: &[u8], force: bool) -> Result<()> {
     {
         use std::os::unix::fs::PermissionsExt;
         tmp.as_file()
-            .set_permissions(fs::Permissions::from_mode(0o644))
+            .set_permissions(fs::Permissions::from_mode(mode))
             .map_err(|e| werr(&e))?;
     }
+    #[cfg(not(unix))]
+    let _ = mode;
     tmp.as_file().sync_all().map_err(|e| werr(&e))?;
     let persisted = if force {
         tmp.persist(path)

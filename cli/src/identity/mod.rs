@@ -26,6 +26,7 @@ use crate::{PolicyArgs, hex};
 
 pub use ca::{init as ca_init, issue};
 pub use device::{DeviceRequest, derive as device_derive};
+pub use files::write_atomic;
 pub use verify::{AttestationFiles, ReferenceArgs, verify_files};
 
 /// The `after_help` of `identity` and its commands: files and exit codes.
