@@ -951,16 +951,25 @@ void pqh_panic_handler(void);
  */
 #define PQH_FW_POLICY_ACCEPT_V1 1
 
+/**
+ * pqh_fw_policy.flags: accept images whose payload is encrypted (header flag bit 2). Without
+ * it such an image is rejected with PQH_ERR_FW_ENCRYPTED_NOT_ACCEPTED as soon as its fixed
+ * header is in, before any payload is hashed: a bootloader that does not decrypt must never
+ * install ciphertext as code. Set it only in a verifier that goes on to decrypt the payload
+ * with a pqh_fw_decryptor (pqh_fw_image_info.encrypted says which images need it).
+ */
+#define PQH_FW_POLICY_ACCEPT_ENCRYPTED 2
+
 #if defined(PQH_HPKE)
 /**
- * Size in bytes of pqh_fw_decryptor (8.5 KiB): the device's KEM private key held ready to
- * decapsulate (for every KEM up to MLKEM1024-ECDH-P384-SHA3-256) and the decryptor, which
- * buffers the encryption record (up to PQH_FW_ENCRYPTION_RECORD_MAX_BYTES). The chunk buffer
- * is separate (pqh_fw_decryptor_init). A compile-time assertion in the library keeps the real
- * state within it (on 64-bit targets with the default libcrux backend it uses 8 640 bytes;
- * with RustCrypto's, and on 32-bit targets, less).
+ * Size in bytes of pqh_fw_decryptor (4 KiB): a copy of the device's KEM private key in its
+ * canonical form (at most 128 bytes; not expanded: the decryptor decapsulates once per image,
+ * on the compact ML-KEM in a `compact-kem` build) and the decryptor, which buffers the
+ * encryption record (up to PQH_FW_ENCRYPTION_RECORD_MAX_BYTES). The chunk buffer is separate
+ * (pqh_fw_decryptor_init). A compile-time assertion in the library keeps the real state within
+ * it (on 64-bit targets it uses 3 664 bytes; on 32-bit targets less).
  */
-#define PQH_FW_DECRYPTOR_SIZE 8704
+#define PQH_FW_DECRYPTOR_SIZE 4096
 #endif
 
 #if defined(PQH_HPKE)
@@ -1218,7 +1227,11 @@ enum pqh_status
      */
     PQH_ERR_INVALID_KEY = -4,
     /**
-     * The context string is longer than 255 bytes.
+     * A context-like input is longer than the call allows; the limit depends on the call:
+     * a signature context string (ML-DSA, SLH-DSA, composites) over 255 bytes, an HPKE `info`
+     * over PQH_HPKE_SHAKE_INFO_BYTES_MAX (65 535) bytes with a SHAKE KDF, an identity seal
+     * label or associated data over PQH_IDENTITY_SEAL_LABEL_MAX_BYTES or
+     * PQH_IDENTITY_SEAL_AAD_MAX_BYTES. Each function's documentation names its limit.
      */
     PQH_ERR_CONTEXT_TOO_LONG = -5,
     /**
@@ -1411,6 +1424,12 @@ enum pqh_status
      * Firmware: the image's encrypted chunks do not fit the decryptor's chunk buffer.
      */
     PQH_ERR_FW_CHUNK_TOO_LARGE = -131,
+    /**
+     * Firmware: the image's payload is encrypted and the policy does not set
+     * PQH_FW_POLICY_ACCEPT_ENCRYPTED (reported as soon as the fixed header is in): a
+     * bootloader that does not decrypt must never install ciphertext as code.
+     */
+    PQH_ERR_FW_ENCRYPTED_NOT_ACCEPTED = -132,
     /**
      * Identity: the algorithm cannot hold a device identity (only ML-DSA and the composites
      * can), or a certificate names an algorithm this library does not know.
@@ -1908,8 +1927,8 @@ typedef struct {
      */
     uint32_t endorse_allowed_algorithms;
     /**
-     * PQH_FW_POLICY_* bits (0 for none): PQH_FW_POLICY_ACCEPT_V1. An undefined bit is
-     * PQH_ERR_INVALID_ARGUMENT.
+     * PQH_FW_POLICY_* bits (0 for none): PQH_FW_POLICY_ACCEPT_V1,
+     * PQH_FW_POLICY_ACCEPT_ENCRYPTED. An undefined bit is PQH_ERR_INVALID_ARGUMENT.
      */
     uint32_t flags;
 } pqh_fw_policy;
@@ -1973,6 +1992,12 @@ typedef struct {
      */
     uint8_t signer_key_id[PQH_FW_KEY_ID_BYTES];
     /**
+     * 1 if the payload is encrypted (header flag bit 2; only under a policy with
+     * PQH_FW_POLICY_ACCEPT_ENCRYPTED): do not boot it in place, decrypt it with a
+     * pqh_fw_decryptor initialized from this verifier. 0 for a plain payload.
+     */
+    uint8_t encrypted;
+    /**
      * Delegation: the endorsing root's algorithm (0 if not delegated).
      */
     pqh_sig_alg delegation_root_algorithm;
@@ -2025,8 +2050,9 @@ typedef struct {
  * feed the same image again, from its first byte, in chunks of any size with
  * pqh_fw_decryptor_update, writing out what each call releases (the plaintext of every chunk
  * that authenticated); then pqh_fw_decryptor_finish, which checks that the payload was
- * complete and that the plaintext matches the digest in the (signed) encryption record. Only
- * then is the plaintext good: a bootloader decrypting into a slot erases it if any call fails.
+ * complete and, if pqh_fw_decryptor_check_plaintext_digest was called right after init, that
+ * the plaintext matches the digest in the (signed) encryption record. Only then is the
+ * plaintext good: a bootloader decrypting into a slot erases it if any call fails.
  * pqh_fw_decryptor_wipe discards a decryption at any point.
  *
  * Fail-closed rules (as pqh_fw_verifier's):
@@ -2063,11 +2089,18 @@ typedef struct {
      */
     uint32_t plaintext_digest_len;
     /**
-     * The plaintext's digest, checked against the signed encryption record: its first
-     * plaintext_digest_len bytes (the rest is zero). A bootloader that wrote the plaintext to
-     * flash can check what it reads back against it.
+     * Only if plaintext_digest_checked is 1: the plaintext's digest as the decryptor computed
+     * it, checked against the signed encryption record: its first plaintext_digest_len bytes
+     * (the rest is zero). A bootloader that wrote the plaintext to flash can check what it
+     * reads back against it. All zero if plaintext_digest_checked is 0.
      */
     uint8_t plaintext_digest[64];
+    /**
+     * 1 if the plaintext was hashed and its digest checked against the encryption record
+     * (pqh_fw_decryptor_check_plaintext_digest was called before the first update), 0 if the
+     * decryptor relied on the chunk tags alone (the default; plaintext_digest is then zero).
+     */
+    uint8_t plaintext_digest_checked;
 } pqh_fw_decrypted_info;
 #endif
 
@@ -2297,7 +2330,8 @@ pqh_status pqh_fw_verifier_expected_len(const pqh_fw_verifier *v, uint64_t *len_
 
 /**
  * Feeds the next `chunk_len` bytes of the image (chunks of any size, in order, including
- * empty ones). Header-level rejections (bad magic, wrong device class, rollback, security
+ * empty ones). Header-level rejections (bad magic, an encrypted payload the policy does not
+ * accept, wrong device class, rollback, security
  * version too large, algorithm not allowed, revoked or unknown signer, image exceeds the slot,
  * ...) are reported as soon as the 192-byte fixed header is complete.
  *
@@ -2474,21 +2508,48 @@ pqh_status pqh_fw_decryptor_update(pqh_fw_decryptor *d,
 
 #if defined(PQH_HPKE)
 /**
+ * Turns on the plaintext-digest check of a decryption: the decryptor also hashes the
+ * plaintext and pqh_fw_decryptor_finish compares the digest with the one in the signed
+ * encryption record (PQH_ERR_FW_PLAINTEXT_DIGEST_MISMATCH if they differ) and reports it in
+ * pqh_fw_decrypted_info (plaintext_digest_checked 1). Call it right after
+ * pqh_fw_decryptor_init, before the first pqh_fw_decryptor_update.
+ *
+ * Off by default: every chunk is authenticated anyway (AES-256-GCM under the content key that
+ * only the signed record carries, nonces binding the chunk index and the last-chunk flag,
+ * associated data SHA-256 of the record), so no change to the ciphertext goes unnoticed. The
+ * digest check adds a defence against a faulty or compromised encryption step separate from
+ * the signer (a payload encrypted from other plaintext than the one whose digest the record
+ * carries) and gives the device its own measurement of the plaintext (to re-check a copy
+ * against, or to report), for one more hash pass over the payload.
+ *
+ * Errors: PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (not initialized, finished, moved, or
+ * the encryption record was already fed: too late to hash the whole plaintext; this ends the
+ * decryption), the sticky error of a failed state.
+ *
+ * # Safety
+ * `d` must be a pqh_fw_decryptor.
+ */
+pqh_status pqh_fw_decryptor_check_plaintext_digest(pqh_fw_decryptor *d);
+#endif
+
+#if defined(PQH_HPKE)
+/**
  * Finishes the decryption: PQH_OK only if every chunk of the payload arrived and
- * authenticated and the plaintext matches the digest in the encryption record (which the
- * image signature covers); then fills `*info`. The decryptor is finished either way: the key
+ * authenticated and, after pqh_fw_decryptor_check_plaintext_digest, the plaintext matches the
+ * digest in the encryption record (which the image signature covers); then fills `*info`. The decryptor is finished either way: the key
  * is wiped and the state must be initialized again before another use. On error `*info` is
  * untouched, and the plaintext released so far must not be used (erase it).
  *
  * Errors: PQH_ERR_NULL_POINTER (`info`: the decryption is ended without a result),
  * PQH_ERR_INVALID_STATE (not initialized, finished, or moved), the sticky error of a failed
  * state, PQH_ERR_FW_TRUNCATED (the payload ended early: the image was not fed to its end),
- * PQH_ERR_FW_PLAINTEXT_DIGEST_MISMATCH.
+ * PQH_ERR_FW_PLAINTEXT_DIGEST_MISMATCH (only with pqh_fw_decryptor_check_plaintext_digest).
  *
  * # Safety
  * `d` must be a pqh_fw_decryptor; `info` must be valid for a write.
  */
-pqh_status pqh_fw_decryptor_finish(pqh_fw_decryptor *d, pqh_fw_decrypted_info *info);
+pqh_status pqh_fw_decryptor_finish(pqh_fw_decryptor *d,
+                                   pqh_fw_decrypted_info *info);
 #endif
 
 #if defined(PQH_HPKE)

@@ -95,7 +95,10 @@ pub enum Error {
         /// Which key.
         field: Field,
     },
-    /// A context string was longer than the algorithm allows (255 bytes for ML-DSA, SLH-DSA).
+    /// A context-like input was longer than the call allows: a signature context string over
+    /// 255 bytes (ML-DSA, SLH-DSA, the composites), an HPKE `info` over 65 535 bytes (the
+    /// SHAKE KDFs), an identity seal label or associated data over its maximum. `max` is the
+    /// limit of the call that failed.
     ContextTooLong {
         /// The largest allowed length.
         max: usize,
@@ -167,7 +170,10 @@ impl fmt::Display for Error {
             Error::MalformedEncoding { field } => write!(f, "malformed {} encoding", field.name()),
             Error::InvalidKey { field } => write!(f, "{} failed validation", field.name()),
             Error::ContextTooLong { max, actual } => {
-                write!(f, "context string of {actual} bytes exceeds {max}")
+                write!(
+                    f,
+                    "context (signature context, HPKE info, seal label or aad) of {actual} bytes exceeds this call's limit of {max}"
+                )
             }
             Error::ContextNotSupported => f.write_str("algorithm does not take a context string"),
             Error::VerificationFailed => f.write_str("signature verification failed"),
@@ -328,11 +334,16 @@ pub enum FirmwareError {
     PlaintextDigestMismatch,
     /// The image's chunks (chunk size plus tag) do not fit the decryptor's chunk buffer.
     ChunkTooLarge,
+    /// The image's payload is encrypted (header flag bit 2) and the verifier's policy does not
+    /// accept encrypted images ([`Policy::accept_encrypted`](crate::firmware::Policy::accept_encrypted)).
+    /// Returned as soon as the fixed header is in, before any payload is hashed: a bootloader
+    /// that does not decrypt must never install ciphertext as code.
+    EncryptedNotAccepted,
 }
 
 impl FirmwareError {
     /// Every variant, in declaration order.
-    pub const ALL: [FirmwareError; 31] = [
+    pub const ALL: [FirmwareError; 32] = [
         Self::BadMagic,
         Self::UnsupportedVersion,
         Self::BadHeaderLength,
@@ -364,6 +375,7 @@ impl FirmwareError {
         Self::ChunkAuthentication,
         Self::PlaintextDigestMismatch,
         Self::ChunkTooLarge,
+        Self::EncryptedNotAccepted,
     ];
 
     /// The variant's name (`"Rollback"`, …), stable, for logs and file names.
@@ -401,6 +413,7 @@ impl FirmwareError {
             Self::ChunkAuthentication => "ChunkAuthentication",
             Self::PlaintextDigestMismatch => "PlaintextDigestMismatch",
             Self::ChunkTooLarge => "ChunkTooLarge",
+            Self::EncryptedNotAccepted => "EncryptedNotAccepted",
         }
     }
 
@@ -443,6 +456,9 @@ impl FirmwareError {
             }
             Self::PlaintextDigestMismatch => "decrypted payload does not match its digest",
             Self::ChunkTooLarge => "encrypted chunks exceed the decryptor's chunk buffer",
+            Self::EncryptedNotAccepted => {
+                "image payload is encrypted and the policy does not accept encrypted images"
+            }
         }
     }
 }

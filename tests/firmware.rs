@@ -468,6 +468,32 @@ fn every_error_variant_is_reachable() {
         FirmwareError::NonCanonicalSignature,
         verify(&policy, &high_s_endorsement(&s)),
     );
+    // An encrypted image (flag bit 2) under a policy that does not accept encrypted images:
+    // refused by the update that completes the fixed header, before any payload byte.
+    let mut enc = params(7);
+    enc.encrypted = true;
+    let enc_img = sign(&enc, &payload(64), &s.release, Some(&s.endo));
+    let mut v = Verifier::new(&policy);
+    assert_eq!(
+        v.update(&enc_img[..firmware::FIXED_HEADER_LEN]),
+        Err(Error::Firmware(FirmwareError::EncryptedNotAccepted))
+    );
+    assert!(v.unverified_header().is_none());
+    expect(
+        FirmwareError::EncryptedNotAccepted,
+        v.update(&enc_img[firmware::FIXED_HEADER_LEN..])
+            .and_then(|()| v.finish()),
+    );
+    // Accepted with the opt-in: the same image verifies and reports it is encrypted (its
+    // payload is not a real encryption record, which the verifier refuses at the end).
+    let opt_in = Policy {
+        accept_encrypted: true,
+        ..policy
+    };
+    assert_eq!(
+        verify(&opt_in, &enc_img).unwrap_err(),
+        Error::Firmware(FirmwareError::BadEncryptionRecord)
+    );
     let mut slot = Verifier::new(&policy);
     slot.set_slot_len(img.len() as u64 - 1).unwrap();
     expect(

@@ -98,20 +98,26 @@ fn sign(s: &Signer, payload: &[u8]) -> Vec<u8> {
 
 fn verify(s: &Signer, image: &[u8]) -> Result<VerifiedImage, Error> {
     let anchors = [s.anchor];
-    let policy = Policy::new(&anchors, CLASS);
+    let mut policy = Policy::new(&anchors, CLASS);
+    policy.accept_encrypted = true;
     let mut v = Verifier::new(&policy);
     v.update(image)?;
     v.finish()
 }
 
-/// Pass 2 over `image` in chunks of `sizes` (cycled): the plaintext, or the first error.
+/// Pass 2 over `image` in chunks of `sizes` (cycled), with or without the plaintext-digest
+/// check: the plaintext, or the first error.
 fn decrypt(
     verified: &VerifiedImage,
     dk: &DecapsulationKey,
     image: &[u8],
     sizes: &[usize],
+    check_plaintext_digest: bool,
 ) -> Result<(Vec<u8>, DecryptedPayload), Error> {
     let mut d = Decryptor::with_buffer(verified, dk, vec![0u8; 65536 + 16])?;
+    if check_plaintext_digest {
+        d.check_plaintext_digest();
+    }
     let mut pt = Vec::new();
     let mut rest = image;
     let mut i = 0;
@@ -167,9 +173,13 @@ fn round_trip_every_kem_and_sizes() {
             let image = sign(&s, &payload);
             let verified = verify(&s, &image).unwrap();
             assert!(verified.is_encrypted());
-            let (got, done) = decrypt(&verified, &dk, &image, &[image.len()]).unwrap();
+            // By default the chunk tags only: no plaintext digest computed.
+            let (got, done) = decrypt(&verified, &dk, &image, &[image.len()], false).unwrap();
             assert_eq!(got, pt, "{kem:?} len {len} chunk {chunk}");
             assert_eq!(done.len as usize, len);
+            assert_eq!(done.digest, None);
+            let (got, done) = decrypt(&verified, &dk, &image, &[image.len()], true).unwrap();
+            assert_eq!(got, pt, "{kem:?} len {len} chunk {chunk} (digest checked)");
             assert_eq!(&done.digest.unwrap()[..32], Sha256::digest(&pt).as_slice());
         }
     }
@@ -194,7 +204,7 @@ fn chunking_invariance() {
         &[4096, 3],
         &[image.len()],
     ] {
-        let (got, _) = decrypt(&verified, &dk, &image, sizes).unwrap();
+        let (got, _) = decrypt(&verified, &dk, &image, sizes, false).unwrap();
         assert_eq!(got, pt, "chunking {sizes:?}");
     }
     // The decryptor's own default buffer (4 KiB chunks) also works for 1000-byte chunks.
@@ -307,9 +317,13 @@ impl Fixture {
     /// Signs a modified payload and decrypts it: the decryptor's verdict (the signature is
     /// valid, so only decryption can refuse it).
     fn decrypt_resigned(&self, payload: &[u8]) -> Result<Vec<u8>, Error> {
+        self.decrypt_resigned_with(payload, false)
+    }
+
+    fn decrypt_resigned_with(&self, payload: &[u8], check: bool) -> Result<Vec<u8>, Error> {
         let image = sign(&self.s, payload);
         let verified = verify(&self.s, &image)?;
-        decrypt(&verified, &self.dk, &image, &[333]).map(|(p, _)| p)
+        decrypt(&verified, &self.dk, &image, &[333], check).map(|(p, _)| p)
     }
 
     fn chunk_range(&self, i: usize) -> std::ops::Range<usize> {
@@ -397,7 +411,7 @@ fn rejections() {
     let verified = verify(&f.s, &image).unwrap();
     let cut = 256 + f.chunk_range(3).start;
     assert_eq!(
-        decrypt(&verified, &f.dk, &image[..cut], &[100]).map(|_| ()),
+        decrypt(&verified, &f.dk, &image[..cut], &[100], false).map(|_| ()),
         Err(fw_err(FirmwareError::Truncated))
     );
     // A forged (unsigned) change: refused by the verifier before any decryption.
@@ -418,13 +432,13 @@ fn wrong_recipient_and_swapped_record() {
     let (_, other) = kem_key(KemAlgorithm::XWing, 9);
     let other = DecapsulationKey::new(KemAlgorithm::XWing, &other).unwrap();
     assert_eq!(
-        decrypt(&verified, &other, &image, &[4096]).map(|_| ()),
+        decrypt(&verified, &other, &image, &[4096], false).map(|_| ()),
         Err(fw_err(FirmwareError::WrongRecipient))
     );
     let (_, mlkem) = kem_key(KemAlgorithm::MlKem768, 9);
     let mlkem = DecapsulationKey::new(KemAlgorithm::MlKem768, &mlkem).unwrap();
     assert_eq!(
-        decrypt(&verified, &mlkem, &image, &[4096]).map(|_| ()),
+        decrypt(&verified, &mlkem, &image, &[4096], false).map(|_| ()),
         Err(fw_err(FirmwareError::WrongRecipient))
     );
     // A valid signature over a payload encrypted to someone else.
@@ -436,7 +450,7 @@ fn wrong_recipient_and_swapped_record() {
     let theirs = sign(&f.s, &encrypt(&p2, &f.pt, 5));
     let v2 = verify(&f.s, &theirs).unwrap();
     assert_eq!(
-        decrypt(&v2, &f.dk, &theirs, &[4096]).map(|_| ()),
+        decrypt(&v2, &f.dk, &theirs, &[4096], false).map(|_| ()),
         Err(fw_err(FirmwareError::WrongRecipient))
     );
     // The record read in pass 2 is not the one verified in pass 1 (a swap between reads).
@@ -452,7 +466,7 @@ fn wrong_recipient_and_swapped_record() {
         ),
     );
     assert_eq!(
-        decrypt(&verified, &f.dk, &mine_again, &[4096]).map(|_| ()),
+        decrypt(&verified, &f.dk, &mine_again, &[4096], false).map(|_| ()),
         Err(fw_err(FirmwareError::DigestMismatch))
     );
     // Errors stick; a plain image has nothing to decrypt.
@@ -557,9 +571,13 @@ fn buffers_and_limits() {
     let image = sign(&s, &encrypt(&p, b"firmware", 2));
     let anchors = [s.anchor];
     let policy = Policy::new(&anchors, CLASS);
-    let (v, pt) = firmware::decrypt_image(&image, &policy, &dk).unwrap();
-    assert!(v.is_encrypted());
-    assert_eq!(pt, b"firmware");
+    // It accepts encrypted images whatever the policy says (decrypting is what it is for).
+    assert!(!policy.accept_encrypted);
+    for check in [false, true] {
+        let (v, pt) = firmware::decrypt_image(&image, &policy, &dk, check).unwrap();
+        assert!(v.is_encrypted());
+        assert_eq!(pt, b"firmware");
+    }
     let _ = encrypt::MAX_RECORD_LEN;
 }
 
@@ -605,32 +623,68 @@ fn manual_payload(pk: &[u8], pt: &[u8], chunk: usize, digest: [u8; 64]) -> Vec<u
 }
 
 #[test]
-fn plaintext_digest_is_checked() {
+fn plaintext_digest_is_checked_only_on_request() {
     let f = fixture();
     let mut good = [0u8; 64];
     good[..32].copy_from_slice(&Sha256::digest(&f.pt));
-    // The right digest decrypts (the document's construction is what the decryptor reads) …
-    assert_eq!(
-        f.decrypt_resigned(&manual_payload(&f.pk, &f.pt, 256, good))
-            .unwrap(),
-        f.pt
-    );
-    // … a wrong one is refused at the end.
+    // The right digest decrypts, with and without the check (the document's construction is
+    // what the decryptor reads) …
+    for check in [false, true] {
+        assert_eq!(
+            f.decrypt_resigned_with(&manual_payload(&f.pk, &f.pt, 256, good), check)
+                .unwrap(),
+            f.pt
+        );
+    }
+    // … a wrong one (in a record that is then signed) is refused at the end with the check …
     let mut bad = good;
     bad[0] ^= 1;
     assert_eq!(
-        f.decrypt_resigned(&manual_payload(&f.pk, &f.pt, 256, bad)),
+        f.decrypt_resigned_with(&manual_payload(&f.pk, &f.pt, 256, bad), true),
         Err(fw_err(FirmwareError::PlaintextDigestMismatch))
     );
-    // Skipping the digest check: the chunks still authenticate, the wrong digest is not seen.
+    // … and not seen by default: the chunks authenticate, the plaintext is not hashed.
+    assert_eq!(
+        f.decrypt_resigned(&manual_payload(&f.pk, &f.pt, 256, bad))
+            .unwrap(),
+        f.pt
+    );
     let image = sign(&f.s, &manual_payload(&f.pk, &f.pt, 256, bad));
     let verified = verify(&f.s, &image).unwrap();
     let mut d = Decryptor::new(&verified, &f.dk).unwrap();
-    d.skip_plaintext_digest();
     let mut out = vec![0u8; d.max_output(image.len())];
     let n = d.update(&image, &mut out).unwrap();
     assert_eq!(&out[..n], &f.pt[..]);
     assert_eq!(d.finish().unwrap().digest, None);
+    // The check must be asked for before the record is read: later it changes nothing.
+    let mut d = Decryptor::new(&verified, &f.dk).unwrap();
+    let n = d.update(&image, &mut out).unwrap();
+    d.check_plaintext_digest();
+    assert_eq!(&out[..n], &f.pt[..]);
+    assert_eq!(d.finish().unwrap().digest, None);
+    // With the check, finish reports the error again (sticky) and the digest is the device's.
+    let mut d = Decryptor::new(&verified, &f.dk).unwrap();
+    d.check_plaintext_digest();
+    d.update(&image, &mut out).unwrap();
+    for _ in 0..2 {
+        assert_eq!(
+            d.finish(),
+            Err(fw_err(FirmwareError::PlaintextDigestMismatch))
+        );
+    }
+    // The one-call helper, both ways.
+    let anchors = [f.s.anchor];
+    let policy = Policy::new(&anchors, CLASS);
+    assert_eq!(
+        firmware::decrypt_image(&image, &policy, &f.dk, false)
+            .unwrap()
+            .1,
+        f.pt
+    );
+    assert_eq!(
+        firmware::decrypt_image(&image, &policy, &f.dk, true).unwrap_err(),
+        fw_err(FirmwareError::PlaintextDigestMismatch)
+    );
     // Digest padding must be what the header's algorithm leaves: reserved bytes past the
     // record's fixed part are checked too.
     let mut p = manual_payload(&f.pk, &f.pt, 256, good);
@@ -639,4 +693,59 @@ fn plaintext_digest_is_checked() {
         f.decrypt_resigned(&p),
         Err(fw_err(FirmwareError::BadEncryptionRecord))
     );
+}
+
+/// A verifier whose policy does not accept encrypted images (the default) refuses them as soon
+/// as the fixed header is in: a bootloader that does not decrypt never installs ciphertext.
+#[test]
+fn encrypted_images_need_the_policy_opt_in() {
+    let f = fixture();
+    let image = sign(&f.s, &f.payload);
+    let anchors = [f.s.anchor];
+    let policy = Policy::new(&anchors, CLASS);
+    assert!(!policy.accept_encrypted);
+    let mut v = Verifier::new(&policy);
+    assert_eq!(
+        v.update(&image[..firmware::FIXED_HEADER_LEN]),
+        Err(fw_err(FirmwareError::EncryptedNotAccepted))
+    );
+    assert_eq!(v.expected_len(), None);
+    assert_eq!(
+        v.update(&image[firmware::FIXED_HEADER_LEN..]),
+        Err(fw_err(FirmwareError::EncryptedNotAccepted))
+    );
+    assert_eq!(v.finish(), Err(fw_err(FirmwareError::EncryptedNotAccepted)));
+    // Whatever else is wrong with the payload: the header decides first.
+    let mut tampered = image.clone();
+    tampered[300] ^= 1;
+    let mut v = Verifier::new(&policy);
+    assert_eq!(
+        v.update(&tampered).and_then(|()| v.finish()),
+        Err(fw_err(FirmwareError::EncryptedNotAccepted))
+    );
+    // With the opt-in it verifies; a plain image is unaffected by the flag either way.
+    let opt_in = Policy {
+        accept_encrypted: true,
+        ..policy
+    };
+    let mut v = Verifier::new(&opt_in);
+    v.update(&image).unwrap();
+    assert!(v.finish().unwrap().is_encrypted());
+    let mut params = ImageParams::new(CLASS, 7);
+    params.header_len = 256;
+    let mut plain = vec![0u8; 256 + f.pt.len() + 8000];
+    let n = sign_image_deterministic(
+        &params,
+        &f.pt,
+        SignatureAlgorithm::MlDsa65Ed25519Sha512,
+        &f.s.sk,
+        None,
+        &mut plain,
+    )
+    .unwrap();
+    for p in [&policy, &opt_in] {
+        let mut v = Verifier::new(p);
+        v.update(&plain[..n]).unwrap();
+        assert!(!v.finish().unwrap().is_encrypted());
+    }
 }

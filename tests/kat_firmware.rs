@@ -1,6 +1,7 @@
 //! Known-answer firmware images (suite `pqhybrid-firmware`): `kat-vectors/pqhybrid/firmware/`
 //! holds one valid format-2 image and one rejected image per `FirmwareError` variant (except
-//! `ImageExceedsSlot`, which depends on the slot a verifier is given: `tests/firmware.rs`), all
+//! `ImageExceedsSlot`, which depends on the slot a verifier is given: `tests/firmware.rs`, and
+//! the decryptor's: `tests/kat_firmware_encrypted.rs`), all
 //! signed deterministically with keys from fixed seeds, and `policy.json`, the device policy
 //! they are checked against (with the expected result of every file).
 //!
@@ -375,6 +376,15 @@ fn cases(k: &Keys) -> Vec<Case> {
         "signed directly by ecdsa-signer (MLDSA65-ECDSA-P256-SHA512, an active anchor; low-s), \
          then the ECDSA s replaced by n - s: a second valid ECDSA signature, rejected by format 2",
     );
+    let mut encrypted = params(7);
+    encrypted.encrypted = true;
+    add(
+        F::EncryptedNotAccepted,
+        sign(&encrypted, &k.release, Some(&endo)),
+        "valid.pqfw's payload signed with header flag bit 2 (encrypted payload) set: the policy \
+         does not accept encrypted images (acceptEncrypted false), so the verifier refuses it at \
+         the header, before the payload (not a real encryption record) is read",
+    );
     out
 }
 
@@ -404,6 +414,7 @@ fn policy_json(k: &Keys, cases: &[Case]) -> String {
             "allowedNote": "AlgorithmSet::HYBRID_ONLY (ids 16..=21)",
             "endorseAllowed": ALLOWED.bits(),
             "acceptV1": false,
+            "acceptEncrypted": false,
             "trailerCapacity": firmware::DEFAULT_TRAILER_CAPACITY,
         },
         "notCovered": "ImageExceedsSlot depends on the slot length a verifier is given \
@@ -496,6 +507,7 @@ fn kat_firmware() {
         allowed,
         endorse_allowed: algorithm_set(p, "endorseAllowed"),
         accept_v1: json::bool(p, "acceptV1").or_panic(),
+        accept_encrypted: json::bool(p, "acceptEncrypted").or_panic(),
     };
     for (c, entry) in cases.iter().zip(json::array(&doc, "files").or_panic()) {
         let mut t = Tally::new("pqhybrid-firmware", &c.file);

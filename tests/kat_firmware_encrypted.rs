@@ -244,15 +244,20 @@ fn cases() -> Vec<Case> {
     cases
 }
 
-/// The verifier's then the decryptor's verdict on `image` with `dk`.
+/// The verifier's then the decryptor's verdict on `image` with `dk`, under the manifest's
+/// policy (or, with `accept_encrypted` false, the default policy) and with or without the
+/// plaintext-digest check.
 fn check(
     image: &[u8],
     dk: &DecapsulationKey,
     buffer: usize,
+    accept_encrypted: bool,
+    check_digest: bool,
 ) -> Result<Vec<u8>, (&'static str, Error)> {
     let (pk, _) = signer();
     let anchors = [TrustAnchor::active(fw_key_id(SIGNER, &pk).unwrap())];
-    let policy = Policy::new(&anchors, CLASS);
+    let mut policy = Policy::new(&anchors, CLASS);
+    policy.accept_encrypted = accept_encrypted;
     let mut v = Verifier::new(&policy);
     let verified = v
         .update(image)
@@ -260,6 +265,9 @@ fn check(
         .map_err(|e| ("verifier", e))?;
     let mut d =
         Decryptor::with_buffer(&verified, dk, vec![0u8; buffer]).map_err(|e| ("decryptor", e))?;
+    if check_digest {
+        d.check_plaintext_digest();
+    }
     let mut out = vec![0u8; d.max_output(image.len())];
     let n = d.update(image, &mut out).map_err(|e| ("decryptor", e))?;
     d.finish().map_err(|e| ("decryptor", e))?;
@@ -287,6 +295,7 @@ fn manifest(cases: &[Case]) -> String {
             "deviceClass": to_hex(&CLASS.0),
             "trustAnchors": [to_hex(&fw_key_id(SIGNER, &pk).unwrap().0)],
             "minSecurityVersion": 0,
+            "acceptEncrypted": true,
         },
         "plaintext": {
             "len": plaintext().len(),
@@ -352,14 +361,36 @@ fn kat_firmware_encrypted() {
         }
         let (_, _, sk) = device_key(c.kem);
         let dk = DecapsulationKey::new(c.kem, &sk).unwrap();
-        match (check(&stored, &dk, c.buffer), c.expect) {
-            (Ok(pt), None) => t.check(pt == plaintext(), || format!("{}: plaintext", c.file)),
-            (Err((_, Error::Firmware(got))), Some(want)) if got == want => {
-                seen.insert(want.name());
-                t.pass();
+        // The same verdict with and without the plaintext-digest check (the encryptor always
+        // records the right digest).
+        for check_digest in [false, true] {
+            match (check(&stored, &dk, c.buffer, true, check_digest), c.expect) {
+                (Ok(pt), None) => {
+                    t.check(pt == plaintext(), || format!("{}: plaintext", c.file));
+                }
+                (Err((_, Error::Firmware(got))), Some(want)) if got == want => {
+                    seen.insert(want.name());
+                    t.pass();
+                }
+                (got, want) => t.fail(format!(
+                    "{} (check_plaintext_digest {check_digest}): got {got:?}, expected {want:?}",
+                    c.file
+                )),
             }
-            (got, want) => t.fail(format!("{}: got {got:?}, expected {want:?}", c.file)),
         }
+        // A policy without accept_encrypted refuses every encrypted file at its header.
+        let want = if c.expect == Some(FirmwareError::NotEncrypted) {
+            Err(("decryptor", Error::Firmware(FirmwareError::NotEncrypted)))
+        } else {
+            Err((
+                "verifier",
+                Error::Firmware(FirmwareError::EncryptedNotAccepted),
+            ))
+        };
+        let got = check(&stored, &dk, c.buffer, false, false);
+        t.check(got == want, || {
+            format!("{} without accept_encrypted: got {got:?}", c.file)
+        });
     }
     t.finish();
     // Every decryptor error but PlaintextDigestMismatch (unreachable with pqhybrid's

@@ -359,7 +359,16 @@ fn encryption_story(
     )?;
     outln!("    signed          firmware-v11-encrypted.signed, payload {what}");
     let out_path = dir.join("firmware-v11.decrypted");
-    let done = fw::decrypt_file(&enc_path, policy, &dev_key, &dev_key_path, &out_path, false)?;
+    // The demo checks the plaintext digest too (opt-in) and shows it.
+    let done = fw::decrypt_file(
+        &enc_path,
+        policy,
+        &dev_key,
+        &dev_key_path,
+        &out_path,
+        true,
+        false,
+    )?;
     let same = fs::read(&out_path).ok() == fs::read(payload_path).ok();
     steps.check(
         "11",
@@ -382,7 +391,15 @@ fn encryption_story(
     let tampered = dir.join("firmware-v11-encrypted-tampered.signed");
     fs::write(&tampered, &bytes).map_err(|e| CliError::io(&tampered, &e))?;
     let rejected = dir.join("firmware-v11-tampered.decrypted");
-    match fw::decrypt_file(&tampered, policy, &dev_key, &dev_key_path, &rejected, false) {
+    match fw::decrypt_file(
+        &tampered,
+        policy,
+        &dev_key,
+        &dev_key_path,
+        &rejected,
+        true,
+        false,
+    ) {
         Ok(_) => steps.check("12", false, "decrypted (a rejection was expected)"),
         Err(e) => steps.check(
             "12",

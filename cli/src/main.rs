@@ -77,14 +77,16 @@ enum Command {
     ///
     /// The options are the device's policy; the defaults are those of a device with the
     /// default verifier: a 16 KiB trailer capacity, a 32-bit anti-rollback counter, format-2
-    /// images only, every firmware algorithm.
+    /// images only, plain (not encrypted) payloads only, every firmware algorithm.
     #[command(after_help = EXIT_CODES)]
     Verify(VerifyArgs),
     /// Verify an encrypted firmware image as `verify` does, then decrypt its payload with the
     /// device's KEM private key.
     ///
-    /// Every chunk is authenticated before it is written; nothing is left at --out unless the
-    /// whole payload decrypts and matches the signed encryption record (mode 0600). Format:
+    /// Encrypted images are accepted here without --accept-encrypted (decrypting is what this
+    /// command is for). Every chunk is authenticated before it is written; nothing is left at
+    /// --out unless the whole payload decrypts (and, with --check-plaintext-digest, matches the
+    /// plaintext digest in the signed encryption record); mode 0600. Format:
     /// docs/firmware-format.md, "Encrypted payloads".
     #[command(after_help = EXIT_CODES)]
     Decrypt(DecryptArgs),
@@ -296,6 +298,13 @@ struct DecryptArgs {
     /// Output: the decrypted payload (mode 0600).
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// Also hash the plaintext and check it against the plaintext digest in the signed
+    /// encryption record (PlaintextDigestMismatch). Off by default: every chunk is already
+    /// authenticated (AES-256-GCM under the content key that only the signed record carries);
+    /// the check adds a defence against a faulty or compromised encryption step separate from
+    /// the signer, for one more hash pass.
+    #[arg(long)]
+    check_plaintext_digest: bool,
     #[command(flatten)]
     policy: PolicyArgs,
 }
@@ -353,6 +362,12 @@ struct VerifyArgs {
     /// The signed image.
     #[arg(long, value_name = "FILE")]
     image: PathBuf,
+    /// Also accept images whose payload is encrypted (header flag bit 2), as a device that
+    /// decrypts them does (`pqhybrid decrypt` accepts them anyway). Without it they are
+    /// rejected (EncryptedNotAccepted): a bootloader that does not decrypt must never install
+    /// ciphertext as code.
+    #[arg(long)]
+    accept_encrypted: bool,
     #[command(flatten)]
     policy: PolicyArgs,
 }

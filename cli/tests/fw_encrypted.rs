@@ -121,35 +121,60 @@ fn sign_inspect_decrypt_every_hpke_kem() {
             v["encryption"]["recipient_key_id"].as_str().unwrap(),
             stdout(&keyid).trim()
         );
-        // A verifier without the key verifies it.
-        ok(
-            dir,
-            &[
-                "verify",
-                "--image",
-                "fw.signed",
-                "--pubkey",
-                "rel.pub",
-                "--device-class",
-                CLASS,
-            ],
+        // A verifier that does not decrypt refuses it (it must never install ciphertext) …
+        let verify = [
+            "verify",
+            "--image",
+            "fw.signed",
+            "--pubkey",
+            "rel.pub",
+            "--device-class",
+            CLASS,
+        ];
+        fails(
+            &run(dir, &verify),
+            1,
+            "fw.signed",
+            &["[EncryptedNotAccepted]", "--accept-encrypted"],
         );
-        // The device decrypts it.
-        ok(
-            dir,
-            &[
-                "decrypt",
-                "--key",
-                "dev.key",
-                "--image",
-                "fw.signed",
-                "--out",
-                "fw.out",
-                "--pubkey",
-                "rel.pub",
-                "--device-class",
-                CLASS,
-            ],
+        // … one that accepts encrypted images verifies it without the key.
+        let out = ok(dir, &[&verify[..], &["--accept-encrypted"]].concat());
+        assert!(
+            stdout(&out).contains("plain and encrypted payloads"),
+            "{}",
+            stdout(&out)
+        );
+        // The device decrypts it: by default on the chunk tags, then with the digest check.
+        let decrypt = [
+            "decrypt",
+            "--key",
+            "dev.key",
+            "--image",
+            "fw.signed",
+            "--out",
+            "fw.out",
+            "--pubkey",
+            "rel.pub",
+            "--device-class",
+            CLASS,
+        ];
+        let out = ok(dir, &decrypt);
+        assert!(
+            stderr(&out).contains("plaintext digest not checked"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(
+            fs::read(dir.join("fw.out")).unwrap(),
+            payload(10_000),
+            "{kem}"
+        );
+        fs::remove_file(dir.join("fw.out")).unwrap();
+        let out = ok(dir, &[&decrypt[..], &["--check-plaintext-digest"]].concat());
+        assert!(
+            stderr(&out).contains("matches the signed encryption record"),
+            "{}",
+            stderr(&out)
         );
         assert_eq!(
             fs::read(dir.join("fw.out")).unwrap(),
@@ -353,4 +378,115 @@ fn kat_images() {
             assert!(!dir.join("pt.bin").exists(), "{file}: nothing written");
         }
     }
+}
+
+/// An X-Wing/HKDF-SHA256/AES-256-GCM payload for `pk` (class `class`) whose record carries
+/// `digest` as the plaintext digest (pqhybrid's encryptor always writes the right one), built
+/// from `docs/firmware-format.md`.
+fn payload_with_digest(pk: &[u8], class: [u8; 16], pt: &[u8], digest: [u8; 64]) -> Vec<u8> {
+    use pqhybrid::hpke::{Aead, Kdf, Suite};
+    use pqhybrid::primitives::aes_gcm::Aes256Gcm;
+    use sha2::Digest as _;
+    let chunk = 256;
+    let suite = Suite::new(KemAlgorithm::XWing, Kdf::HkdfSha256, Aead::Aes256Gcm).unwrap();
+    let cek = [0x42u8; 32];
+    let mut fixed = Vec::new();
+    fixed.extend_from_slice(b"PQEN\x01\x01");
+    fixed.extend_from_slice(&((128 + 1120 + 48) as u16).to_le_bytes());
+    for id in [0x647au16, 0x0001, 0x0002, 1120] {
+        fixed.extend_from_slice(&id.to_le_bytes());
+    }
+    fixed.extend_from_slice(&(chunk as u32).to_le_bytes());
+    fixed.extend_from_slice(&(pt.len() as u32).to_le_bytes());
+    fixed.extend_from_slice(&pqhybrid::hpke::key_id(KemAlgorithm::XWing, pk).unwrap());
+    fixed.extend_from_slice(&digest);
+    fixed.extend_from_slice(&[0; 8]);
+    let mut info = b"pqhybrid/fw/v1/cek".to_vec();
+    info.extend_from_slice(&class);
+    let mut sealed = vec![0u8; suite.sealed_len(32)];
+    suite
+        .seal(
+            pk,
+            &info,
+            &fixed,
+            &cek,
+            &mut sealed,
+            &mut pqhybrid::rng::OsRng::default(),
+        )
+        .unwrap();
+    let mut payload = fixed;
+    payload.extend_from_slice(&sealed);
+    let aad = sha2::Sha256::digest(&payload);
+    let cipher = Aes256Gcm::new(&cek).unwrap();
+    let n = pt.chunks(chunk).count().max(1);
+    for i in 0..n {
+        let c = pt
+            .get(i * chunk..((i + 1) * chunk).min(pt.len()))
+            .unwrap_or(&[]);
+        let mut nonce = (i as u64).to_be_bytes().to_vec();
+        nonce.extend_from_slice(&u32::from(i + 1 == n).to_be_bytes());
+        let mut buf = c.to_vec();
+        let tag = cipher.seal_in_place(&nonce, &aad, &mut buf).unwrap();
+        payload.extend_from_slice(&buf);
+        payload.extend_from_slice(&tag);
+    }
+    payload
+}
+
+/// A record whose (signed) plaintext digest is wrong: decrypted by default (every chunk
+/// authenticates), refused with --check-plaintext-digest, nothing written.
+#[test]
+fn plaintext_digest_check_is_opt_in() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let kem = KemAlgorithm::XWing;
+    let mut kpk = vec![0u8; kem.public_key_len()];
+    let mut ksk = vec![0u8; kem.secret_key_len()];
+    kem.keypair_from_seed(&[0x43; 32], &mut kpk, &mut ksk)
+        .unwrap();
+    let pem = pqhybrid::encoding::encode_private_key_pem(kem.into(), &[0x43; 32]).unwrap();
+    fs::write(dir.join("dev.key"), pem.as_bytes()).unwrap();
+    let signer = pqhybrid::SignatureAlgorithm::MlDsa65Ed25519Sha512;
+    let mut pk = vec![0u8; signer.public_key_len()];
+    let mut sk = vec![0u8; signer.secret_key_len()];
+    signer
+        .keypair_from_seed(&[0x11; 32], &mut pk, &mut sk)
+        .unwrap();
+    let pub_pem = pqhybrid::encoding::encode_public_key_pem(signer.into(), &pk).unwrap();
+    fs::write(dir.join("signer.pub"), pub_pem.as_bytes()).unwrap();
+    let class = [0x5a; 16];
+    let pt = payload(1000);
+    let mut wrong = [0u8; 64];
+    wrong[..32].copy_from_slice(&<sha2::Sha256 as sha2::Digest>::digest(payload(999)));
+    let enc = payload_with_digest(&kpk, class, &pt, wrong);
+    let mut params =
+        pqhybrid::firmware::ImageParams::new(pqhybrid::firmware::DeviceClass(class), 1);
+    params.encrypted = true;
+    let mut image = vec![0u8; enc.len() + 8192];
+    let n =
+        pqhybrid::firmware::sign_image_deterministic(&params, &enc, signer, &sk, None, &mut image)
+            .unwrap();
+    fs::write(dir.join("lying.pqfw"), &image[..n]).unwrap();
+    let decrypt = [
+        "decrypt",
+        "--key",
+        "dev.key",
+        "--image",
+        "lying.pqfw",
+        "--out",
+        "pt.bin",
+        "--pubkey",
+        "signer.pub",
+    ];
+    let out = ok(dir, &decrypt);
+    assert!(stderr(&out).contains("plaintext digest not checked"));
+    assert_eq!(fs::read(dir.join("pt.bin")).unwrap(), pt);
+    fs::remove_file(dir.join("pt.bin")).unwrap();
+    fails(
+        &run(dir, &[&decrypt[..], &["--check-plaintext-digest"]].concat()),
+        1,
+        "lying.pqfw",
+        &["[PlaintextDigestMismatch]", "signed encryption record"],
+    );
+    assert!(!dir.join("pt.bin").exists(), "nothing written");
 }

@@ -6,7 +6,9 @@
 //!   library (the harness marks what it produces as secret);
 //! * the `ct_root_*` functions: `#[no_mangle] extern "C"` entry points, one per
 //!   secret-dependent operation (keygen, sign, encapsulate, decapsulate, ECDH, AES-GCM,
-//!   firmware signing). `cargo xtask ct --thumb` builds this crate as a Cortex-M `staticlib`,
+//!   firmware signing, HPKE seal/open, identity seal/open, the encrypted-firmware decryptor's
+//!   init/update/finish: the Rust cores of `pqh_hpke_*`, `pqh_identity_seal`/`_open` and
+//!   `pqh_fw_decryptor_*`). `cargo xtask ct --thumb` builds this crate as a Cortex-M `staticlib`,
 //!   disassembles it and checks that no function reachable from a root divides. Every
 //!   algorithm is selected at run time (`alg` is an index into `ALL`), so a root reaches the
 //!   code of every variant of its operation.
@@ -16,7 +18,10 @@
 
 #![no_std]
 
-use pqhybrid::firmware::{self, AlgorithmSet, DeviceClass, ImageParams};
+use pqhybrid::agile::DecapsulationKeyRef;
+use pqhybrid::firmware::{self, AlgorithmSet, Decryptor, DeviceClass, ImageParams, VerifiedImage};
+use pqhybrid::hpke::{Aead, Kdf, Suite};
+use pqhybrid::identity::{Cdis, SealingKey};
 use pqhybrid::primitives::aes_gcm::{Aes128Gcm, Aes256Gcm};
 use pqhybrid::primitives::x25519;
 use pqhybrid::rng::{TryCryptoRng, TryRng};
@@ -145,6 +150,63 @@ pub struct FirmwareBufs {
     /// State of the hedging randomness (secret).
     pub rng: u64,
 }
+
+/// Buffers of the HPKE roots (plaintexts of up to 256 bytes).
+#[repr(C)]
+pub struct HpkeBufs {
+    /// The recipient's public key.
+    pub pk: [u8; KemAlgorithm::MAX_PUBLIC_KEY_LEN],
+    /// The recipient's private key (secret).
+    pub sk: [u8; KemAlgorithm::MAX_SECRET_KEY_LEN],
+    /// Application info.
+    pub info: [u8; 32],
+    /// Associated data.
+    pub aad: [u8; 32],
+    /// Plaintext (secret; the output of open).
+    pub pt: [u8; 256],
+    /// The sealed box `enc ‖ ct ‖ tag` (the output of seal).
+    pub sealed: [u8; KemAlgorithm::MAX_CIPHERTEXT_LEN + 256 + pqhybrid::hpke::TAG_LEN],
+    /// Length of `sealed` (open's input).
+    pub sealed_len: u32,
+    /// State of the encapsulation randomness (secret).
+    pub rng: u64,
+}
+
+/// Buffers of the identity sealing roots (plaintexts of up to 256 bytes).
+#[repr(C)]
+pub struct IdentitySealBufs {
+    /// Purpose label.
+    pub label: [u8; 16],
+    /// Associated data.
+    pub aad: [u8; 32],
+    /// Plaintext (secret; the output of open).
+    pub pt: [u8; 256],
+    /// The sealed blob (the output of seal).
+    pub blob: [u8; 256 + pqhybrid::identity::SEAL_OVERHEAD],
+    /// Length of `blob` (open's input).
+    pub blob_len: u32,
+    /// State of the nonce randomness.
+    pub rng: u64,
+}
+
+/// Buffers of the encrypted-firmware decryptor roots.
+#[repr(C)]
+pub struct DecryptBufs {
+    /// The device's KEM private key (secret).
+    pub sk: [u8; KemAlgorithm::MAX_SECRET_KEY_LEN],
+    /// The decryptor's chunk buffer (one chunk and its tag; as `pqh_fw_decryptor_init`'s).
+    pub chunk_buf: [u8; firmware::DEFAULT_CHUNK_BUFFER],
+    /// A piece of the image.
+    pub image: [u8; 4096],
+    /// Length of `image`.
+    pub image_len: u32,
+    /// Plaintext released by update (secret).
+    pub out: [u8; 4096 + firmware::DEFAULT_CHUNK_BUFFER],
+}
+
+/// The decryptor the C layer keeps in a `pqh_fw_decryptor`: a borrowed key and a borrowed
+/// caller chunk buffer.
+pub type CDecryptor<'a> = Decryptor<'a, &'a mut [u8]>;
 
 fn sig_alg(alg: u32) -> Option<SignatureAlgorithm> {
     SignatureAlgorithm::ALL.get(alg as usize).copied()
@@ -342,6 +404,127 @@ pub extern "C" fn ct_root_firmware_endorse(root_alg: u32, b: &mut FirmwareBufs) 
         }
         Err(_) => -1,
     }
+}
+
+/// HPKE `SealBase` (`pqh_hpke_seal`): `b.pt` to `b.pk` in the suite (`kem`, `kdf`, `aead`:
+/// indices into the `ALL` lists), secret randomness from `b.rng`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ct_root_hpke_seal(kem: u32, kdf: u32, aead: u32, b: &mut HpkeBufs) -> i32 {
+    let Some(suite) = hpke_suite(kem, kdf, aead) else {
+        return -2;
+    };
+    let Some(pk) = b.pk.get(..suite.kem().public_key_len()) else {
+        return -2;
+    };
+    let mut rng = SplitMix(b.rng);
+    match suite.seal(pk, &b.info, &b.aad, &b.pt, &mut b.sealed, &mut rng) {
+        Ok(n) => {
+            b.sealed_len = n as u32;
+            0
+        }
+        Err(_) => -1,
+    }
+}
+
+/// HPKE `OpenBase` (`pqh_hpke_open`): `b.sealed` opened into `b.pt` with the private key `b.sk`
+/// in its canonical form (`DecapsulationKeyRef`, as the C function holds it).
+#[unsafe(no_mangle)]
+pub extern "C" fn ct_root_hpke_open(kem: u32, kdf: u32, aead: u32, b: &mut HpkeBufs) -> i32 {
+    let Some(suite) = hpke_suite(kem, kdf, aead) else {
+        return -2;
+    };
+    let (Some(sk), Some(sealed)) = (
+        b.sk.get(..suite.kem().secret_key_len()),
+        b.sealed.get(..b.sealed_len as usize),
+    ) else {
+        return -2;
+    };
+    let dk = match DecapsulationKeyRef::new(suite.kem(), sk) {
+        Ok(dk) => dk,
+        Err(_) => return -1,
+    };
+    status(suite.open(&dk, &b.info, &b.aad, sealed, &mut b.pt))
+}
+
+fn hpke_suite(kem: u32, kdf: u32, aead: u32) -> Option<Suite> {
+    let kem = kem_alg(kem)?;
+    let kdf = *Kdf::ALL.get(kdf as usize)?;
+    let aead = *Aead::ALL.get(aead as usize)?;
+    Suite::new(kem, kdf, aead).ok()
+}
+
+/// `pqh_identity_seal`: the sealing key of the measured layer's CDIs (secret) for `b.label`,
+/// then `b.pt` sealed into `b.blob` (nonce from `b.rng`).
+#[unsafe(no_mangle)]
+pub extern "C" fn ct_root_identity_seal(cdis: &Cdis, b: &mut IdentitySealBufs) -> i32 {
+    let key = match SealingKey::derive(cdis, &b.label) {
+        Ok(k) => k,
+        Err(_) => return -1,
+    };
+    let mut rng = SplitMix(b.rng);
+    match key.seal(&b.aad, &b.pt, &mut b.blob, &mut rng) {
+        Ok(n) => {
+            b.blob_len = n as u32;
+            0
+        }
+        Err(_) => -1,
+    }
+}
+
+/// `pqh_identity_open`: the sealing key of `cdis` for `b.label`, then `b.blob` opened into
+/// `b.pt`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ct_root_identity_open(cdis: &Cdis, b: &mut IdentitySealBufs) -> i32 {
+    let Some(blob) = b.blob.get(..b.blob_len as usize) else {
+        return -2;
+    };
+    let key = match SealingKey::derive(cdis, &b.label) {
+        Ok(k) => k,
+        Err(_) => return -1,
+    };
+    status(key.open(&b.aad, blob, &mut b.pt))
+}
+
+/// `pqh_fw_decryptor_init`: a decryptor for `verified` with the device's KEM private key `b.sk`
+/// (canonical form, `DecapsulationKeyRef`: the C state keeps it so, unexpanded) over the chunk
+/// buffer `b.chunk_buf` (the decryptor is then dropped: its state is what `update` takes).
+#[unsafe(no_mangle)]
+pub extern "C" fn ct_root_firmware_decryptor_init(
+    kem: u32,
+    verified: &VerifiedImage,
+    b: &mut DecryptBufs,
+) -> i32 {
+    let Some(kem) = kem_alg(kem) else { return -2 };
+    let Some(sk) = b.sk.get(..kem.secret_key_len()) else {
+        return -2;
+    };
+    let dk = match DecapsulationKeyRef::new(kem, sk) {
+        Ok(dk) => dk,
+        Err(_) => return -1,
+    };
+    let d: pqhybrid::Result<CDecryptor<'_>> =
+        Decryptor::with_buffer(verified, &dk, &mut b.chunk_buf[..]);
+    status(core::hint::black_box(d))
+}
+
+/// `pqh_fw_decryptor_update`: `b.image` fed to a live decryptor `d` (record parsing, the
+/// content-key unwrap with the device's key, chunk authentication and decryption), the
+/// released plaintext to `b.out`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ct_root_firmware_decryptor_update(
+    d: &mut CDecryptor<'_>,
+    b: &mut DecryptBufs,
+) -> i32 {
+    let Some(image) = b.image.get(..b.image_len as usize) else {
+        return -2;
+    };
+    status(d.update(image, &mut b.out))
+}
+
+/// `pqh_fw_decryptor_finish`: completeness and the plaintext digest check.
+#[unsafe(no_mangle)]
+pub extern "C" fn ct_root_firmware_decryptor_finish(d: &mut CDecryptor<'_>) -> i32 {
+    status(d.finish())
 }
 
 /// Bare-metal builds (the Cortex-M `staticlib`) need a global allocator because `zeroize`'s

@@ -278,7 +278,10 @@ fn signatures(h: &mut Harness) {
         });
         // Declassify: whether the key decodes is visible to the caller (it always does here).
         vg::public_val(&key.is_ok());
-        h.check(key.is_ok(), format!("{name} SigningKey::new: {:?}", key.as_ref().err()));
+        h.check(
+            key.is_ok(),
+            format!("{name} SigningKey::new: {:?}", key.as_ref().err()),
+        );
         if let Ok(key) = key {
             let mut sig3 = vec![0u8; alg.signature_len()];
             let mut rng = h.taint_rng();
@@ -354,7 +357,10 @@ fn kems(h: &mut Harness) {
         });
         // Declassify: whether the key decodes is visible to the caller (it always does here).
         vg::public_val(&dk.is_ok());
-        h.check(dk.is_ok(), format!("{name} DecapsulationKey::new: {:?}", dk.as_ref().err()));
+        h.check(
+            dk.is_ok(),
+            format!("{name} DecapsulationKey::new: {:?}", dk.as_ref().err()),
+        );
         let (mut ss4, mut ss5) = ([0u8; 32], [0u8; 32]);
         if let Ok(dk) = dk {
             let r = h.op("kem.held_key_decapsulate", name, || {
@@ -370,6 +376,20 @@ fn kems(h: &mut Harness) {
             vg::public_val(&r);
             h.check(r.is_ok(), format!("{name} held decapsulate invalid: {r:?}"));
         }
+
+        // The public key derived again from the private key (with `compact-kem`, the compact
+        // ML-KEM's key generation): the result is public, the computation touches the secret.
+        let mut pk2 = vec![0u8; alg.public_key_len()];
+        let r = h.op("kem.public_key_from_secret", name, || {
+            alg.public_key_from_secret(&sk, &mut pk2)
+        });
+        // Declassify: the public key and the outcome are public.
+        vg::public(&pk2);
+        vg::public_val(&r);
+        h.check(
+            r.is_ok() && pk2 == pk,
+            format!("{name} public_key_from_secret: {r:?}"),
+        );
 
         // Harness check only, after the operations: compare the secrets in the clear.
         vg::public(&ss);
@@ -637,7 +657,10 @@ fn identity_paths(h: &mut Harness) {
             (layer0, layer1)
         });
         let keys = h.op("identity.derive_keys", name, || {
-            (IdentityKey::derive(alg, &layer0), IdentityKey::derive(alg, &layer1))
+            (
+                IdentityKey::derive(alg, &layer0),
+                IdentityKey::derive(alg, &layer1),
+            )
         });
         // Declassify: whether the keys derive is public (always, for these algorithms).
         vg::public_val(&(keys.0.is_ok(), keys.1.is_ok()));
@@ -720,8 +743,8 @@ fn identity_seal_paths(h: &mut Harness) {
         // with it, a cross-crate inlined frame that valgrind 3.19 prints as UnknownInlinedFun,
         // which the suppression `aes-gcm-tag-check` cannot match. Out of line, the tag check
         // keeps its own named frame, as in the `aead.open` rows.
-        let open: fn(&SealingKey, &[u8], &[u8], &mut [u8]) -> pqhybrid::Result<usize> =
-            std::hint::black_box(SealingKey::open);
+        type OpenFn = fn(&SealingKey, &[u8], &[u8], &mut [u8]) -> pqhybrid::Result<usize>;
+        let open: OpenFn = std::hint::black_box(SealingKey::open);
         for (kind, corrupt) in [("identity.open", false), ("identity.open_invalid", true)] {
             let mut b = blob.clone();
             if corrupt {
@@ -864,7 +887,10 @@ fn encrypted_firmware_paths(h: &mut Harness) {
     let mut spk = vec![0u8; signer.public_key_len()];
     let mut ssk = vec![0u8; signer.secret_key_len()];
     let r2 = signer.keypair_from_seed(&[0x11; 32], &mut spk, &mut ssk);
-    h.check(r.is_ok() && r2.is_ok(), format!("encrypted firmware keys: {r:?} {r2:?}"));
+    h.check(
+        r.is_ok() && r2.is_ok(),
+        format!("encrypted firmware keys: {r:?} {r2:?}"),
+    );
     let class = DeviceClass(*b"ct-harness-class");
     let plain = h.secret_bytes(3000);
     let mut p = match EncryptionParams::new(&kpk, class) {
@@ -897,8 +923,32 @@ fn encrypted_firmware_paths(h: &mut Harness) {
         return;
     };
     let anchors = [TrustAnchor::active(anchor)];
-    let policy = Policy::new(&anchors, class);
-    for (kind, flip) in [("firmware.decrypt", None), ("firmware.decrypt_bad_chunk", Some(len - 20))] {
+    // The verifier refuses encrypted images unless the policy accepts them (a bootloader that
+    // boots in place must not take one).
+    let policy = Policy {
+        accept_encrypted: true,
+        ..Policy::new(&anchors, class)
+    };
+    // The device's key borrowed in place (what the C decryptor uses): with `compact-kem`,
+    // decapsulation and the recipient's public key run on the compact ML-KEM.
+    let borrowed = pqhybrid::agile::DecapsulationKeyRef::new(kem, &ksk);
+    vg::public_val(&borrowed.is_ok());
+    let Ok(borrowed) = borrowed else {
+        h.check(false, "encrypted firmware: DecapsulationKeyRef::new".into());
+        return;
+    };
+    for (kind, flip, held, check_digest) in [
+        ("firmware.decrypt", None, true, true),
+        ("firmware.decrypt_bad_chunk", Some(len - 20), true, false),
+        ("firmware.decrypt_borrowed_key", None, false, false),
+        (
+            "firmware.decrypt_borrowed_key_bad_chunk",
+            Some(len - 20),
+            false,
+            true,
+        ),
+    ] {
+        let key: &dyn pqhybrid::agile::Decapsulator = if held { &dk } else { &borrowed };
         let mut body = payload.clone();
         if let Some(at) = flip {
             body[at] ^= 1;
@@ -920,7 +970,10 @@ fn encrypted_firmware_paths(h: &mut Harness) {
         };
         let mut out = vec![0u8; image.len() + 8192];
         let r = h.op(kind, kem.name(), || {
-            let mut d = Decryptor::new(&verified, &dk)?;
+            let mut d = Decryptor::new(&verified, key)?;
+            if check_digest {
+                d.check_plaintext_digest();
+            }
             let n = d.update(&image, &mut out)?;
             d.finish().map(|_| n)
         });

@@ -3,16 +3,21 @@
  * feature; docs/firmware-format.md, "Encrypted payloads"). Slot A holds an image whose payload
  * is encrypted to this device's KEM key (X-Wing); the bootloader makes two passes over it:
  *
- *   1. pqh_fw_verifier over slot A, exactly as for a plain image (policy from OTP, slot length,
- *      header first, then the rest): the signature covers the encrypted bytes, so a forged or
+ *   1. pqh_fw_verifier over slot A, as for a plain image (policy from OTP, slot length, header
+ *      first, then the rest) but with PQH_FW_POLICY_ACCEPT_ENCRYPTED: a bootloader that does
+ *      not decrypt leaves it out and refuses encrypted images (it must never install ciphertext
+ *      as code). The signature covers the encrypted bytes, so a forged or
  *      modified image is refused before any decryption. pqh_fw_verifier_encryption_record_digest
  *      then says the payload is encrypted (it must not run in place);
  *   2. pqh_fw_decryptor over slot A again, initialized from that finished verifier, the
  *      device's private key and a one-chunk buffer: it refuses an encryption record that
  *      differs from the verified one (slot A changed between the passes), unwraps the content
  *      key, and releases each chunk's plaintext only once its tag verifies; the bootloader
- *      programs it into slot B (erased first) and reads it back. pqh_fw_decryptor_finish checks
- *      that every chunk arrived and that the plaintext matches the digest in the signed record.
+ *      programs it into slot B (erased first) and reads it back. This bootloader also turns on
+ *      the plaintext-digest check (pqh_fw_decryptor_check_plaintext_digest: one more hash pass,
+ *      a defence against a faulty encryption step and a device-computed measurement of the
+ *      plaintext, which it prints); pqh_fw_decryptor_finish then checks that every chunk arrived
+ *      and that the plaintext matches the digest in the signed record.
  *      Only then does slot B hold an image to boot; on any error slot B is erased.
  *
  * Reading slot A twice is safe here (no check-then-use, RFC 9124): what pass 2 releases is
@@ -112,7 +117,8 @@ static pqh_status op_verify(void)
         .max_security_version = otp_counter_max,
         .allowed_algorithms = PQH_FW_ALGS_HYBRID_ONLY,
         .endorse_allowed_algorithms = 0,
-        .flags = 0,
+        /* This bootloader decrypts (pass 2): it accepts encrypted images. */
+        .flags = PQH_FW_POLICY_ACCEPT_ENCRYPTED,
     };
     memcpy(policy.device_class, device_class, sizeof device_class);
     pqh_status st = pqh_fw_verifier_init(&verifier, &policy);
@@ -144,6 +150,11 @@ static pqh_status op_decrypt(void)
     flash_erase_b(info.payload_len);
     pqh_status st = pqh_fw_decryptor_init(&decryptor, &verifier, DEVICE_KEM_ALG, device_kem_sk,
                                           sizeof device_kem_sk, chunk_buf, sizeof chunk_buf);
+    if (st == PQH_OK) {
+        /* Opt in to the plaintext-digest check (off by default: the chunk tags already
+         * authenticate every byte); the printed digest is then the device's own. */
+        st = pqh_fw_decryptor_check_plaintext_digest(&decryptor);
+    }
     for (size_t off = 0; st == PQH_OK && off < image_len; off += CHUNK) {
         size_t n = image_len - off < CHUNK ? (size_t)(image_len - off) : CHUNK;
         size_t written = 0;
@@ -243,6 +254,10 @@ int decrypt_boot(void)
     }
     sh_puts("DECRYPTED: ");
     sh_putu(plain.plaintext_len);
+    if (!plain.plaintext_digest_checked) {
+        sh_puts("DECRYPT FAILED: the plaintext digest was not checked\n");
+        return 1;
+    }
     sh_puts(" bytes of plaintext in slot B, digest checked against the signed record\n"
             "  plaintext digest ");
     sh_puthex(plain.plaintext_digest, plain.plaintext_digest_len);

@@ -73,9 +73,25 @@ pub const PQH_FW_ALGS_PURE_PQ: u32 = 0x0000_FFFE;
 /// are not scoped to device classes and their ECDSA signatures may have a high s). Set it only
 /// while a fleet still has to boot images signed before format version 2.
 pub const PQH_FW_POLICY_ACCEPT_V1: u32 = 1;
+/// pqh_fw_policy.flags: accept images whose payload is encrypted (header flag bit 2). Without
+/// it such an image is rejected with PQH_ERR_FW_ENCRYPTED_NOT_ACCEPTED as soon as its fixed
+/// header is in, before any payload is hashed: a bootloader that does not decrypt must never
+/// install ciphertext as code. Set it only in a verifier that goes on to decrypt the payload
+/// with a pqh_fw_decryptor (pqh_fw_image_info.encrypted says which images need it).
+pub const PQH_FW_POLICY_ACCEPT_ENCRYPTED: u32 = 2;
 
 /// Every defined bit of pqh_fw_policy.flags.
-const POLICY_FLAGS: u32 = PQH_FW_POLICY_ACCEPT_V1;
+const POLICY_FLAGS: u32 = PQH_FW_POLICY_ACCEPT_V1 | PQH_FW_POLICY_ACCEPT_ENCRYPTED;
+
+// pqh_fw_image_info.encrypted took the padding byte after signer_key_id: the layout of every
+// other field is unchanged.
+const _: () = {
+    assert!(core::mem::offset_of!(pqh_fw_image_info, signer_key_id) == 78);
+    assert!(core::mem::offset_of!(pqh_fw_image_info, encrypted) == 110);
+    assert!(core::mem::offset_of!(pqh_fw_image_info, delegation_root_algorithm) == 112);
+    assert!(core::mem::offset_of!(pqh_fw_image_info, image_id) == 236);
+    assert!(size_of::<pqh_fw_image_info>() == 272);
+};
 
 const _: () = {
     assert!(PQH_FW_ALGS_ALL == AlgorithmSet::ALL.bits());
@@ -180,8 +196,8 @@ pub struct pqh_fw_policy {
     /// signed by a trust anchor directly). A bit outside PQH_FW_ALGS_ALL is
     /// PQH_ERR_INVALID_ARGUMENT.
     pub endorse_allowed_algorithms: u32,
-    /// PQH_FW_POLICY_* bits (0 for none): PQH_FW_POLICY_ACCEPT_V1. An undefined bit is
-    /// PQH_ERR_INVALID_ARGUMENT.
+    /// PQH_FW_POLICY_* bits (0 for none): PQH_FW_POLICY_ACCEPT_V1,
+    /// PQH_FW_POLICY_ACCEPT_ENCRYPTED. An undefined bit is PQH_ERR_INVALID_ARGUMENT.
     pub flags: u32,
 }
 
@@ -217,6 +233,10 @@ pub struct pqh_fw_image_info {
     pub sbom_digest: [u8; 32],
     /// The key id of the key that signed the image.
     pub signer_key_id: [u8; PQH_FW_KEY_ID_BYTES],
+    /// 1 if the payload is encrypted (header flag bit 2; only under a policy with
+    /// PQH_FW_POLICY_ACCEPT_ENCRYPTED): do not boot it in place, decrypt it with a
+    /// pqh_fw_decryptor initialized from this verifier. 0 for a plain payload.
+    pub encrypted: u8,
     /// Delegation: the endorsing root's algorithm (0 if not delegated).
     pub delegation_root_algorithm: SigAlgArg,
     /// Delegation: the algorithms the endorsement allows the release key (0 if not delegated).
@@ -455,6 +475,7 @@ struct CheckedPolicy {
     allowed: AlgorithmSet,
     endorse_allowed: AlgorithmSet,
     accept_v1: bool,
+    accept_encrypted: bool,
 }
 
 /// Reads and validates a caller's policy.
@@ -507,6 +528,7 @@ unsafe fn check_policy(policy: *const pqh_fw_policy) -> Result<CheckedPolicy, pq
         allowed,
         endorse_allowed,
         accept_v1: p.flags & PQH_FW_POLICY_ACCEPT_V1 != 0,
+        accept_encrypted: p.flags & PQH_FW_POLICY_ACCEPT_ENCRYPTED != 0,
     })
 }
 
@@ -562,6 +584,7 @@ pub unsafe extern "C" fn pqh_fw_verifier_init(
                 allowed: p.allowed,
                 endorse_allowed: p.endorse_allowed,
                 accept_v1: p.accept_v1,
+                accept_encrypted: p.accept_encrypted,
             });
             let policy: &'static Policy<'static> = &*policy_ptr;
             // The only reference to `trailer` there is: the verifier's.
@@ -633,7 +656,8 @@ pub unsafe extern "C" fn pqh_fw_verifier_expected_len(
 }
 
 /// Feeds the next `chunk_len` bytes of the image (chunks of any size, in order, including
-/// empty ones). Header-level rejections (bad magic, wrong device class, rollback, security
+/// empty ones). Header-level rejections (bad magic, an encrypted payload the policy does not
+/// accept, wrong device class, rollback, security
 /// version too large, algorithm not allowed, revoked or unknown signer, image exceeds the slot,
 /// ...) are reported as soon as the 192-byte fixed header is complete.
 ///
@@ -750,6 +774,7 @@ fn info_of(img: &VerifiedImage) -> pqh_fw_image_info {
         delegated: u8::from(img.is_delegated()),
         sbom_digest: img.sbom_digest().unwrap_or_default(),
         signer_key_id: img.signer_key_id().0,
+        encrypted: u8::from(img.is_encrypted()),
         delegation_root_algorithm: d.map_or(SigAlgArg(0), |d| value(d.root_algorithm)),
         delegation_allowed_algorithms: d.map_or(0, |d| d.allowed.bits()),
         delegation_root_key_id: d.map_or([0; 32], |d| d.root_key_id.0),

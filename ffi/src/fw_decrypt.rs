@@ -25,11 +25,11 @@
 //! Every transition out of LIVE drops the key and the decryptor in place (their destructors
 //! wipe them) and overwrites the body with zeros through volatile writes.
 
-use core::mem::{ManuallyDrop, MaybeUninit, align_of, size_of, size_of_val};
+use core::mem::{MaybeUninit, align_of, size_of};
 use core::ptr::{addr_of, addr_of_mut};
 use core::sync::atomic::{Ordering, compiler_fence};
 
-use pqhybrid::agile::DecapsulationKey;
+use pqhybrid::agile::Decapsulator;
 use pqhybrid::firmware::encrypt::{CHUNK_TAG_LEN, MAX_CHUNK_SIZE};
 use pqhybrid::firmware::{DEFAULT_CHUNK_BUFFER, DecryptedPayload, Decryptor, VerifiedImage};
 
@@ -38,13 +38,13 @@ use crate::fw::{overlaps, pqh_fw_verifier, sticky, verified_image};
 use crate::glue::{guard, input, output, put, required};
 use crate::status::pqh_status::{self, *};
 
-/// Size in bytes of pqh_fw_decryptor (8.5 KiB): the device's KEM private key held ready to
-/// decapsulate (for every KEM up to MLKEM1024-ECDH-P384-SHA3-256) and the decryptor, which
-/// buffers the encryption record (up to PQH_FW_ENCRYPTION_RECORD_MAX_BYTES). The chunk buffer
-/// is separate (pqh_fw_decryptor_init). A compile-time assertion in the library keeps the real
-/// state within it (on 64-bit targets with the default libcrux backend it uses 8 640 bytes;
-/// with RustCrypto's, and on 32-bit targets, less).
-pub const PQH_FW_DECRYPTOR_SIZE: usize = 8704;
+/// Size in bytes of pqh_fw_decryptor (4 KiB): a copy of the device's KEM private key in its
+/// canonical form (at most 128 bytes; not expanded: the decryptor decapsulates once per image,
+/// on the compact ML-KEM in a `compact-kem` build) and the decryptor, which buffers the
+/// encryption record (up to PQH_FW_ENCRYPTION_RECORD_MAX_BYTES). The chunk buffer is separate
+/// (pqh_fw_decryptor_init). A compile-time assertion in the library keeps the real state within
+/// it (on 64-bit targets it uses 3 664 bytes; on 32-bit targets less).
+pub const PQH_FW_DECRYPTOR_SIZE: usize = 4096;
 /// Alignment in bytes of pqh_fw_decryptor.
 pub const PQH_FW_DECRYPTOR_ALIGN: usize = 16;
 /// A decryptor chunk buffer of this many bytes (one default chunk and its tag) decrypts images
@@ -69,8 +69,9 @@ const _: () = {
 /// feed the same image again, from its first byte, in chunks of any size with
 /// pqh_fw_decryptor_update, writing out what each call releases (the plaintext of every chunk
 /// that authenticated); then pqh_fw_decryptor_finish, which checks that the payload was
-/// complete and that the plaintext matches the digest in the (signed) encryption record. Only
-/// then is the plaintext good: a bootloader decrypting into a slot erases it if any call fails.
+/// complete and, if pqh_fw_decryptor_check_plaintext_digest was called right after init, that
+/// the plaintext matches the digest in the (signed) encryption record. Only then is the
+/// plaintext good: a bootloader decrypting into a slot erases it if any call fails.
 /// pqh_fw_decryptor_wipe discards a decryption at any point.
 ///
 /// Fail-closed rules (as pqh_fw_verifier's):
@@ -100,10 +101,15 @@ pub struct pqh_fw_decrypted_info {
     /// Length of plaintext_digest in bytes: 32 (SHA-256, SHA3-256) or 64 (SHA-512, SHA3-512),
     /// the image's payload digest algorithm.
     pub plaintext_digest_len: u32,
-    /// The plaintext's digest, checked against the signed encryption record: its first
-    /// plaintext_digest_len bytes (the rest is zero). A bootloader that wrote the plaintext to
-    /// flash can check what it reads back against it.
+    /// Only if plaintext_digest_checked is 1: the plaintext's digest as the decryptor computed
+    /// it, checked against the signed encryption record: its first plaintext_digest_len bytes
+    /// (the rest is zero). A bootloader that wrote the plaintext to flash can check what it
+    /// reads back against it. All zero if plaintext_digest_checked is 0.
     pub plaintext_digest: [u8; 64],
+    /// 1 if the plaintext was hashed and its digest checked against the encryption record
+    /// (pqh_fw_decryptor_check_plaintext_digest was called before the first update), 0 if the
+    /// decryptor relied on the chunk tags alone (the default; plaintext_digest is then zero).
+    pub plaintext_digest_checked: u8,
 }
 
 /// The decryptor of the C API: its chunk buffer is the caller's.
@@ -114,8 +120,44 @@ type CDecryptor = Decryptor<'static, &'static mut [u8]>;
 /// where pqh_fw_decryptor_init built it, which `self_addr` checks on every call.
 #[repr(C)]
 struct Body {
-    key: DecapsulationKey,
+    key: StoredKey,
     decryptor: CDecryptor,
+}
+
+/// The device's KEM private key in its canonical form (at most
+/// `KemAlgorithm::MAX_SECRET_KEY_LEN` bytes), copied into the state and wiped with it: not
+/// expanded. The decryptor uses it once per image, through
+/// [`pqhybrid::KemAlgorithm::decapsulate`] and `public_key_from_secret`, which with the
+/// `compact-kem` feature run on the compact ML-KEM (a few KiB of stack, nothing held).
+struct StoredKey {
+    alg: pqhybrid::KemAlgorithm,
+    len: usize,
+    bytes: [u8; pqhybrid::KemAlgorithm::MAX_SECRET_KEY_LEN],
+}
+
+impl StoredKey {
+    fn secret(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or_default()
+    }
+}
+
+impl Drop for StoredKey {
+    fn drop(&mut self) {
+        // SAFETY: the array is valid for writes of its length.
+        unsafe { wipe_bytes(self.bytes.as_mut_ptr(), self.bytes.len()) };
+    }
+}
+
+impl Decapsulator for StoredKey {
+    fn algorithm(&self) -> pqhybrid::KemAlgorithm {
+        self.alg
+    }
+    fn decapsulate(&self, ct: &[u8], ss_out: &mut [u8]) -> pqhybrid::Result<()> {
+        self.alg.decapsulate(self.secret(), ct, ss_out)
+    }
+    fn write_public_key(&self, pk_out: &mut [u8]) -> pqhybrid::Result<()> {
+        self.alg.public_key_from_secret(self.secret(), pk_out)
+    }
 }
 
 /// The state behind `pqh_fw_decryptor`.
@@ -265,32 +307,33 @@ unsafe fn with_decryptor(
     }
 }
 
-/// Expands the device's key into `dst`. A frame of its own (as [`build_decryptor`]), with one
-/// temporary of the key (up to 5 KiB), copied from where the expansion returned it and then
-/// wiped: no second copy, and no copy left on the stack below pqh_fw_decryptor_init.
+/// Copies the device's key into `dst`, its length checked (its encoding is checked when the
+/// decryptor uses it: a composite private key that does not parse fails pqh_fw_decryptor_update
+/// once the record is complete).
 ///
 /// # Safety
 /// `dst` must be valid for a write; nothing is dropped there.
-#[inline(never)]
 unsafe fn build_key(
-    dst: *mut DecapsulationKey,
+    dst: *mut StoredKey,
     kem: pqhybrid::KemAlgorithm,
     sk: &[u8],
 ) -> Result<(), pqh_status> {
-    let mut r = ManuallyDrop::new(DecapsulationKey::new(kem, sk));
-    let out = match &*r {
-        // SAFETY: `dst` is valid for a write (the caller's contract) and does not overlap the
-        // local `r`. The key is moved bitwise: `r` is never dropped (ManuallyDrop), so `dst`
-        // owns it alone.
-        Ok(key) => unsafe {
-            core::ptr::copy_nonoverlapping(key, dst, 1);
-            Ok(())
-        },
-        Err(e) => Err(pqh_status::from(*e)),
-    };
-    // SAFETY: `r` is a local of that many bytes, never read or dropped again.
-    unsafe { wipe_bytes((&raw mut r).cast::<u8>(), size_of_val(&r)) };
-    out
+    if sk.len() != kem.secret_key_len() {
+        return Err(pqh_status::from(pqhybrid::Error::InvalidLength {
+            field: pqhybrid::Field::SecretKey,
+            expected: kem.secret_key_len(),
+            actual: sk.len(),
+        }));
+    }
+    // SAFETY: the caller's contract; the fields are written in place, the bytes first zeroed.
+    unsafe {
+        addr_of_mut!((*dst).alg).write(kem);
+        addr_of_mut!((*dst).len).write(sk.len());
+        let bytes = addr_of_mut!((*dst).bytes).cast::<u8>();
+        wipe_bytes(bytes, pqhybrid::KemAlgorithm::MAX_SECRET_KEY_LEN);
+        core::ptr::copy_nonoverlapping(sk.as_ptr(), bytes, sk.len());
+    }
+    Ok(())
 }
 
 /// Builds the decryptor into `dst` (its record buffer makes it 3 KiB).
@@ -301,7 +344,7 @@ unsafe fn build_key(
 unsafe fn build_decryptor(
     dst: *mut CDecryptor,
     img: &VerifiedImage,
-    dk: &'static DecapsulationKey,
+    dk: &'static dyn Decapsulator,
     buf: &'static mut [u8],
 ) -> Result<(), pqh_status> {
     let dec = Decryptor::with_buffer(img, dk, buf)?;
@@ -389,7 +432,7 @@ pub unsafe extern "C" fn pqh_fw_decryptor_init(
             let b = body(state);
             let key_ptr = addr_of_mut!((*b).key);
             build_key(key_ptr, kem, sk)?;
-            let dk: &'static DecapsulationKey = &*key_ptr;
+            let dk: &'static dyn Decapsulator = &*key_ptr;
             if let Err(e) = build_decryptor(addr_of_mut!((*b).decryptor), &img, dk, buf) {
                 core::ptr::drop_in_place(key_ptr);
                 wipe_bytes(b.cast::<u8>(), size_of::<Body>());
@@ -498,7 +541,7 @@ pub unsafe extern "C" fn pqh_fw_decryptor_update(
 fn info_of(p: &DecryptedPayload) -> pqh_fw_decrypted_info {
     let len = p.digest_algorithm.output_len();
     let mut digest = [0u8; 64];
-    // The C decryptor always checks the plaintext digest, so it is present.
+    // Present only after pqh_fw_decryptor_check_plaintext_digest.
     let checked = p.digest.unwrap_or([0u8; 64]);
     if let (Some(dst), Some(src)) = (digest.get_mut(..len), checked.get(..len)) {
         dst.copy_from_slice(src);
@@ -508,19 +551,60 @@ fn info_of(p: &DecryptedPayload) -> pqh_fw_decrypted_info {
         // 32 or 64: the cast cannot truncate.
         plaintext_digest_len: len as u32,
         plaintext_digest: digest,
+        plaintext_digest_checked: u8::from(p.digest.is_some()),
     }
 }
 
+/// Turns on the plaintext-digest check of a decryption: the decryptor also hashes the
+/// plaintext and pqh_fw_decryptor_finish compares the digest with the one in the signed
+/// encryption record (PQH_ERR_FW_PLAINTEXT_DIGEST_MISMATCH if they differ) and reports it in
+/// pqh_fw_decrypted_info (plaintext_digest_checked 1). Call it right after
+/// pqh_fw_decryptor_init, before the first pqh_fw_decryptor_update.
+///
+/// Off by default: every chunk is authenticated anyway (AES-256-GCM under the content key that
+/// only the signed record carries, nonces binding the chunk index and the last-chunk flag,
+/// associated data SHA-256 of the record), so no change to the ciphertext goes unnoticed. The
+/// digest check adds a defence against a faulty or compromised encryption step separate from
+/// the signer (a payload encrypted from other plaintext than the one whose digest the record
+/// carries) and gives the device its own measurement of the plaintext (to re-check a copy
+/// against, or to report), for one more hash pass over the payload.
+///
+/// Errors: PQH_ERR_NULL_POINTER, PQH_ERR_INVALID_STATE (not initialized, finished, moved, or
+/// the encryption record was already fed: too late to hash the whole plaintext; this ends the
+/// decryption), the sticky error of a failed state.
+///
+/// # Safety
+/// `d` must be a pqh_fw_decryptor.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pqh_fw_decryptor_check_plaintext_digest(
+    d: *mut pqh_fw_decryptor,
+) -> pqh_status {
+    guard(|| {
+        let state = live(d)?;
+        // SAFETY: `state` comes from `live`; no reference into it is live.
+        unsafe {
+            with_decryptor(state, |dec| {
+                dec.check_plaintext_digest();
+                if dec.checks_plaintext_digest() {
+                    Ok(())
+                } else {
+                    Err(PQH_ERR_INVALID_STATE)
+                }
+            })
+        }
+    })
+}
+
 /// Finishes the decryption: PQH_OK only if every chunk of the payload arrived and
-/// authenticated and the plaintext matches the digest in the encryption record (which the
-/// image signature covers); then fills `*info`. The decryptor is finished either way: the key
+/// authenticated and, after pqh_fw_decryptor_check_plaintext_digest, the plaintext matches the
+/// digest in the encryption record (which the image signature covers); then fills `*info`. The decryptor is finished either way: the key
 /// is wiped and the state must be initialized again before another use. On error `*info` is
 /// untouched, and the plaintext released so far must not be used (erase it).
 ///
 /// Errors: PQH_ERR_NULL_POINTER (`info`: the decryption is ended without a result),
 /// PQH_ERR_INVALID_STATE (not initialized, finished, or moved), the sticky error of a failed
 /// state, PQH_ERR_FW_TRUNCATED (the payload ended early: the image was not fed to its end),
-/// PQH_ERR_FW_PLAINTEXT_DIGEST_MISMATCH.
+/// PQH_ERR_FW_PLAINTEXT_DIGEST_MISMATCH (only with pqh_fw_decryptor_check_plaintext_digest).
 ///
 /// # Safety
 /// `d` must be a pqh_fw_decryptor; `info` must be valid for a write.

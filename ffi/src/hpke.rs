@@ -10,7 +10,7 @@
 use core::ffi::c_void;
 
 use pqhybrid::KemAlgorithm;
-use pqhybrid::agile::DecapsulationKey;
+use pqhybrid::agile::DecapsulationKeyRef;
 use pqhybrid::hpke::{Aead, Kdf, Suite, TAG_LEN};
 
 use crate::alg::KemAlgArg;
@@ -279,7 +279,8 @@ pub unsafe extern "C" fn pqh_hpke_open(
                 output(out, out_cap)?,
             )
         };
-        let dk = DecapsulationKey::new(s.kem(), sk)?;
+        // Used once: borrowed, not expanded (with `compact-kem`, the compact ML-KEM).
+        let dk = DecapsulationKeyRef::new(s.kem(), sk)?;
         let n = s.open(&dk, info, aad, sealed, out)?;
         // SAFETY: `out_len` is non-null (checked); validity is the caller's contract.
         unsafe { put(out_len, n) };

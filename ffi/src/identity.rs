@@ -972,6 +972,7 @@ mod tests {
             delegated: 0,
             sbom_digest: [0; 32],
             signer_key_id: [0x22; 32],
+            encrypted: 0,
             delegation_root_algorithm: SigAlgArg(0),
             delegation_allowed_algorithms: 0,
             delegation_root_key_id: [0; 32],

@@ -28,7 +28,11 @@ pub enum pqh_status {
     /// A key failed the validation its standard requires (FIPS 203 checks, an ECDSA scalar of
     /// zero or >= n, an SLH-DSA key whose root does not match).
     PQH_ERR_INVALID_KEY = -4,
-    /// The context string is longer than 255 bytes.
+    /// A context-like input is longer than the call allows; the limit depends on the call:
+    /// a signature context string (ML-DSA, SLH-DSA, composites) over 255 bytes, an HPKE `info`
+    /// over PQH_HPKE_SHAKE_INFO_BYTES_MAX (65 535) bytes with a SHAKE KDF, an identity seal
+    /// label or associated data over PQH_IDENTITY_SEAL_LABEL_MAX_BYTES or
+    /// PQH_IDENTITY_SEAL_AAD_MAX_BYTES. Each function's documentation names its limit.
     PQH_ERR_CONTEXT_TOO_LONG = -5,
     /// A non-empty context string was given to Ed25519 or ECDSA, which take none.
     PQH_ERR_CONTEXT_NOT_SUPPORTED = -6,
@@ -130,6 +134,10 @@ pub enum pqh_status {
     PQH_ERR_FW_PLAINTEXT_DIGEST_MISMATCH = -130,
     /// Firmware: the image's encrypted chunks do not fit the decryptor's chunk buffer.
     PQH_ERR_FW_CHUNK_TOO_LARGE = -131,
+    /// Firmware: the image's payload is encrypted and the policy does not set
+    /// PQH_FW_POLICY_ACCEPT_ENCRYPTED (reported as soon as the fixed header is in): a
+    /// bootloader that does not decrypt must never install ciphertext as code.
+    PQH_ERR_FW_ENCRYPTED_NOT_ACCEPTED = -132,
     /// Identity: the algorithm cannot hold a device identity (only ML-DSA and the composites
     /// can), or a certificate names an algorithm this library does not know.
     PQH_ERR_ID_UNSUPPORTED_ALGORITHM = -201,
@@ -164,7 +172,7 @@ pub enum pqh_status {
 use pqh_status::*;
 
 /// Every status, for pqh_status_string and the tests.
-pub(crate) const ALL_STATUSES: [pqh_status; 64] = [
+pub(crate) const ALL_STATUSES: [pqh_status; 65] = [
     PQH_OK,
     PQH_ERR_INVALID_LENGTH,
     PQH_ERR_BUFFER_TOO_SMALL,
@@ -216,6 +224,7 @@ pub(crate) const ALL_STATUSES: [pqh_status; 64] = [
     PQH_ERR_FW_CHUNK_AUTHENTICATION,
     PQH_ERR_FW_PLAINTEXT_DIGEST_MISMATCH,
     PQH_ERR_FW_CHUNK_TOO_LARGE,
+    PQH_ERR_FW_ENCRYPTED_NOT_ACCEPTED,
     PQH_ERR_ID_UNSUPPORTED_ALGORITHM,
     PQH_ERR_ID_MALFORMED_CERTIFICATE,
     PQH_ERR_ID_UNKNOWN_CRITICAL_EXTENSION,
@@ -240,7 +249,9 @@ impl pqh_status {
             PQH_ERR_BUFFER_TOO_SMALL => c"output buffer too small (nothing written)",
             PQH_ERR_MALFORMED_ENCODING => c"malformed encoding",
             PQH_ERR_INVALID_KEY => c"key failed validation",
-            PQH_ERR_CONTEXT_TOO_LONG => c"context string longer than 255 bytes",
+            PQH_ERR_CONTEXT_TOO_LONG => {
+                c"context, HPKE info, seal label or associated data longer than the call allows"
+            }
             PQH_ERR_CONTEXT_NOT_SUPPORTED => c"algorithm does not take a context string",
             PQH_ERR_VERIFICATION_FAILED => c"signature verification failed",
             PQH_ERR_RNG => c"random number generator failed",
@@ -294,6 +305,9 @@ impl pqh_status {
             PQH_ERR_FW_CHUNK_AUTHENTICATION => c"firmware: encrypted chunk does not authenticate",
             PQH_ERR_FW_PLAINTEXT_DIGEST_MISMATCH => c"firmware: decrypted payload does not match its digest",
             PQH_ERR_FW_CHUNK_TOO_LARGE => c"firmware: encrypted chunks exceed the decryptor's chunk buffer",
+            PQH_ERR_FW_ENCRYPTED_NOT_ACCEPTED => {
+                c"firmware: image payload is encrypted and the policy does not accept encrypted images"
+            }
             PQH_ERR_ID_UNSUPPORTED_ALGORITHM => {
                 c"identity: algorithm not supported for device identities"
             }
@@ -349,6 +363,7 @@ impl From<FirmwareError> for pqh_status {
             FirmwareError::ChunkAuthentication => PQH_ERR_FW_CHUNK_AUTHENTICATION,
             FirmwareError::PlaintextDigestMismatch => PQH_ERR_FW_PLAINTEXT_DIGEST_MISMATCH,
             FirmwareError::ChunkTooLarge => PQH_ERR_FW_CHUNK_TOO_LARGE,
+            FirmwareError::EncryptedNotAccepted => PQH_ERR_FW_ENCRYPTED_NOT_ACCEPTED,
             // `FirmwareError` is non-exhaustive; the tests check every listed variant maps.
             _ => PQH_ERR_INTERNAL,
         }

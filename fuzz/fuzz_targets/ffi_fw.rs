@@ -117,6 +117,7 @@ fn zero_info() -> pqh_fw_image_info {
         delegated: 0,
         sbom_digest: [0; 32],
         signer_key_id: [0; 32],
+        encrypted: 0,
         delegation_root_algorithm: pqhybrid_ffi::alg::SigAlgArg(0),
         delegation_allowed_algorithms: 0,
         delegation_root_key_id: [0; 32],
@@ -377,7 +378,7 @@ fuzz_target!(|data: &[u8]| {
         || min_sv > max_sv
         || allowed.is_none()
         || endorse_allowed.is_none()
-        || policy_flags & !PQH_FW_POLICY_ACCEPT_V1 != 0
+        || policy_flags & !(PQH_FW_POLICY_ACCEPT_V1 | PQH_FW_POLICY_ACCEPT_ENCRYPTED) != 0
         || states.is_none()
     {
         PQH_ERR_INVALID_ARGUMENT
@@ -403,6 +404,7 @@ fuzz_target!(|data: &[u8]| {
     rust_policy.allowed = allowed.unwrap_or(AlgorithmSet::NONE);
     rust_policy.endorse_allowed = endorse_allowed.unwrap_or(AlgorithmSet::NONE);
     rust_policy.accept_v1 = policy_flags & PQH_FW_POLICY_ACCEPT_V1 != 0;
+    rust_policy.accept_encrypted = policy_flags & PQH_FW_POLICY_ACCEPT_ENCRYPTED != 0;
     let mut rust = Verifier::new(&rust_policy);
 
     // Side states: a NULL chunk and a NULL info end the verification (sticky).
@@ -565,6 +567,7 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(info.device_class, img.device_class().0);
             assert_eq!(info.delegated, u8::from(img.is_delegated()));
             assert_eq!(info.has_sbom_digest, u8::from(img.sbom_digest().is_some()));
+            assert_eq!(info.encrypted, u8::from(img.is_encrypted()));
             assert_eq!(info.sbom_digest, img.sbom_digest().unwrap_or_default());
             assert_eq!(
                 pqh_fw_algorithm_bit(info.algorithm),

@@ -8,7 +8,8 @@
 //! its signer, seed byte 0x11, and decrypted with its device key, seed byte 0x43, as
 //! `manifest.json` says); the seed corpus holds it and its rejected siblings.
 //!
-//! Input: a byte selecting the decryptor's chunk buffer (one of four sizes), field `plan`
+//! Input: a byte selecting the decryptor's chunk buffer (one of four sizes) and whether the
+//! plaintext digest is checked (the whole-image run one way, the streamed run the other), field `plan`
 //! (chunk sizes, see `pqhybrid_fuzz::chunks`), and the rest is the pass-2 image.
 //!
 //! Invariants: no panic; the verdict and the released plaintext do not depend on the chunking;
@@ -37,7 +38,10 @@ struct Fixture {
 static FIXTURE: OnceLock<Fixture> = OnceLock::new();
 
 fn fixture() -> Fixture {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../kat-vectors/pqhybrid/firmware-encrypted");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../kat-vectors/pqhybrid/firmware-encrypted"
+    );
     let image = std::fs::read(format!("{dir}/valid-X-Wing.pqfw")).expect("the KAT image");
     let signer = SignatureAlgorithm::MlDsa65Ed25519Sha512;
     let mut pk = vec![0u8; signer.public_key_len()];
@@ -46,12 +50,16 @@ fn fixture() -> Fixture {
         .keypair_from_seed(&[0x11; 32], &mut pk, &mut sk)
         .expect("signer key");
     let anchors = [TrustAnchor::active(key_id(signer, &pk).expect("key id"))];
-    let policy = Policy::new(&anchors, DeviceClass(*b"pqhybrid-kat-enc"));
+    let mut policy = Policy::new(&anchors, DeviceClass(*b"pqhybrid-kat-enc"));
+    policy.accept_encrypted = true;
     let mut v = Verifier::new(&policy);
     v.update(&image).expect("KAT image header");
     let verified = v.finish().expect("the KAT image verifies");
     let kem = KemAlgorithm::XWing;
-    let (mut kpk, mut ksk) = (vec![0u8; kem.public_key_len()], vec![0u8; kem.secret_key_len()]);
+    let (mut kpk, mut ksk) = (
+        vec![0u8; kem.public_key_len()],
+        vec![0u8; kem.secret_key_len()],
+    );
     kem.keypair_from_seed(&[0x43; 32], &mut kpk, &mut ksk)
         .expect("device key");
     let dk = DecapsulationKey::new(kem, &ksk).expect("device key");
@@ -63,11 +71,19 @@ fn fixture() -> Fixture {
     }
 }
 
-fn run(f: &Fixture, buffer: usize, parts: &[&[u8]]) -> (Result<(), Error>, Vec<u8>) {
+fn run(
+    f: &Fixture,
+    buffer: usize,
+    check_digest: bool,
+    parts: &[&[u8]],
+) -> (Result<(), Error>, Vec<u8>) {
     let mut d = match Decryptor::with_buffer(&f.verified, &f.dk, vec![0u8; buffer]) {
         Ok(d) => d,
         Err(e) => return (Err(e), Vec::new()),
     };
+    if check_digest {
+        d.check_plaintext_digest();
+    }
     let mut released = Vec::new();
     let mut first: Option<Error> = None;
     for part in parts {
@@ -75,7 +91,10 @@ fn run(f: &Fixture, buffer: usize, parts: &[&[u8]]) -> (Result<(), Error>, Vec<u
         match (d.update(part, &mut out), first) {
             (Ok(n), None) => released.extend_from_slice(&out[..n]),
             (Err(e), None) => {
-                assert!(out.iter().all(|b| *b == 0 || *b == 0xA5), "failing update released bytes");
+                assert!(
+                    out.iter().all(|b| *b == 0 || *b == 0xA5),
+                    "failing update released bytes"
+                );
                 first = Some(e);
             }
             (r, Some(e)) => assert_eq!(r.map(|_| ()), Err(e), "errors are not sticky"),
@@ -91,7 +110,11 @@ fn run(f: &Fixture, buffer: usize, parts: &[&[u8]]) -> (Result<(), Error>, Vec<u
 fuzz_target!(|data: &[u8]| {
     let f = FIXTURE.get_or_init(fixture);
     let mut input = Input::new(data);
-    let buffer = [64 + 16, 256 + 16, 4096 + 16, 65536 + 16][usize::from(input.u8() & 3)];
+    let mode = input.u8();
+    let buffer = [64 + 16, 256 + 16, 4096 + 16, 65536 + 16][usize::from(mode & 3)];
+    // With or without the plaintext-digest check (Decryptor::check_plaintext_digest): the
+    // same verdict either way, the chunk tags already authenticate every byte.
+    let check_digest = mode & 4 != 0;
     let plan = input.bytes();
     let image = input.rest();
 
@@ -106,10 +129,13 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 
-    let whole = run(f, buffer, &[image]);
+    let whole = run(f, buffer, check_digest, &[image]);
     let parts = chunks(image, plan);
-    let streamed = run(f, buffer, &parts);
-    assert_eq!(whole.0, streamed.0, "verdict depends on the chunking");
+    let streamed = run(f, buffer, !check_digest, &parts);
+    assert_eq!(
+        whole.0, streamed.0,
+        "verdict depends on the chunking or the digest check"
+    );
     for (verdict, released) in [whole, streamed] {
         // A failure may come after earlier chunks were released (they authenticated): what
         // was released is always genuine.
@@ -118,7 +144,10 @@ fuzz_target!(|data: &[u8]| {
             "released bytes that are not the genuine plaintext"
         );
         if verdict.is_ok() {
-            assert_eq!(released, f.plaintext, "accepted without releasing the whole plaintext");
+            assert_eq!(
+                released, f.plaintext,
+                "accepted without releasing the whole plaintext"
+            );
         }
     }
 });

@@ -8,7 +8,7 @@ use crate::hybrid::composite_kem;
 use crate::hybrid::xwing;
 use crate::primitives::ml_kem;
 use crate::rng::TryCryptoRng;
-use crate::secret::Secret;
+use crate::secret::{Secret, SharedSecret};
 
 use super::kem_info::{KEMS, KemInfo};
 
@@ -355,20 +355,73 @@ impl KemAlgorithm {
         check_len(Field::SecretKey, self.secret_key_len(), sk.len())?;
         check_len(Field::Ciphertext, self.ciphertext_len(), ct.len())?;
         let ss_out = out_buf(Field::SharedSecret, ss_out, self.shared_secret_len())?;
+        let mut write = |ss: SharedSecret| {
+            ss_out.copy_from_slice(ss.as_bytes());
+            Ok(())
+        };
+        // With `compact-kem`: the compact ML-KEM on the seed, no key expanded or held.
+        #[cfg(feature = "compact-kem")]
+        dispatch!(self,
+            mlkem P => own_frame(|| write(crate::primitives::ml_kem_compact::decapsulate(
+                <P as ml_kem::MlKemSizes>::COMPACT,
+                array_ref(Field::SecretKey, sk)?,
+                ct,
+            )?))?,
+            xwing => own_frame(|| write(xwing::decapsulate_compact(sk, ct)?))?,
+            composite C => own_frame(|| write(composite_kem::decapsulate_compact::<C>(sk, ct)?))?,
+        );
+        #[cfg(not(feature = "compact-kem"))]
         dispatch!(self,
             mlkem P => own_frame(|| {
-                let ss = ml_kem::DecapsulationKey::<P>::from_seed_slice(sk)?.decapsulate(ct)?;
-                ss_out.copy_from_slice(ss.as_bytes());
+                write(ml_kem::DecapsulationKey::<P>::from_seed_slice(sk)?.decapsulate(ct)?)
+            })?,
+            xwing => own_frame(|| {
+                write(xwing::DecapsulationKey::from_seed_slice(sk)?.decapsulate(ct)?)
+            })?,
+            composite C => own_frame(|| {
+                write(composite_kem::DecapsulationKey::<C>::from_bytes(sk)?.decapsulate(ct)?)
+            })?,
+        );
+        Ok(())
+    }
+
+    /// The public (encapsulation) key of the canonical private key `sk`
+    /// ([`Self::secret_key_len`] bytes, the form [`Self::keypair_from_seed`] writes), written to
+    /// the start of `pk_out` ([`Self::public_key_len`] bytes).
+    ///
+    /// # Errors
+    /// [`Error::InvalidLength`], [`Error::BufferTooSmall`], [`Error::MalformedEncoding`] or
+    /// [`Error::InvalidKey`] (a composite private key that does not parse); nothing written on
+    /// error.
+    pub fn public_key_from_secret(self, sk: &[u8], pk_out: &mut [u8]) -> Result<()> {
+        check_len(Field::SecretKey, self.secret_key_len(), sk.len())?;
+        let pk_out = out_buf(Field::PublicKey, pk_out, self.public_key_len())?;
+        #[cfg(feature = "compact-kem")]
+        dispatch!(self,
+            mlkem P => own_frame(|| crate::primitives::ml_kem_compact::keygen(
+                <P as ml_kem::MlKemSizes>::COMPACT,
+                array_ref(Field::SecretKey, sk)?,
+                pk_out,
+                None,
+            ))?,
+            xwing => own_frame(|| xwing::public_key_compact(sk, pk_out))?,
+            composite C => own_frame(|| composite_kem::public_key_compact::<C>(sk, pk_out))?,
+        );
+        #[cfg(not(feature = "compact-kem"))]
+        dispatch!(self,
+            mlkem P => own_frame(|| {
+                let dk = ml_kem::DecapsulationKey::<P>::from_seed_slice(sk)?;
+                pk_out.copy_from_slice(dk.encapsulation_key().to_bytes().as_ref());
                 Ok(())
             })?,
             xwing => own_frame(|| {
-                let ss = xwing::DecapsulationKey::from_seed_slice(sk)?.decapsulate(ct)?;
-                ss_out.copy_from_slice(ss.as_bytes());
+                let dk = xwing::DecapsulationKey::from_seed_slice(sk)?;
+                pk_out.copy_from_slice(&dk.encapsulation_key().to_bytes());
                 Ok(())
             })?,
             composite C => own_frame(|| {
-                let ss = composite_kem::DecapsulationKey::<C>::from_bytes(sk)?.decapsulate(ct)?;
-                ss_out.copy_from_slice(ss.as_bytes());
+                let dk = composite_kem::DecapsulationKey::<C>::from_bytes(sk)?;
+                pk_out.copy_from_slice(dk.encapsulation_key().to_bytes().as_ref());
                 Ok(())
             })?,
         );

@@ -50,6 +50,7 @@ macro_rules! table_max {
 }
 
 mod decapsulation_key;
+mod decapsulator;
 mod kem;
 mod kem_info;
 mod sig_key;
@@ -58,6 +59,7 @@ mod signature_info;
 mod signing_key;
 
 pub use decapsulation_key::DecapsulationKey;
+pub use decapsulator::{DecapsulationKeyRef, Decapsulator};
 pub use kem::KemAlgorithm;
 pub use kem_info::{KEMS, KemInfo};
 pub use signature::SignatureAlgorithm;

@@ -9,7 +9,13 @@
 //! 2. [`Decryptor`] over the same image again: it refuses a record that differs from the
 //!    verified one (a swap between the two reads), unwraps the content key with the device's
 //!    KEM key, then authenticates and decrypts chunk by chunk, handing each plaintext chunk to
-//!    the caller only once its tag verifies, and at the end checks the plaintext digest.
+//!    the caller only once its tag verifies. With [`Decryptor::check_plaintext_digest`] it
+//!    also hashes the plaintext and, at the end, compares it with the record's plaintext
+//!    digest.
+//!
+//! The verifier must accept encrypted images ([`Policy::accept_encrypted`](super::Policy::accept_encrypted)):
+//! a verifier that does not decrypt refuses them, so that ciphertext is never installed as
+//! code.
 //!
 //! Every failure is its own [`FirmwareError`], sticks, and leaves nothing of the failing call
 //! in the caller's output.
@@ -18,7 +24,7 @@ use sha2::{Digest as _, Sha256};
 use subtle::ConstantTimeEq as _;
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::agile::{DecapsulationKey, KemAlgorithm};
+use crate::agile::{Decapsulator, KemAlgorithm};
 use crate::error::{Error, Field, Result};
 use crate::hpke::{Suite, key_id};
 use crate::primitives::aes_gcm::Aes256Gcm;
@@ -37,9 +43,10 @@ pub const DEFAULT_CHUNK_BUFFER: usize = DEFAULT_CHUNK_SIZE as usize + CHUNK_TAG_
 pub struct DecryptedPayload {
     /// The plaintext length.
     pub len: u32,
-    /// The plaintext digest (the header's digest algorithm, zero-padded to 64 bytes), checked
-    /// against the encryption record: a bootloader can re-check a copy against it. `None`
-    /// after [`Decryptor::skip_plaintext_digest`].
+    /// The plaintext digest (the header's digest algorithm, zero-padded to 64 bytes), computed
+    /// by the decryptor and checked against the encryption record: a bootloader can re-check a
+    /// copy against it. `Some` only after [`Decryptor::check_plaintext_digest`]; `None` by
+    /// default (the chunks were authenticated, the plaintext was not hashed).
     pub digest: Option<[u8; 64]>,
     /// The digest algorithm.
     pub digest_algorithm: DigestAlgorithm,
@@ -56,7 +63,7 @@ struct Active {
     left: u64,
     /// The plaintext length.
     total: u32,
-    /// `None` after `skip_plaintext_digest`.
+    /// `Some` after `check_plaintext_digest`.
     hasher: Option<PayloadHasher>,
     expected: [u8; 64],
 }
@@ -68,8 +75,32 @@ struct Active {
 /// [`Self::update`]; it skips what is not payload. Memory: the longest encryption record
 /// (about 1.8 KiB) and the chunk buffer `B` (one chunk and its tag: [`DEFAULT_CHUNK_BUFFER`]
 /// by default; an image with larger chunks is [`FirmwareError::ChunkTooLarge`]).
+///
+/// The image is verified first under a policy with
+/// [`Policy::accept_encrypted`](super::Policy::accept_encrypted) (the default policy refuses
+/// encrypted images: a verifier that does not decrypt must never install ciphertext as code).
+///
+/// # Why the chunk tags suffice, and what the plaintext digest adds
+///
+/// By default the decryptor relies on the per-chunk AES-256-GCM tags. Every plaintext byte is
+/// authenticated under the content key, which only the signed encryption record carries
+/// (HPKE-wrapped to the device's key); the nonce of each chunk binds its index and whether it
+/// is the last one, and the associated data is SHA-256 of the (signed) record. A chunk that
+/// was modified, reordered, duplicated, moved from another image, or a payload cut short, does
+/// not authenticate ([`FirmwareError::ChunkAuthentication`]). Only the holder of the content
+/// key can make chunks that do, and that key is chosen by whoever encrypted the payload
+/// before the signer signed it.
+///
+/// [`Decryptor::check_plaintext_digest`] adds one hash pass over the plaintext (about 40 % of
+/// the decryption time on x86 with SHA-256: `benches/RESULTS.md`) and compares the result with
+/// the plaintext digest the signed record carries ([`FirmwareError::PlaintextDigestMismatch`]
+/// at [`Decryptor::finish`]). It defends against a faulty or compromised encryption step that
+/// is separate from the signer (one that encrypted other plaintext than the one the release
+/// process hashed into the record), and it gives the device its own measurement of the
+/// plaintext ([`DecryptedPayload::digest`]) to re-check a decrypted copy against later, or to
+/// report in attestation.
 pub struct Decryptor<'a, B = [u8; DEFAULT_CHUNK_BUFFER]> {
-    dk: &'a DecapsulationKey,
+    dk: &'a dyn Decapsulator,
     header_len: u64,
     payload_end: u64,
     record_digest: [u8; 32],
@@ -88,10 +119,14 @@ pub struct Decryptor<'a, B = [u8; DEFAULT_CHUNK_BUFFER]> {
 
 impl<'a> Decryptor<'a> {
     /// A decryptor for `verified` with the device's KEM key `dk` and the default chunk buffer.
+    /// `dk` is any [`Decapsulator`]: a held [`DecapsulationKey`](crate::agile::DecapsulationKey),
+    /// or on a device the canonical private key borrowed in place,
+    /// [`DecapsulationKeyRef`](crate::agile::DecapsulationKeyRef), which with the `compact-kem`
+    /// feature decapsulates on the compact ML-KEM (the stack of a bootloader).
     ///
     /// # Errors
     /// [`FirmwareError::NotEncrypted`] if the image's payload is not encrypted.
-    pub fn new(verified: &VerifiedImage, dk: &'a DecapsulationKey) -> Result<Self> {
+    pub fn new(verified: &VerifiedImage, dk: &'a dyn Decapsulator) -> Result<Self> {
         Self::with_buffer(verified, dk, [0u8; DEFAULT_CHUNK_BUFFER])
     }
 }
@@ -101,7 +136,7 @@ impl<'a, B: AsRef<[u8]> + AsMut<[u8]>> Decryptor<'a, B> {
     ///
     /// # Errors
     /// [`FirmwareError::NotEncrypted`] if the image's payload is not encrypted.
-    pub fn with_buffer(verified: &VerifiedImage, dk: &'a DecapsulationKey, buf: B) -> Result<Self> {
+    pub fn with_buffer(verified: &VerifiedImage, dk: &'a dyn Decapsulator, buf: B) -> Result<Self> {
         let header = verified.header();
         let record_digest = match (header.encrypted, verified.encryption_record_digest()) {
             (true, Some(d)) => d,
@@ -122,21 +157,42 @@ impl<'a, B: AsRef<[u8]> + AsMut<[u8]>> Decryptor<'a, B> {
             active: None,
             buf,
             buf_filled: 0,
-            check_digest: true,
+            check_digest: false,
             error: None,
         })
     }
 
-    /// Does not hash the plaintext nor compare it with the record's digest at
-    /// [`Self::finish`]. Every chunk is still authenticated (AES-256-GCM under the content key
-    /// that only the signed record carries), which already rules out any change to the
-    /// plaintext; the digest is a second check against a faulty encryptor and lets a
-    /// bootloader re-check its decrypted copy later. Skipping it saves one hash pass over the
-    /// payload (about 40 % of the decryption time on x86 with SHA-256: `benches/RESULTS.md`).
-    /// Call it before the first [`Self::update`]; later it has no effect.
-    pub fn skip_plaintext_digest(&mut self) {
+    /// Also hashes the plaintext and, at [`Self::finish`], compares the digest with the
+    /// plaintext digest in the signed encryption record
+    /// ([`FirmwareError::PlaintextDigestMismatch`] if they differ); [`DecryptedPayload::digest`]
+    /// then holds the digest the device computed.
+    ///
+    /// Off by default: every chunk is authenticated anyway (AES-256-GCM under the content key
+    /// that only the signed record carries, nonces binding the chunk index and the last-chunk
+    /// flag, associated data SHA-256 of the record), which already rules out any change to
+    /// the ciphertext after encryption. The digest check adds a defence against a faulty or
+    /// compromised encryption step separate from the signer (a payload encrypted from other
+    /// plaintext than the one whose digest the record carries) and a device-computed
+    /// measurement of the plaintext, at the cost of one more hash pass over the payload
+    /// (about 40 % of the decryption time on x86 with SHA-256: `benches/RESULTS.md`). See
+    /// [`Decryptor`], "Why the chunk tags suffice".
+    ///
+    /// Call it before the first [`Self::update`]; once the record has been read it has no
+    /// effect.
+    pub fn check_plaintext_digest(&mut self) {
         if self.active.is_none() {
-            self.check_digest = false;
+            self.check_digest = true;
+        }
+    }
+
+    /// Whether this decryptor checks the plaintext digest: `true` once
+    /// [`Self::check_plaintext_digest`] took effect (it was called before the encryption
+    /// record was read), `false` by default.
+    #[must_use]
+    pub fn checks_plaintext_digest(&self) -> bool {
+        match &self.active {
+            Some(a) => a.hasher.is_some(),
+            None => self.check_digest,
         }
     }
 
@@ -327,12 +383,14 @@ impl<'a, B: AsRef<[u8]> + AsMut<[u8]>> Decryptor<'a, B> {
         Ok(())
     }
 
-    /// Finishes: every chunk must have been decrypted and the plaintext must match the
-    /// record's digest. Calling it again repeats the checks.
+    /// Finishes: every chunk must have been decrypted and, after
+    /// [`Self::check_plaintext_digest`], the plaintext must match the record's digest. Calling
+    /// it again repeats the checks.
     ///
     /// # Errors
     /// A sticky error from [`Self::update`]; [`FirmwareError::Truncated`] if the payload
-    /// ended early; [`FirmwareError::PlaintextDigestMismatch`].
+    /// ended early; [`FirmwareError::PlaintextDigestMismatch`] (only with
+    /// [`Self::check_plaintext_digest`]).
     pub fn finish(&mut self) -> Result<DecryptedPayload> {
         if let Some(e) = self.error {
             return Err(e);
@@ -367,7 +425,7 @@ fn clamp(left: u64, len: usize) -> usize {
 /// carries it): a function of its own, not inlined, named by the secret-taint harness
 /// suppression `fw-recipient-key-id`.
 #[inline(never)]
-fn check_recipient(dk: &DecapsulationKey, record: &EncryptionRecord<'_>) -> Result<()> {
+fn check_recipient(dk: &dyn Decapsulator, record: &EncryptionRecord<'_>) -> Result<()> {
     let alg = dk.algorithm();
     let mut pk = [0u8; KemAlgorithm::MAX_PUBLIC_KEY_LEN];
     dk.write_public_key(&mut pk)?;
@@ -396,7 +454,7 @@ fn check_digest(digest: &[u8; 64], expected: &[u8; 64]) -> Result<()> {
 /// the caller's.
 #[inline(never)]
 fn unwrap_cek(
-    dk: &DecapsulationKey,
+    dk: &dyn Decapsulator,
     record: &EncryptionRecord<'_>,
     bytes: &[u8],
     class: &super::DeviceClass,
@@ -418,16 +476,27 @@ fn unwrap_cek(
 /// Verifies and decrypts a whole encrypted image in memory (the two passes of the module
 /// documentation over one buffer): the verified image and the plaintext payload.
 ///
+/// Decrypting is what this function is for, so it verifies under `policy` with
+/// [`Policy::accept_encrypted`](super::Policy::accept_encrypted) set whatever `policy` says.
+/// With `check_plaintext_digest` the decryptor also checks the plaintext digest
+/// ([`Decryptor::check_plaintext_digest`]); without it, it relies on the chunk tags.
+///
 /// # Errors
-/// The [`Verifier`](super::Verifier)'s errors, then [`Decryptor`]'s.
+/// The [`Verifier`](super::Verifier)'s errors, then [`Decryptor`]'s
+/// ([`FirmwareError::PlaintextDigestMismatch`] only with `check_plaintext_digest`).
 #[cfg(feature = "alloc")]
 pub fn decrypt_image(
     image: &[u8],
     policy: &super::Policy<'_>,
-    dk: &DecapsulationKey,
+    dk: &dyn Decapsulator,
+    check_plaintext_digest: bool,
 ) -> Result<(VerifiedImage, alloc::vec::Vec<u8>)> {
+    let policy = super::Policy {
+        accept_encrypted: true,
+        ..*policy
+    };
     let mut v = super::Verifier::<'_, alloc::vec::Vec<u8>>::with_buffer(
-        policy,
+        &policy,
         alloc::vec![0u8; super::MAX_TRAILER_CAPACITY],
     );
     v.update(image)?;
@@ -437,6 +506,9 @@ pub fn decrypt_image(
         dk,
         alloc::vec![0u8; super::encrypt::MAX_CHUNK_SIZE as usize + CHUNK_TAG_LEN],
     )?;
+    if check_plaintext_digest {
+        d.check_plaintext_digest();
+    }
     let mut out = alloc::vec![0u8; d.max_output(image.len())];
     let n = d.update(image, &mut out)?;
     d.finish()?;

@@ -77,12 +77,24 @@ pub struct Policy<'a> {
     /// device classes and their ECDSA signatures may have a high `s`). Default `false`; set it
     /// only while a fleet still has to boot images signed before version 2.
     pub accept_v1: bool,
+    /// Whether images with an encrypted payload (header flag bit 2) are accepted. Default
+    /// `false`: such an image is then rejected with [`FirmwareError::EncryptedNotAccepted`] as
+    /// soon as its fixed header is in, before any payload is hashed or any signature checked.
+    ///
+    /// The signature covers the stored (encrypted) bytes, so an encrypted image verifies like
+    /// any other; but its payload is ciphertext, not code. A bootloader that does not decrypt
+    /// (and would boot or install the verified payload as it is) must never install ciphertext
+    /// as code, so accepting encrypted images is an explicit opt-in for verifiers that go on
+    /// to decrypt the payload with a [`Decryptor`](super::Decryptor) (and check
+    /// [`VerifiedImage::is_encrypted`]).
+    pub accept_encrypted: bool,
 }
 
 impl<'a> Policy<'a> {
     /// A policy with the given anchors and device class, minimum security version 0, maximum
     /// [`DEFAULT_MAX_SECURITY_VERSION`], every firmware algorithm allowed for images and for
-    /// endorsements, and version-2 images only.
+    /// endorsements, version-2 images only, and no encrypted images
+    /// ([`Self::accept_encrypted`] `false`).
     #[must_use]
     pub const fn new(trust_anchors: &'a [TrustAnchor], device_class: DeviceClass) -> Self {
         Self {
@@ -93,6 +105,7 @@ impl<'a> Policy<'a> {
             allowed: AlgorithmSet::ALL,
             endorse_allowed: AlgorithmSet::ALL,
             accept_v1: false,
+            accept_encrypted: false,
         }
     }
 
@@ -137,12 +150,15 @@ impl<'a> Policy<'a> {
     }
 
     /// The checks that need only the fixed header, in this order: format version 1 accepted,
-    /// trailer capacity, device class, rollback, counter range, algorithm, revocation of the
+    /// encrypted payload accepted, trailer capacity, device class, rollback, counter range, algorithm, revocation of the
     /// signer, trust in the signer (without delegation) or, with delegation, that the signer is
     /// not itself an anchor.
     fn check_header(&self, header: &Header, trailer_capacity: usize) -> Result<()> {
         if header.format_version == FORMAT_VERSION_1 && !self.accept_v1 {
             return fw(FirmwareError::UnsupportedVersion);
+        }
+        if header.encrypted && !self.accept_encrypted {
+            return fw(FirmwareError::EncryptedNotAccepted);
         }
         if usize::try_from(header.trailer_len).map_or(true, |n| n > trailer_capacity) {
             return fw(FirmwareError::TrailerTooLarge);
@@ -381,7 +397,8 @@ enum Phase {
 /// static or a C state (the verifier value is then about 1 KiB, cheap to build and move on a
 /// small stack), or a `Vec<u8>`/`Box<[u8]>` on a host.
 ///
-/// Errors found in the header (bad magic or version, malformed fields, wrong device class,
+/// Errors found in the header (bad magic or version, malformed fields, an encrypted payload
+/// the policy does not accept, wrong device class,
 /// rollback, algorithm not allowed, revoked or unknown signer, trailer too large) are returned
 /// by the [`Self::update`] call that completes the fixed header; every error sticks and is
 /// returned again by later calls and by [`Self::finish`]. The result does not depend on how the

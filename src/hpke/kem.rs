@@ -266,17 +266,6 @@ impl<P: HpkeKemParams> PrivateKey<P> {
     }
 }
 
-impl<P: HpkeKemParams> PrivateKey<P> {
-    /// A held key for decapsulation only (the agile layer's `open`): its canonical bytes are
-    /// not recoverable from the held key, so it serializes as zeros. Never handed out.
-    pub(crate) fn from_held(dk: DecapsulationKey) -> Self {
-        Self {
-            sk: Array::default(),
-            dk,
-        }
-    }
-}
-
 impl<P: HpkeKemParams> Clone for PrivateKey<P> {
     fn clone(&self) -> Self {
         Self {
@@ -439,4 +428,90 @@ impl<P: HpkeKemParams> ::hpke::Kem for HpkeKem<P> {
             .map_err(|_| HpkeError::EncapError)?;
         Ok((ss, EncappedKey(enc)))
     }
+}
+
+/// The KEM of `P` with its decapsulation already done, by any
+/// [`Decapsulator`](crate::agile::Decapsulator): its private key is the shared secret. The
+/// agile layer's `open` runs the `hpke` crate's receiver setup on it. RFC 9180's key schedule
+/// takes only the shared secret from the KEM (`enc` and the keys never enter it) and the suite
+/// id only the KEM's code point, so the context is exactly the one [`HpkeKem<P>`] gives; the
+/// private key can stay wherever the caller keeps it (a borrowed canonical key, a secure
+/// element), and no held key is copied.
+pub(crate) struct Decapsulated<P: HpkeKemParams>(PhantomData<P>);
+
+/// A decapsulated shared secret, as [`Decapsulated`]'s private key (wiped on drop).
+#[derive(Clone, Default)]
+pub(crate) struct DecapsulatedSecret(pub(crate) Zeroizing<[u8; 32]>);
+
+impl ConstantTimeEq for DecapsulatedSecret {
+    fn ct_eq(&self, other: &Self) -> Choice {
+        self.0.ct_eq(&*other.0)
+    }
+}
+
+impl Serializable for DecapsulatedSecret {
+    type OutputSize = U32;
+    fn write_exact(&self, buf: &mut [u8]) {
+        copy(buf, &*self.0);
+    }
+}
+
+impl Deserializable for DecapsulatedSecret {
+    fn from_bytes(encoded: &[u8]) -> Result<Self, HpkeError> {
+        let mut out = Self::default();
+        if encoded.len() != 32 {
+            return Err(HpkeError::IncorrectInputLength(32, encoded.len()));
+        }
+        copy(&mut *out.0, encoded);
+        Ok(out)
+    }
+}
+
+impl<P: HpkeKemParams> ::hpke::Kem for Decapsulated<P> {
+    type PublicKey = PublicKey<P>;
+    type PrivateKey = DecapsulatedSecret;
+    type EncappedKey = EncappedKey<P>;
+    type NSecret = U32;
+    const KEM_ID: u16 = P::KEM_ID;
+
+    /// Not used by the receiver setup (the only use of this KEM): an all-zero key.
+    fn sk_to_pk(_sk: &Self::PrivateKey) -> Self::PublicKey {
+        PublicKey(Array::default())
+    }
+
+    /// Not used by the receiver setup (the only use of this KEM): all-zero keys.
+    fn derive_keypair(_ikm: &[u8]) -> (Self::PrivateKey, Self::PublicKey) {
+        (DecapsulatedSecret::default(), PublicKey(Array::default()))
+    }
+
+    fn decap(
+        sk_recip: &Self::PrivateKey,
+        pk_sender_id: Option<&Self::PublicKey>,
+        _encapped_key: &Self::EncappedKey,
+    ) -> Result<HpkeSharedSecret<Self>, HpkeError> {
+        if pk_sender_id.is_some() {
+            return Err(HpkeError::DecapError);
+        }
+        let mut ss = HpkeSharedSecret::<Self>::default();
+        copy(&mut ss.0, &*sk_recip.0);
+        Ok(ss)
+    }
+
+    fn encap_with_rng(
+        _pk_recip: &Self::PublicKey,
+        _sender_id_keypair: Option<(&Self::PrivateKey, &Self::PublicKey)>,
+        _csprng: &mut impl CryptoRng,
+    ) -> Result<(HpkeSharedSecret<Self>, Self::EncappedKey), HpkeError> {
+        Err(HpkeError::EncapError)
+    }
+}
+
+/// The parameters of an [`HpkeKem`] (for the agile layer's dispatch).
+pub(crate) trait HasParams {
+    /// The parameters.
+    type P: HpkeKemParams;
+}
+
+impl<P: HpkeKemParams> HasParams for HpkeKem<P> {
+    type P = P;
 }

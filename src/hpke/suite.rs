@@ -13,7 +13,7 @@ use ::hpke::rand_core::{TryCryptoRng as HpkeTryCryptoRng, TryRng as HpkeTryRng};
 use ::hpke::{Deserializable, HpkeError, Kem as KemTrait, OpModeR, OpModeS, Serializable};
 use zeroize::Zeroize;
 
-use crate::agile::{DecapsulationKey, KemAlgorithm};
+use crate::agile::{Decapsulator, KemAlgorithm};
 use crate::error::{Error, Field, Result, check_len, out_buf};
 use crate::rng::TryCryptoRng;
 
@@ -337,6 +337,11 @@ impl Suite {
     /// writes the plaintext (`sealed.len() −` [`Self::sealed_len`]`(0)` bytes) to the start of
     /// `out` and returns its length.
     ///
+    /// `dk` is any [`Decapsulator`]: a held [`DecapsulationKey`](crate::agile::DecapsulationKey),
+    /// a borrowed [`DecapsulationKeyRef`](crate::agile::DecapsulationKeyRef), or a key kept
+    /// elsewhere. It decapsulates `enc` once; the key schedule then runs on the shared secret
+    /// (RFC 9180's takes nothing else from the KEM), so the key is never copied.
+    ///
     /// # Errors
     /// [`Error::InvalidLength`] (a box shorter than `enc` and a tag), [`Error::BufferTooSmall`],
     /// [`Error::UnsupportedSuite`] (also when `dk` is not the suite's KEM),
@@ -349,7 +354,7 @@ impl Suite {
     /// written.
     pub fn open(
         &self,
-        dk: &DecapsulationKey,
+        dk: &dyn Decapsulator,
         info: &[u8],
         aad: &[u8],
         sealed: &[u8],
@@ -498,7 +503,7 @@ where
 
 #[inline(never)]
 fn open<K, F, A>(
-    dk: &DecapsulationKey,
+    dk: &dyn Decapsulator,
     info: &[u8],
     aad: &[u8],
     sealed: &[u8],
@@ -507,10 +512,10 @@ fn open<K, F, A>(
 where
     F: KdfTrait,
     A: AeadTrait,
-    K: KemTrait,
-    K::PrivateKey: HeldKey,
+    K: KemTrait + kem::HasParams,
 {
-    let enc_len = <K::EncappedKey as Serializable>::size();
+    type Pre<K> = kem::Decapsulated<<K as kem::HasParams>::P>;
+    let enc_len = <<Pre<K> as KemTrait>::EncappedKey as Serializable>::size();
     let tag_len = <AeadTag<A> as Serializable>::size();
     let (enc, rest) = sealed
         .split_at_checked(enc_len)
@@ -525,11 +530,13 @@ where
         expected: enc_len + tag_len,
         actual: sealed.len(),
     })?;
-    let enc = K::EncappedKey::from_bytes(enc).map_err(map_err)?;
     let tag = AeadTag::<A>::from_bytes(tag).map_err(map_err)?;
-    let sk = <K::PrivateKey as HeldKey>::held(dk.clone());
+    // The decapsulation, by whatever holds the key; then the key schedule on its result.
+    let mut ss = kem::DecapsulatedSecret::default();
+    dk.decapsulate(enc, &mut *ss.0).map_err(decap_err)?;
+    let enc = <Pre<K> as KemTrait>::EncappedKey::from_bytes(enc).map_err(map_err)?;
     let mut ctx =
-        ::hpke::setup_receiver::<A, F, K>(&OpModeR::Base, &sk, &enc, info).map_err(map_err)?;
+        ::hpke::setup_receiver::<A, F, Pre<K>>(&OpModeR::Base, &ss, &enc, info).map_err(map_err)?;
     let out = out.get_mut(..ct.len()).ok_or(Error::BufferTooSmall {
         field: Field::Plaintext,
         needed: ct.len(),
@@ -546,13 +553,21 @@ where
     result
 }
 
-/// Builds a decapsulation-only private key of one of [`kem`]'s KEMs from a held key.
-pub(crate) trait HeldKey {
-    fn held(dk: DecapsulationKey) -> Self;
-}
-
-impl<P: kem::HpkeKemParams> HeldKey for kem::PrivateKey<P> {
-    fn held(dk: DecapsulationKey) -> Self {
-        Self::from_held(dk)
+/// A failed decapsulation of `enc`: a bad ECDH point or low-order X25519 share is
+/// [`Error::MalformedEncoding`] of the ciphertext (as the `hpke` crate's `DecapError`); an
+/// error about the key itself (a private key that does not parse) is returned as it is.
+fn decap_err(e: Error) -> Error {
+    match e {
+        Error::MalformedEncoding {
+            field: Field::Ciphertext,
+        }
+        | Error::ZeroSharedSecret
+        | Error::InvalidLength {
+            field: Field::Ciphertext,
+            ..
+        } => Error::MalformedEncoding {
+            field: Field::Ciphertext,
+        },
+        other => other,
     }
 }

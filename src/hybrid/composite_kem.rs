@@ -377,6 +377,86 @@ impl<C: CompositeKemParams> DecapsulationKey<C> {
     }
 }
 
+/// Splits the private key `mlkemSeed ‖ tradSK` (§4.2) into the ML-KEM seed and the decoded
+/// traditional key, with [`DecapsulationKey::from_bytes`]'s checks and errors.
+#[cfg(feature = "compact-kem")]
+fn split_secret<C: CompositeKemParams>(dk: &[u8]) -> Result<(&[u8; MLKEM_SEED_LEN], C::TradSk)> {
+    check_len(Field::SecretKey, C::SECRET_KEY_LEN, dk.len())?;
+    let (seed, trad) = dk
+        .split_at_checked(MLKEM_SEED_LEN)
+        .ok_or(Error::InvalidLength {
+            field: Field::SecretKey,
+            expected: C::SECRET_KEY_LEN,
+            actual: dk.len(),
+        })?;
+    let seed = array_ref::<MLKEM_SEED_LEN>(Field::SecretKey, seed)?;
+    Ok((seed, C::trad_sk_decode(trad)?))
+}
+
+/// Decapsulation (§3.3) with the private key `mlkemSeed ‖ tradSK` (§4.2), on the compact
+/// ML-KEM ([`crate::primitives::ml_kem_compact`]): no ML-KEM key is expanded or held. The same
+/// result and errors as [`DecapsulationKey::from_bytes`] then
+/// [`DecapsulationKey::decapsulate`].
+#[cfg(feature = "compact-kem")]
+pub(crate) fn decapsulate_compact<C: CompositeKemParams>(
+    dk: &[u8],
+    ct: &[u8],
+) -> Result<SharedSecret> {
+    let (seed, trad_sk) = split_secret::<C>(dk)?;
+    check_len(Field::Ciphertext, C::CIPHERTEXT_LEN, ct.len())?;
+    let (mlkem_ct, trad_ct) = ct
+        .split_at_checked(<C::MlKem as MlKemSizes>::CIPHERTEXT_LEN)
+        .ok_or(Error::InvalidLength {
+            field: Field::Ciphertext,
+            expected: C::CIPHERTEXT_LEN,
+            actual: ct.len(),
+        })?;
+    let mlkem_ss = crate::primitives::ml_kem_compact::decapsulate(
+        <C::MlKem as MlKemSizes>::COMPACT,
+        seed,
+        mlkem_ct,
+    )?;
+    let trad_ss = C::trad_decaps(&trad_sk, trad_ct)?;
+    let trad_pk = C::trad_pk_of(&trad_sk);
+    Ok(combine(
+        C::LABEL,
+        &mlkem_ss,
+        trad_ss.as_ref(),
+        trad_ct,
+        C::trad_pk_bytes(&trad_pk),
+    ))
+}
+
+/// The public key `mlkemPK ‖ tradPK` (§4.1) of the private key `mlkemSeed ‖ tradSK`, on the
+/// compact ML-KEM; written to `pk_out` ([`CompositeKemParams::PUBLIC_KEY_LEN`] bytes).
+#[cfg(feature = "compact-kem")]
+pub(crate) fn public_key_compact<C: CompositeKemParams>(
+    dk: &[u8],
+    pk_out: &mut [u8],
+) -> Result<()> {
+    let (seed, trad_sk) = split_secret::<C>(dk)?;
+    let pk_out = crate::error::out_buf(Field::PublicKey, pk_out, C::PUBLIC_KEY_LEN)?;
+    let (mlkem_pk, trad_pk_out) =
+        pk_out.split_at_mut(<C::MlKem as MlKemSizes>::ENCAPSULATION_KEY_LEN);
+    crate::primitives::ml_kem_compact::keygen(
+        <C::MlKem as MlKemSizes>::COMPACT,
+        seed,
+        mlkem_pk,
+        None,
+    )?;
+    let trad_pk = C::trad_pk_of(&trad_sk);
+    let bytes = C::trad_pk_bytes(&trad_pk);
+    trad_pk_out
+        .get_mut(..bytes.len())
+        .ok_or(Error::BufferTooSmall {
+            field: Field::PublicKey,
+            needed: C::PUBLIC_KEY_LEN,
+            actual: C::PUBLIC_KEY_LEN,
+        })?
+        .copy_from_slice(bytes);
+    Ok(())
+}
+
 impl<C: CompositeKemParams> fmt::Debug for DecapsulationKey<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "DecapsulationKey<{}>([REDACTED])", C::NAME)

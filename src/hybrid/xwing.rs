@@ -99,6 +99,71 @@ fn combiner(
     Secret::new(*out)
 }
 
+/// `expandDecapsulationKey` (§5.2): `SHAKE256(sk, 96)` split into ML-KEM-768's seed `d ‖ z`
+/// and the X25519 secret `sk_X`.
+fn expand_seed(seed: &[u8; SEED_LEN]) -> (Zeroizing<[u8; ml_kem::SEED_LEN]>, x25519::SecretKey) {
+    let mut expanded = Zeroizing::new([0u8; 96]);
+    let mut xof = Shake256::default();
+    xof.update(seed);
+    xof.finalize_xof().read(expanded.as_mut_slice());
+    let mut d_z = Zeroizing::new([0u8; ml_kem::SEED_LEN]);
+    let mut sk_x = Zeroizing::new([0u8; x25519::SECRET_KEY_LEN]);
+    for (i, b) in expanded.iter().enumerate() {
+        if let Some(o) = d_z.get_mut(i) {
+            *o = *b;
+        } else if let Some(o) = sk_x.get_mut(i - ml_kem::SEED_LEN) {
+            *o = *b;
+        }
+    }
+    (d_z, x25519::SecretKey::from_bytes(&sk_x))
+}
+
+/// `Decapsulate(ct, sk)` (§5.5) from the seed `sk`, on the compact ML-KEM
+/// ([`crate::primitives::ml_kem_compact`]): no key is expanded or held, a few KiB of stack.
+/// The same result as [`DecapsulationKey::decapsulate`].
+#[cfg(feature = "compact-kem")]
+pub(crate) fn decapsulate_compact(seed: &[u8], ct: &[u8]) -> Result<SharedSecret> {
+    let seed = array_ref::<SEED_LEN>(Field::SecretKey, seed)?;
+    check_len(Field::Ciphertext, CIPHERTEXT_LEN, ct.len())?;
+    let (ct_m, ct_x) = ct.split_at_checked(CT_M_LEN).ok_or(Error::InvalidLength {
+        field: Field::Ciphertext,
+        expected: CIPHERTEXT_LEN,
+        actual: ct.len(),
+    })?;
+    let ct_x = x25519::PublicKey::from_slice(ct_x)?;
+    let (d_z, sk_x) = expand_seed(seed);
+    let ss_m = crate::primitives::ml_kem_compact::decapsulate(
+        &crate::primitives::ml_kem_compact::ML_KEM_768,
+        &d_z,
+        ct_m,
+    )?;
+    let ss_x = sk_x.diffie_hellman(&ct_x)?;
+    Ok(combiner(
+        &ss_m,
+        &ss_x,
+        &ct_x.0,
+        &sk_x.public_key().to_bytes(),
+    ))
+}
+
+/// The encapsulation key `pk_M ‖ pk_X` of the seed `sk` (§5.2), on the compact ML-KEM; written
+/// to `pk_out` ([`PUBLIC_KEY_LEN`] bytes).
+#[cfg(feature = "compact-kem")]
+pub(crate) fn public_key_compact(seed: &[u8], pk_out: &mut [u8]) -> Result<()> {
+    let seed = array_ref::<SEED_LEN>(Field::SecretKey, seed)?;
+    let pk_out = crate::error::out_buf(Field::PublicKey, pk_out, PUBLIC_KEY_LEN)?;
+    let (d_z, sk_x) = expand_seed(seed);
+    let (pk_m, pk_x) = pk_out.split_at_mut(PK_M_LEN);
+    crate::primitives::ml_kem_compact::keygen(
+        &crate::primitives::ml_kem_compact::ML_KEM_768,
+        &d_z,
+        pk_m,
+        None,
+    )?;
+    pk_x.copy_from_slice(&sk_x.public_key().to_bytes());
+    Ok(())
+}
+
 /// An X-Wing decapsulation (private) key: the 32-byte seed, with the ML-KEM-768 key, the X25519
 /// secret and the encapsulation key derived from it once (§5.2, `expandDecapsulationKey`).
 ///
@@ -117,20 +182,7 @@ impl DecapsulationKey {
     /// `d ‖ z` for `ML-KEM-768.KeyGen_internal` and the X25519 secret `sk_X`.
     #[must_use]
     pub fn from_seed(seed: &[u8; SEED_LEN]) -> Self {
-        let mut expanded = Zeroizing::new([0u8; 96]);
-        let mut xof = Shake256::default();
-        xof.update(seed);
-        xof.finalize_xof().read(expanded.as_mut_slice());
-        let mut d_z = Zeroizing::new([0u8; ml_kem::SEED_LEN]);
-        let mut sk_x = Zeroizing::new([0u8; x25519::SECRET_KEY_LEN]);
-        for (i, b) in expanded.iter().enumerate() {
-            if let Some(o) = d_z.get_mut(i) {
-                *o = *b;
-            } else if let Some(o) = sk_x.get_mut(i - ml_kem::SEED_LEN) {
-                *o = *b;
-            }
-        }
-        let sk_x = x25519::SecretKey::from_bytes(&sk_x);
+        let (d_z, sk_x) = expand_seed(seed);
         let pk_x = sk_x.public_key().to_bytes();
         Self {
             seed: Secret::new(*seed),

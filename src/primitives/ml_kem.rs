@@ -86,10 +86,13 @@ pub trait MlKemSizes: sealed::Sealed + Copy + Default + fmt::Debug + 'static {
     type EncapsulationKeyBytes: ByteArray;
     /// The encoded ciphertext, `[u8; CIPHERTEXT_LEN]`.
     type Ciphertext: ByteArray;
+    /// The same parameter set for the compact implementation
+    /// ([`crate::primitives::ml_kem_compact`]).
+    const COMPACT: &'static super::ml_kem_compact::Params;
 }
 
 macro_rules! ml_kem_params {
-    ($(#[$doc:meta])* $name:ident, $label:literal, $ek:expr, $ct:expr, $dk:expr) => {
+    ($(#[$doc:meta])* $name:ident, $label:literal, $ek:expr, $ct:expr, $dk:expr, $compact:ident) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
         pub struct $name;
@@ -103,6 +106,8 @@ macro_rules! ml_kem_params {
             const EXPANDED_KEY_LEN: usize = $dk;
             type EncapsulationKeyBytes = [u8; $ek];
             type Ciphertext = [u8; $ct];
+            const COMPACT: &'static super::ml_kem_compact::Params =
+                &super::ml_kem_compact::$compact;
         }
     };
 }
@@ -110,17 +115,20 @@ macro_rules! ml_kem_params {
 ml_kem_params!(
     /// ML-KEM-512: security category 1.
     MlKem512, "ML-KEM-512",
-    ML_KEM_512_ENCAPSULATION_KEY_LEN, ML_KEM_512_CIPHERTEXT_LEN, ML_KEM_512_EXPANDED_KEY_LEN
+    ML_KEM_512_ENCAPSULATION_KEY_LEN, ML_KEM_512_CIPHERTEXT_LEN, ML_KEM_512_EXPANDED_KEY_LEN,
+    ML_KEM_512
 );
 ml_kem_params!(
     /// ML-KEM-768: security category 3.
     MlKem768, "ML-KEM-768",
-    ML_KEM_768_ENCAPSULATION_KEY_LEN, ML_KEM_768_CIPHERTEXT_LEN, ML_KEM_768_EXPANDED_KEY_LEN
+    ML_KEM_768_ENCAPSULATION_KEY_LEN, ML_KEM_768_CIPHERTEXT_LEN, ML_KEM_768_EXPANDED_KEY_LEN,
+    ML_KEM_768
 );
 ml_kem_params!(
     /// ML-KEM-1024: security category 5.
     MlKem1024, "ML-KEM-1024",
-    ML_KEM_1024_ENCAPSULATION_KEY_LEN, ML_KEM_1024_CIPHERTEXT_LEN, ML_KEM_1024_EXPANDED_KEY_LEN
+    ML_KEM_1024_ENCAPSULATION_KEY_LEN, ML_KEM_1024_CIPHERTEXT_LEN, ML_KEM_1024_EXPANDED_KEY_LEN,
+    ML_KEM_1024
 );
 
 /// An ML-KEM decapsulation (private) key.

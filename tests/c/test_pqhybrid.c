@@ -1381,7 +1381,13 @@ static void test_fw(void) {
     CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
     policy.flags = PQH_FW_POLICY_ACCEPT_V1;
     CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
-    policy.flags = 2;
+    CHECK(PQH_FW_POLICY_ACCEPT_V1 == 1 && PQH_FW_POLICY_ACCEPT_ENCRYPTED == 2,
+          "policy flag values");
+    policy.flags = PQH_FW_POLICY_ACCEPT_ENCRYPTED;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    policy.flags = PQH_FW_POLICY_ACCEPT_V1 | PQH_FW_POLICY_ACCEPT_ENCRYPTED;
+    CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_OK);
+    policy.flags = 4;
     CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_ERR_INVALID_ARGUMENT);
     policy.flags = PQH_FW_POLICY_ACCEPT_V1 | 0x80000000u;
     CHECK_STATUS(pqh_fw_verifier_init(&g_verifier, &policy), PQH_ERR_INVALID_ARGUMENT);
@@ -1571,6 +1577,7 @@ static const struct {
     {"EndorsedAnchor", PQH_ERR_FW_ENDORSED_ANCHOR},
     {"NonCanonicalSignature", PQH_ERR_FW_NON_CANONICAL_SIGNATURE},
     {"ImageExceedsSlot", PQH_ERR_FW_IMAGE_EXCEEDS_SLOT},
+    {"EncryptedNotAccepted", PQH_ERR_FW_ENCRYPTED_NOT_ACCEPTED},
 };
 
 static uint8_t *read_file(const char *path, size_t *len) {
@@ -2127,6 +2134,7 @@ static uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) 
 /* Header offsets (docs/firmware-format.md). */
 #define FW_FIXED_HEADER 192
 #define FW_OFF_DIGEST_ALG 14
+#define FW_OFF_FLAGS 15
 #define FW_OFF_SECURITY_VERSION 16
 #define FW_OFF_PAYLOAD_DIGEST 80
 #define FW_OFF_TRAILER_LEN 176
@@ -2156,6 +2164,13 @@ static void check_info_digests(const pqh_fw_image_info *info, const uint8_t *ima
         sha256(image + info->header_len, info->payload_len, d);
         CHECK(memcmp(d, info->payload_digest, 32) == 0, "payload digest is not SHA-256(payload)");
     }
+    /* pqh_fw_image_info.encrypted took the padding byte after signer_key_id. */
+    CHECK(offsetof(pqh_fw_image_info, encrypted) == 110 &&
+              offsetof(pqh_fw_image_info, delegation_root_algorithm) == 112 &&
+              sizeof(pqh_fw_image_info) == 272,
+          "pqh_fw_image_info layout");
+    CHECK(info->encrypted == ((image[FW_OFF_FLAGS] & 4) ? 1 : 0), "info.encrypted %u",
+          (unsigned)info->encrypted);
 }
 
 /* A third state buffer, for copying states around. */
@@ -3308,9 +3323,14 @@ static uint8_t *read_enc(const char *valid_path, const char *file, size_t *len) 
     return image;
 }
 
+/* Whether enc_decrypt turns on the plaintext-digest check (pqh_fw_decryptor_check_plaintext_digest
+ * right after init). */
+static int g_enc_check_digest;
+
 /* Pass 1 over `image` with the verifier of the encrypted KAT policy (signer seed 0x11, class
- * "pqhybrid-kat-enc", minimum security version 0). */
-static pqh_status enc_verify(pqh_fw_verifier *v, const uint8_t *image, size_t len) {
+ * "pqhybrid-kat-enc", minimum security version 0) and policy flags `flags`. */
+static pqh_status enc_verify_flags(pqh_fw_verifier *v, const uint8_t *image, size_t len,
+                                   uint32_t flags) {
     static pqh_fw_trust_anchor anchor;
     static int have_anchor;
     if (!have_anchor) {
@@ -3336,8 +3356,20 @@ static pqh_status enc_verify(pqh_fw_verifier *v, const uint8_t *image, size_t le
     p.max_security_version = UINT64_MAX;
     memcpy(p.device_class, "pqhybrid-kat-enc", PQH_FW_DEVICE_CLASS_BYTES);
     p.allowed_algorithms = PQH_FW_ALGS_HYBRID_ONLY;
+    p.flags = flags;
     pqh_fw_image_info info;
-    return verify_with(v, &p, image, len, 4096, &info);
+    memset(&info, SENTINEL, sizeof info);
+    pqh_status st = verify_with(v, &p, image, len, 4096, &info);
+    if (st == PQH_OK) {
+        CHECK(info.encrypted == ((image[FW_OFF_FLAGS] & 4) ? 1 : 0), "enc info.encrypted %u",
+              (unsigned)info.encrypted);
+    }
+    return st;
+}
+
+/* enc_verify_flags under the policy of a decrypting device (PQH_FW_POLICY_ACCEPT_ENCRYPTED). */
+static pqh_status enc_verify(pqh_fw_verifier *v, const uint8_t *image, size_t len) {
+    return enc_verify_flags(v, image, len, PQH_FW_POLICY_ACCEPT_ENCRYPTED);
 }
 
 /* Pass 2 over `image` in pieces of `sizes[i % nsizes]` bytes with a decryptor initialized
@@ -3352,6 +3384,7 @@ static pqh_status enc_decrypt(const pqh_fw_verifier *v, pqh_kem_alg kem, const u
     pqh_status st = pqh_fw_decryptor_init(&g_decryptor, v, kem, sk, pqh_kem_secret_key_len(kem),
                                           buf, buf_len);
     if (st != PQH_OK) return st;
+    if (g_enc_check_digest) CHECK_STATUS(pqh_fw_decryptor_check_plaintext_digest(&g_decryptor), PQH_OK);
     size_t max_in = 0;
     for (size_t i = 0; i < nsizes; i++) max_in = sizes[i] > max_in ? sizes[i] : max_in;
     if (max_in > len) max_in = len;
@@ -3430,20 +3463,31 @@ static void test_fw_decrypt(const char *valid_path) {
         uint8_t *image = read_enc(valid_path, VALID[i].file, &len);
         if (!image) return;
         enc_device_key(VALID[i].kem, (uint8_t)(0x40 + (unsigned)VALID[i].kem - 1), pk, sk);
-        CHECK_STATUS(enc_verify(&g_enc_verifier, image, len), PQH_OK);
-        memset(&info, 0, sizeof info);
-        CHECK_STATUS(enc_decrypt(&g_enc_verifier, VALID[i].kem, sk, g_chunk_buf,
-                                 sizeof g_chunk_buf, image, len, whole, 1, pt, sizeof pt, &pt_len,
-                                 &info),
-                     PQH_OK);
-        CHECK(pt_len == ENC_PT_LEN && memcmp(pt, expect_pt, ENC_PT_LEN) == 0,
-              "%s: plaintext (%zu bytes)", VALID[i].file, pt_len);
-        uint8_t d[32];
-        sha256(expect_pt, ENC_PT_LEN, d);
-        CHECK(info.plaintext_len == ENC_PT_LEN && info.plaintext_digest_len == 32 &&
-                  memcmp(info.plaintext_digest, d, 32) == 0 &&
-                  all_bytes(info.plaintext_digest + 32, 32, 0),
-              "%s: decrypted info", VALID[i].file);
+        /* A verifier whose policy does not accept encrypted images refuses it at its header. */
+        CHECK_STATUS(enc_verify_flags(&g_enc_verifier, image, len, 0),
+                     PQH_ERR_FW_ENCRYPTED_NOT_ACCEPTED);
+        CHECK_STATUS(pqh_fw_verifier_init(&g_enc_verifier, NULL), PQH_ERR_NULL_POINTER);
+        /* By default the chunk tags only (no plaintext digest), then with the digest check. */
+        for (int check = 0; check < 2; check++) {
+            CHECK_STATUS(enc_verify(&g_enc_verifier, image, len), PQH_OK);
+            memset(&info, SENTINEL, sizeof info);
+            g_enc_check_digest = check;
+            CHECK_STATUS(enc_decrypt(&g_enc_verifier, VALID[i].kem, sk, g_chunk_buf,
+                                     sizeof g_chunk_buf, image, len, whole, 1, pt, sizeof pt,
+                                     &pt_len, &info),
+                         PQH_OK);
+            g_enc_check_digest = 0;
+            CHECK(pt_len == ENC_PT_LEN && memcmp(pt, expect_pt, ENC_PT_LEN) == 0,
+                  "%s: plaintext (%zu bytes)", VALID[i].file, pt_len);
+            uint8_t d[32];
+            sha256(expect_pt, ENC_PT_LEN, d);
+            CHECK(info.plaintext_len == ENC_PT_LEN && info.plaintext_digest_len == 32 &&
+                      info.plaintext_digest_checked == check &&
+                      (check ? memcmp(info.plaintext_digest, d, 32) == 0
+                             : all_bytes(info.plaintext_digest, 32, 0)) &&
+                      all_bytes(info.plaintext_digest + 32, 32, 0),
+                  "%s: decrypted info (digest check %d)", VALID[i].file, check);
+        }
         free(image);
     }
 
@@ -3471,6 +3515,42 @@ static void test_fw_decrypt(const char *valid_path) {
     CHECK_STATUS(pqh_fw_verifier_encryption_record_digest(&g_enc_verifier, NULL, 32),
                  PQH_ERR_NULL_POINTER);
     CHECK_STATUS(pqh_fw_verifier_encryption_record_digest(NULL, rd, 32), PQH_ERR_NULL_POINTER);
+    /* pqh_fw_decryptor_check_plaintext_digest: NULL, not initialized, and too late (the
+     * record was fed: the decryption is ended, fail closed). */
+    CHECK_STATUS(pqh_fw_decryptor_check_plaintext_digest(NULL), PQH_ERR_NULL_POINTER);
+    CHECK_STATUS(pqh_fw_decryptor_wipe(&g_decryptor), PQH_OK);
+    CHECK_STATUS(pqh_fw_decryptor_check_plaintext_digest(&g_decryptor), PQH_ERR_INVALID_STATE);
+    {
+        CHECK_STATUS(pqh_fw_decryptor_init(&g_decryptor, &g_enc_verifier, PQH_KEM_XWING, sk,
+                                           pqh_kem_secret_key_len(PQH_KEM_XWING), g_chunk_buf,
+                                           sizeof g_chunk_buf),
+                     PQH_OK);
+        CHECK_STATUS(pqh_fw_decryptor_check_plaintext_digest(&g_decryptor), PQH_OK);
+        CHECK_STATUS(pqh_fw_decryptor_check_plaintext_digest(&g_decryptor), PQH_OK);
+        size_t w = 0;
+        uint8_t *o = xmalloc(pqh_fw_decryptor_max_output(&g_decryptor, header_len + record_len));
+        CHECK_STATUS(pqh_fw_decryptor_update(&g_decryptor, image, header_len + record_len, o,
+                                             pqh_fw_decryptor_max_output(&g_decryptor,
+                                                                         header_len + record_len),
+                                             &w),
+                     PQH_OK);
+        CHECK_STATUS(pqh_fw_decryptor_check_plaintext_digest(&g_decryptor), PQH_OK);
+        CHECK_STATUS(pqh_fw_decryptor_wipe(&g_decryptor), PQH_OK);
+        CHECK_STATUS(pqh_fw_decryptor_init(&g_decryptor, &g_enc_verifier, PQH_KEM_XWING, sk,
+                                           pqh_kem_secret_key_len(PQH_KEM_XWING), g_chunk_buf,
+                                           sizeof g_chunk_buf),
+                     PQH_OK);
+        CHECK_STATUS(pqh_fw_decryptor_update(&g_decryptor, image, header_len + record_len, o,
+                                             pqh_fw_decryptor_max_output(&g_decryptor,
+                                                                         header_len + record_len),
+                                             &w),
+                     PQH_OK);
+        CHECK_STATUS(pqh_fw_decryptor_check_plaintext_digest(&g_decryptor), PQH_ERR_INVALID_STATE);
+        pqh_fw_decrypted_info unused;
+        CHECK_STATUS(pqh_fw_decryptor_finish(&g_decryptor, &unused), PQH_ERR_INVALID_STATE);
+        CHECK_STATUS(pqh_fw_decryptor_finish(&g_decryptor, &unused), PQH_ERR_INVALID_STATE);
+        free(o);
+    }
     CHECK(pqh_fw_encrypted_payload_len(PQH_KEM_XWING, ENC_PT_LEN, 256) == payload_len &&
               payload_len == record_len + ENC_PT_LEN + 4 * PQH_FW_CHUNK_TAG_BYTES,
           "pqh_fw_encrypted_payload_len: %zu", payload_len);

@@ -83,6 +83,21 @@ const ALLOWLIST: &[(&str, usize, &str)] = &[
      signature just made): `chunks_exact` over the public key and the signature with the \
      parameter set's runtime lengths; verification handles public data only",
     ),
+    (
+        "8firmware7decrypt18Decryptor$LT$B$GT$8activate",
+        1,
+        "the encrypted-firmware decryptor's chunk count, plaintext_len.div_ceil(chunk_size) \
+     (encrypt::chunk_count): both are fields of the encryption record, which is stored in the \
+     clear in the image and covered by its signature; the content key and the plaintext never \
+     reach it",
+    ),
+    (
+        "8firmware7encrypt16EncryptionRecord11payload_len",
+        1,
+        "the encrypted payload length the record describes (encrypted_payload_len -> \
+     chunk_count: plaintext_len.div_ceil(chunk_size)), from the record's public, signed \
+     plaintext length and chunk size",
+    ),
 ];
 
 pub fn run(root: &Path, thumb: bool) -> Result<(), String> {

@@ -9,7 +9,8 @@
 //!   crate (`pqhybrid`) and of the C library (`pqhybrid-ffi`) for the host target (normal and
 //!   build dependencies, no dev-dependencies), in `target/sbom/`; each is checked (format, spec version, subject, the default backend's libcrux-ml-dsa listed).
 //! * `miri`: the nightly toolchain with `miri` and `rust-src`, `cargo +nightly miri setup`, then
-//!   `cargo +nightly miri test -p pqhybrid-ffi --test miri` (`ffi/tests/miri.rs`).
+//!   `cargo +nightly miri test -p pqhybrid-ffi --test miri` (`ffi/tests/miri.rs`; RustCrypto
+//!   backend, features `std`, `hpke` and `identity`).
 //!
 //! The installs build without LTO and with parallel codegen units (both tools ship
 //! `lto`/`codegen-units = 1` release profiles): several times faster to build, and the tools
@@ -283,7 +284,9 @@ pub fn miri(root: &Path) -> Result<(), String> {
     run(setup)?;
     let mut c = cargo_nightly(root);
     // The RustCrypto backend: Miri cannot execute libcrux's `cpuid` probe (x86-64 runtime
-    // detection of AVX2). The C ABI layer under test is the same for both backends.
+    // detection of AVX2). The C ABI layer under test is the same for both backends. `hpke`
+    // and `identity` (on by default) bring in `pqh_hpke_*`, `pqh_fw_encrypt_payload`,
+    // `pqh_fw_decryptor_*` and `pqh_identity_*`, which the file tests too.
     c.args([
         "miri",
         "test",
@@ -291,7 +294,7 @@ pub fn miri(root: &Path) -> Result<(), String> {
         "pqhybrid-ffi",
         "--no-default-features",
         "--features",
-        "std,backend-rustcrypto",
+        "std,backend-rustcrypto,hpke,identity",
         "--test",
         "miri",
     ]);

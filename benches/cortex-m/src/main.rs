@@ -453,6 +453,43 @@ fn kem_benches(b: &mut Bench, alg: Kem) {
     }
 }
 
+/// The compact ML-KEM (`primitives::ml_kem_compact`, what `compact-kem` puts under every
+/// byte-level decapsulation): key generation (ek only), encapsulation and decapsulation from
+/// the 64-byte seed (key generation included, nothing held), for ML-KEM-768 and -1024.
+#[cfg(all(not(an505), not(feature = "verify-only")))]
+fn compact_kem_benches(b: &mut Bench) {
+    use pqhybrid::primitives::ml_kem_compact::{self as compact, Params};
+    fn one(b: &mut Bench, p: &'static Params, name: &str) {
+        let seed = [0x33u8; 64];
+        let mut ek = [0u8; 1568];
+        let mut ct = [0u8; 1568];
+        let (ek_len, ct_len) = (p.ek_len(), p.ct_len());
+        b.run(name, "keygen", &mut || {
+            compact::keygen(p, black_box(&seed), &mut ek, None)
+        });
+        let mut ss = None;
+        b.run(name, "encaps", &mut || {
+            ss = Some(compact::encapsulate(
+                p,
+                black_box(&ek[..ek_len]),
+                &mut BenchRng(0x0123_4567_89ab_cdef),
+                &mut ct,
+            )?);
+            Ok(())
+        });
+        b.run(name, "decaps (from the seed)", &mut || {
+            let ss2 = compact::decapsulate(p, black_box(&seed), black_box(&ct[..ct_len]))?;
+            if Some(ss2) == ss {
+                Ok(())
+            } else {
+                Err(pqhybrid::Error::VerificationFailed)
+            }
+        });
+    }
+    one(b, &compact::ML_KEM_768, "ML-KEM-768 compact");
+    one(b, &compact::ML_KEM_1024, "ML-KEM-1024 compact");
+}
+
 /// The lattice backend's own ML-DSA verification (typed `VerifyingKey::verify`, libcrux by
 /// default), beside the agile rows, which run on the compact verifier in this firmware
 /// (feature `compact-verify`).
@@ -688,6 +725,7 @@ fn main() -> ! {
     {
         const SIGN: &[&str] = &["keygen", "sign", "verify"];
         kem_benches(&mut b, Kem::MlKem768);
+        compact_kem_benches(&mut b);
         signature_benches(&mut b, Sig::MlDsa44, SIGN);
         signature_benches(&mut b, Sig::MlDsa65, SIGN);
         raw_ml_dsa_65_verify(&mut b);

@@ -143,7 +143,7 @@ fn anchors_of(v: &JsValue) -> Result<Vec<TrustAnchor>, JsValue> {
 /// What a device accepts: trust anchors (key ids with their state), the security-version
 /// range (anti-rollback minimum, the largest value the device's counter stores), the device
 /// class, the algorithms allowed for image signatures and for endorsing roots, whether format
-/// version 1 is accepted, and the verifier's signature-block capacity.
+/// version 1 and encrypted images are accepted, and the verifier's signature-block capacity.
 #[wasm_bindgen]
 pub struct Policy {
     anchors: Vec<TrustAnchor>,
@@ -153,13 +153,15 @@ pub struct Policy {
     allowed: AlgorithmSet,
     endorse_allowed: AlgorithmSet,
     accept_v1: bool,
+    accept_encrypted: bool,
     large: bool,
 }
 
 #[wasm_bindgen]
 impl Policy {
     /// `new Policy({deviceClass, trustAnchors?, trustStore?, minSecurityVersion?,
-    /// maxSecurityVersion?, allowed?, endorseAllowed?, acceptV1?, trailerCapacity?})`; see
+    /// maxSecurityVersion?, allowed?, endorseAllowed?, acceptV1?, acceptEncrypted?,
+    /// trailerCapacity?})`; see
     /// `PolicyOptions`.
     #[wasm_bindgen(constructor)]
     pub fn new(
@@ -211,6 +213,13 @@ impl Policy {
             v1.as_bool()
                 .ok_or_else(|| invalid_arg("acceptV1 must be a boolean"))?
         };
+        let enc = get(&options, "acceptEncrypted");
+        let accept_encrypted = if enc.is_undefined() {
+            false
+        } else {
+            enc.as_bool()
+                .ok_or_else(|| invalid_arg("acceptEncrypted must be a boolean"))?
+        };
         let cap = get(&options, "trailerCapacity");
         let large = if cap.is_undefined() {
             false
@@ -231,6 +240,7 @@ impl Policy {
             allowed,
             endorse_allowed,
             accept_v1,
+            accept_encrypted,
             large,
         })
     }
@@ -299,6 +309,14 @@ impl Policy {
         self.accept_v1
     }
 
+    /// Whether images with an encrypted payload are accepted (else
+    /// `Firmware.EncryptedNotAccepted`: a verifier that does not decrypt must never install
+    /// ciphertext as code).
+    #[wasm_bindgen(getter, js_name = acceptEncrypted)]
+    pub fn accept_encrypted(&self) -> bool {
+        self.accept_encrypted
+    }
+
     /// The verifier's signature-block capacity in bytes (16384, or the maximum any algorithm
     /// needs if `trailerCapacity` asked for more).
     #[wasm_bindgen(getter, js_name = trailerCapacity)]
@@ -326,6 +344,7 @@ impl Policy {
         p.allowed = self.allowed;
         p.endorse_allowed = self.endorse_allowed;
         p.accept_v1 = self.accept_v1;
+        p.accept_encrypted = self.accept_encrypted;
         p
     }
 }

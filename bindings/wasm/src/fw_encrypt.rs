@@ -169,8 +169,25 @@ export interface SignFirmwareOptions {
 export interface DecryptedImage extends VerifiedImage {
   encrypted: true;
   encryption: EncryptionInfo;
-  /** The decrypted payload, every chunk authenticated and the whole checked against its digest. */
+  /**
+   * The decrypted payload, every chunk authenticated (and, with `checkPlaintextDigest`, the
+   * whole checked against the record's plaintext digest).
+   */
   plaintext: Uint8Array;
+  /** Whether the plaintext was hashed and checked against the record's digest. */
+  plaintextDigestChecked: boolean;
+}
+
+/** `decryptFirmware`'s options. */
+export interface DecryptOptions {
+  /**
+   * Also hash the plaintext and check it against the plaintext digest in the signed
+   * encryption record (Firmware.PlaintextDigestMismatch). Default false: the per-chunk
+   * AES-256-GCM tags already authenticate every byte under the content key that only the
+   * signed record carries; the digest check adds a defence against a faulty or compromised
+   * encryption step separate from the signer, for one more hash pass.
+   */
+  checkPlaintextDigest?: boolean;
 }
 "#;
 
@@ -359,29 +376,48 @@ export interface DecryptedImage extends VerifiedImage {
         Ok(out)
     }
 
-    /// Verifies an encrypted image held in memory as `verifyFirmware(policy, image)` does, then
-    /// decrypts its payload with the recipient's KEM private key (canonical seed form): the
-    /// verified manifest with `encryption` (the record) and `plaintext`. Throws the first
-    /// rejection: the verifier's (`Firmware.DigestMismatch` for a modified image, …), then
-    /// `Firmware.NotEncrypted`, `Firmware.WrongRecipient` (encrypted to another key),
-    /// `Firmware.KeyUnwrapFailed`, `Firmware.ChunkAuthentication` (a modified chunk, even if
-    /// signed again), `Firmware.PlaintextDigestMismatch`.
+    /// Verifies an encrypted image held in memory as `verifyFirmware(policy, image)` does (with
+    /// `acceptEncrypted` whatever the policy says: decrypting is what it is for), then decrypts
+    /// its payload with the recipient's KEM private key (canonical seed form): the verified
+    /// manifest with `encryption` (the record), `plaintext` and `plaintextDigestChecked`.
+    /// `options.checkPlaintextDigest` (default false) also checks the plaintext against the
+    /// record's digest. Throws the first rejection: the verifier's (`Firmware.DigestMismatch`
+    /// for a modified image, …), then `Firmware.NotEncrypted`, `Firmware.WrongRecipient`
+    /// (encrypted to another key), `Firmware.KeyUnwrapFailed`, `Firmware.ChunkAuthentication`
+    /// (a modified chunk, even if signed again), `Firmware.PlaintextDigestMismatch` (only with
+    /// `checkPlaintextDigest`); `InvalidArgument` for options that are not an object or a
+    /// `checkPlaintextDigest` that is not a boolean.
     #[wasm_bindgen(js_name = decryptFirmware, unchecked_return_type = "DecryptedImage")]
     pub fn decrypt_firmware(
         policy: &Policy,
         image: &[u8],
         #[wasm_bindgen(unchecked_param_type = "HpkeKemName")] kem: &str,
         #[wasm_bindgen(js_name = secretKey)] secret_key: &[u8],
+        #[wasm_bindgen(unchecked_optional_param_type = "DecryptOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
+        let check = if options.is_undefined() || options.is_null() {
+            false
+        } else if !options.is_object() {
+            return Err(invalid_arg("decryptFirmware options must be an object"));
+        } else {
+            match opt(&options, "checkPlaintextDigest") {
+                None => false,
+                Some(v) => v
+                    .as_bool()
+                    .ok_or_else(|| invalid_arg("checkPlaintextDigest must be a boolean"))?,
+            }
+        };
         let dk = DecapsulationKey::new(kem_alg(kem)?, secret_key).js()?;
         let anchors = policy.anchors();
-        let (verified, plaintext) = fw::decrypt_image(image, &policy.core(anchors), &dk).js()?;
+        let (verified, plaintext) =
+            fw::decrypt_image(image, &policy.core(anchors), &dk, check).js()?;
         let plaintext = Zeroizing::new(plaintext);
         // The record is the verified one (the decryptor checked it against the verifier's).
         let encryption = super::encryption_info(verified.header(), image)?;
         Ok(Obj(verified_obj(&verified))
             .with("encryption", encryption)
             .bytes("plaintext", &plaintext)
+            .with("plaintextDigestChecked", check)
             .into_js())
     }
 }

@@ -62,7 +62,8 @@ export type FirmwareErrorCode =
   | "Firmware.EndorsedAnchor" | "Firmware.NonCanonicalSignature" | "Firmware.ImageExceedsSlot"
   | "Firmware.NotEncrypted" | "Firmware.BadEncryptionRecord" | "Firmware.WrongRecipient"
   | "Firmware.KeyUnwrapFailed" | "Firmware.ChunkAuthentication"
-  | "Firmware.PlaintextDigestMismatch" | "Firmware.ChunkTooLarge";
+  | "Firmware.PlaintextDigestMismatch" | "Firmware.ChunkTooLarge"
+  | "Firmware.EncryptedNotAccepted";
 
 /** The `code` of every error this package throws. */
 export type ErrorCode =
@@ -83,7 +84,8 @@ export interface PqhybridError extends Error {
   expected?: number;
   /** InvalidLength, ContextTooLong: the given length. */
   actual?: number;
-  /** ContextTooLong: the largest allowed length (255). */
+  /** ContextTooLong: the largest length the call allows (255 for a signature context, 65535 for
+   * an HPKE `info` with a SHAKE KDF). */
   max?: number;
 }
 
@@ -186,6 +188,14 @@ export interface PolicyOptions {
    * required low). Default false: they are rejected with Firmware.UnsupportedVersion.
    */
   acceptV1?: boolean;
+  /**
+   * Accept images whose payload is encrypted (header flag bit 2). Default false: they are
+   * rejected with Firmware.EncryptedNotAccepted as soon as the header is read, because a
+   * verifier that does not decrypt must never install ciphertext as code. Set it when the
+   * verified image is then decrypted (`decryptFirmware` accepts encrypted images whatever the
+   * policy says).
+   */
+  acceptEncrypted?: boolean;
   /**
    * Signature-block capacity in bytes. Default 16384 (every ML-DSA and composite algorithm);
    * larger values (up to the SLH-DSA-256f maximum) select the large verifier.

@@ -22,7 +22,7 @@ test('algorithm lists and sizes', () => {
   assert.equal(pq.sizes('Ed25519').supportsContext, false);
   assert.equal(pq.sizes('MLDSA65-Ed25519-SHA512').hybrid, true);
   assert.equal(pq.firmwareAlgorithms().length, 21);
-  assert.equal(pq.firmwareErrorCodes().length, 31);
+  assert.equal(pq.firmwareErrorCodes().length, 32);
   assert.match(pq.version(), /^\d+\.\d+\.\d+/);
 });
 

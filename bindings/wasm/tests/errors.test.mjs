@@ -218,8 +218,8 @@ test('tampered, rolled-back and otherwise rejected firmware: every Firmware.* co
   // but ImageExceedsSlot, which depends on the slot (just above; firmware.test.mjs), and the
   // rejections of decryption (fw_encrypted.test.mjs).
   const codes = pq.firmwareErrorCodes();
-  assert.equal(codes.length, 31);
-  for (const c of ['SecurityVersionTooLarge', 'ClassNotEndorsed', 'EndorsedAnchor', 'NonCanonicalSignature', 'ImageExceedsSlot']) {
+  assert.equal(codes.length, 32);
+  for (const c of ['SecurityVersionTooLarge', 'ClassNotEndorsed', 'EndorsedAnchor', 'NonCanonicalSignature', 'ImageExceedsSlot', 'EncryptedNotAccepted']) {
     assert.ok(codes.includes(`Firmware.${c}`), c);
   }
   assert.deepEqual(
@@ -232,6 +232,7 @@ test('tampered, rolled-back and otherwise rejected firmware: every Firmware.* co
     ['ClassNotEndorsed.pqfw', /endorsement does not cover the image's device class/],
     ['EndorsedAnchor.pqfw', /endorsed key is itself a trust anchor/],
     ['NonCanonicalSignature.pqfw', /low-s/],
+    ['EncryptedNotAccepted.pqfw', /policy does not accept encrypted images/],
   ]) {
     const err = reject(image(file), `Firmware.${file.replace('.pqfw', '')}`);
     assert.match(err.message, message);

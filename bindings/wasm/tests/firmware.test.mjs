@@ -16,6 +16,7 @@ test('Policy: format 2 options, their defaults and getters', () => {
   assert.equal(d.maxSecurityVersion, 2n ** 32n - 1n, 'default: a 32-bit counter');
   assert.equal(d.minSecurityVersion, 0n);
   assert.equal(d.acceptV1, false);
+  assert.equal(d.acceptEncrypted, false, 'default: encrypted images refused');
   assert.equal(d.endorseAllowedBits, 0x3ffffe, 'default: every firmware algorithm');
   assert.deepEqual(d.endorseAllowed, pq.firmwareAlgorithms());
   assert.deepEqual(d.allowed, pq.firmwareAlgorithms());

@@ -27,7 +27,8 @@ const signer = (name) => {
 };
 /** What every image here shares: signed by the KAT root (a trust anchor) for the KAT class. */
 const base = { ...signer('root'), deviceClass: kat.options.deviceClass, securityVersion: 7, version: { major: 1, minor: 4, revision: 2, build: 20260101 } };
-const policy = (extra = {}) => new pq.Policy({ ...kat.options, ...extra });
+/** A decrypting device's policy: it accepts encrypted images (the default refuses them). */
+const policy = (extra = {}) => new pq.Policy({ ...kat.options, acceptEncrypted: true, ...extra });
 const firmware = (len, salt = 0) => Uint8Array.from({ length: len }, (_, i) => (i * 31 + 7 + salt * 13) & 0xff);
 const kemKey = (kem, seed) => pq.keypairFromSeed(kem, new Uint8Array(pq.sizes(kem).seed).fill(seed));
 const HPKE_KEMS = ['ML-KEM-512', 'ML-KEM-768', 'ML-KEM-1024', 'X-Wing', 'MLKEM768-ECDH-P256-SHA3-256', 'MLKEM1024-ECDH-P384-SHA3-256'];
@@ -400,7 +401,18 @@ test('the format from docs/firmware-format.md, both ways; a wrong plaintext dige
   // Every chunk authenticates, but the record names another plaintext.
   const wrong = sha256(firmware(1000, 1));
   const lying = pq.signFirmware({ ...base, payload: encryptPayload(publicKey, deviceClass, pt, 256, wrong), encrypted: true });
-  throwsCode(assert, () => pq.decryptFirmware(policy(), lying, SUITE.kem, secretKey), 'Firmware.PlaintextDigestMismatch');
+  // By default the decryptor relies on the chunk tags: the lying record is not noticed …
+  const dl = pq.decryptFirmware(policy(), lying, SUITE.kem, secretKey);
+  assert.ok(eq(dl.plaintext, pt));
+  assert.equal(dl.plaintextDigestChecked, false);
+  assert.equal(pq.decryptFirmware(policy(), ours, SUITE.kem, secretKey, {}).plaintextDigestChecked, false);
+  // … with checkPlaintextDigest it is refused; the honest one passes the check.
+  throwsCode(assert, () => pq.decryptFirmware(policy(), lying, SUITE.kem, secretKey, { checkPlaintextDigest: true }), 'Firmware.PlaintextDigestMismatch');
+  const dc = pq.decryptFirmware(policy(), ours, SUITE.kem, secretKey, { checkPlaintextDigest: true });
+  assert.ok(eq(dc.plaintext, pt));
+  assert.equal(dc.plaintextDigestChecked, true);
+  throwsCode(assert, () => pq.decryptFirmware(policy(), ours, SUITE.kem, secretKey, { checkPlaintextDigest: 1 }), 'InvalidArgument');
+  throwsCode(assert, () => pq.decryptFirmware(policy(), ours, SUITE.kem, secretKey, 'yes'), 'InvalidArgument');
   // The content key is bound to the device class (the key wrap's info).
   const otherClass = Buffer.from('another-devclass');
   const moved = pq.signFirmware({ ...base, payload: encryptPayload(publicKey, otherClass, pt, 256), encrypted: true });
@@ -413,9 +425,16 @@ test('the format from docs/firmware-format.md, both ways; a wrong plaintext dige
 test('kat-vectors/pqhybrid/firmware-encrypted: each file\'s verdict through decryptFirmware', () => {
   const dir = join(repoRoot, 'kat-vectors', 'pqhybrid', 'firmware-encrypted');
   const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  assert.equal(m.policy.acceptEncrypted, true);
   const p = new pq.Policy({
     deviceClass: m.policy.deviceClass,
     minSecurityVersion: m.policy.minSecurityVersion,
+    trustAnchors: m.policy.trustAnchors.map((keyId) => ({ keyId })),
+    acceptEncrypted: m.policy.acceptEncrypted,
+  });
+  // Without acceptEncrypted the verifier refuses every encrypted file at its header.
+  const strict = new pq.Policy({
+    deviceClass: m.policy.deviceClass,
     trustAnchors: m.policy.trustAnchors.map((keyId) => ({ keyId })),
   });
   const plaintext = Uint8Array.from({ length: m.plaintext.len }, (_, i) => (13 * i + 5) & 0xff);
@@ -430,19 +449,30 @@ test('kat-vectors/pqhybrid/firmware-encrypted: each file\'s verdict through decr
   for (const f of m.files) {
     const image = readFileSync(join(dir, f.file));
     assert.equal(image.length, f.len, f.file);
-    let got;
-    try {
-      const d = pq.decryptFirmware(p, image, f.deviceKey, keys.get(f.deviceKey));
-      assert.ok(eq(d.plaintext, plaintext), `${f.file}: plaintext`);
-      assert.equal(d.encryption.kem, f.deviceKey);
-      got = 'valid';
-    } catch (e) {
-      got = e.code;
-    }
     // decryptFirmware's chunk buffer holds the largest chunk (64 KiB + 16), not the 4 KiB + 16
-    // of the manifest's device decryptor: its 8 KiB chunks decrypt.
+    // of the manifest's device decryptor: its 8 KiB chunks decrypt. The verdict is the same
+    // with and without the plaintext-digest check.
     const want = f.expect === 'valid' || f.expect === 'ChunkTooLarge' ? 'valid' : `Firmware.${f.expect}`;
-    assert.equal(got, want, f.file);
+    for (const checkPlaintextDigest of [false, true]) {
+      let got;
+      try {
+        const d = pq.decryptFirmware(p, image, f.deviceKey, keys.get(f.deviceKey), { checkPlaintextDigest });
+        assert.ok(eq(d.plaintext, plaintext), `${f.file}: plaintext`);
+        assert.equal(d.encryption.kem, f.deviceKey);
+        assert.equal(d.plaintextDigestChecked, checkPlaintextDigest);
+        got = 'valid';
+      } catch (e) {
+        got = e.code;
+      }
+      assert.equal(got, want, `${f.file} (checkPlaintextDigest: ${checkPlaintextDigest})`);
+    }
+    let strictGot;
+    try {
+      strictGot = pq.verifyFirmware(strict, image).valid ? 'valid' : 'invalid';
+    } catch (e) {
+      strictGot = e.code;
+    }
+    assert.equal(strictGot, f.expect === 'NotEncrypted' ? 'valid' : 'Firmware.EncryptedNotAccepted', `${f.file} without acceptEncrypted`);
     if (f.expect === 'ChunkTooLarge') assert.ok(pq.inspectFirmware(image).encryption.chunkSize > f.chunkBuffer - 16);
     if (f.file === 'valid-X-Wing.pqfw') {
       // The worked example of docs/firmware-format.md, decrypted here from the document.
@@ -452,6 +482,7 @@ test('kat-vectors/pqhybrid/firmware-encrypted: each file\'s verdict through decr
     }
     seen.add(f.expect);
   }
+  strict.free();
   // Every rejection of decryption has its file, but PlaintextDigestMismatch (built above).
   for (const c of ['NotEncrypted', 'BadEncryptionRecord', 'WrongRecipient', 'KeyUnwrapFailed', 'ChunkAuthentication', 'ChunkTooLarge']) {
     assert.ok(seen.has(c), c);
@@ -459,9 +490,29 @@ test('kat-vectors/pqhybrid/firmware-encrypted: each file\'s verdict through decr
   p.free();
 });
 
+test('encrypted images need acceptEncrypted: Firmware.EncryptedNotAccepted at the header', () => {
+  const { publicKey, secretKey } = kemKey('X-Wing', 5);
+  const enc = pq.signFirmware({ ...base, payload: firmware(700), encryptTo: { kem: 'X-Wing', publicKey } });
+  const strict = new pq.Policy(kat.options);
+  assert.equal(strict.acceptEncrypted, false);
+  assert.equal(policy().acceptEncrypted, true);
+  throwsCode(assert, () => pq.verifyFirmware(strict, enc), 'Firmware.EncryptedNotAccepted');
+  // The streaming verifier refuses it as soon as the fixed header is in.
+  const fv = new pq.FirmwareVerifier(strict);
+  throwsCode(assert, () => fv.update(enc.subarray(0, 192)), 'Firmware.EncryptedNotAccepted');
+  throwsCode(assert, () => fv.finish(), 'Firmware.EncryptedNotAccepted');
+  fv.free();
+  // A plain image is unaffected; decryptFirmware accepts encrypted images whatever the policy.
+  assert.equal(pq.verifyFirmware(strict, pq.signFirmware({ ...base, payload: firmware(700) })).valid, true);
+  assert.ok(eq(pq.decryptFirmware(strict, enc, 'X-Wing', secretKey).plaintext, firmware(700)));
+  throwsCode(assert, () => new pq.Policy({ ...kat.options, acceptEncrypted: 'yes' }), 'InvalidArgument');
+  throwsCode(assert, () => new pq.Policy({ ...kat.options, acceptEncrypted: 1 }), 'InvalidArgument');
+  strict.free();
+});
+
 test('firmwareErrorCodes lists the encrypted-image rejections', () => {
   const codes = pq.firmwareErrorCodes();
-  for (const c of ['NotEncrypted', 'BadEncryptionRecord', 'WrongRecipient', 'KeyUnwrapFailed', 'ChunkAuthentication', 'PlaintextDigestMismatch', 'ChunkTooLarge']) {
+  for (const c of ['EncryptedNotAccepted', 'NotEncrypted', 'BadEncryptionRecord', 'WrongRecipient', 'KeyUnwrapFailed', 'ChunkAuthentication', 'PlaintextDigestMismatch', 'ChunkTooLarge']) {
     assert.ok(codes.includes(`Firmware.${c}`), c);
   }
 });

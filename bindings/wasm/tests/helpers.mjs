@@ -104,7 +104,7 @@ export function firmwareKat(dir = firmwareKatDir) {
     trailerCapacity: p.trailerCapacity,
   };
   // Format 2 policy fields (absent from the format-1 policy: the defaults, as documented there).
-  for (const k of ['maxSecurityVersion', 'endorseAllowed', 'acceptV1']) {
+  for (const k of ['maxSecurityVersion', 'endorseAllowed', 'acceptV1', 'acceptEncrypted']) {
     if (p[k] !== undefined) options[k] = p[k];
   }
   const trustStore =

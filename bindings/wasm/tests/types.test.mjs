@@ -56,7 +56,7 @@ for (const entry of ['node', 'web']) {
     assert.match(dts, /export interface InspectedImage extends ImageHeader \{[^}]*\n\s*encryption: EncryptionInfo \| null;/);
     if (hasHpke) {
       assert.match(dts, /export function signFirmware\(options: SignFirmwareOptions\): Uint8Array;/);
-      assert.match(dts, /export function decryptFirmware\(policy: Policy, image: [^,]+, kem: HpkeKemName, secretKey: [^,)]+\): DecryptedImage;/);
+      assert.match(dts, /export function decryptFirmware\(policy: Policy, image: [^,]+, kem: HpkeKemName, secretKey: [^,)]+, options\?: DecryptOptions[^,)]*\): DecryptedImage;/);
       assert.match(dts, /export interface DecryptedImage extends VerifiedImage \{[^}]*\n\s*plaintext: Uint8Array;/);
       for (const t of ['EncryptTo', 'SignFirmwareOptions']) assert.match(dts, new RegExp(`export interface ${t} \\{`), `interface ${t}`);
     }

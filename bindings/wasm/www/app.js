@@ -129,7 +129,9 @@ function decrypt(policy, bytes, name) {
     return null;
   }
   try {
-    const d = pq.decryptFirmware(policy, bytes, key.algorithm, key.secretKey);
+    // The page checks the plaintext digest too (opt-in: the chunk tags already authenticate
+    // every byte; the digest check costs one more hash pass, cheap here).
+    const d = pq.decryptFirmware(policy, bytes, key.algorithm, key.secretKey, { checkPlaintextDigest: true });
     dv.dataset.code = 'decrypted';
     showVerdict('valid', `DECRYPTED — ${d.plaintext.length} bytes`,
       `Every chunk authenticated; the plaintext matches its ${d.digestAlgorithm} digest in the signed record (key: ${key.describe}).`, dv);
@@ -191,6 +193,9 @@ async function verify() {
       minSecurityVersion: BigInt($('min-sv').value || '0'),
       allowed: $('allowed').value,
       trailerCapacity: $('large').checked ? 1 << 20 : undefined,
+      // The page shows and decrypts encrypted images (a bootloader that does not decrypt
+      // leaves this out: it must never install ciphertext as code).
+      acceptEncrypted: true,
     });
     let result;
     try {

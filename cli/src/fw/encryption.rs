@@ -102,28 +102,45 @@ pub fn decrypt(a: &DecryptArgs) -> Result<()> {
     let anchors = load_anchors(&a.policy)?;
     let req = request(&a.policy, &anchors, &a.image)?;
     let key = KemPrivateKey::load(&a.key)?;
-    decrypt_file(&a.image, &req, &key, &a.key, &a.out, true).map(drop)
+    decrypt_file(
+        &a.image,
+        &req,
+        &key,
+        &a.key,
+        &a.out,
+        a.check_plaintext_digest,
+        true,
+    )
+    .map(drop)
 }
 
 /// What [`decrypt_file`] wrote.
 pub struct Decrypted {
     /// Plaintext bytes written.
     pub len: u64,
-    /// The plaintext digest (hex) the record carries and the plaintext matched.
+    /// With the plaintext-digest check: the plaintext digest (hex) the record carries and the
+    /// plaintext matched; empty without it.
     pub digest: String,
 }
 
-/// Verifies `image` against `req` (pass 1, printing the verdict if `print`), then decrypts its
-/// payload with `key` (read from `key_path`, named in errors) into `out` (pass 2).
+/// Verifies `image` against `req` with encrypted images accepted (pass 1, printing the verdict
+/// if `print`), then decrypts its payload with `key` (read from `key_path`, named in errors)
+/// into `out` (pass 2), checking the plaintext digest too if `check_plaintext_digest`.
 pub fn decrypt_file(
     image: &Path,
     req: &super::VerifyRequest<'_>,
     key: &KemPrivateKey,
     key_path: &Path,
     out_path: &Path,
+    check_plaintext_digest: bool,
     print: bool,
 ) -> Result<Decrypted> {
     let dk = key.decapsulation_key(key_path)?;
+    // Decrypting is what this is for: encrypted images are accepted.
+    let req = &super::VerifyRequest {
+        accept_encrypted: true,
+        ..*req
+    };
     // Pass 1: the signature, before any decryption work.
     let outcome = verify_file(image, req, print)?;
     if print {
@@ -151,6 +168,9 @@ pub fn decrypt_file(
         vec![0u8; MAX_CHUNK_SIZE as usize + CHUNK_TAG_LEN],
     )
     .map_err(|e| CliError::invalid(image, fw_reason(&e)))?;
+    if check_plaintext_digest {
+        d.check_plaintext_digest();
+    }
     let dir = match out_path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -192,12 +212,22 @@ pub fn decrypt_file(
         .map(|d| hex::encode(d.get(..done.digest_algorithm.output_len()).unwrap_or(&d)))
         .unwrap_or_default();
     if print {
-        errln!(
-            "decrypted {} -> {}: {total} bytes, every chunk authenticated, plaintext {} {digest}              matches the signed encryption record",
-            image.display(),
-            out_path.display(),
-            done.digest_algorithm.name(),
-        );
+        if done.digest.is_some() {
+            errln!(
+                "decrypted {} -> {}: {total} bytes, every chunk authenticated, plaintext {} \
+                 {digest} matches the signed encryption record",
+                image.display(),
+                out_path.display(),
+                done.digest_algorithm.name(),
+            );
+        } else {
+            errln!(
+                "decrypted {} -> {}: {total} bytes, every chunk authenticated (plaintext digest \
+                 not checked: --check-plaintext-digest)",
+                image.display(),
+                out_path.display(),
+            );
+        }
     }
     Ok(Decrypted { len: total, digest })
 }
@@ -220,6 +250,10 @@ fn decrypt_reason(e: &pqhybrid::Error) -> String {
         }
         FirmwareError::DigestMismatch => {
             "not decrypted: the encryption record changed between verification and decryption"
+        }
+        FirmwareError::PlaintextDigestMismatch => {
+            "not decrypted: the plaintext does not match the digest in the signed encryption \
+             record (--check-plaintext-digest); the encryption step is faulty"
         }
         _ => fe.description(),
     };

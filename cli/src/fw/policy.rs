@@ -134,6 +134,9 @@ pub struct VerifyRequest<'a> {
     pub endorse_allowed: AlgorithmSet,
     /// Whether format-1 images are accepted.
     pub accept_v1: bool,
+    /// Whether images with an encrypted payload are accepted (`verify --accept-encrypted`,
+    /// and always by `decrypt`).
+    pub accept_encrypted: bool,
     /// The device verifier's trailer capacity (1 to [`MAX_TRAILER_CAPACITY`]).
     pub trailer_capacity: usize,
 }
@@ -141,7 +144,7 @@ pub struct VerifyRequest<'a> {
 impl<'a> VerifyRequest<'a> {
     /// A request with the defaults of a device: minimum security version 0, maximum
     /// [`DEFAULT_MAX_SECURITY_VERSION`], the image's own class, every algorithm, format 2 only,
-    /// [`DEFAULT_TRAILER_CAPACITY`].
+    /// no encrypted payloads, [`DEFAULT_TRAILER_CAPACITY`].
     pub fn new(anchors: &'a [TrustAnchor]) -> Self {
         Self {
             anchors,
@@ -151,6 +154,7 @@ impl<'a> VerifyRequest<'a> {
             allowed: AlgorithmSet::ALL,
             endorse_allowed: AlgorithmSet::ALL,
             accept_v1: false,
+            accept_encrypted: false,
             trailer_capacity: DEFAULT_TRAILER_CAPACITY,
         }
     }

@@ -35,7 +35,10 @@ pub struct VerifyOutcome {
 /// `pqhybrid verify`.
 pub fn verify(a: &VerifyArgs) -> Result<()> {
     let anchors = load_anchors(&a.policy)?;
-    let req = request(&a.policy, &anchors, &a.image)?;
+    let req = VerifyRequest {
+        accept_encrypted: a.accept_encrypted,
+        ..request(&a.policy, &anchors, &a.image)?
+    };
     let outcome = verify_file(&a.image, &req, true)?;
     print_verify(&a.image, &req, &outcome);
     match outcome.result {
@@ -93,6 +96,7 @@ pub fn request<'a>(
         allowed: allowed_set(&a.allow),
         endorse_allowed: allowed_set(&a.endorse_allowed),
         accept_v1: a.accept_v1,
+        accept_encrypted: false,
         trailer_capacity: a.trailer_capacity,
     })
 }
@@ -133,6 +137,7 @@ pub fn verify_file(path: &Path, req: &VerifyRequest<'_>, progress: bool) -> Resu
         allowed: req.allowed,
         endorse_allowed: req.endorse_allowed,
         accept_v1: req.accept_v1,
+        accept_encrypted: req.accept_encrypted,
     };
     // The verifier's trailer buffer is exactly the requested capacity, so the capacity is
     // enforced as a device with that buffer enforces it.
@@ -235,6 +240,12 @@ fn explain(e: &pqhybrid::Error, ctx: &Explain<'_>) -> String {
         (FirmwareError::UnsupportedVersion, _) if h.format_version == FORMAT_VERSION_1 => {
             "format-1 (legacy) image, whose endorsement is not scoped to device classes: accepted \
              only with --accept-v1"
+                .into()
+        }
+        (FirmwareError::EncryptedNotAccepted, _) => {
+            "the payload is encrypted, and a device that does not decrypt must never install \
+             ciphertext as code: accepted only with --accept-encrypted (a device that decrypts \
+             it; `pqhybrid decrypt` verifies and decrypts)"
                 .into()
         }
         (FirmwareError::TrailerTooLarge, _) => format!(
@@ -392,12 +403,18 @@ pub(super) fn print_verify(path: &Path, req: &VerifyRequest<'_>, outcome: &Verif
     }
     out.push_str(&format!(
         "  policy             security versions {}..={}, image algorithms {}, root algorithms {}\n\
-         \x20                    format {}, trailer capacity {} bytes, {} trust anchor(s)\n",
+         \x20                    format {}, {} payloads, trailer capacity {} bytes, {} trust \
+         anchor(s)\n",
         req.min_security_version,
         req.max_security_version,
         describe_set(req.allowed),
         describe_set(req.endorse_allowed),
         if req.accept_v1 { "1 and 2" } else { "2 only" },
+        if req.accept_encrypted {
+            "plain and encrypted"
+        } else {
+            "plain"
+        },
         req.trailer_capacity,
         req.anchors.len()
     ));

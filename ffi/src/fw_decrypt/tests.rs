@@ -16,10 +16,10 @@ use pqhybrid::{KemAlgorithm, SignatureAlgorithm};
 use super::*;
 use crate::alg::{SigAlgArg, pqh_kem_alg, pqh_sig_alg};
 use crate::fw::{
-    KeyStateArg, PQH_FW_ALGS_HYBRID_ONLY, PQH_FW_RECORD_DIGEST_BYTES, pqh_fw_image_info,
-    pqh_fw_key_id, pqh_fw_key_state, pqh_fw_policy, pqh_fw_trust_anchor,
-    pqh_fw_verifier_encryption_record_digest, pqh_fw_verifier_finish, pqh_fw_verifier_init,
-    pqh_fw_verifier_update,
+    KeyStateArg, PQH_FW_ALGS_HYBRID_ONLY, PQH_FW_POLICY_ACCEPT_ENCRYPTED,
+    PQH_FW_RECORD_DIGEST_BYTES, pqh_fw_image_info, pqh_fw_key_id, pqh_fw_key_state, pqh_fw_policy,
+    pqh_fw_trust_anchor, pqh_fw_verifier_encryption_record_digest, pqh_fw_verifier_finish,
+    pqh_fw_verifier_init, pqh_fw_verifier_update,
 };
 use crate::fw_encrypt::{
     PQH_FW_CHUNK_TAG_BYTES, PQH_FW_DIGEST_SHA256, pqh_fw_encrypt_payload,
@@ -162,8 +162,19 @@ fn zeroed() -> Box<pqh_fw_decryptor> {
     })
 }
 
-/// Pass 1 over `image` with the C verifier: its status (the verifier is kept).
+/// Pass 1 over `image` with the C verifier of a decrypting device
+/// (PQH_FW_POLICY_ACCEPT_ENCRYPTED): its status (the verifier is kept).
 fn verify(f: &Fixture, v: &mut pqh_fw_verifier, image: &[u8]) -> pqh_status {
+    verify_flags(f, v, image, PQH_FW_POLICY_ACCEPT_ENCRYPTED).0
+}
+
+/// Pass 1 under policy flags `flags`: its status and, on success, the image info.
+fn verify_flags(
+    f: &Fixture,
+    v: &mut pqh_fw_verifier,
+    image: &[u8],
+    flags: u32,
+) -> (pqh_status, Option<pqh_fw_image_info>) {
     let anchors = [pqh_fw_trust_anchor {
         key_id: f.anchor,
         state: KeyStateArg(pqh_fw_key_state::PQH_FW_KEY_ACTIVE as u32),
@@ -176,7 +187,7 @@ fn verify(f: &Fixture, v: &mut pqh_fw_verifier, image: &[u8]) -> pqh_status {
         device_class: CLASS,
         allowed_algorithms: PQH_FW_ALGS_HYBRID_ONLY,
         endorse_allowed_algorithms: 0,
-        flags: 0,
+        flags,
     };
     let mut info = MaybeUninit::<pqh_fw_image_info>::uninit();
     // SAFETY: valid state, policy, image and info.
@@ -184,9 +195,11 @@ fn verify(f: &Fixture, v: &mut pqh_fw_verifier, image: &[u8]) -> pqh_status {
         assert_eq!(pqh_fw_verifier_init(v, &policy), PQH_OK);
         let st = pqh_fw_verifier_update(v, image.as_ptr(), image.len());
         if st != PQH_OK {
-            return st;
+            return (st, None);
         }
-        pqh_fw_verifier_finish(v, info.as_mut_ptr())
+        let st = pqh_fw_verifier_finish(v, info.as_mut_ptr());
+        // SAFETY: finish wrote `info` if it returned PQH_OK.
+        (st, (st == PQH_OK).then(|| info.assume_init()))
     }
 }
 
@@ -253,10 +266,16 @@ fn decrypt(d: &mut pqh_fw_decryptor, image: &[u8], sizes: &[usize]) -> Result<Ve
     let info = unsafe { info.assume_init() };
     assert_eq!(info.plaintext_len as usize, pt.len());
     assert_eq!(info.plaintext_digest_len, 32);
-    assert_eq!(
-        info.plaintext_digest[..],
-        DigestAlgorithm::Sha256.digest(&pt)[..]
-    );
+    if info.plaintext_digest_checked == 1 {
+        assert_eq!(
+            info.plaintext_digest[..],
+            DigestAlgorithm::Sha256.digest(&pt)[..]
+        );
+    } else {
+        // The default: the chunk tags only, no digest computed.
+        assert_eq!(info.plaintext_digest_checked, 0);
+        assert!(info.plaintext_digest.iter().all(|b| *b == 0));
+    }
     Ok(pt)
 }
 
@@ -275,7 +294,7 @@ fn state_size() {
         "decryptor State: {} bytes, align {}; key {} decryptor {}",
         size_of::<State>(),
         align_of::<State>(),
-        size_of::<DecapsulationKey>(),
+        size_of::<StoredKey>(),
         size_of::<CDecryptor>()
     );
 }
@@ -800,4 +819,170 @@ fn encrypt_arguments() {
         0
     );
     assert_eq!(pqh_fw_encrypted_payload_len(x, usize::MAX, 64), 0);
+}
+
+/// An X-Wing/HKDF-SHA256/AES-256-GCM payload for `pk` with `digest` as the record's plaintext
+/// digest (the encryptor always writes the right one), built from `docs/firmware-format.md`.
+fn payload_with_digest(pk: &[u8], pt: &[u8], chunk: usize, digest: [u8; 64]) -> Vec<u8> {
+    use pqhybrid::hpke::{Aead, Kdf, Suite};
+    use pqhybrid::primitives::aes_gcm::Aes256Gcm;
+    let suite = Suite::new(KemAlgorithm::XWing, Kdf::HkdfSha256, Aead::Aes256Gcm).unwrap();
+    let cek = [0x42u8; 32];
+    let mut fixed = Vec::new();
+    fixed.extend_from_slice(b"PQEN\x01\x01");
+    fixed.extend_from_slice(&((128 + 1120 + 48) as u16).to_le_bytes());
+    for id in [0x647au16, 0x0001, 0x0002, 1120] {
+        fixed.extend_from_slice(&id.to_le_bytes());
+    }
+    fixed.extend_from_slice(&(chunk as u32).to_le_bytes());
+    fixed.extend_from_slice(&(pt.len() as u32).to_le_bytes());
+    fixed.extend_from_slice(&pqhybrid::hpke::key_id(KemAlgorithm::XWing, pk).unwrap());
+    fixed.extend_from_slice(&digest);
+    fixed.extend_from_slice(&[0; 8]);
+    let mut info = b"pqhybrid/fw/v1/cek".to_vec();
+    info.extend_from_slice(&CLASS);
+    let mut sealed = vec![0u8; suite.sealed_len(32)];
+    suite
+        .seal(
+            pk,
+            &info,
+            &fixed,
+            &cek,
+            &mut sealed,
+            &mut pqhybrid_kat_rng(3),
+        )
+        .unwrap();
+    let mut payload = fixed;
+    payload.extend_from_slice(&sealed);
+    let aad: [u8; 32] = DigestAlgorithm::Sha256.digest(&payload)[..32]
+        .try_into()
+        .unwrap();
+    let cipher = Aes256Gcm::new(&cek).unwrap();
+    let n = pt.chunks(chunk).count().max(1);
+    for i in 0..n {
+        let c = pt
+            .get(i * chunk..((i + 1) * chunk).min(pt.len()))
+            .unwrap_or(&[]);
+        let mut nonce = (i as u64).to_be_bytes().to_vec();
+        nonce.extend_from_slice(&u32::from(i + 1 == n).to_be_bytes());
+        let mut buf = c.to_vec();
+        let tag = cipher.seal_in_place(&nonce, &aad, &mut buf).unwrap();
+        payload.extend_from_slice(&buf);
+        payload.extend_from_slice(&tag);
+    }
+    payload
+}
+
+/// A deterministic generator for the HPKE encapsulation of `payload_with_digest`.
+fn pqhybrid_kat_rng(seed: u8) -> impl pqhybrid::rng::TryCryptoRng {
+    struct Fixed(u8);
+    impl pqhybrid::rng::TryRng for Fixed {
+        type Error = core::convert::Infallible;
+        fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+            Ok(u32::from(self.0))
+        }
+        fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+            Ok(u64::from(self.0))
+        }
+        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+            for b in dst {
+                self.0 = self.0.wrapping_mul(31).wrapping_add(7);
+                *b = self.0;
+            }
+            Ok(())
+        }
+    }
+    impl pqhybrid::rng::TryCryptoRng for Fixed {}
+    Fixed(seed)
+}
+
+/// The policy opt-in (PQH_FW_POLICY_ACCEPT_ENCRYPTED, pqh_fw_image_info.encrypted) and the
+/// plaintext-digest opt-in (pqh_fw_decryptor_check_plaintext_digest): a record whose plaintext
+/// digest is wrong (and signed) decrypts by default and is refused with the check.
+#[test]
+fn encrypted_opt_in_and_plaintext_digest_check() {
+    let f = fixture();
+    let payload = encrypt(&f.kem_pk, CHUNK, &f.plaintext, 9);
+    let image = sign(&f, &payload, true);
+    let mut v = zeroed_verifier();
+    // Without the flag: refused at the header.
+    assert_eq!(
+        verify_flags(&f, &mut v, &image[..192], 0).0,
+        PQH_ERR_FW_ENCRYPTED_NOT_ACCEPTED
+    );
+    assert_eq!(
+        verify_flags(&f, &mut v, &image, 0).0,
+        PQH_ERR_FW_ENCRYPTED_NOT_ACCEPTED
+    );
+    // With it: verified, and the info says encrypted; a plain image says not.
+    let (st, info) = verify_flags(&f, &mut v, &image, PQH_FW_POLICY_ACCEPT_ENCRYPTED);
+    assert_eq!((st, info.map(|i| i.encrypted)), (PQH_OK, Some(1)));
+    let plain = sign(&f, &f.plaintext, false);
+    for flags in [0, PQH_FW_POLICY_ACCEPT_ENCRYPTED] {
+        let (st, info) = verify_flags(&f, &mut v, &plain, flags);
+        assert_eq!((st, info.map(|i| i.encrypted)), (PQH_OK, Some(0)));
+    }
+
+    let mut d = zeroed();
+    let mut buf = vec![0u8; PQH_FW_DECRYPT_CHUNK_BUFFER_BYTES];
+    // SAFETY: NULL and a zeroed state.
+    unsafe {
+        assert_eq!(
+            pqh_fw_decryptor_check_plaintext_digest(null_mut()),
+            PQH_ERR_NULL_POINTER
+        );
+        assert_eq!(
+            pqh_fw_decryptor_check_plaintext_digest(&mut *d),
+            PQH_ERR_INVALID_STATE
+        );
+    }
+    let mut good = [0u8; 64];
+    good[..32].copy_from_slice(&DigestAlgorithm::Sha256.digest(&f.plaintext)[..32]);
+    let mut bad = good;
+    bad[0] ^= 1;
+    for (digest, check, want) in [
+        (good, false, Ok(f.plaintext.clone())),
+        (good, true, Ok(f.plaintext.clone())),
+        (bad, false, Ok(f.plaintext.clone())),
+        (bad, true, Err(PQH_ERR_FW_PLAINTEXT_DIGEST_MISMATCH)),
+    ] {
+        let image = sign(
+            &f,
+            &payload_with_digest(&f.kem_pk, &f.plaintext, CHUNK as usize, digest),
+            true,
+        );
+        assert_eq!(verify(&f, &mut v, &image), PQH_OK);
+        assert_eq!(init(&mut d, &v, &f.kem_sk, &mut buf), PQH_OK);
+        if check {
+            // SAFETY: a live state.
+            let st = unsafe { pqh_fw_decryptor_check_plaintext_digest(&mut *d) };
+            assert_eq!(st, PQH_OK);
+        }
+        assert_eq!(decrypt(&mut d, &image, &[333]), want, "check {check}");
+    }
+    // Too late (the record was fed): refused, and the decryption is ended (fail closed).
+    assert_eq!(verify(&f, &mut v, &image), PQH_OK);
+    assert_eq!(init(&mut d, &v, &f.kem_sk, &mut buf), PQH_OK);
+    let head = 256 + 128 + 1120 + 48;
+    let mut out = vec![0u8; head + buf.len()];
+    let mut n = 0;
+    // SAFETY: valid buffers of the given lengths.
+    unsafe {
+        assert_eq!(
+            pqh_fw_decryptor_update(
+                &mut *d,
+                image.as_ptr(),
+                head,
+                out.as_mut_ptr(),
+                out.len(),
+                &mut n
+            ),
+            PQH_OK
+        );
+        assert_eq!(
+            pqh_fw_decryptor_check_plaintext_digest(&mut *d),
+            PQH_ERR_INVALID_STATE
+        );
+    }
+    assert_eq!(decrypt(&mut d, &image, &[100]), Err(PQH_ERR_INVALID_STATE));
 }

@@ -789,7 +789,11 @@ fn encrypted_images(c: &mut Corpus, root: &Path) {
         for (i, plan) in plans.iter().enumerate() {
             c.add(
                 "fw_decrypt",
-                Builder::new().u8(i as u8 + 1).bytes(plan).rest(&image).finish(),
+                Builder::new()
+                    .u8(i as u8 + 1)
+                    .bytes(plan)
+                    .rest(&image)
+                    .finish(),
             );
             if !valid {
                 break;
@@ -935,7 +939,9 @@ fn identity_chains(c: &mut Corpus) {
                 mode: Mode::Normal,
             };
             chains.push((
-                doc(&|b| write_device_id_certificate(&ca, "fuzz CA", alg, device_id.public_key(), b)),
+                doc(&|b| {
+                    write_device_id_certificate(&ca, "fuzz CA", alg, device_id.public_key(), b)
+                }),
                 doc(&|b| write_alias_certificate(&device_id, &alias, &tcb, b)),
                 doc(&|b| write_evidence(&alias, b"fuzz nonce", b)),
             ));

@@ -51,7 +51,7 @@ mod arith;
 mod encode;
 mod params;
 mod sample;
-mod xof;
+pub(crate) mod xof;
 
 use xof::{Shake256Xof, Xof};
 

@@ -78,7 +78,7 @@ pub(super) struct Inputs<'a> {
 /// Builds, boots and checks the decrypting bootloader on the encrypted image and on the
 /// tampered one (see the module doc).
 pub(super) fn boot(root: &Path, inp: &Inputs<'_>, results: &mut Results) -> Result<(), String> {
-    let features = format!("{VERIFY_ONLY_FEATURES},hpke");
+    let features = format!("{VERIFY_ONLY_FEATURES},hpke,compact-kem");
     // Opt-level "s", as the verify-only bootloader's library: the stack budget compares the two.
     let lib = c_library(root, "ffi-decrypt", &features, "s")?;
     let key_path = root.join("examples/c-bootloader").join(DEVICE_KEY);
