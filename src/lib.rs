@@ -38,8 +38,9 @@
 //! * `compact-verify`: every byte-level ML-DSA verification on the compact verifier
 //!   ([`primitives::ml_dsa_compact`]), for small stacks. `compact-verify-fast`: the same on
 //!   `libcrux-sha3`'s unrolled Keccak (about twice as fast, about 20 KB more flash).
-//! * `compact-kem`: every byte-level ML-KEM decapsulation and public-key derivation from a
-//!   private key ([`KemAlgorithm::decapsulate`], [`KemAlgorithm::public_key_from_secret`],
+//! * `compact-kem`: every byte-level ML-KEM key generation, decapsulation and public-key
+//!   derivation from a private key ([`KemAlgorithm::keypair_from_seed`],
+//!   [`KemAlgorithm::decapsulate`], [`KemAlgorithm::public_key_from_secret`],
 //!   [`agile::DecapsulationKeyRef`], so HPKE `open`, the firmware decryptor and the C ABI)
 //!   on the compact ML-KEM ([`primitives::ml_kem_compact`]: a few KiB of stack, nothing
 //!   expanded or held), for bootloaders that decrypt. Held keys keep the backend.

@@ -3,7 +3,8 @@
 //! shared secrets (valid and altered ciphertexts: implicit rejection), the same errors, and the
 //! same HPKE `open` results. With `--all-features` (`compact-kem`) the borrowed key runs on the
 //! compact ML-KEM and the held key on the backend, so this is also the differential test of the
-//! byte-level compact paths (X-Wing, the composites) against the backend.
+//! byte-level compact paths (key generation, decapsulation and public keys of ML-KEM, X-Wing
+//! and the composites) against the backend.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -45,6 +46,11 @@ fn borrowed_key_matches_the_held_key_for_every_kem() {
             let mut pk3 = vec![0u8; alg.public_key_len()];
             alg.public_key_from_secret(&sk, &mut pk3).unwrap();
             assert_eq!(pk3, pk, "{alg}: public_key_from_secret");
+            // The held key's public key (the backend's key generation; with `compact-kem`
+            // `keypair_from_seed` above ran on the compact ML-KEM).
+            let mut pk4 = vec![0u8; alg.public_key_len()];
+            held.write_public_key(&mut pk4).unwrap();
+            assert_eq!(pk4, pk, "{alg}: held key's public key");
             // Valid ciphertexts.
             for _ in 0..4 {
                 let mut ct = vec![0u8; alg.ciphertext_len()];

@@ -203,6 +203,30 @@ impl KemAlgorithm {
         check_len(Field::Seed, self.seed_len(), seed.len())?;
         let pk_out = out_buf(Field::PublicKey, pk_out, self.public_key_len())?;
         let sk_out = out_buf(Field::SecretKey, sk_out, self.secret_key_len())?;
+        // With `compact-kem`: the compact ML-KEM's key generation, nothing expanded or held.
+        #[cfg(feature = "compact-kem")]
+        dispatch!(self,
+            mlkem P => own_frame(|| {
+                crate::primitives::ml_kem_compact::keygen(
+                    <P as ml_kem::MlKemSizes>::COMPACT,
+                    array_ref(Field::Seed, seed)?,
+                    pk_out,
+                    None,
+                )?;
+                sk_out.copy_from_slice(seed);
+                Ok(())
+            })?,
+            xwing => own_frame(|| {
+                xwing::public_key_compact(seed, pk_out)?;
+                sk_out.copy_from_slice(seed);
+                Ok(())
+            })?,
+            composite C => own_frame(|| {
+                let root = array_ref::<{ composite_kem::ROOT_SEED_LEN }>(Field::Seed, seed)?;
+                composite_kem::keypair_compact::<C>(root, pk_out, sk_out)
+            })?,
+        );
+        #[cfg(not(feature = "compact-kem"))]
         dispatch!(self,
             mlkem P => own_frame(|| {
                 let dk = ml_kem::DecapsulationKey::<P>::from_seed_slice(seed)?;

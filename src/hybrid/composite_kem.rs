@@ -457,6 +457,33 @@ pub(crate) fn public_key_compact<C: CompositeKemParams>(
     Ok(())
 }
 
+/// The key pair of a 32-byte root seed ([`DecapsulationKey::from_root_seed`]'s derivation) on
+/// the compact ML-KEM: writes the public key `mlkemPK ‖ tradPK` to `pk_out` and the private key
+/// `mlkemSeed ‖ tradSK` to `sk_out` (both exactly sized), the same bytes as the held key gives.
+#[cfg(feature = "compact-kem")]
+pub(crate) fn keypair_compact<C: CompositeKemParams>(
+    root_seed: &[u8; ROOT_SEED_LEN],
+    pk_out: &mut [u8],
+    sk_out: &mut [u8],
+) -> Result<()> {
+    let mut xof = keygen_xof(C::LABEL, root_seed);
+    let mut mlkem_seed = Secret::<MLKEM_SEED_LEN>::zero();
+    xof.read(mlkem_seed.as_mut());
+    let trad_sk = C::trad_sk_from_xof(&mut xof);
+    let mut trad = Zeroizing::new(C::SecretKeyBytes::zeroed());
+    C::trad_sk_encode(&trad_sk, trad.as_mut());
+    let trad_len = C::SECRET_KEY_LEN.saturating_sub(MLKEM_SEED_LEN);
+    let sk_out = crate::error::out_buf(Field::SecretKey, sk_out, C::SECRET_KEY_LEN)?;
+    concat_into(
+        sk_out,
+        &[
+            mlkem_seed.as_bytes(),
+            trad.as_ref().get(..trad_len).unwrap_or_default(),
+        ],
+    );
+    public_key_compact::<C>(sk_out, pk_out)
+}
+
 impl<C: CompositeKemParams> fmt::Debug for DecapsulationKey<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "DecapsulationKey<{}>([REDACTED])", C::NAME)

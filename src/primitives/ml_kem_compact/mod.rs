@@ -29,10 +29,12 @@
 //! time independent of it: no branch, no table index, no division (see `encode` for `Compress`).
 //! Secret intermediates are wiped before returning.
 //!
-//! With the `compact-kem` feature, every ML-KEM key generation from a seed and decapsulation
-//! in the crate (typed, agile, X-Wing, composite, HPKE, encrypted firmware, C ABI) runs here
-//! instead of the backend (see [`crate::primitives::ml_kem`]); the results are identical (the
-//! known-answer tests run both).
+//! With the `compact-kem` feature, every byte-level ML-KEM key generation, decapsulation and
+//! public-key derivation from a private key (the agile `KemAlgorithm` methods, so X-Wing, the
+//! composites, HPKE `open`, the encrypted-firmware decryptor and the C ABI) runs here instead
+//! of the backend; held keys (typed keys, `agile::DecapsulationKey`) keep the backend. The
+//! results are identical: the known-answer tests run both, and `tests/ml_kem_compact_diff.rs`
+//! and the `ml_kem_compact_diff` fuzz target compare them with both backends.
 //!
 //! ```
 //! use pqhybrid::primitives::ml_kem::MlKem768DecapsulationKey;
