@@ -529,7 +529,8 @@ fuzz_target!(|data: &[u8]| {
                 bad.min_security_version = 2;
                 bad.max_security_version = 1;
             }
-            5 => bad.flags |= 2,
+            // A flag bit no PQH_FW_POLICY_* defines.
+            5 => bad.flags |= 1 << 7,
             _ => {
                 bad.trust_anchors = core::ptr::null();
                 bad.trust_anchors_len = 1;
