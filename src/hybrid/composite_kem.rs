@@ -316,16 +316,7 @@ impl<C: CompositeKemParams> DecapsulationKey<C> {
     /// [`Error::MalformedEncoding`] if an ECDH `tradSK` is not the exact `ECPrivateKey` DER of
     /// the module documentation; [`Error::InvalidKey`] if its scalar is zero or ≥ n.
     pub fn from_bytes(dk: &[u8]) -> Result<Self> {
-        check_len(Field::SecretKey, C::SECRET_KEY_LEN, dk.len())?;
-        let (seed, trad) = dk
-            .split_at_checked(MLKEM_SEED_LEN)
-            .ok_or(Error::InvalidLength {
-                field: Field::SecretKey,
-                expected: C::SECRET_KEY_LEN,
-                actual: dk.len(),
-            })?;
-        let seed = array_ref::<MLKEM_SEED_LEN>(Field::SecretKey, seed)?;
-        let trad_sk = C::trad_sk_decode(trad)?;
+        let (seed, trad_sk) = split_secret::<C>(dk)?;
         Ok(Self::from_parts(seed, trad_sk))
     }
 
@@ -378,8 +369,7 @@ impl<C: CompositeKemParams> DecapsulationKey<C> {
 }
 
 /// Splits the private key `mlkemSeed ‖ tradSK` (§4.2) into the ML-KEM seed and the decoded
-/// traditional key, with [`DecapsulationKey::from_bytes`]'s checks and errors.
-#[cfg(feature = "compact-kem")]
+/// traditional key: [`DecapsulationKey::from_bytes`]'s checks and errors.
 fn split_secret<C: CompositeKemParams>(dk: &[u8]) -> Result<(&[u8; MLKEM_SEED_LEN], C::TradSk)> {
     check_len(Field::SecretKey, C::SECRET_KEY_LEN, dk.len())?;
     let (seed, trad) = dk
