@@ -348,24 +348,37 @@ impl<C: CompositeKemParams> DecapsulationKey<C> {
     /// [`Field::Ciphertext`] if an ECDH `tradCT` is not a valid uncompressed point;
     /// [`Error::ZeroSharedSecret`] if the X25519 shared secret is all zero.
     pub fn decapsulate(&self, ct: &[u8]) -> Result<SharedSecret> {
-        check_len(Field::Ciphertext, C::CIPHERTEXT_LEN, ct.len())?;
-        let (mlkem_ct, trad_ct) = ct
-            .split_at_checked(<C::MlKem as MlKemSizes>::CIPHERTEXT_LEN)
-            .ok_or(Error::InvalidLength {
-                field: Field::Ciphertext,
-                expected: C::CIPHERTEXT_LEN,
-                actual: ct.len(),
-            })?;
-        let mlkem_ss = self.mlkem.decapsulate(mlkem_ct)?;
-        let trad_ss = C::trad_decaps(&self.trad_sk, trad_ct)?;
-        Ok(combine(
-            C::LABEL,
-            &mlkem_ss,
-            trad_ss.as_ref(),
-            trad_ct,
-            C::trad_pk_bytes(&self.trad_pk),
-        ))
+        decapsulate_parts::<C>(ct, &self.trad_sk, &self.trad_pk, |mlkem_ct| {
+            self.mlkem.decapsulate(mlkem_ct)
+        })
     }
+}
+
+/// Decapsulation of `ct = mlkemCT ‖ tradCT` (§3.3): the ML-KEM half by `mlkem` (the held key,
+/// or the compact ML-KEM on the seed), the traditional half with `trad_sk`, then the combiner.
+fn decapsulate_parts<C: CompositeKemParams>(
+    ct: &[u8],
+    trad_sk: &C::TradSk,
+    trad_pk: &C::TradPk,
+    mlkem: impl FnOnce(&[u8]) -> Result<SharedSecret>,
+) -> Result<SharedSecret> {
+    check_len(Field::Ciphertext, C::CIPHERTEXT_LEN, ct.len())?;
+    let (mlkem_ct, trad_ct) = ct
+        .split_at_checked(<C::MlKem as MlKemSizes>::CIPHERTEXT_LEN)
+        .ok_or(Error::InvalidLength {
+            field: Field::Ciphertext,
+            expected: C::CIPHERTEXT_LEN,
+            actual: ct.len(),
+        })?;
+    let mlkem_ss = mlkem(mlkem_ct)?;
+    let trad_ss = C::trad_decaps(trad_sk, trad_ct)?;
+    Ok(combine(
+        C::LABEL,
+        &mlkem_ss,
+        trad_ss.as_ref(),
+        trad_ct,
+        C::trad_pk_bytes(trad_pk),
+    ))
 }
 
 /// Splits the private key `mlkemSeed ‖ tradSK` (§4.2) into the ML-KEM seed and the decoded
@@ -393,28 +406,14 @@ pub(crate) fn decapsulate_compact<C: CompositeKemParams>(
     ct: &[u8],
 ) -> Result<SharedSecret> {
     let (seed, trad_sk) = split_secret::<C>(dk)?;
-    check_len(Field::Ciphertext, C::CIPHERTEXT_LEN, ct.len())?;
-    let (mlkem_ct, trad_ct) = ct
-        .split_at_checked(<C::MlKem as MlKemSizes>::CIPHERTEXT_LEN)
-        .ok_or(Error::InvalidLength {
-            field: Field::Ciphertext,
-            expected: C::CIPHERTEXT_LEN,
-            actual: ct.len(),
-        })?;
-    let mlkem_ss = crate::primitives::ml_kem_compact::decapsulate(
-        <C::MlKem as MlKemSizes>::COMPACT,
-        seed,
-        mlkem_ct,
-    )?;
-    let trad_ss = C::trad_decaps(&trad_sk, trad_ct)?;
     let trad_pk = C::trad_pk_of(&trad_sk);
-    Ok(combine(
-        C::LABEL,
-        &mlkem_ss,
-        trad_ss.as_ref(),
-        trad_ct,
-        C::trad_pk_bytes(&trad_pk),
-    ))
+    decapsulate_parts::<C>(ct, &trad_sk, &trad_pk, |mlkem_ct| {
+        crate::primitives::ml_kem_compact::decapsulate(
+            <C::MlKem as MlKemSizes>::COMPACT,
+            seed,
+            mlkem_ct,
+        )
+    })
 }
 
 /// The public key `mlkemPK ‖ tradPK` (§4.1) of the private key `mlkemSeed ‖ tradSK`, on the

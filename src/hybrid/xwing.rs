@@ -118,12 +118,14 @@ fn expand_seed(seed: &[u8; SEED_LEN]) -> (Zeroizing<[u8; ml_kem::SEED_LEN]>, x25
     (d_z, x25519::SecretKey::from_bytes(&sk_x))
 }
 
-/// `Decapsulate(ct, sk)` (§5.5) from the seed `sk`, on the compact ML-KEM
-/// ([`crate::primitives::ml_kem_compact`]): no key is expanded or held, a few KiB of stack.
-/// The same result as [`DecapsulationKey::decapsulate`].
-#[cfg(feature = "compact-kem")]
-pub(crate) fn decapsulate_compact(seed: &[u8], ct: &[u8]) -> Result<SharedSecret> {
-    let seed = array_ref::<SEED_LEN>(Field::SecretKey, seed)?;
+/// `Decapsulate` (§5.5) of `ct = ct_M ‖ ct_X`: the ML-KEM-768 half by `mlkem` (the held key, or
+/// the compact ML-KEM on the seed), the X25519 half with `sk_x`, then the combiner.
+fn decapsulate_parts(
+    ct: &[u8],
+    sk_x: &x25519::SecretKey,
+    pk_x: &[u8; x25519::PUBLIC_KEY_LEN],
+    mlkem: impl FnOnce(&[u8]) -> Result<SharedSecret>,
+) -> Result<SharedSecret> {
     check_len(Field::Ciphertext, CIPHERTEXT_LEN, ct.len())?;
     let (ct_m, ct_x) = ct.split_at_checked(CT_M_LEN).ok_or(Error::InvalidLength {
         field: Field::Ciphertext,
@@ -131,19 +133,26 @@ pub(crate) fn decapsulate_compact(seed: &[u8], ct: &[u8]) -> Result<SharedSecret
         actual: ct.len(),
     })?;
     let ct_x = x25519::PublicKey::from_slice(ct_x)?;
-    let (d_z, sk_x) = expand_seed(seed);
-    let ss_m = crate::primitives::ml_kem_compact::decapsulate(
-        &crate::primitives::ml_kem_compact::ML_KEM_768,
-        &d_z,
-        ct_m,
-    )?;
+    let ss_m = mlkem(ct_m)?;
     let ss_x = sk_x.diffie_hellman(&ct_x)?;
-    Ok(combiner(
-        &ss_m,
-        &ss_x,
-        &ct_x.0,
-        &sk_x.public_key().to_bytes(),
-    ))
+    Ok(combiner(&ss_m, &ss_x, &ct_x.0, pk_x))
+}
+
+/// `Decapsulate(ct, sk)` (§5.5) from the seed `sk`, on the compact ML-KEM
+/// ([`crate::primitives::ml_kem_compact`]): no key is expanded or held, a few KiB of stack.
+/// The same result as [`DecapsulationKey::decapsulate`].
+#[cfg(feature = "compact-kem")]
+pub(crate) fn decapsulate_compact(seed: &[u8], ct: &[u8]) -> Result<SharedSecret> {
+    let seed = array_ref::<SEED_LEN>(Field::SecretKey, seed)?;
+    let (d_z, sk_x) = expand_seed(seed);
+    let pk_x = sk_x.public_key().to_bytes();
+    decapsulate_parts(ct, &sk_x, &pk_x, |ct_m| {
+        crate::primitives::ml_kem_compact::decapsulate(
+            &crate::primitives::ml_kem_compact::ML_KEM_768,
+            &d_z,
+            ct_m,
+        )
+    })
 }
 
 /// The encapsulation key `pk_M ‖ pk_X` of the seed `sk` (§5.2), on the compact ML-KEM; written
@@ -237,16 +246,9 @@ impl DecapsulationKey {
     /// [`Error::InvalidLength`] unless `ct` is 1120 bytes; [`Error::ZeroSharedSecret`] if `ct_X`
     /// is a low-order point, so that `X25519(sk_X, ct_X)` is all zero.
     pub fn decapsulate(&self, ct: &[u8]) -> Result<SharedSecret> {
-        check_len(Field::Ciphertext, CIPHERTEXT_LEN, ct.len())?;
-        let (ct_m, ct_x) = ct.split_at_checked(CT_M_LEN).ok_or(Error::InvalidLength {
-            field: Field::Ciphertext,
-            expected: CIPHERTEXT_LEN,
-            actual: ct.len(),
-        })?;
-        let ct_x = x25519::PublicKey::from_slice(ct_x)?;
-        let ss_m = self.mlkem.decapsulate(ct_m)?;
-        let ss_x = self.sk_x.diffie_hellman(&ct_x)?;
-        Ok(combiner(&ss_m, &ss_x, &ct_x.0, &self.pk_x))
+        decapsulate_parts(ct, &self.sk_x, &self.pk_x, |ct_m| {
+            self.mlkem.decapsulate(ct_m)
+        })
     }
 }
 
