@@ -6,6 +6,7 @@ mod bench;
 mod cmd;
 mod cortex_m;
 mod ct;
+mod disk;
 mod ffi;
 mod fuzz;
 mod interop;
@@ -234,7 +235,11 @@ fn step(name: &str, f: impl FnOnce() -> StepResult) -> StepResult {
     let t = Instant::now();
     match f() {
         Ok(()) => {
-            println!("{name}: ok ({:.1}s)", t.elapsed().as_secs_f64());
+            println!(
+                "{name}: ok ({:.1}s; {})",
+                t.elapsed().as_secs_f64(),
+                disk::free_text(&Ctx::new().root)
+            );
             flush();
             Ok(())
         }
@@ -247,6 +252,16 @@ fn step(name: &str, f: impl FnOnce() -> StepResult) -> StepResult {
 
 fn ci(ctx: &Ctx) -> StepResult {
     let t = Instant::now();
+    println!(
+        "ci: {} on {} at the start{}",
+        disk::free_text(&ctx.root),
+        ctx.root.display(),
+        if disk::on_ci() {
+            " (CI: the outputs of finished steps are removed as the run goes)"
+        } else {
+            ""
+        }
+    );
     step("components", || components(ctx))?;
     step("fmt", || fmt(ctx))?;
     step("header", || ffi::header(ctx, true))?;
@@ -258,15 +273,21 @@ fn ci(ctx: &Ctx) -> StepResult {
     step("kat", || kat(ctx))?;
     step("c-tests", || ffi::c_tests(ctx))?;
     step("c-example", || ffi::c_example(ctx))?;
+    disk::release(&ctx.root, "c-example", &["target/c-host"]);
     step("check-targets", || check_targets(ctx))?;
+    disk::release(&ctx.root, "check-targets", &[CROSS_TARGET_DIR]);
     step("doc", || doc(ctx))?;
     step("package", || package::check(ctx))?;
     step("bench", || bench::run(&ctx.root, true))?;
+    disk::release_test_binaries(&ctx.target_dir(), "bench");
     step("ct", || ct::run(&ctx.root, false))?;
     step("ct-thumb", || ct::run(&ctx.root, true))?;
+    disk::release(&ctx.root, "ct-thumb", &["target/ct"]);
     step("cortex-m", || cortex_m::run(&ctx.root, true))?;
+    disk::release(&ctx.root, "cortex-m", &["target/cortex-m"]);
     step("identity-interop", || interop::identity_interop(&ctx.root))?;
     step("miri", || supply::miri(&ctx.root))?;
+    disk::release(&ctx.root, "miri", &["target/miri"]);
     step("tools", || {
         tools
             .join()
@@ -275,6 +296,7 @@ fn ci(ctx: &Ctx) -> StepResult {
     step("deny", || supply::deny(&ctx.root))?;
     step("sbom", || supply::sbom(&ctx.root))?;
     step("wasm", || wasm::run(&ctx.root))?;
+    disk::release(&ctx.root, "wasm", &["target/wasm"]);
     step("fuzz", || fuzz::run(&ctx.root, CI_FUZZ_SECONDS))?;
     println!("ci: ok (total {:.1}s)", t.elapsed().as_secs_f64());
     Ok(())
