@@ -23,7 +23,6 @@
     clippy::indexing_slicing
 )]
 
-use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use pqhybrid::primitives::ml_kem::{
@@ -32,6 +31,7 @@ use pqhybrid::primitives::ml_kem::{
 };
 use pqhybrid::{Error, Field, KemAlgorithm};
 use pqhybrid_kat::json::{self, OrPanic as _, Value};
+use pqhybrid_kat::report::{case_label, diff_bytes, panic_message, preview};
 use pqhybrid_kat::{Tally, load_json};
 
 /// `Ok(())` if the case passed, else what went wrong.
@@ -55,15 +55,6 @@ fn groups(v: &Value) -> &[Value] {
 /// The `tests` array of a group.
 fn tests_of(g: &Value) -> &[Value] {
     json::array(g, "tests").or_panic()
-}
-
-/// A case label: `tgId`/`tcId` (ACVP) or `tcId` (Wycheproof).
-fn label(g: &Value, t: &Value) -> String {
-    match (g["tgId"].as_u64(), t["tcId"].as_u64()) {
-        (Some(tg), Some(tc)) => format!("tgId {tg} tcId {tc}"),
-        (None, Some(tc)) => format!("tcId {tc}"),
-        _ => format!("case {}", t["tcId"]),
-    }
 }
 
 /// Runs `$body` with `$P` bound to the typed parameter set and `$alg` to the agile algorithm
@@ -102,45 +93,12 @@ fn run_case(tally: &mut Tally, label: &str, case: impl FnOnce() -> CaseResult) {
         Ok(Ok(())) => tally.pass(),
         Ok(Err(msg)) => tally.fail(format!("{label}: {msg}")),
         Err(payload) => {
-            let msg = payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "(non-string payload)".to_owned());
+            let msg = panic_message(payload.as_ref());
             tally.fail(format!(
                 "{label}: PANIC while running the case (a panic inside pqhybrid is a bug): {msg}"
             ));
         }
     }
-}
-
-/// Lowercase hex of at most the first 16 bytes, with the length.
-fn preview(b: &[u8]) -> String {
-    let mut s = String::new();
-    for x in b.iter().take(16) {
-        let _ = write!(s, "{x:02x}");
-    }
-    if b.len() > 16 {
-        s.push('…');
-    }
-    format!("{s} ({} bytes)", b.len())
-}
-
-/// Byte-for-byte comparison.
-fn eq_bytes(what: &str, got: &[u8], want: &[u8]) -> CaseResult {
-    if got == want {
-        return Ok(());
-    }
-    let at = got
-        .iter()
-        .zip(want)
-        .position(|(a, b)| a != b)
-        .unwrap_or(got.len().min(want.len()));
-    Err(format!(
-        "{what} differs at byte {at}: got {}, expected {}",
-        preview(got),
-        preview(want)
-    ))
 }
 
 /// Unwraps a result that must succeed.
@@ -226,12 +184,12 @@ fn check_keygen<P: MlKemParams>(
     if DecapsulationKey::<P>::from_seed(seed_arr) != key {
         return Err("from_seed and from_seed_slice give different keys".to_owned());
     }
-    eq_bytes(
+    diff_bytes(
         "ek (typed, from seed)",
         key.encapsulation_key().to_bytes().as_ref(),
         ek,
     )?;
-    eq_bytes("seed() round trip", must("seed()", key.seed())?, seed)?;
+    diff_bytes("seed() round trip", must("seed()", key.seed())?, seed)?;
     let imported = must(
         "DecapsulationKey::from_expanded(expected dk)",
         DecapsulationKey::<P>::from_expanded(dk),
@@ -243,7 +201,7 @@ fn check_keygen<P: MlKemParams>(
                 .to_owned(),
         );
     }
-    eq_bytes(
+    diff_bytes(
         "ek of the imported expanded dk",
         imported.encapsulation_key().to_bytes().as_ref(),
         ek,
@@ -265,8 +223,8 @@ fn check_agile_keygen(alg: KemAlgorithm, seed: &[u8], ek: &[u8]) -> CaseResult {
         "KemAlgorithm::keypair_from_seed",
         alg.keypair_from_seed(seed, &mut pk, &mut sk),
     )?;
-    eq_bytes("ek (agile)", &pk[..alg.public_key_len()], ek)?;
-    eq_bytes("sk (agile)", &sk[..alg.secret_key_len()], seed)
+    diff_bytes("ek (agile)", &pk[..alg.public_key_len()], ek)?;
+    diff_bytes("sk (agile)", &sk[..alg.secret_key_len()], seed)
 }
 
 /// `Encaps_internal(ek, m)` through both layers; the outputs are handed to `on_ok` as
@@ -286,7 +244,7 @@ fn encaps_both<P: MlKemParams>(
     let typed = match EncapsulationKey::<P>::from_bytes(ek) {
         Ok(key) => {
             // A key that passed the §7.2 checks must re-encode to the same bytes.
-            eq_bytes(
+            diff_bytes(
                 "EncapsulationKey::from_bytes(ek).to_bytes()",
                 key.to_bytes().as_ref(),
                 ek,
@@ -362,7 +320,7 @@ fn acvp_ml_kem_keygen() {
     let mut tally = Tally::new("acvp", folder);
     for g in groups(&v) {
         for t in tests_of(g) {
-            run_case(&mut tally, &label(g, t), || {
+            run_case(&mut tally, &case_label(g, t), || {
                 let seed = concat(&json::hex(t, "d")?, &json::hex(t, "z")?);
                 let (ek, dk) = (json::hex(t, "ek")?, json::hex(t, "dk")?);
                 with_params!(json::opt_str(g, "parameterSet")?, P, alg => {
@@ -383,19 +341,19 @@ fn acvp_encap_decap(folder: &str) {
         let function = json::opt_str(g, "function").or_panic();
         let key_format = json::opt_str(g, "keyFormat").or_panic();
         for t in tests_of(g) {
-            run_case(&mut tally, &label(g, t), || {
+            run_case(&mut tally, &case_label(g, t), || {
                 with_params!(json::opt_str(g, "parameterSet")?, P, alg => match function {
                     Some("encapsulation") => {
                         let (ek, m) = (json::hex(t, "ek")?, json::hex(t, "m")?);
                         let (c, k) = (json::hex(t, "c")?, json::hex(t, "k")?);
                         let (got_c, got_k) = must("encapsulation", encaps_both::<P>(alg, &ek, &m)?)?;
-                        eq_bytes("c", &got_c, &c)?;
-                        eq_bytes("k", &got_k, &k)?;
+                        diff_bytes("c", &got_c, &c)?;
+                        diff_bytes("k", &got_k, &k)?;
                         // The groups also give the matching expanded dk: it must decapsulate
                         // the ciphertext to the same k.
                         if let Some(dk) = json::opt_hex(t, "dk")? {
                             let (_, k2) = must("decapsulation with the group's dk", decaps_expanded::<P>(&dk, &c))?;
-                            eq_bytes("k from decapsulating c with dk", &k2, &k)?;
+                            diff_bytes("k from decapsulating c with dk", &k2, &k)?;
                         }
                         Ok(())
                     }
@@ -405,13 +363,13 @@ fn acvp_encap_decap(folder: &str) {
                             Some("seed") => {
                                 let seed = concat(&json::hex(t, "d")?, &json::hex(t, "z")?);
                                 let (typed, agile) = decaps_seed_both::<P>(alg, &seed, &c)?;
-                                eq_bytes("k (typed, seed key)", &must("decapsulate", typed)?, &k)?;
-                                eq_bytes("k (agile, seed key)", &must("KemAlgorithm::decapsulate", agile)?, &k)
+                                diff_bytes("k (typed, seed key)", &must("decapsulate", typed)?, &k)?;
+                                diff_bytes("k (agile, seed key)", &must("KemAlgorithm::decapsulate", agile)?, &k)
                             }
                             None | Some("expanded") => {
                                 let dk = json::hex(t, "dk")?;
                                 let (_, got) = must("expanded-key decapsulation", decaps_expanded::<P>(&dk, &c))?;
-                                eq_bytes("k (typed, expanded key)", &got, &k)?;
+                                diff_bytes("k (typed, expanded key)", &got, &k)?;
                                 // tr1 also gives d, z for expanded-format groups: the seed must
                                 // give the same key.
                                 if let (Some(d), Some(z)) = (json::opt_hex(t, "d")?, json::opt_hex(t, "z")?) {
@@ -445,7 +403,7 @@ fn acvp_encap_decap(folder: &str) {
                             .unwrap_or(Error::InvalidKey { field: Field::ExpandedKey });
                         judge(result, "DecapsulationKey::from_expanded", DecapsulationKey::<P>::from_expanded(&dk), Some(want), |key| {
                             match json::opt_hex(t, "ek")? {
-                                Some(ek) => eq_bytes("ek of the imported dk", key.encapsulation_key().to_bytes().as_ref(), &ek),
+                                Some(ek) => diff_bytes("ek of the imported dk", key.encapsulation_key().to_bytes().as_ref(), &ek),
                                 None => Ok(()),
                             }
                         })
@@ -483,7 +441,7 @@ macro_rules! wycheproof_file {
         for $g in groups(&v) {
             for $t in tests_of($g) {
                 seen += 1;
-                run_case(&mut tally, &label($g, $t), || {
+                run_case(&mut tally, &case_label($g, $t), || {
                     let ps = json::opt_str($g, "parameterSet")?;
                     if ps != Some($params) {
                         return Err(format!("group parameterSet {ps:?} in a {} file", $params));
@@ -520,7 +478,7 @@ fn wycheproof_decaps(file: &str, params: &str) {
             // derives, in both layers, whatever the case's result.
             if let (Some(ek), true) = (&ek, seed.len() == SEED_LEN) {
                 let key = must("from_seed_slice", DecapsulationKey::<P>::from_seed_slice(&seed))?;
-                eq_bytes("ek (typed)", key.encapsulation_key().to_bytes().as_ref(), ek)?;
+                diff_bytes("ek (typed)", key.encapsulation_key().to_bytes().as_ref(), ek)?;
                 check_agile_keygen(alg, &seed, ek)?;
             }
             if seed.len() != SEED_LEN {
@@ -534,7 +492,7 @@ fn wycheproof_decaps(file: &str, params: &str) {
             }
             let (typed, agile) = decaps_seed_both::<P>(alg, &seed, &c)?;
             let expect_k = |got: Vec<u8>| match &k {
-                Some(k) => eq_bytes("K", &got, k),
+                Some(k) => diff_bytes("K", &got, k),
                 None => Err("valid case without K".to_owned()),
             };
             judge(result, "typed decapsulation", typed, typed_err, expect_k)?;
@@ -556,8 +514,8 @@ fn wycheproof_encaps(file: &str, params: &str) {
             // `encaps_both` already requires the typed and agile layers to agree exactly.
             let got = encaps_both::<P>(alg, &ek, &m)?;
             judge(result, "encapsulation", got, Some(ek_error::<P>(&ek)), |(got_c, got_k)| {
-                eq_bytes("c", &got_c, c.as_deref().unwrap_or_default())?;
-                eq_bytes("K", &got_k, k.as_deref().unwrap_or_default())
+                diff_bytes("c", &got_c, c.as_deref().unwrap_or_default())?;
+                diff_bytes("K", &got_k, k.as_deref().unwrap_or_default())
             })
         })
     });
@@ -603,11 +561,11 @@ fn wycheproof_semi_expanded(file: &str, params: &str) {
                 .or_else(|| len_err(Field::Ciphertext, P::CIPHERTEXT_LEN, c.len()));
             // If the dk imports at all, its embedded ek must be the vector's ek.
             if let Ok(key) = DecapsulationKey::<P>::from_expanded(&dk) {
-                eq_bytes("ek embedded in dk", key.encapsulation_key().to_bytes().as_ref(), &ek)?;
+                diff_bytes("ek embedded in dk", key.encapsulation_key().to_bytes().as_ref(), &ek)?;
             }
             judge(result, "expanded-key decapsulation", decaps_expanded::<P>(&dk, &c), want, |(_, got)| {
                 match &k {
-                    Some(k) => eq_bytes("K", &got, k),
+                    Some(k) => diff_bytes("K", &got, k),
                     None => Err("valid case without K".to_owned()),
                 }
             })

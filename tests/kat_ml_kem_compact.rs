@@ -25,7 +25,7 @@
     clippy::indexing_slicing
 )]
 
-use std::fmt::{Debug, Write as _};
+use std::fmt::Debug;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use pqhybrid::primitives::ml_kem::{
@@ -34,6 +34,7 @@ use pqhybrid::primitives::ml_kem::{
 use pqhybrid::primitives::ml_kem_compact::{self as compact, Params, SEED_LEN};
 use pqhybrid::{Error, Field};
 use pqhybrid_kat::json::{self, OrPanic as _, Value};
+use pqhybrid_kat::report::{case_label, diff_bytes, panic_message, preview};
 use pqhybrid_kat::rng::Replay;
 use pqhybrid_kat::{Tally, load_json};
 
@@ -101,54 +102,12 @@ fn run_case(tally: &mut Tally, label: &str, case: impl FnOnce() -> CaseResult) {
         Ok(Ok(Verdict::Na(reason))) => tally.na(reason),
         Ok(Err(msg)) => tally.fail(format!("{label}: {msg}")),
         Err(payload) => {
-            let msg = payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "(non-string payload)".to_owned());
+            let msg = panic_message(payload.as_ref());
             tally.fail(format!(
                 "{label}: PANIC while running the case (a panic inside pqhybrid is a bug): {msg}"
             ));
         }
     }
-}
-
-/// A case label: `tgId`/`tcId` (ACVP) or `tcId` (Wycheproof).
-fn label(g: &Value, t: &Value) -> String {
-    match (g["tgId"].as_u64(), t["tcId"].as_u64()) {
-        (Some(tg), Some(tc)) => format!("tgId {tg} tcId {tc}"),
-        (None, Some(tc)) => format!("tcId {tc}"),
-        _ => format!("case {}", t["tcId"]),
-    }
-}
-
-/// Lowercase hex of at most the first 16 bytes, with the length.
-fn preview(b: &[u8]) -> String {
-    let mut s = String::new();
-    for x in b.iter().take(16) {
-        let _ = write!(s, "{x:02x}");
-    }
-    if b.len() > 16 {
-        s.push('…');
-    }
-    format!("{s} ({} bytes)", b.len())
-}
-
-/// Byte-for-byte comparison.
-fn eq_bytes(what: &str, got: &[u8], want: &[u8]) -> Check {
-    if got == want {
-        return Ok(());
-    }
-    let at = got
-        .iter()
-        .zip(want)
-        .position(|(a, b)| a != b)
-        .unwrap_or(got.len().min(want.len()));
-    Err(format!(
-        "{what} differs at byte {at}: got {}, expected {}",
-        preview(got),
-        preview(want)
-    ))
 }
 
 /// Unwraps a result that must succeed.
@@ -262,7 +221,7 @@ fn compact_keygen(p: &Params, seed: &[u8; SEED_LEN]) -> Result<(Vec<u8>, Vec<u8>
     let mut ek2 = vec![CANARY; p.ek_len() + SPARE];
     must("keygen (no dk)", compact::keygen(p, seed, &mut ek2, None))?;
     untouched("keygen (no dk) ek_out past ek", &ek2[p.ek_len()..])?;
-    eq_bytes("ek of keygen without dk", &ek2[..p.ek_len()], &ek)?;
+    diff_bytes("ek of keygen without dk", &ek2[..p.ek_len()], &ek)?;
     Ok((ek, dk))
 }
 
@@ -370,8 +329,8 @@ fn keygen_both<P: MlKemParams>(
 ) -> Result<(Vec<u8>, Vec<u8>), String> {
     let (ek, dk) = compact_keygen(p, seed)?;
     let (tek, tdk) = typed_keygen::<P>(seed);
-    eq_bytes("ek: compact vs typed", &ek, &tek)?;
-    eq_bytes("expanded dk: compact vs typed", &dk, &tdk)?;
+    diff_bytes("ek: compact vs typed", &ek, &tek)?;
+    diff_bytes("expanded dk: compact vs typed", &dk, &tdk)?;
     Ok((ek, dk))
 }
 
@@ -427,7 +386,7 @@ fn decaps_expanded_both<P: MlKemParams>(
 
 /// A decapsulation that must give `k`.
 fn expect_k(what: &str, got: SsOutcome, k: &[u8]) -> Check {
-    eq_bytes(what, &must(what, got)?, k)
+    diff_bytes(what, &must(what, got)?, k)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -449,13 +408,13 @@ fn acvp_ml_kem_keygen_compact() {
     let mut tally = Tally::new("acvp", &format!("{folder} [compact]"));
     for g in groups(&v) {
         for t in tests_of(g) {
-            run_case(&mut tally, &label(g, t), || {
+            run_case(&mut tally, &case_label(g, t), || {
                 let seed = seed_of(&json::hex(t, "d")?, &json::hex(t, "z")?)?;
                 let (ek, dk) = (json::hex(t, "ek")?, json::hex(t, "dk")?);
                 with_params!(json::opt_str(g, "parameterSet")?, P, cp => {
                     let (got_ek, got_dk) = keygen_both::<P>(cp, &seed)?;
-                    eq_bytes("ek", &got_ek, &ek)?;
-                    eq_bytes("expanded dk", &got_dk, &dk)?;
+                    diff_bytes("ek", &got_ek, &ek)?;
+                    diff_bytes("expanded dk", &got_dk, &dk)?;
                     Ok(Verdict::Pass)
                 })
             });
@@ -473,7 +432,7 @@ fn acvp_encap_decap(folder: &str) {
         let function = json::opt_str(g, "function").or_panic();
         let key_format = json::opt_str(g, "keyFormat").or_panic();
         for t in tests_of(g) {
-            run_case(&mut tally, &label(g, t), || {
+            run_case(&mut tally, &case_label(g, t), || {
                 with_params!(json::opt_str(g, "parameterSet")?, P, cp => {
                     match function {
                         Some("encapsulation") => {
@@ -481,8 +440,8 @@ fn acvp_encap_decap(folder: &str) {
                             let (c, k) = (json::hex(t, "c")?, json::hex(t, "k")?);
                             let (got_c, got_k) =
                                 must("encapsulation", encaps_both::<P>(cp, &ek, &m)?)?;
-                            eq_bytes("c", &got_c, &c)?;
-                            eq_bytes("k", &got_k, &k)?;
+                            diff_bytes("c", &got_c, &c)?;
+                            diff_bytes("k", &got_k, &k)?;
                             // The group's matching expanded dk must decapsulate c to k.
                             if let Some(dk) = json::opt_hex(t, "dk")? {
                                 let got = decaps_expanded_both::<P>(cp, &dk, &c)?;
@@ -516,7 +475,7 @@ fn acvp_encap_decap(folder: &str) {
                                 expect_k("decapsulate(d ‖ z, c)", got, &k)?;
                                 if let Some(dk) = &dk {
                                     let (_, got_dk) = keygen_both::<P>(cp, seed)?;
-                                    eq_bytes("expanded dk from keygen(d ‖ z)", &got_dk, dk)?;
+                                    diff_bytes("expanded dk from keygen(d ‖ z)", &got_dk, dk)?;
                                 }
                             }
                             if let Some(dk) = &dk {
@@ -580,7 +539,7 @@ macro_rules! wycheproof_file {
         for g in groups(&v) {
             for $t in tests_of(g) {
                 seen += 1;
-                run_case(&mut tally, &label(g, $t), || {
+                run_case(&mut tally, &case_label(g, $t), || {
                     let ps = json::opt_str(g, "parameterSet")?;
                     if ps != Some($params) {
                         return Err(format!("group parameterSet {ps:?} in a {} file", $params));
@@ -614,14 +573,14 @@ fn wycheproof_decaps(file: &str, params: &str) {
         };
         let (got_ek, dk) = keygen_both::<P>(cp, &seed)?;
         if let Some(ek) = &ek {
-            eq_bytes("ek", &got_ek, ek)?;
+            diff_bytes("ek", &got_ek, ek)?;
         }
         let want = len_err(Field::Ciphertext, cp.ct_len(), c.len());
         let from_seed = decaps_seed_both::<P>(cp, &seed, &c)?;
         let from_dk = decaps_expanded_both::<P>(cp, &dk, &c)?;
         agree("decapsulate vs decapsulate_expanded", &from_seed, &from_dk)?;
         judge(result, "decapsulate", from_seed, want, |got| match &k {
-            Some(k) => eq_bytes("K", &got, k),
+            Some(k) => diff_bytes("K", &got, k),
             None => Err("valid case without K".to_owned()),
         })?;
         Ok(Verdict::Pass)
@@ -644,8 +603,8 @@ fn wycheproof_encaps(file: &str, params: &str) {
             got,
             Some(ek_error(cp, &ek)),
             |(got_c, got_k)| {
-                eq_bytes("c", &got_c, c.as_deref().unwrap_or_default())?;
-                eq_bytes("K", &got_k, k.as_deref().unwrap_or_default())
+                diff_bytes("c", &got_c, c.as_deref().unwrap_or_default())?;
+                diff_bytes("K", &got_k, k.as_deref().unwrap_or_default())
             },
         )?;
         Ok(Verdict::Pass)
@@ -667,8 +626,8 @@ fn wycheproof_keygen(file: &str, params: &str) {
             return Ok(Verdict::Na(SEED_LEN_NA));
         };
         let (got_ek, got_dk) = keygen_both::<P>(cp, &seed)?;
-        eq_bytes("ek", &got_ek, &ek)?;
-        eq_bytes("expanded dk", &got_dk, &dk)?;
+        diff_bytes("ek", &got_ek, &ek)?;
+        diff_bytes("expanded dk", &got_dk, &dk)?;
         Ok(Verdict::Pass)
     });
 }
@@ -695,7 +654,7 @@ fn wycheproof_semi_expanded(file: &str, params: &str) {
             });
         let got = decaps_expanded_both::<P>(cp, &dk, &c)?;
         judge(result, "decapsulate_expanded", got, want, |got| match &k {
-            Some(k) => eq_bytes("K", &got, k),
+            Some(k) => diff_bytes("K", &got, k),
             None => Err("valid case without K".to_owned()),
         })?;
         Ok(Verdict::Pass)

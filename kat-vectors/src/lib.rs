@@ -20,14 +20,15 @@
 //!
 //! Helpers the tests share instead of copying them: [`json`] (typed field
 //! access for the vector files), [`rng`] (deterministic and failing test
-//! generators), [`hex()`] / [`to_hex`] / [`b64()`], and [`serde_json`] itself,
-//! re-exported.
+//! generators), [`report`] (case labels, byte previews and differences, caught panics),
+//! [`hex()`] / [`to_hex`] / [`b64()`], and [`serde_json`] itself, re-exported.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(clippy::panic)]
 
 pub mod json;
+pub mod report;
 pub mod rng;
 
 /// The JSON library the vectors are parsed with ([`load_json`] returns its [`serde_json::Value`]).
