@@ -8,7 +8,9 @@
 //! No division or remainder by a runtime value; the only 64-bit operation is the multiply in
 //! [`mont_mul`].
 //!
-//! Nothing here is constant-time: a verifier handles public data only.
+//! What the signer calls on secret data ([`mont_mul`], [`reduce32`], [`caddq`], the NTTs,
+//! [`decompose`], [`power2round`], [`exceeds`], [`differs`]) is branch-free and indexes no table
+//! by a secret; [`use_hint`] (verifier only) branches.
 
 /// The modulus q = 2²³ − 2¹³ + 1.
 pub(crate) const Q: i32 = 8_380_417;
@@ -177,6 +179,37 @@ pub(crate) fn use_hint(gamma2: i32, hint: bool, r: i32) -> i32 {
     }
 }
 
+/// `(r₁, r₀)` with `r = r₁·2ᵈ + r₀` and r₀ ∈ (−2ᵈ⁻¹, 2ᵈ⁻¹] (FIPS 204 Algorithm 35,
+/// Power2Round) for r ∈ [0, q). Branch-free.
+#[inline]
+pub(crate) fn power2round(r: i32) -> (i32, i32) {
+    let r1 = (r + (1 << (D - 1)) - 1) >> D;
+    (r1, r - (r1 << D))
+}
+
+/// |a| without a branch (for |a| < 2³¹).
+#[inline]
+pub(crate) fn abs_ct(a: i32) -> i32 {
+    let m = a >> 31;
+    (a ^ m) - m
+}
+
+/// 1 if |a| ≥ `bound`, else 0, without a branch (the norm checks of FIPS 204 Algorithm 7
+/// lines 23 and 28, coefficient by coefficient, on secret values).
+#[inline]
+pub(crate) fn exceeds(a: i32, bound: i32) -> u32 {
+    // bound − 1 − |a| is negative exactly when |a| ≥ bound.
+    ((bound - 1 - abs_ct(a)) >> 31).unsigned_abs()
+}
+
+/// 1 if `a ≠ b`, else 0, without a branch.
+#[inline]
+pub(crate) fn differs(a: i32, b: i32) -> u32 {
+    let x = a ^ b;
+    // x | −x has its top bit set exactly when x ≠ 0.
+    ((x | x.wrapping_neg()) >> 31).unsigned_abs()
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
@@ -220,6 +253,35 @@ mod tests {
         inv_ntt_tomont(&mut c);
         for i in 0..N {
             assert_eq!(modq(i64::from(c[i])), modq(want[i]), "coefficient {i}");
+        }
+    }
+
+    /// Power2Round against FIPS 204 Algorithm 35 computed with division, for every r.
+    #[test]
+    fn power2round_matches_fips() {
+        for r in 0..Q {
+            let mut r0 = r % (1 << D);
+            if r0 > 1 << (D - 1) {
+                r0 -= 1 << D;
+            }
+            assert_eq!(power2round(r), ((r - r0) >> D, r0), "r = {r}");
+        }
+    }
+
+    #[test]
+    fn branch_free_helpers() {
+        for a in [-Q, -5, -1, 0, 1, 4, 5, 6, Q] {
+            assert_eq!(abs_ct(a), a.abs());
+            for bound in [1, 5, 6] {
+                assert_eq!(
+                    exceeds(a, bound),
+                    u32::from(a.abs() >= bound),
+                    "{a} {bound}"
+                );
+            }
+            for b in [-1, 0, 5] {
+                assert_eq!(differs(a, b), u32::from(a != b));
+            }
         }
     }
 

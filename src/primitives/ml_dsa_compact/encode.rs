@@ -1,7 +1,9 @@
 //! Streaming decoders and encoders: t₁ and z unpacking (FIPS 204 Algorithms 18/19 as used by
 //! `pkDecode`, Algorithm 23, and `sigDecode`, Algorithm 27), the hint check of
 //! `HintBitUnpack` (Algorithm 21) done in place on the signature bytes, and `w1Encode`
-//! (Algorithm 28). Nothing is decoded into a buffer larger than one polynomial.
+//! (Algorithm 28); and for the signer the `BitPack`/`BitUnpack` of `skEncode`/`skDecode`
+//! (Algorithms 24/25), `pkEncode` (Algorithm 22) and `sigEncode`'s z (Algorithm 26). Nothing is
+//! decoded into a buffer larger than one polynomial.
 
 use super::arith::{D, N, Poly};
 use super::params::Params;
@@ -174,10 +176,55 @@ impl<'a> BitWriter<'a> {
     }
 }
 
+/// Bytes of one packed t₀ polynomial in `skEncode`: `32·13`.
+pub(crate) const T0_POLY_LEN: usize = 416;
+
+/// Packs `b − aᵢ` for every coefficient in `bits` bits (`BitPack(a, ·, b)`, FIPS 204 Algorithm
+/// 17, as `skEncode` uses it with b = η for s₁ and s₂ and b = 2ᵈ⁻¹ for t₀, and `sigEncode` with
+/// b = γ₁ for z) into `out`, which is exactly `32·bits` bytes. Branch-free.
+pub(crate) fn pack_offset(a: &Poly, b: i32, bits: u32, out: &mut [u8]) {
+    let mut w = BitWriter::new(out);
+    for &x in a {
+        w.put((b - x).unsigned_abs(), bits);
+    }
+}
+
+/// The inverse of [`pack_offset`] (`BitUnpack`, Algorithm 19): coefficients `b − v` for the
+/// `bits`-bit fields v of `bytes`. Branch-free; like FIPS 204's `skDecode` it does not check
+/// that a field is within range.
+pub(crate) fn unpack_offset(bytes: &[u8], b: i32, bits: u32, out: &mut Poly) {
+    let mut r = BitReader::new(bytes);
+    for x in out.iter_mut() {
+        *x = b - field_i32(r.take(bits));
+    }
+}
+
+/// `SimpleBitPack(t₁, 2¹⁰ − 1)` (Algorithm 16, as `pkEncode` uses it) of coefficients in
+/// [0, 2¹⁰) into `out` (exactly 320 bytes).
+pub(crate) fn pack_t1(t1: &Poly, out: &mut [u8]) {
+    let mut w = BitWriter::new(out);
+    for &x in t1 {
+        w.put(x.unsigned_abs(), T1_BITS);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
     use super::*;
+
+    #[test]
+    fn offset_round_trip() {
+        let mut a = [0i32; N];
+        for (i, x) in a.iter_mut().enumerate() {
+            *x = (i as i32 % 9) - 4;
+        }
+        let mut buf = [0u8; 128];
+        pack_offset(&a, 4, 4, &mut buf);
+        let mut back = [0i32; N];
+        unpack_offset(&buf, 4, 4, &mut back);
+        assert_eq!(a, back);
+    }
 
     #[test]
     fn bit_round_trip() {

@@ -1,6 +1,7 @@
-//! A compact ML-DSA verifier (FIPS 204 Algorithm 8, `ML-DSA.Verify_internal`) for memory
-//! constrained devices: about 3 KiB of polynomials plus two Keccak states on the stack, the
-//! same for all three parameter sets, instead of the expanded matrix Â (up to 56 KiB).
+//! A compact ML-DSA verifier (FIPS 204 Algorithm 8, `ML-DSA.Verify_internal`), and signer, for
+//! memory constrained devices. The verifier needs about 3 KiB of polynomials plus two Keccak
+//! states on the stack, the same for all three parameter sets, instead of the expanded matrix
+//! Â (up to 56 KiB).
 //!
 //! The computation is ordered row by row, after Bos, Renes and Sprenkels, "Dilithium for
 //! memory constrained devices" (AFRICACRYPT 2022). For each row i of Â:
@@ -33,7 +34,15 @@
 //! before any NTT or sampling — and last the comparison of c̃.
 //!
 //! Runtime parameters (`&'static Params`) instead of generics: one copy of the code serves all
-//! three sets. Nothing here is constant-time; a verifier handles public data only.
+//! three sets. The verifier is not constant-time: it handles public data only.
+//!
+//! # The signer
+//!
+//! [`public_key`], [`expand_key`], [`sign`] and [`sign_mu`] are the matching low-memory signer
+//! (FIPS 204 Algorithms 6 and 7 from the 32-byte seed ξ, byte-identical to the backends): the
+//! same row-by-row matrix, about 20 KiB of stack for ML-DSA-87 and less for the others, and
+//! branch-free on secret data except for FIPS 204's own rejection decisions. See the
+//! `signing` module source for the memory layout and the constant-time argument.
 //!
 //! ```
 //! use pqhybrid::primitives::ml_dsa::MlDsa65SigningKey;
@@ -51,6 +60,7 @@ mod arith;
 mod encode;
 mod params;
 mod sample;
+mod signing;
 pub(crate) mod xof;
 
 use xof::{Shake256Xof, Xof};
@@ -61,6 +71,9 @@ use arith::{N, Poly, caddq, inv_ntt_tomont, mont_mul, ntt, reduce32, use_hint};
 use encode::{BitWriter, T1_POLY_LEN, hint_row, hints_ok, unpack_t1_shifted, unpack_z, z_norm_ok};
 pub use params::{ML_DSA_44, ML_DSA_65, ML_DSA_87, Params};
 use sample::{rej_ntt_poly_mul_acc, sample_in_ball};
+#[cfg(feature = "hazmat")]
+pub use signing::sign_mu_expanded_hazmat;
+pub use signing::{MAX_ATTEMPTS, MAX_SK_LEN, SEED_LEN, expand_key, public_key, sign, sign_mu};
 
 /// Length of the public seed ρ at the start of a public key.
 const RHO_LEN: usize = 32;

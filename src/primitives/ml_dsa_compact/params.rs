@@ -17,6 +17,10 @@ pub struct Params {
     pub l: usize,
     /// `τ`: number of ±1 coefficients of the challenge c.
     pub tau: usize,
+    /// `η`: the bound of the secret coefficients (2 or 4).
+    pub eta: i32,
+    /// Bits per packed secret coefficient in `skEncode`: `bitlen(2η)` (3 or 4).
+    pub eta_bits: u32,
     /// `β = τ·η`.
     pub beta: i32,
     /// `log₂ γ₁` (17 or 19); z coefficients are packed in `1 + log₂ γ₁` bits.
@@ -33,6 +37,9 @@ pub struct Params {
     pub pk_len: usize,
     /// Signature length in bytes (FIPS 204 Table 2): `λ/4 + ℓ·32·(1 + log₂ γ₁) + ω + k`.
     pub sig_len: usize,
+    /// Expanded private-key length in bytes (`skEncode`, FIPS 204 Table 2):
+    /// `128 + 32·((ℓ + k)·bitlen(2η) + 13·k)`.
+    pub sk_len: usize,
 }
 
 impl Params {
@@ -48,6 +55,12 @@ impl Params {
         32 * (1 + self.gamma1_bits as usize)
     }
 
+    /// Bytes of one packed secret polynomial (s₁ or s₂) in `skEncode`: `32·bitlen(2η)`.
+    #[must_use]
+    pub const fn eta_poly_len(&self) -> usize {
+        32 * self.eta_bits as usize
+    }
+
     /// Bytes of one `w1Encode`d polynomial: `32·w1_bits`.
     #[must_use]
     pub const fn w1_poly_len(&self) -> usize {
@@ -61,6 +74,8 @@ pub const ML_DSA_44: Params = Params {
     k: 4,
     l: 4,
     tau: 39,
+    eta: 2,
+    eta_bits: 3,
     beta: 78,
     gamma1_bits: 17,
     gamma2: (super::arith::Q - 1) / 88,
@@ -69,6 +84,7 @@ pub const ML_DSA_44: Params = Params {
     w1_bits: 6,
     pk_len: 1312,
     sig_len: 2420,
+    sk_len: 2560,
 };
 
 /// ML-DSA-65 (NIST security category 3).
@@ -77,6 +93,8 @@ pub const ML_DSA_65: Params = Params {
     k: 6,
     l: 5,
     tau: 49,
+    eta: 4,
+    eta_bits: 4,
     beta: 196,
     gamma1_bits: 19,
     gamma2: (super::arith::Q - 1) / 32,
@@ -85,6 +103,7 @@ pub const ML_DSA_65: Params = Params {
     w1_bits: 4,
     pk_len: 1952,
     sig_len: 3309,
+    sk_len: 4032,
 };
 
 /// ML-DSA-87 (NIST security category 5).
@@ -93,6 +112,8 @@ pub const ML_DSA_87: Params = Params {
     k: 8,
     l: 7,
     tau: 60,
+    eta: 2,
+    eta_bits: 3,
     beta: 120,
     gamma1_bits: 19,
     gamma2: (super::arith::Q - 1) / 32,
@@ -101,6 +122,7 @@ pub const ML_DSA_87: Params = Params {
     w1_bits: 4,
     pk_len: 2592,
     sig_len: 4627,
+    sk_len: 4896,
 };
 
 // The lengths above are the ones the layout implies (checked at compile time).
@@ -108,6 +130,10 @@ const _: () = {
     const fn consistent(p: &Params) -> bool {
         p.pk_len == 32 + 320 * p.k
             && p.sig_len == p.c_tilde_len + p.l * p.z_poly_len() + p.omega + p.k
+            && p.sk_len == 128 + (p.l + p.k) * p.eta_poly_len() + 32 * 13 * p.k
+            && p.beta == p.tau as i32 * p.eta
+            && (1 << (p.eta_bits - 1)) <= 2 * p.eta
+            && 2 * p.eta < (1 << p.eta_bits)
     }
     assert!(consistent(&ML_DSA_44));
     assert!(consistent(&ML_DSA_65));

@@ -1,10 +1,15 @@
 //! Sampling from SHAKE: `SampleInBall` (FIPS 204 Algorithm 29) and `RejNTTPoly` (Algorithm
 //! 30, with `CoeffFromThreeBytes`, Algorithm 14), the latter fused with the matrix–vector
-//! product so that no entry of Â is ever stored.
+//! product so that no entry of Â is ever stored; and, for the signer, `RejBoundedPoly`
+//! (Algorithm 31, as ExpandS uses it) and `ExpandMask` (Algorithm 34).
+
+use zeroize::Zeroize as _;
 
 use super::xof::{Shake128Xof, Shake256Xof, Xof};
 
 use super::arith::{N, Poly, Q, mont_mul};
+use super::encode::unpack_z;
+use super::params::Params;
 
 /// SHAKE128 rate: one Keccak-f block of output, 56 candidate coefficients.
 const SHAKE128_RATE: usize = 168;
@@ -77,3 +82,56 @@ pub(crate) fn rej_ntt_poly_mul_acc(rho: &[u8], col: u8, row: u8, z_hat: &Poly, a
         }
     }
 }
+
+/// `RejBoundedPoly(ρ' ‖ IntegerToBytes(nonce, 2))` (FIPS 204 Algorithm 31, with
+/// `CoeffFromHalfByte`, Algorithm 15) for `eta` ∈ {2, 4}: a polynomial with coefficients in
+/// [−η, η], written to `out` (normal domain). ExpandS (Algorithm 33) calls it with nonce r
+/// for s₁[r] and ℓ + r for s₂[r].
+///
+/// Secret data: the half-bytes are accepted or rejected by comparison (rejection sampling: the
+/// number of draws is independent of the values accepted), and `b mod 5` is a multiply and
+/// shift, never a division.
+pub(crate) fn rej_bounded_poly(rho_prime: &[u8], nonce: u16, eta: i32, out: &mut Poly) {
+    let mut xof = Shake256Xof::new();
+    xof.absorb(rho_prime);
+    xof.absorb_final(&nonce.to_le_bytes());
+    let mut block = [0u8; SHAKE256_RATE];
+    let mut filled = 0usize;
+    while filled < N {
+        xof.squeeze(&mut block);
+        for &z in &block {
+            for b in [i32::from(z & 0x0f), i32::from(z >> 4)] {
+                let coeff = if eta == 2 {
+                    // b < 15: 2 − (b mod 5); b·205 >> 10 = ⌊b/5⌋ for b < 15.
+                    (b < 15).then(|| 2 - (b - 5 * ((b * 205) >> 10)))
+                } else {
+                    (b < 9).then_some(4 - b)
+                };
+                if let Some(c) = coeff
+                    && let Some(slot) = out.get_mut(filled)
+                {
+                    *slot = c;
+                    filled += 1;
+                }
+            }
+        }
+    }
+    block.zeroize();
+}
+
+/// `ExpandMask`'s polynomial for `nonce` = κ + r (FIPS 204 Algorithm 34 lines 3–5):
+/// `BitUnpack(SHAKE256(ρ'' ‖ IntegerToBytes(nonce, 2), 32·(1 + log₂ γ₁)), γ₁ − 1, γ₁)`,
+/// i.e. coefficients `γ₁ − v` in (−γ₁, γ₁], written to `out`. Branch-free.
+pub(crate) fn expand_mask(params: &Params, rho2: &[u8], nonce: u16, out: &mut Poly) {
+    let mut xof = Shake256Xof::new();
+    xof.absorb(rho2);
+    xof.absorb_final(&nonce.to_le_bytes());
+    let mut bytes = [0u8; MAX_Z_POLY_LEN];
+    let bytes_used = bytes.get_mut(..params.z_poly_len()).unwrap_or_default();
+    xof.squeeze(bytes_used);
+    unpack_z(params, bytes_used, out);
+    bytes.zeroize();
+}
+
+/// The longest packed z (or y) polynomial: 32·20 bytes.
+const MAX_Z_POLY_LEN: usize = 640;
