@@ -32,7 +32,7 @@ use shake::digest::{ExtendableOutput, Update, XofReader};
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::Zeroizing;
 
-pub use super::backend::{DefaultBackend, MlDsaBackend};
+pub use super::backend::{DefaultBackend, DefaultDsaBackend, MlDsaBackend};
 use super::bytes::ByteArray;
 use super::ml_dsa_compact as compact;
 use super::seed_key;
@@ -221,7 +221,7 @@ fn tr_of(encoded_pk: &[u8]) -> [u8; TR_LEN] {
 ///
 /// `B` is the lattice backend ([`crate::primitives::backend`]); the default is the one the
 /// build's features select.
-pub struct SigningKey<P: MlDsaParams, B: MlDsaBackend<P> = DefaultBackend> {
+pub struct SigningKey<P: MlDsaParams, B: MlDsaBackend<P> = DefaultDsaBackend> {
     seed: Secret<SEED_LEN>,
     inner: B::Sk,
     vk: VerifyingKey<P, B>,
@@ -435,7 +435,7 @@ impl<P: MlDsaParams, B: MlDsaBackend<P>> Eq for SigningKey<P, B> {}
 /// ([`crate::primitives::ml_dsa_compact`]), which serves every backend. (The feature
 /// `compact-verify` moves the byte-level paths — agile layer, composites, firmware, C ABI — to
 /// the compact verifier; a typed caller picks explicitly.)
-pub struct VerifyingKey<P: MlDsaParams, B: MlDsaBackend<P> = DefaultBackend> {
+pub struct VerifyingKey<P: MlDsaParams, B: MlDsaBackend<P> = DefaultDsaBackend> {
     inner: B::Vk,
     tr: [u8; TR_LEN],
     _p: PhantomData<P>,

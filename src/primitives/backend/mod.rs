@@ -10,6 +10,7 @@
 //! |---|---|---|---|
 //! | `backend-libcrux` (default) | `Libcrux` | `libcrux-ml-kem`, `libcrux-ml-dsa` 0.0.11 (hax/F*-verified): AVX2 with runtime CPU detection on x86-64, portable elsewhere | every target |
 //! | `backend-rustcrypto` | `RustCrypto` | RustCrypto `ml-kem` 0.3, `ml-dsa` 0.1 | every target; the alternative |
+//! | always (ML-DSA only); the typed keys' default with `compact-sign` | `Compact` | pqhybrid's [`super::ml_dsa_compact`] signer and verifier (about 20 KiB of stack) | devices that sign |
 //!
 //! [`DefaultBackend`] is `Libcrux` when `backend-libcrux` is enabled, else `RustCrypto`. Both can
 //! be compiled into one build (`--all-features`), and the tests use each as the other's oracle.
@@ -46,6 +47,7 @@ use crate::secret::SharedSecret;
 use super::ml_dsa::MlDsaParams;
 use super::ml_kem::MlKemParams;
 
+mod compact;
 #[cfg(feature = "backend-libcrux")]
 #[doc(hidden)]
 pub mod libcrux;
@@ -75,6 +77,21 @@ pub type DefaultBackend = Libcrux;
 /// `backend-libcrux` is enabled, else `RustCrypto`.
 #[cfg(all(feature = "backend-rustcrypto", not(feature = "backend-libcrux")))]
 pub type DefaultBackend = RustCrypto;
+
+pub use compact::Compact;
+
+/// The ML-DSA backend of the typed keys ([`super::ml_dsa::SigningKey`],
+/// [`super::ml_dsa::VerifyingKey`]) and so of the composites, the agile layer, the identity and
+/// the C ABI: [`Compact`] with the feature `compact-sign` (a device that signs in a few tens of
+/// KiB of stack), else [`DefaultBackend`].
+#[cfg(feature = "compact-sign")]
+pub type DefaultDsaBackend = Compact;
+/// The ML-DSA backend of the typed keys ([`super::ml_dsa::SigningKey`],
+/// [`super::ml_dsa::VerifyingKey`]) and so of the composites, the agile layer, the identity and
+/// the C ABI: [`Compact`] with the feature `compact-sign` (a device that signs in a few tens of
+/// KiB of stack), else [`DefaultBackend`].
+#[cfg(not(feature = "compact-sign"))]
+pub type DefaultDsaBackend = DefaultBackend;
 
 /// The backend's name, for reports (`"libcrux"`, `"rustcrypto"`).
 pub trait BackendName {
