@@ -15,7 +15,7 @@ use std::time::Instant;
 use crate::cmd::{self, cargo_nightly, ensure_nightly};
 
 /// The fuzz targets, in the order they run (each is `fuzz/fuzz_targets/<name>.rs`).
-pub const TARGETS: [&str; 18] = [
+pub const TARGETS: [&str; 19] = [
     "sig_decode",
     "kem_decode",
     "hpke_open",
@@ -25,6 +25,7 @@ pub const TARGETS: [&str; 18] = [
     "composite_verify",
     "composite_diff",
     "ml_dsa_verify_diff",
+    "ml_dsa_compact_sign",
     "ml_kem_compact_diff",
     "fw_header",
     "fw_verify",

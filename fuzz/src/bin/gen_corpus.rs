@@ -360,6 +360,30 @@ fn derived_signatures(c: &mut Corpus) {
             );
         }
     }
+    // The compact ML-DSA signer against both backends: each set, deterministic and hedged,
+    // an empty and a long context, an over-long context, and expanded-key edits (s₁ and t₀).
+    for sel in 0u8..3 {
+        for (rnd, ctx, edits) in [
+            (&[][..], &b""[..], &[][..]),
+            (&[7u8; 32][..], &b"ctx"[..], &[][..]),
+            (&[][..], &[0x55u8; 255][..], &[200, 0, 0xff][..]),
+            (&[1u8; 32][..], &[0u8; 256][..], &[][..]),
+            (&[][..], &b"c"[..], &[0, 15, 0x0f, 0x80, 0, 0x3c][..]),
+        ] {
+            c.add(
+                "ml_dsa_compact_sign",
+                Builder::new()
+                    .u8(sel)
+                    .u8(0)
+                    .bytes(&[sel.wrapping_add(3); 32])
+                    .bytes(rnd)
+                    .bytes(b"firmware image")
+                    .bytes(ctx)
+                    .rest(edits)
+                    .finish(),
+            );
+        }
+    }
     // The compact ML-DSA verifier against RustCrypto: each set, a fresh signature, edits of
     // each kind (byte flip, z at the norm bound, hint byte, public-key flip), an arbitrary
     // signature, and length changes.
