@@ -23,6 +23,7 @@ use pqhybrid::firmware::{self, AlgorithmSet, Decryptor, DeviceClass, ImageParams
 use pqhybrid::hpke::{Aead, Kdf, Suite};
 use pqhybrid::identity::{Cdis, SealingKey};
 use pqhybrid::primitives::aes_gcm::{Aes128Gcm, Aes256Gcm};
+use pqhybrid::primitives::ml_dsa_compact;
 use pqhybrid::primitives::x25519;
 use pqhybrid::rng::{TryCryptoRng, TryRng};
 use pqhybrid::{KemAlgorithm, SignatureAlgorithm};
@@ -247,6 +248,44 @@ pub extern "C" fn ct_root_sig_sign(alg: u32, b: &mut SigBufs) -> i32 {
     let mut rng = SplitMix(b.rng);
     let ctx: &[u8] = if alg.supports_context() { b"ct" } else { b"" };
     status(alg.sign(sk, &b.msg, ctx, &mut rng, &mut b.sig))
+}
+
+/// The compact ML-DSA parameter set with index `set` (0: ML-DSA-44, 1: -65, 2: -87).
+fn compact_params(set: u32) -> Option<&'static ml_dsa_compact::Params> {
+    [
+        &ml_dsa_compact::ML_DSA_44,
+        &ml_dsa_compact::ML_DSA_65,
+        &ml_dsa_compact::ML_DSA_87,
+    ]
+    .get(set as usize)
+    .copied()
+}
+
+/// The compact ML-DSA signer's key generation: the public key of the seed `b.seed[..32]`.
+#[unsafe(no_mangle)]
+pub extern "C" fn ct_root_ml_dsa_compact_keygen(set: u32, b: &mut SigBufs) -> i32 {
+    let (Some(p), Some(seed)) = (compact_params(set), b.seed.first_chunk::<32>()) else {
+        return -2;
+    };
+    let Some(pk) = b.pk.get_mut(..p.pk_len) else {
+        return -2;
+    };
+    status(ml_dsa_compact::public_key(p, seed, pk))
+}
+
+/// The compact ML-DSA signer: hedged signing of `b.msg` from the seed `b.seed[..32]` (rnd
+/// from `b.rng`).
+#[unsafe(no_mangle)]
+pub extern "C" fn ct_root_ml_dsa_compact_sign(set: u32, b: &mut SigBufs) -> i32 {
+    let (Some(p), Some(seed)) = (compact_params(set), b.seed.first_chunk::<32>()) else {
+        return -2;
+    };
+    let mut rnd = [0u8; 32];
+    SplitMix(b.rng).fill(&mut rnd);
+    let Some(sig) = b.sig.get_mut(..p.sig_len) else {
+        return -2;
+    };
+    status(ml_dsa_compact::sign(p, seed, &b.msg, b"ct", &rnd, sig))
 }
 
 /// Deterministic signing of `b.msg` with `b.sk`.

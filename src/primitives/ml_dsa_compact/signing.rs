@@ -478,11 +478,13 @@ fn attempt<const K: usize, const L: usize>(
     // (line 23).
     let gamma1 = params.gamma1();
     let mut reject = 0u32;
-    for (j, z_bytes) in z_out
-        .chunks_exact_mut(params.z_poly_len())
-        .enumerate()
-        .take(params.l)
-    {
+    // Sliced by index, not `chunks_exact_mut`: that divides the length by the runtime chunk
+    // size (a `udiv` in the signing path; `cargo xtask ct --thumb`).
+    let z_len = params.z_poly_len();
+    for j in 0..params.l {
+        let Some(z_bytes) = z_out.get_mut(j * z_len..(j + 1) * z_len) else {
+            break;
+        };
         let s1_j = s1_bytes.get(j * eta_len..(j + 1) * eta_len).unwrap_or(&[]);
         c_times(&work.c_hat, s1_j, params.eta, params.eta_bits, &mut work.a);
         expand_mask(params, rho2, kappa.wrapping_add(small_u16(j)), &mut work.b);
