@@ -126,9 +126,14 @@ pub fn verify(
 /// line 7, pure domain). Its own frame: the SHAKE states are gone before [`verify_mu`] runs.
 #[inline(never)]
 fn message_representative(pk: &[u8], ctx_len: u8, ctx: &[u8], msg: &[u8]) -> [u8; MU_LEN] {
-    let tr = public_key_hash(pk);
+    pure_mu(&public_key_hash(pk), ctx_len, ctx, msg)
+}
+
+/// `μ = SHAKE256(tr ‖ 0 ‖ |ctx| ‖ ctx ‖ msg, 64)` from `tr` (pure ML-DSA's domain, FIPS 204
+/// Algorithms 2 and 3): the verifier's and the signer's.
+fn pure_mu(tr: &[u8; MU_LEN], ctx_len: u8, ctx: &[u8], msg: &[u8]) -> [u8; MU_LEN] {
     let mut h = Shake256Xof::new();
-    h.absorb(&tr);
+    h.absorb(tr);
     h.absorb(&[0, ctx_len]);
     h.absorb(ctx);
     h.absorb_final(msg);

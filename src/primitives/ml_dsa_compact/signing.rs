@@ -108,13 +108,7 @@ pub fn sign(
     let mut sk = Zeroizing::new([0u8; MAX_SK_LEN]);
     let sk = sk.get_mut(..params.sk_len).ok_or(Error::SigningFailed)?;
     let tr = keygen_internal(params, seed, Some(sk), None);
-    let mut h = Shake256Xof::new();
-    h.absorb(&tr);
-    h.absorb(&[0, ctx_len]);
-    h.absorb(ctx);
-    h.absorb_final(msg);
-    let mut mu = [0u8; MU_LEN];
-    h.squeeze(&mut mu);
+    let mu = super::pure_mu(&tr, ctx_len, ctx, msg);
     sign_internal(params, sk, &mu, rnd, sig)
 }
 
